@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import type { CommandResult } from './main.js';
+import { registerPlan } from './plan.js';
+import { registerSchema } from './schema.js';
+
+/** Every command module registers itself here: one line per command. */
+export const commands: Array<(program: Command, result: CommandResult) => void> = [registerPlan, registerSchema];

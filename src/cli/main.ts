@@ -1,0 +1,56 @@
+/**
+ * CLI entry: builds the commander program from one module per command, runs it, and maps
+ * every error to an exit code in one place.
+ */
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { ExitCode, InfraError, UserError } from '../errors.js';
+import { commands } from './commands.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+/** Set by a command to report its own exit status (commander actions return nothing). */
+export interface CommandResult {
+  code: number;
+}
+
+export function buildProgram(result: CommandResult): Command {
+  const program = new Command('kmatrix')
+    .description('Declarative config-matrix test runner with bisection for Linux-kernel-style configuration testing')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run "kmatrix help" for usage)')
+    .exitOverride();
+  for (const register of commands) register(program, result);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const result: CommandResult = { code: ExitCode.ok };
+  const program = buildProgram(result);
+  try {
+    await program.parseAsync(argv);
+    return result.code;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // help and version exit through here with code 0; usage errors are bad input
+    if (err.exitCode === 0) return ExitCode.ok;
+    return ExitCode.badInput;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof InfraError) {
+    process.stderr.write(`kmatrix: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`kmatrix: internal error, please report it with the command you ran:\n${stack}\n`);
+  return ExitCode.infrastructure;
+}

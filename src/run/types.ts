@@ -1,0 +1,68 @@
+import type { Cell } from '../matrix/types.js';
+
+/** Final status of a cell in a run report. */
+export const STATUSES = ['pass', 'fail', 'flaky', 'skip', 'invalid', 'duplicate', 'error', 'timeout'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** What a backend says about one attempt of one cell. */
+export interface Outcome {
+  verdict: 'pass' | 'fail' | 'skip' | 'error' | 'timeout';
+  /** Normalised first report line; present on fail (and on error/timeout when known). */
+  signature?: string;
+  /** Full log text of the attempt (the pool writes it to the cell's log file). */
+  log: string;
+  /** True when the log was cut at the configured cap. */
+  truncated?: boolean;
+}
+
+export interface RunContext {
+  signal: AbortSignal;
+  /** 0 for the first attempt, 1.. for retries (flaky simulation is seeded by it). */
+  attempt: number;
+  /** Directory where the backend may write extra files for this cell. */
+  logDir: string;
+}
+
+/** A backend runs one cell. The simulator and the command runner implement it; tests use fakes. */
+export interface Backend {
+  readonly name: string;
+  /** Content that identifies the backend's behaviour, part of the cache key. */
+  fingerprint(): string;
+  run(cell: Cell, ctx: RunContext): Promise<Outcome>;
+  /** Release workers, processes. */
+  close?(): Promise<void>;
+}
+
+/** A cell's entry in report.json. */
+export interface CellResult {
+  id: string;
+  arch: string;
+  kconfig: Record<string, string>;
+  resolved: Record<string, string>;
+  boot: string;
+  workload: string;
+  commit: string;
+  status: Status;
+  signature?: string;
+  durationMs: number;
+  attempts: number;
+  cached: boolean;
+  /** Path of the log file, relative to the report directory. */
+  log?: string;
+  reason?: string;
+  duplicateOf?: string;
+}
+
+export interface Summary {
+  total: number;
+  passed: number;
+  failed: number;
+  flaky: number;
+  skipped: number;
+  invalid: number;
+  duplicate: number;
+  errors: number;
+  timeouts: number;
+  executed: number;
+  cached: number;
+}
