@@ -1,4 +1,4 @@
-import type { Cell } from '../matrix/types.js';
+import type { Cell, Machine } from '../matrix/types.js';
 
 /** Final status of a cell in a run report. */
 export const STATUSES = ['pass', 'fail', 'flaky', 'skip', 'invalid', 'duplicate', 'error', 'timeout'] as const;
@@ -28,6 +28,8 @@ export interface Backend {
   readonly name: string;
   /** Content that identifies the backend's behaviour, part of the cache key. */
   fingerprint(): string;
+  /** Per-cell content the result depends on beyond the cell itself (e.g. a simulated commit's switches). */
+  cellFingerprint?(cell: Cell): string;
   run(cell: Cell, ctx: RunContext): Promise<Outcome>;
   /** Release workers, processes. */
   close?(): Promise<void>;
@@ -42,6 +44,8 @@ export interface CellResult {
   boot: string;
   workload: string;
   commit: string;
+  /** The cell's machine; lets reporters pivot on the `memory` and `nodes` axes. */
+  machine?: Machine;
   status: Status;
   signature?: string;
   durationMs: number;

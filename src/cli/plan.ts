@@ -1,0 +1,67 @@
+/** `kmatrix plan FILE`: the expanded cells, their resolved Kconfig and state, without running anything. */
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { loadPlan } from '../matrix/plan.js';
+import type { Plan } from '../matrix/plan-types.js';
+import type { Cell } from '../matrix/types.js';
+import { githubShardMatrix } from './ci-matrix.js';
+import { intOption } from './options.js';
+import type { CommandResult } from './main.js';
+
+export function planSummary(cells: readonly Cell[]) {
+  const count = (s: Cell['state']) => cells.filter((c) => c.state === s).length;
+  return { total: cells.length, run: count('run'), invalid: count('invalid'), duplicate: count('duplicate') };
+}
+
+/** The `plan --json` document. */
+export function planJson(plan: Plan) {
+  return {
+    matrix: { name: plan.name, file: plan.file, ...(plan.description ? { description: plan.description } : {}), axes: plan.axes, backend: plan.backend.kind, history: plan.history?.name ?? null },
+    cells: plan.cells.map((c) => ({
+      id: c.id,
+      arch: c.arch,
+      kconfig: c.kconfig,
+      resolved: c.resolved,
+      boot: c.boot,
+      workload: c.workload,
+      commit: c.commit,
+      machine: c.machine,
+      state: c.state,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.duplicateOf ? { duplicateOf: c.duplicateOf } : {}),
+    })),
+    summary: planSummary(plan.cells),
+  };
+}
+
+export function registerPlan(program: Command, result: CommandResult): void {
+  program
+    .command('plan')
+    .description('expand a matrix and show its cells, resolved Kconfig and states without running them')
+    .argument('<file>', 'matrix file (YAML)')
+    .option('--json', 'print the plan as JSON')
+    .option('--max-cells <n>', 'refuse matrices larger than this', intOption('--max-cells'))
+    .option('--limit <n>', 'show at most this many cells in the table (0: all)', intOption('--limit'), 200)
+    .option('--ci <system>', 'print a CI matrix for shards (github)')
+    .option('--shards <n>', 'number of shards for --ci', intOption('--shards'), 4)
+    .action(async (file: string, opts: { json?: boolean; maxCells?: number; limit: number; ci?: string; shards: number }) => {
+      const plan = await loadPlan(file, { ...(opts.maxCells ? { maxCells: opts.maxCells } : {}) });
+      if (opts.ci) {
+        process.stdout.write(`${JSON.stringify(githubShardMatrix(opts.ci, opts.shards))}\n`);
+      } else if (opts.json) {
+        process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+      } else {
+        process.stdout.write(renderPlanTable(plan, opts.limit));
+      }
+      result.code = 0;
+    });
+}
+
+function renderPlanTable(plan: Plan, limit: number): string {
+  const table = new Table({ head: ['cell', 'state', 'reason / duplicate of'], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, 60] as unknown as number[] });
+  const shown = limit > 0 ? plan.cells.slice(0, limit) : plan.cells;
+  for (const c of shown) table.push([c.id, c.state, c.reason ?? c.duplicateOf ?? '']);
+  const s = planSummary(plan.cells);
+  const more = shown.length < plan.cells.length ? `(${plan.cells.length - shown.length} more cells not shown; --limit 0 or --json for all)\n` : '';
+  return `${table.toString()}\n${more}${plan.name}: ${s.total} cells: ${s.run} to run, ${s.invalid} invalid, ${s.duplicate} duplicate\n`;
+}

@@ -1,0 +1,64 @@
+/**
+ * Cell ids: stable across runs, readable, safe as file names. Shape:
+ * `<arch>.<SYM>-<v>...[.<boot>][.<workload>][.mem<size>][.nodes<n>]@<sha12>`, e.g.
+ * `i386.HIGHMEM-y.CMA-y.cma-64M.boot@bad8c6c0b114`. A boot line that cannot be spelled
+ * losslessly gets a short content hash (`~3fa2c1`).
+ */
+import { createHash } from 'node:crypto';
+import { formatSize } from './units.js';
+
+export interface IdParts {
+  arch: string;
+  /** Requested symbols in axis order. */
+  kconfig: ReadonlyArray<readonly [string, string]>;
+  boot: string;
+  workload: string;
+  memory?: number;
+  nodes?: number;
+  /** Commit label for the id (a sha is shortened to 12). */
+  commit: string;
+}
+
+const MAX_SLUG = 40;
+
+export function cellId(p: IdParts): string {
+  const parts = [slug(p.arch), ...p.kconfig.map(([s, v]) => `${slug(s)}-${slug(v)}`)];
+  if (p.boot.trim()) parts.push(bootSlug(p.boot));
+  parts.push(slug(p.workload));
+  if (p.memory !== undefined) parts.push(`mem${formatSize(p.memory)}`);
+  if (p.nodes !== undefined) parts.push(`nodes${p.nodes}`);
+  return `${parts.join('.')}@${commitSlug(p.commit)}`;
+}
+
+/** `cma=64M` -> `cma-64M`; anything that does not map back one-to-one gets a hash suffix. */
+export function bootSlug(boot: string): string {
+  const text = boot.trim();
+  const plain = /^[A-Za-z0-9=]+$/.test(text);
+  let s = text.replace(/=/g, '-').replace(/\s+/g, '_').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/[-_]*-[-_]*/g, '-').replace(/^[-_]+|[-_]+$/g, '');
+  if (s.length > MAX_SLUG) s = s.slice(0, MAX_SLUG).replace(/[-_]+$/, '');
+  if (plain && s.length === text.length) return s;
+  return `${s || 'boot'}~${shortHash(text)}`;
+}
+
+function commitSlug(commit: string): string {
+  return /^[0-9a-f]{13,}$/.test(commit) ? commit.slice(0, 12) : slug(commit);
+}
+
+function slug(s: string): string {
+  const out = s.replace(/[^A-Za-z0-9_+-]+/g, '-').replace(/^-+|-+$/g, '');
+  return out.length > MAX_SLUG || out !== s ? `${out.slice(0, MAX_SLUG) || 'x'}~${shortHash(s)}` : out;
+}
+
+export function shortHash(s: string): string {
+  return createHash('sha1').update(s).digest('hex').slice(0, 6);
+}
+
+/** Make ids unique in plan order: the second `x` becomes `x.2`. */
+export function uniqueIds(ids: string[]): string[] {
+  const seen = new Map<string, number>();
+  return ids.map((id) => {
+    const n = (seen.get(id) ?? 0) + 1;
+    seen.set(id, n);
+    return n === 1 ? id : `${id.replace(/@/, `.${n}@`)}`;
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * Load a matrix file: YAML with positions, the schema, then the checks the schema cannot
+ * make (Kconfig symbols, workloads, boot parameters, the history and its commits). Every
+ * problem of the file is collected and thrown at once as a UserError.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UserError, type Problem } from '../errors.js';
+import { resolveRevOrRange } from '../history/revs.js';
+import { parseSimHistory } from '../history/sim-history.js';
+import type { History } from '../history/types.js';
+import { parseBootParams } from '../sim/index.js';
+import { didYouMean } from '../util/suggest.js';
+import { isKnownSymbol } from './kconfig.js';
+import { SYMBOL_NAMES } from './kconfig-model.js';
+import { AxesSchema, EntrySchema, MatrixFileSchema, type MatrixFile } from './schema.js';
+import { issuesToProblems } from './schema-problems.js';
+import { WORKLOADS } from './types.js';
+import { MAX_YAML_BYTES, parseYaml, type ParsedYaml, type PathKey } from './yaml.js';
+
+export interface LoadedMatrix {
+  file: string;
+  dir: string;
+  yaml: ParsedYaml;
+  data: MatrixFile;
+  history?: History;
+  /** Commit indices of `commits:` in order (empty when the matrix names none). */
+  commitIndices: number[];
+}
+
+const COMMAND_KEYS = ['command', 'timeout', 'cwd', 'env', 'inputs'];
+
+function keysAt(p: readonly PathKey[]): readonly string[] {
+  if (p.length === 0) return Object.keys(MatrixFileSchema.shape);
+  if (p[0] === 'matrix' && p.length === 1) return Object.keys(AxesSchema.shape);
+  if ((p[0] === 'include' || p[0] === 'exclude') && p.length === 2) return Object.keys(EntrySchema.shape);
+  if (p[0] === 'backend') return COMMAND_KEYS;
+  if (p[0] === 'machine') return ['memory', 'nodes'];
+  if (p[0] === 'history') return ['git', 'firstParent'];
+  return [];
+}
+
+/** Read a text file as a located user error when it cannot be read. */
+export function readUserFile(file: string, what: string, from?: { yaml: ParsedYaml; path: PathKey[] }): string {
+  const fail = (message: string): never => {
+    if (from) throw new UserError([from.yaml.problem(from.path, message)]);
+    throw new UserError([{ file, line: 1, col: 1, path: '', message }]);
+  };
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) fail(`${what} ${file} is not a file`);
+    size = st.size;
+  } catch (e) {
+    return fail(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (size > MAX_YAML_BYTES) fail(`${what} ${file} is ${size} bytes, larger than the ${MAX_YAML_BYTES} bytes allowed`);
+  return readFileSync(file, 'utf8');
+}
+
+export async function loadMatrix(file: string): Promise<LoadedMatrix> {
+  const text = readUserFile(file, 'matrix file');
+  const parsed = parseYaml(file, text);
+  if (!parsed.ok) throw new UserError(parsed.problems);
+  const { yaml } = parsed;
+  const result = MatrixFileSchema.safeParse(yaml.value);
+  const problems: Problem[] = result.success ? [] : issuesToProblems(yaml, result.error.issues, keysAt);
+  const raw = (yaml.value ?? {}) as Record<string, unknown>;
+  const dir = path.dirname(path.resolve(file));
+
+  let history: History | undefined;
+  const h = raw.history;
+  if (typeof h === 'string' && h) {
+    const hfile = path.resolve(dir, h);
+    try {
+      const r = parseSimHistory(hfile, readUserFile(hfile, 'history file', { yaml, path: ['history'] }));
+      if (r.ok) history = r.history;
+      else problems.push(...r.problems);
+    } catch (e) {
+      if (!(e instanceof UserError) || typeof e.problems === 'string') throw e;
+      problems.push(...e.problems);
+    }
+  } else if (h && typeof h === 'object' && typeof (h as { git?: unknown }).git === 'string') {
+    history = await loadGit(yaml, dir, h as { git: string; firstParent?: boolean }, problems);
+  }
+
+  const commitIndices = checkCommits(yaml, raw, history, problems);
+  problems.push(...checkSemantics(yaml, raw));
+  if (problems.length) throw new UserError(sortProblems(problems));
+  return { file, dir, yaml, data: result.data!, ...(history ? { history } : {}), commitIndices };
+}
+
+async function loadGit(yaml: ParsedYaml, dir: string, h: { git: string; firstParent?: boolean }, problems: Problem[]): Promise<History | undefined> {
+  const repo = path.resolve(dir, h.git);
+  try {
+    const mod = (await import('../history/git.js' as string)) as { loadGitHistory(repo: string, o: { firstParent: boolean }): Promise<History> };
+    return await mod.loadGitHistory(repo, { firstParent: h.firstParent ?? true });
+  } catch (e) {
+    problems.push(yaml.problem(['history', 'git'], `cannot read git repository ${repo}: ${(e as Error).message.split('\n')[0]}`));
+    return undefined;
+  }
+}
+
+function checkCommits(yaml: ParsedYaml, raw: Record<string, unknown>, history: History | undefined, problems: Problem[]): number[] {
+  const commits = Array.isArray(raw.commits) ? raw.commits : [];
+  const out: number[] = [];
+  commits.forEach((c, i) => {
+    if (typeof c !== 'string') return;
+    if (!history) {
+      problems.push(yaml.problem(['commits', i], `commit ${c} given but the matrix has no history`, { hint: 'add history: histories/<file>.yaml' }));
+      return;
+    }
+    const r = resolveRevOrRange(history, c);
+    if (r.ok) out.push(...r.indices);
+    else problems.push(yaml.problem(['commits', i], r.message, r.hint ? { hint: r.hint } : {}));
+  });
+  for (const list of ['include', 'exclude'] as const) {
+    const entries = Array.isArray(raw[list]) ? (raw[list] as unknown[]) : [];
+    entries.forEach((e, i) => {
+      const c = e && typeof e === 'object' ? (e as Record<string, unknown>).commit : undefined;
+      if (typeof c !== 'string') return;
+      if (!history) problems.push(yaml.problem([list, i, 'commit'], `commit ${c} given but the matrix has no history`));
+      else {
+        const r = resolveRevOrRange(history, c);
+        if (!r.ok) problems.push(yaml.problem([list, i, 'commit'], r.message, r.hint ? { hint: r.hint } : {}));
+        else if (r.indices.length !== 1) problems.push(yaml.problem([list, i, 'commit'], `an ${list} entry names one commit, not a range`));
+      }
+    });
+  }
+  return out;
+}
+
+/** Checks on the raw value that the schema cannot make; defensive about types (the schema reports those). */
+function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  const isSim = raw.backend === undefined || raw.backend === 'sim';
+  const matrix = (raw.matrix && typeof raw.matrix === 'object' ? raw.matrix : {}) as Record<string, unknown>;
+  const symbol = (name: string, at: PathKey[]) => {
+    if (/^[A-Z0-9_]+$/.test(name) && !isKnownSymbol(name))
+      problems.push(yaml.problem(at, `unknown Kconfig symbol ${name}`, { key: true, hint: didYouMean(name, SYMBOL_NAMES) ?? `known: ${SYMBOL_NAMES.join(', ')}` }));
+  };
+  const workload = (w: unknown, at: PathKey[]) => {
+    if (isSim && typeof w === 'string' && !(WORKLOADS as readonly string[]).includes(w))
+      problems.push(yaml.problem(at, `unknown workload "${w}"`, { hint: didYouMean(w, WORKLOADS) ?? `the simulator runs: ${WORKLOADS.join(', ')}` }));
+  };
+  const boot = (b: unknown, at: PathKey[]) => {
+    if (typeof b !== 'string') return;
+    for (const p of parseBootParams(b, 'x86_64').problems)
+      problems.push(yaml.problem(at, `${p.message}`, { offset: p.offset, ...(p.hint ? { hint: p.hint } : {}) }));
+  };
+  const kconfig = matrix.kconfig && typeof matrix.kconfig === 'object' ? (matrix.kconfig as Record<string, unknown>) : {};
+  for (const sym of Object.keys(kconfig)) symbol(sym, ['matrix', 'kconfig', sym]);
+  if (Array.isArray(matrix.workload)) matrix.workload.forEach((w, i) => workload(w, ['matrix', 'workload', i]));
+  if (Array.isArray(matrix.boot)) matrix.boot.forEach((b, i) => boot(b, ['matrix', 'boot', i]));
+  const axes = new Set([...Object.keys(matrix).filter((k) => k !== 'kconfig'), ...Object.keys(kconfig).map((s) => `kconfig.${s}`), ...(Array.isArray(raw.commits) ? ['commit'] : [])]);
+  for (const list of ['include', 'exclude'] as const) {
+    const entries = Array.isArray(raw[list]) ? (raw[list] as unknown[]) : [];
+    entries.forEach((e, i) => {
+      if (!e || typeof e !== 'object') return;
+      const entry = e as Record<string, unknown>;
+      if (Object.keys(entry).length === 0) problems.push(yaml.problem([list, i], `empty ${list} entry`));
+      const kc = entry.kconfig && typeof entry.kconfig === 'object' ? (entry.kconfig as Record<string, unknown>) : {};
+      for (const sym of Object.keys(kc)) symbol(sym, [list, i, 'kconfig', sym]);
+      workload(entry.workload, [list, i, 'workload']);
+      boot(entry.boot, [list, i, 'boot']);
+      if (list === 'exclude') {
+        const keys = [...Object.keys(entry).filter((k) => k !== 'kconfig'), ...Object.keys(kc).map((s) => `kconfig.${s}`)];
+        for (const k of keys)
+          if ((k in EntrySchema.shape || k.startsWith('kconfig.')) && !axes.has(k))
+            problems.push(yaml.problem(k.startsWith('kconfig.') ? [list, i, 'kconfig', k.slice(8)] : [list, i, k], `exclude key ${k} is not an axis of the matrix`, { key: true, hint: `axes: ${[...axes].join(', ')}` }));
+      }
+    });
+  }
+  return problems;
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const k = `${p.file}:${p.line}:${p.col}:${p.message}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    })
+    .sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : a.file < b.file ? -1 : 1));
+}

@@ -1,0 +1,194 @@
+/**
+ * From a loaded matrix to the plan: expand the axes (GitHub include/exclude semantics),
+ * fill defaults, resolve each cell's Kconfig at its commit, mark invalid and duplicate cells,
+ * and give every cell its stable id.
+ */
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { resolveRevOrRange } from '../history/revs.js';
+import type { History } from '../history/types.js';
+import { defaultMachine } from '../sim/index.js';
+import { cellId, uniqueIds } from './cell-id.js';
+import { expandMatrix, flattenEntry, productSize, type AxisValue, type Combination } from './expand.js';
+import { resolveKconfig, type Resolution } from './kconfig.js';
+import { loadMatrix, type LoadedMatrix } from './load.js';
+import type { BackendConfig, Plan } from './plan-types.js';
+import type { Arch, Cell, Tristate } from './types.js';
+import { parseDuration, parseSize } from './units.js';
+
+export const DEFAULT_MAX_CELLS = 100_000;
+/** Documented defaults for axes a combination lacks. */
+export const AXIS_DEFAULTS = { arch: 'x86_64', boot: '', workload: 'boot' } as const;
+
+export interface PlanOptions {
+  maxCells?: number;
+}
+
+export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<Plan> {
+  return buildPlan(await loadMatrix(file), opts);
+}
+
+export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
+  const { data, history } = m;
+  const maxCells = opts.maxCells ?? DEFAULT_MAX_CELLS;
+  const axes: Array<readonly [string, AxisValue[]]> = [];
+  const ax = data.matrix;
+  if (ax.arch) axes.push(['arch', ax.arch]);
+  for (const [sym, values] of Object.entries(ax.kconfig ?? {})) axes.push([`kconfig.${sym}`, values]);
+  if (ax.boot) axes.push(['boot', ax.boot]);
+  if (ax.workload) axes.push(['workload', ax.workload]);
+  if (ax.memory) axes.push(['memory', ax.memory.map((v) => parseSize(v)!)]);
+  if (ax.nodes) axes.push(['nodes', ax.nodes]);
+  const commitShas = history ? m.commitIndices.map((i) => history.commits[i]!.sha) : [];
+  if (commitShas.length) axes.push(['commit', [...new Set(commitShas)]]);
+
+  const tooMany = (count: number) =>
+    new UserError([m.yaml.problem(['matrix'], `matrix expands to ${count} cells, more than the limit of ${maxCells}`, { key: true, hint: 'narrow an axis, add excludes, or raise the limit with --max-cells' })]);
+  const before = productSize(axes);
+  if (before > maxCells) throw tooMany(before);
+
+  const entry = (e: Record<string, unknown>): Combination => {
+    const flat = flattenEntry(e);
+    if (typeof flat.memory === 'string') flat.memory = parseSize(flat.memory)!;
+    if (typeof flat.commit === 'string' && history) {
+      const r = resolveRevOrRange(history, flat.commit);
+      if (r.ok) flat.commit = history.commits[r.indices[0]!]!.sha;
+    }
+    return flat;
+  };
+  const combos = expandMatrix({ axes, exclude: (data.exclude ?? []).map(entry), include: (data.include ?? []).map(entry) });
+  if (combos.length > maxCells) throw tooMany(combos.length);
+
+  const defaultCommit = commitShas.at(-1) ?? history?.commits.at(-1)?.sha ?? 'HEAD';
+  const cells = combos.map((c) => toCell(c, m, defaultCommit));
+  const ids = uniqueIds(cells.map((c) => c.id));
+  cells.forEach((c, i) => (c.id = ids[i]!));
+  markDuplicates(cells);
+
+  return {
+    file: m.file,
+    dir: m.dir,
+    name: data.name,
+    ...(data.description ? { description: data.description } : {}),
+    backend: backendConfig(m),
+    settings: {
+      ...(data.jobs ? { jobs: data.jobs } : {}),
+      timeoutMs: parseDuration(data.timeout)!,
+      retries: data.retries,
+      seed: data.seed,
+    },
+    cells,
+    axes: axisNames(combos),
+    ...(history ? { history } : {}),
+  };
+}
+
+const resolutionCache = new Map<string, Resolution>();
+
+function toCell(c: Combination, m: LoadedMatrix, defaultCommit: string): Cell {
+  const history = m.history;
+  const arch = String(c.arch ?? AXIS_DEFAULTS.arch) as Arch;
+  const commit = String(c.commit ?? defaultCommit);
+  const commitIndex = history?.index.get(commit);
+  const names = commitIndex !== undefined ? history!.stateAt(commitIndex).symbolNames : undefined;
+  const requestedPairs = Object.entries(c)
+    .filter(([k]) => k.startsWith('kconfig.'))
+    .map(([k, v]) => [k.slice('kconfig.'.length), String(v)] as const);
+  const reasons: string[] = [];
+  const canonicalRequest: Record<string, Tristate> = {};
+  for (const [name, v] of requestedPairs) {
+    const canonical = canonicalName(name, names);
+    if (canonical === undefined) reasons.push(missingSymbol(name, names, commit));
+    else canonicalRequest[canonical] = v as Tristate;
+  }
+  const exists = (sym: string) => !names || names[sym] !== null;
+  const key = `${arch}|${JSON.stringify(canonicalRequest)}|${names ? JSON.stringify(names) : ''}`;
+  let res = resolutionCache.get(key);
+  if (!res) {
+    res = resolveKconfig(arch, canonicalRequest, exists);
+    resolutionCache.set(key, res);
+  }
+  reasons.push(...res.reasons);
+  const machineDefault = defaultMachine(arch);
+  const memory = typeof c.memory === 'number' ? c.memory : m.data.machine?.memory !== undefined ? parseSize(m.data.machine.memory)! : machineDefault.memory;
+  const nodes = typeof c.nodes === 'number' ? c.nodes : (m.data.machine?.nodes ?? machineDefault.nodes);
+  const boot = String(c.boot ?? AXIS_DEFAULTS.boot);
+  const workload = String(c.workload ?? AXIS_DEFAULTS.workload);
+  const commitLabel = commitIndex !== undefined ? history!.commits[commitIndex]!.tags[0] ?? commit.slice(0, 12) : commit;
+  const id = cellId({
+    arch,
+    kconfig: requestedPairs,
+    boot,
+    workload,
+    ...(typeof c.memory === 'number' ? { memory } : {}),
+    ...(typeof c.nodes === 'number' ? { nodes } : {}),
+    commit,
+  });
+  return {
+    id,
+    arch,
+    kconfig: Object.fromEntries(requestedPairs) as Record<string, Tristate>,
+    resolved: res.resolved,
+    boot,
+    workload,
+    commit,
+    commitLabel,
+    machine: { memory, nodes },
+    state: reasons.length ? 'invalid' : 'run',
+    ...(reasons.length ? { reason: reasons.join('; ') } : {}),
+  };
+}
+
+function canonicalName(name: string, names: Record<string, string | null> | undefined): string | undefined {
+  if (!names) return name;
+  for (const [canonical, current] of Object.entries(names)) if (current === name) return canonical;
+  return undefined;
+}
+
+function missingSymbol(name: string, names: Record<string, string | null> | undefined, commit: string): string {
+  const current = names?.[name];
+  const at = commit.slice(0, 12);
+  if (current) return `${name} does not exist at ${at}: it is called ${current} there`;
+  return `${name} does not exist at ${at}`;
+}
+
+/** Cells equal in everything that reaches the backend run once; later ones point at the first. */
+function markDuplicates(cells: Cell[]): void {
+  const first = new Map<string, string>();
+  for (const c of cells) {
+    if (c.state !== 'run') continue;
+    const key = [c.arch, JSON.stringify(c.resolved), c.boot.trim().split(/\s+/).join(' '), c.workload, c.machine.memory, c.machine.nodes, c.commit].join('\u0000');
+    const original = first.get(key);
+    if (original) {
+      c.state = 'duplicate';
+      c.duplicateOf = original;
+    } else first.set(key, c.id);
+  }
+}
+
+const AXIS_ORDER = ['arch', 'kconfig.', 'boot', 'workload', 'memory', 'nodes', 'commit'];
+
+function axisNames(combos: Combination[]): string[] {
+  const keys = new Set<string>();
+  for (const c of combos) for (const k of Object.keys(c)) keys.add(k);
+  const rank = (k: string) => AXIS_ORDER.findIndex((p) => (p.endsWith('.') ? k.startsWith(p) : k === p));
+  return [...keys].sort((a, b) => rank(a) - rank(b) || (rank(a) === 1 ? 0 : a.localeCompare(b)));
+}
+
+function backendConfig(m: LoadedMatrix): BackendConfig {
+  const b = m.data.backend;
+  if (b === 'sim') return { kind: 'sim' };
+  return {
+    kind: 'command',
+    command: b.command,
+    ...(b.timeout !== undefined ? { timeoutMs: parseDuration(b.timeout)! } : {}),
+    ...(b.cwd ? { cwd: path.resolve(m.dir, b.cwd) } : {}),
+    env: b.env ?? {},
+    inputs: (b.inputs ?? []).map((f) => path.resolve(m.dir, f)),
+  };
+}
+
+/** Resolve a history commit index by sha (used by backends and bisection). */
+export function commitIndexOf(history: History | undefined, sha: string): number | undefined {
+  return history?.index.get(sha);
+}

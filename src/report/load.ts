@@ -1,0 +1,104 @@
+/** Loading a finished (or killed) run from its report folder: events.jsonl first, report.json otherwise. */
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { STATUSES } from '../run/types.js';
+import type { CellResult } from '../run/types.js';
+import { deriveAxes } from './cells.js';
+import { EVENTS_FILE, parseEventLog, type ParsedEventLog } from './events.js';
+import { readTextIfExists } from './io.js';
+import { endReason } from './summary.js';
+import type { RunReport } from './types.js';
+
+export const REPORT_FILE = 'report.json';
+
+const count = z.number().int().nonnegative();
+const cellSchema = z.looseObject({
+  id: z.string().min(1),
+  arch: z.string(),
+  kconfig: z.record(z.string(), z.string()),
+  resolved: z.record(z.string(), z.string()),
+  boot: z.string(),
+  workload: z.string(),
+  commit: z.string(),
+  status: z.enum(STATUSES),
+  signature: z.string().optional(),
+  durationMs: z.number().nonnegative(),
+  attempts: count,
+  cached: z.boolean(),
+  log: z.string().optional(),
+});
+
+/** The shape of report.json (issue 4), checked when a report is read back. Extra fields are kept. */
+export const runReportSchema = z.looseObject({
+  version: z.literal(1),
+  matrix: z.string(),
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  interrupted: z.boolean(),
+  summary: z.looseObject({
+    total: count,
+    passed: count,
+    failed: count,
+    flaky: count,
+    skipped: count,
+    invalid: count,
+    duplicate: count,
+    errors: count,
+    timeouts: count,
+    executed: count,
+    cached: count,
+  }),
+  cells: z.array(cellSchema),
+});
+
+export function parseReport(text: string, file: string): RunReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UserError([{ file, line: 1, col: 1, path: '', message: `not valid JSON: ${(err as Error).message}` }]);
+  }
+  const parsed = runReportSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new UserError(
+      parsed.error.issues.slice(0, 20).map((i) => ({ file, line: 1, col: 1, path: i.path.join('.'), message: i.message })),
+    );
+  }
+  return parsed.data as unknown as RunReport;
+}
+
+/** A run read back from disk, whatever it was written by. */
+export interface LoadedRun extends ParsedEventLog {
+  dir: string;
+  source: 'events' | 'report';
+}
+
+export function loadRun(dirArg: string): LoadedRun {
+  const dir = resolve(dirArg);
+  const eventsPath = join(dir, EVENTS_FILE);
+  const events = readTextIfExists(eventsPath);
+  if (events !== undefined) return { ...parseEventLog(events, eventsPath), dir, source: 'events' };
+  const reportPath = join(dir, REPORT_FILE);
+  const text = readTextIfExists(reportPath);
+  if (text === undefined) throw new UserError(`${dirArg}: not a kmatrix run folder (no ${EVENTS_FILE} or ${REPORT_FILE})`);
+  const report = parseReport(text, reportPath);
+  const cellEnds: CellResult[] = report.cells.filter((c) => c.status !== 'invalid' && c.status !== 'duplicate');
+  return {
+    dir,
+    source: 'report',
+    plan: {
+      matrix: report.matrix,
+      file: report.file ?? '',
+      reportDir: dir,
+      startedAt: report.startedAt,
+      cells: report.cells,
+      axes: report.axes ?? deriveAxes(report.cells),
+      ...(report.shard ? { shard: report.shard } : {}),
+    },
+    cellEnds,
+    report,
+    reason: endReason(report.summary, report.interrupted),
+    complete: true,
+  };
+}

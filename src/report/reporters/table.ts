@@ -1,0 +1,113 @@
+/** The terminal table: a cli-table3 pivot of the matrix, a legend, failures by signature, a summary line. */
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import type { CellResult, Status } from '../../run/types.js';
+import { DEFAULT_COLS, DEFAULT_ROWS, STATUS_SYMBOL, deriveAxes, expandAxes, groupBySignature, pivot } from '../cells.js';
+import type { ReporterContext } from '../context.js';
+import { STATUSES } from '../../run/types.js';
+import { summaryLine } from '../summary.js';
+import type { Reporter, RunReport } from '../types.js';
+
+/** Symbols shown in one pivot position before "+N". */
+const MAX_SYMBOLS = 24;
+/** Cells listed under one signature before "... and N more". */
+const MAX_LISTED = 8;
+
+export interface TableOptions {
+  color: boolean;
+  rows?: string[];
+  cols?: string[];
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+function paint(colors: Colors, status: Status, text: string): string {
+  switch (status) {
+    case 'pass':
+      return colors.green(text);
+    case 'fail':
+    case 'timeout':
+      return colors.red(colors.bold(text));
+    case 'error':
+      return colors.magenta(text);
+    case 'flaky':
+      return colors.yellow(text);
+    default:
+      return colors.dim(text);
+  }
+}
+
+/** Display form of an axis value in a header: shas shortened, empty boot lines visible. */
+function showValue(axis: string, value: string): string {
+  if (axis === 'commit' && /^[0-9a-f]{40}$/.test(value)) return value.slice(0, 12);
+  return value === '' ? '·' : value;
+}
+
+function colLabel(axes: string[], key: string[]): string {
+  if (axes.length === 0) return 'result';
+  return axes.map((a, i) => `${a.replace(/^kconfig\./, '')}=${showValue(a, key[i]!)}`).join('\n');
+}
+
+/** Render the whole terminal report as a string (pure; the reporter prints it). */
+export function renderTable(report: RunReport, opts: TableOptions): string {
+  const colors = pc.createColors(opts.color);
+  const axes = report.axes ?? deriveAxes(report.cells);
+  const colAxes = expandAxes(opts.cols ?? DEFAULT_COLS, axes);
+  const rowAxes = expandAxes(opts.rows ?? DEFAULT_ROWS, axes).filter((a) => !colAxes.includes(a));
+  const p = pivot(report.cells, rowAxes, colAxes);
+  const out: string[] = [];
+
+  if (report.cells.length > 0) {
+    const head = [...rowAxes.map((a) => colors.bold(a)), ...p.cols.map((k) => colors.bold(colLabel(colAxes, k)))];
+    const table = new Table({ head, style: { head: [], border: [] } });
+    p.rows.forEach((rowKey, r) => {
+      const line: string[] = rowAxes.map((a, i) => showValue(a, rowKey[i]!));
+      p.cols.forEach((_, k) => line.push(symbols(p.at.get(`${r},${k}`) ?? [], colors)));
+      table.push(line);
+    });
+    out.push(table.toString());
+  }
+  out.push(STATUSES.map((s) => `${paint(colors, s, STATUS_SYMBOL[s])} ${s}`).join('  '));
+
+  const groups = groupBySignature(report.cells);
+  if (groups.length > 0) {
+    out.push('', colors.bold(`Failures by signature (${groups.length}):`));
+    for (const g of groups) {
+      const n = g.cells.length;
+      out.push(`  ${paint(colors, g.cells[0]!.status, STATUS_SYMBOL[g.cells[0]!.status])} ${g.signature}  ${colors.dim(`(${n} ${n === 1 ? 'cell' : 'cells'})`)}`);
+      for (const c of g.cells.slice(0, MAX_LISTED)) {
+        const log = c.log ? colors.dim(`  ${c.log}`) : '';
+        const tag = c.status === 'fail' ? '' : ` [${c.status}]`;
+        out.push(`      ${c.id}${tag}${log}`);
+      }
+      if (n > MAX_LISTED) out.push(colors.dim(`      ... and ${n - MAX_LISTED} more`));
+    }
+  }
+
+  const problems = report.summary.failed + report.summary.timeouts + report.summary.errors;
+  const line = `${summaryLine(report.summary)} in ${formatDuration(report.durationMs)}${report.interrupted ? ' (interrupted)' : ''}`;
+  out.push('', problems > 0 || report.interrupted ? colors.red(colors.bold(line)) : colors.green(colors.bold(line)));
+  return `${out.join('\n')}\n`;
+}
+
+function symbols(cells: CellResult[], colors: Colors): string {
+  const shown = cells.slice(0, MAX_SYMBOLS).map((c) => paint(colors, c.status, STATUS_SYMBOL[c.status]));
+  const more = cells.length > MAX_SYMBOLS ? colors.dim(`+${cells.length - MAX_SYMBOLS}`) : '';
+  return shown.join('') + more;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+export function createTableReporter(ctx: ReporterContext): Reporter {
+  return {
+    name: 'table',
+    onRunEnd(report) {
+      ctx.stdout.write(renderTable(report, { color: ctx.color, rows: ctx.rows, cols: ctx.cols }));
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Content-addressed result cache under .kmatrix/cache.
+ *
+ * The key is the sha256 of a cell's resolved content (never its id: renaming an axis value
+ * must not invalidate results) plus the backend fingerprint. Entries are single JSON files
+ * written to a unique temp file and renamed into place, so a reader sees either nothing or a
+ * whole entry, a killed writer leaves only a stray `.tmp`, and two processes writing the same
+ * key both leave a valid entry (the last rename wins). Anything unreadable is a miss.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Cell } from '../matrix/types.js';
+
+/** Statuses worth remembering: errors and timeouts are about the environment, so they re-run. */
+export type CachedStatus = 'pass' | 'fail' | 'flaky' | 'skip';
+
+/** What a cache entry gives back. */
+export interface CachedResult {
+  status: CachedStatus;
+  signature?: string;
+  durationMs: number;
+  attempts: number;
+  log: string;
+  truncated?: boolean;
+}
+
+interface Entry {
+  v: 1;
+  key: string;
+  status: CachedStatus;
+  signature?: string;
+  durationMs: number;
+  attempts: number;
+  truncated?: boolean;
+  /** Plain log, or gzip+base64 when it is large. */
+  log?: string;
+  logGz?: string;
+}
+
+const ENTRY_VERSION = 1;
+/** Logs above this size are stored compressed. */
+const COMPRESS_ABOVE = 4096;
+const CACHED_STATUSES: readonly string[] = ['pass', 'fail', 'flaky', 'skip'];
+
+/** JSON with object keys sorted, so equal content always hashes equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The cache key of a cell under a backend: its content without the id, plus the fingerprints. */
+export function cacheKey(cell: Cell, backendFingerprint: string, cellFingerprint = ''): string {
+  const content = {
+    arch: cell.arch,
+    resolved: cell.resolved,
+    boot: cell.boot,
+    workload: cell.workload,
+    machine: cell.machine,
+    commit: cell.commit,
+  };
+  return sha256(canonicalJson({ v: ENTRY_VERSION, content, backend: backendFingerprint, cell: cellFingerprint }));
+}
+
+export class ResultCache {
+  constructor(readonly dir: string) {}
+
+  private path(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The entry under `key`, or undefined when absent, partial, corrupt or of another version. */
+  async get(key: string): Promise<CachedResult | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.path(key), 'utf8');
+    } catch {
+      return undefined;
+    }
+    return decodeEntry(text, key);
+  }
+
+  /** Store a result atomically. Throws on I/O failure (the caller decides whether that matters). */
+  async put(key: string, result: CachedResult): Promise<void> {
+    const entry: Entry = {
+      v: ENTRY_VERSION,
+      key,
+      status: result.status,
+      durationMs: result.durationMs,
+      attempts: result.attempts,
+      ...(result.signature !== undefined ? { signature: result.signature } : {}),
+      ...(result.truncated ? { truncated: true } : {}),
+      ...(Buffer.byteLength(result.log) > COMPRESS_ABOVE
+        ? { logGz: gzipSync(result.log).toString('base64') }
+        : { log: result.log }),
+    };
+    const file = this.path(key);
+    await mkdir(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify(entry));
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+/** Parse an entry; any inconsistency (truncated JSON, wrong key, bad fields) is a miss. */
+export function decodeEntry(text: string, key: string): CachedResult | undefined {
+  let e: Partial<Entry>;
+  try {
+    e = JSON.parse(text) as Partial<Entry>;
+  } catch {
+    return undefined;
+  }
+  if (!e || typeof e !== 'object' || e.v !== ENTRY_VERSION || e.key !== key) return undefined;
+  if (typeof e.status !== 'string' || !CACHED_STATUSES.includes(e.status)) return undefined;
+  if (typeof e.durationMs !== 'number' || typeof e.attempts !== 'number') return undefined;
+  if (e.signature !== undefined && typeof e.signature !== 'string') return undefined;
+  let log: string;
+  try {
+    if (typeof e.logGz === 'string') log = gunzipSync(Buffer.from(e.logGz, 'base64')).toString('utf8');
+    else if (typeof e.log === 'string') log = e.log;
+    else return undefined;
+  } catch {
+    return undefined;
+  }
+  return {
+    status: e.status as CachedStatus,
+    durationMs: e.durationMs,
+    attempts: e.attempts,
+    log,
+    ...(e.signature !== undefined ? { signature: e.signature } : {}),
+    ...(e.truncated ? { truncated: true } : {}),
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * The worker pool: runs the cells of a plan through a backend with bounded concurrency,
+ * per-cell timeouts, retries, the result cache, and cooperative cancellation.
+ *
+ * Results stream to `onCellEnd` as cells finish and each log goes straight to its file, so a
+ * run of 100,000 cells never holds their logs in memory. Cancellation: when `signal` aborts,
+ * nothing new starts; running cells get `graceMs` to finish, then `killSignal` (or the grace
+ * timer) aborts them. Cells that did not complete are left out of the results (they have no
+ * status: they were not run) and listed in `notRun`; the run reports `interrupted`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { InfraError } from '../errors.js';
+import type { Cell } from '../matrix/types.js';
+import { cacheKey, type CachedResult, type ResultCache } from './cache.js';
+import { logPathOf, safeFileName } from './log-files.js';
+import type { Backend, CellResult, Outcome, Status } from './types.js';
+
+export interface PoolOptions {
+  backend: Backend;
+  /** Absent with --no-cache. */
+  cache?: ResultCache;
+  /** Cells in flight at once. */
+  jobs: number;
+  timeoutMs: number;
+  /** Extra attempts of a failing cell. */
+  retries: number;
+  /** Logs go to <reportDir>/logs/<cell>.log. */
+  reportDir: string;
+  /** Aborting stops scheduling and starts the grace period of running cells. */
+  signal?: AbortSignal;
+  /** Aborting kills running cells at once (second Ctrl-C). */
+  killSignal?: AbortSignal;
+  /** Grace of running cells after `signal`; default 10 s. */
+  graceMs?: number;
+  /** Extra time a backend gets to return after its cell's signal aborts before the pool gives up on it; default 5 s. */
+  settleMs?: number;
+  onCellEnd?: (result: CellResult) => void | Promise<void>;
+  /** Non-fatal problems (a cache write failed). */
+  onWarning?: (message: string) => void;
+}
+
+export interface PoolRun {
+  /** In plan order; cells not run are absent. */
+  results: CellResult[];
+  interrupted: boolean;
+  /** Ids of runnable cells that did not complete because of the interruption. */
+  notRun: string[];
+}
+
+/** The report fields of a cell, before it has a status. */
+export function baseResult(cell: Cell): Omit<CellResult, 'status' | 'durationMs' | 'attempts' | 'cached'> {
+  return {
+    id: cell.id,
+    arch: cell.arch,
+    kconfig: cell.kconfig,
+    resolved: cell.resolved,
+    boot: cell.boot,
+    workload: cell.workload,
+    commit: cell.commit,
+    machine: cell.machine,
+  };
+}
+
+/** The report entry of a planned-away (invalid or duplicate) cell. */
+export function plannedResult(cell: Cell): CellResult {
+  return {
+    ...baseResult(cell),
+    status: cell.state === 'duplicate' ? 'duplicate' : 'invalid',
+    durationMs: 0,
+    attempts: 0,
+    cached: false,
+    ...(cell.reason !== undefined ? { reason: cell.reason } : {}),
+    ...(cell.duplicateOf !== undefined ? { duplicateOf: cell.duplicateOf } : {}),
+  };
+}
+
+/** Final status from the attempts: pass after a failure is flaky; otherwise the last verdict. */
+export function finalStatus(verdicts: Outcome['verdict'][]): Status {
+  const last = verdicts.at(-1)!;
+  if (last === 'pass') return verdicts.length > 1 ? 'flaky' : 'pass';
+  return last;
+}
+
+/** A cached result is reusable unless it is a failure that had fewer attempts than we would now give it. */
+function reusable(hit: CachedResult, retries: number): boolean {
+  return hit.status !== 'fail' || hit.attempts >= retries + 1;
+}
+
+const INTERRUPTED = Symbol('interrupted');
+
+export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promise<PoolRun> {
+  const { backend, cache, reportDir } = opts;
+  const graceMs = opts.graceMs ?? 10_000;
+  const settleMs = opts.settleMs ?? 5_000;
+  const halt = new AbortController();
+  const stop = opts.signal ? AbortSignal.any([opts.signal, halt.signal]) : halt.signal;
+  const kill = new AbortController();
+  const onForce = () => kill.abort(new DOMException('killed', 'AbortError'));
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    graceTimer = setTimeout(onForce, graceMs);
+  };
+  if (opts.killSignal?.aborted) onForce();
+  opts.killSignal?.addEventListener('abort', onForce, { once: true });
+  if (stop.aborted) onStop();
+  else stop.addEventListener('abort', onStop, { once: true });
+
+  try {
+    await mkdir(join(reportDir, 'logs'), { recursive: true });
+  } catch (err) {
+    throw new InfraError(`cannot create the report directory ${reportDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  const fingerprint = backend.fingerprint();
+  const results = new Array<CellResult | undefined>(cells.length);
+  const notRun: string[] = [];
+  let warnedCache = false;
+  let fatal: InfraError | undefined;
+
+  /** A log we cannot write is fatal (exit 3): stop the run, keep what the cache has. */
+  const writeLog = async (file: string, text: string) => {
+    try {
+      await writeFile(file, text);
+    } catch (err) {
+      fatal ??= new InfraError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      halt.abort(fatal);
+      onForce();
+    }
+  };
+
+  const emit = async (i: number, r: CellResult) => {
+    results[i] = r;
+    await opts.onCellEnd?.(r);
+  };
+
+  const attempt = async (cell: Cell, n: number, logDir: string): Promise<Outcome | typeof INTERRUPTED> => {
+    // own timer rather than AbortSignal.timeout/any: cleared at once, so 100,000 cells leave no timers behind
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort(new DOMException(`cell timed out after ${opts.timeoutMs} ms`, 'TimeoutError'));
+    }, opts.timeoutMs);
+    const onKill = () => ac.abort(kill.signal.reason);
+    if (kill.signal.aborted) onKill();
+    else kill.signal.addEventListener('abort', onKill, { once: true });
+    let giveUp: NodeJS.Timeout | undefined;
+    const abandoned = new Promise<Outcome>((res) => {
+      const onAbort = () => {
+        giveUp = setTimeout(() => res({ verdict: 'timeout', log: '[kmatrix] backend did not stop after its cell was aborted\n' }), settleMs);
+      };
+      if (ac.signal.aborted) onAbort();
+      else ac.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    let outcome: Outcome;
+    try {
+      outcome = await Promise.race([
+        backend.run(cell, { signal: ac.signal, attempt: n, logDir }).catch(
+          (err: unknown): Outcome => ({
+            verdict: 'error',
+            signature: `backend ${backend.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+            log: `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+          }),
+        ),
+        abandoned,
+      ]);
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(giveUp);
+      kill.signal.removeEventListener('abort', onKill);
+    }
+    if (kill.signal.aborted && !timedOut) return INTERRUPTED;
+    if (timedOut && outcome.verdict !== 'timeout') {
+      // the backend finished as the clock ran out, or reported the kill as something else
+      outcome = { ...outcome, verdict: 'timeout', signature: outcome.signature ?? 'timeout' };
+    }
+    return outcome;
+  };
+
+  const runOne = async (cell: Cell, i: number): Promise<void> => {
+    if (stop.aborted) {
+      notRun.push(cell.id);
+      return;
+    }
+    const logRel = logPathOf(cell.id);
+    const logFile = join(reportDir, logRel);
+    const key = cache ? cacheKey(cell, fingerprint, backend.cellFingerprint?.(cell) ?? '') : undefined;
+    if (cache && key) {
+      const hit = await cache.get(key);
+      if (hit && reusable(hit, opts.retries)) {
+        await writeLog(logFile, hit.log);
+        await emit(i, {
+          ...baseResult(cell),
+          status: hit.status,
+          ...(hit.signature !== undefined ? { signature: hit.signature } : {}),
+          durationMs: hit.durationMs,
+          attempts: hit.attempts,
+          cached: true,
+          log: logRel,
+        });
+        return;
+      }
+    }
+    const logDir = join(reportDir, 'logs', safeFileName(cell.id));
+    const started = performance.now();
+    const verdicts: Outcome['verdict'][] = [];
+    const logs: string[] = [];
+    let signature: string | undefined;
+    let truncated = false;
+    for (let n = 0; n <= opts.retries; n++) {
+      const out = await attempt(cell, n, logDir);
+      if (out === INTERRUPTED) {
+        notRun.push(cell.id);
+        return;
+      }
+      verdicts.push(out.verdict);
+      logs.push(opts.retries > 0 ? `=== kmatrix: attempt ${n + 1} (${out.verdict}) ===\n${out.log}` : out.log);
+      truncated ||= out.truncated === true;
+      if (out.verdict !== 'pass') signature = out.signature ?? signature;
+      if (out.verdict === 'pass' || out.verdict === 'skip' || stop.aborted) break;
+    }
+    const status = finalStatus(verdicts);
+    if (status === 'pass' || status === 'skip') signature = undefined;
+    const durationMs = Math.round(performance.now() - started);
+    const log = logs.join('');
+    if (cache && key && (status === 'pass' || status === 'fail' || status === 'flaky' || status === 'skip')) {
+      await cache
+        .put(key, { status, durationMs, attempts: verdicts.length, log, ...(signature !== undefined ? { signature } : {}), ...(truncated ? { truncated } : {}) })
+        .catch((err: unknown) => {
+          if (!warnedCache) opts.onWarning?.(`cannot write the result cache: ${err instanceof Error ? err.message : String(err)}`);
+          warnedCache = true;
+        });
+    }
+    await writeLog(logFile, log);
+    await emit(i, {
+      ...baseResult(cell),
+      status,
+      ...(signature !== undefined ? { signature } : {}),
+      durationMs,
+      attempts: verdicts.length,
+      cached: false,
+      log: logRel,
+    });
+  };
+
+  const limit = pLimit(Math.max(1, opts.jobs));
+  const tasks: Promise<void>[] = [];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (cell.state !== 'run') {
+      await emit(i, plannedResult(cell));
+      continue;
+    }
+    tasks.push(limit(() => runOne(cell, i)));
+  }
+  try {
+    await Promise.all(tasks);
+  } finally {
+    clearTimeout(graceTimer);
+    stop.removeEventListener('abort', onStop);
+    opts.killSignal?.removeEventListener('abort', onForce);
+  }
+  if (fatal) throw fatal;
+  const order = new Map(cells.map((c, i) => [c.id, i]));
+  notRun.sort((a, b) => order.get(a)! - order.get(b)!);
+  return {
+    results: results.filter((r): r is CellResult => r !== undefined),
+    interrupted: opts.signal?.aborted === true || opts.killSignal?.aborted === true,
+    notRun,
+  };
+}

@@ -1,0 +1,53 @@
+/** Test helpers: a seeded PRNG and a loop that drives the pure commit search with an oracle. */
+import { applyResults, nextRound, outcome, startSearch, type SearchOptions, type SearchOutcome, type SearchState } from '../../src/bisect/commit-search.js';
+import type { RunObservation } from '../../src/bisect/verdict.js';
+
+/** mulberry32: a small seeded PRNG, enough for simulated flakes. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const BAD = 'BUG: Bad page state in process swapper';
+
+/** Deterministic oracle: commits at or after `culprit` fail with BAD, `skips` are untestable. */
+export function deterministic(culprit: number, skips: ReadonlySet<number> = new Set(), other: ReadonlyMap<number, string> = new Map()) {
+  return (index: number): RunObservation => {
+    if (skips.has(index)) return { verdict: 'skip' };
+    const sig = other.get(index);
+    if (sig !== undefined) return { verdict: 'fail', signature: sig };
+    return index >= culprit ? { verdict: 'fail', signature: BAD } : { verdict: 'pass' };
+  };
+}
+
+export interface Driven {
+  state: SearchState;
+  result: SearchOutcome;
+}
+
+/** Run the search to its end with `oracle` answering each run. */
+export function drive(n: number, k: number, oracle: (index: number) => RunObservation, options: Partial<SearchOptions> = {}, maxRounds = 200): Driven {
+  let state = startSearch(n, options);
+  for (let r = 0; r < maxRounds; r++) {
+    const probes = nextRound(state, k);
+    if (probes.length === 0) break;
+    state = applyResults(
+      state,
+      probes.map((p) => ({ index: p.index, runs: Array.from({ length: p.runs }, () => oracle(p.index)) })),
+    );
+  }
+  return { state, result: outcome(state) };
+}
+
+/** Smallest r with (k+1)^r >= n: ceil(log_{k+1} n) in integers. */
+export function ceilLog(n: number, base: number): number {
+  let r = 0;
+  for (let p = 1; p < n; p *= base) r++;
+  return r;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { resolveKconfig } from '../../src/matrix/kconfig.js';
+import { ARCHES, type Arch } from '../../src/matrix/types.js';
+
+// From ../shared/kernel-facts.md: U = user-selectable, F = forced (selected), - = impossible.
+const TABLE: Record<Arch, Record<string, 'U' | 'F' | '-'>> = {
+  i386: { HIGHMEM: 'U', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: '-', SPARSEMEM_VMEMMAP: '-', ARCH_WANT_OPTIMIZE_VMEMMAP: '-' },
+  x86_64: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'F', ARCH_WANT_OPTIMIZE_VMEMMAP: 'F' },
+  arm: { HIGHMEM: 'U', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: '-', SPARSEMEM_VMEMMAP: '-', ARCH_WANT_OPTIMIZE_VMEMMAP: '-' },
+  arm64: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'F', ARCH_WANT_OPTIMIZE_VMEMMAP: '-' },
+  ppc64: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'U', ARCH_WANT_OPTIMIZE_VMEMMAP: '-' },
+  s390: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'F', ARCH_WANT_OPTIMIZE_VMEMMAP: 'F' },
+  loongarch: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'U', ARCH_WANT_OPTIMIZE_VMEMMAP: 'F' },
+  riscv64: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'U', ARCH_WANT_OPTIMIZE_VMEMMAP: 'F' },
+};
+
+describe('resolveKconfig: every arch x option of the kernel-facts table', () => {
+  for (const arch of ARCHES) {
+    for (const [sym, kind] of Object.entries(TABLE[arch])) {
+      it(`${arch} ${sym} is ${kind}`, () => {
+        const y = resolveKconfig(arch, { [sym]: 'y' });
+        const n = resolveKconfig(arch, { [sym]: 'n' });
+        if (kind === 'U') {
+          expect([y.resolved[sym], n.resolved[sym]]).toEqual(['y', 'n']);
+          expect([y.reasons, n.reasons]).toEqual([[], []]);
+        } else if (kind === 'F') {
+          expect([y.resolved[sym], n.resolved[sym]]).toEqual(['y', 'y']);
+          expect(y.reasons).toEqual([]);
+          expect(n.reasons).toHaveLength(1);
+          expect(n.reasons[0]).toMatch(new RegExp(`^${sym}=n requested but ${sym} is selected by`));
+        } else {
+          expect([y.resolved[sym], n.resolved[sym]]).toEqual(['n', 'n']);
+          expect(n.reasons).toEqual([]);
+          expect(y.reasons).toHaveLength(1);
+          expect(y.reasons[0]).toMatch(/\(resolved to n\)$/);
+        }
+      });
+    }
+  }
+
+  it('explains HIGHMEM on x86_64 with its dependency', () => {
+    expect(resolveKconfig('x86_64', { HIGHMEM: 'y' }).reasons).toEqual([
+      'HIGHMEM=y requested but HIGHMEM depends on X86_32 || ARM, and on x86_64 X86_32=n, ARM=n (resolved to n)',
+    ]);
+  });
+
+  it('explains DEFERRED_STRUCT_PAGE_INIT on i386 (needs 64BIT)', () => {
+    expect(resolveKconfig('i386', { DEFERRED_STRUCT_PAGE_INIT: 'y' }).reasons[0]).toContain('depends on SPARSEMEM && !NEED_PER_CPU_KM && 64BIT');
+  });
+
+  it('explains ARCH_WANT_OPTIMIZE_VMEMMAP as a no-prompt symbol', () => {
+    expect(resolveKconfig('arm64', { ARCH_WANT_OPTIMIZE_VMEMMAP: 'y' }).reasons).toEqual([
+      'ARCH_WANT_OPTIMIZE_VMEMMAP=y requested but ARCH_WANT_OPTIMIZE_VMEMMAP has no prompt: only an arch select sets it, and arm64 does not (resolved to n)',
+    ]);
+  });
+
+  it('CMA selects MIGRATION and MEMORY_ISOLATION; defaults fill the rest', () => {
+    const r = resolveKconfig('i386', { CMA: 'y' });
+    expect(r.resolved).toMatchObject({ CMA: 'y', MIGRATION: 'y', MEMORY_ISOLATION: 'y', HIGHMEM: 'y', X86_32: 'y', '64BIT': 'n' });
+    expect(resolveKconfig('arm', {}).resolved).toMatchObject({ HIGHMEM: 'n', SPARSEMEM: 'n', MEMORY_HOTPLUG: 'n' });
+  });
+
+  it('ZONE_DEVICE follows its dependencies (no ARCH_HAS_PTE_DEVMAP on s390; SPARSEMEM_VMEMMAP=n on ppc64 drops it)', () => {
+    expect(resolveKconfig('x86_64', {}).resolved.ZONE_DEVICE).toBe('y');
+    expect(resolveKconfig('s390', {}).resolved.ZONE_DEVICE).toBe('n');
+    expect(resolveKconfig('ppc64', { SPARSEMEM_VMEMMAP: 'n' }).resolved.ZONE_DEVICE).toBe('n');
+  });
+
+  it('a removed symbol is absent and cannot be requested as y', () => {
+    const r = resolveKconfig('x86_64', { CMA: 'y' }, (s) => s !== 'CMA');
+    expect(r.resolved.CMA).toBeUndefined();
+    expect(r.reasons).toHaveLength(1);
+  });
+});
