@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { CommandResult } from './main.js';
 import { registerPlan } from './plan.js';
 import { registerSchema } from './schema.js';
+import { registerReport } from './report.js';
+import { registerMerge } from './merge.js';
 
 /** Every command module registers itself here: one line per command. */
-export const commands: Array<(program: Command, result: CommandResult) => void> = [registerPlan, registerSchema];
+export const commands: Array<(program: Command, result: CommandResult) => void> = [registerPlan, registerSchema, registerReport, registerMerge];

@@ -42,6 +42,7 @@ function keysAt(p: readonly PathKey[]): readonly string[] {
 
 /** Read a text file as a located user error when it cannot be read. */
 export function readUserFile(file: string, what: string, from?: { yaml: ParsedYaml; path: PathKey[] }): string {
+  const shown = path.relative(process.cwd(), file) || file;
   const fail = (message: string): never => {
     if (from) throw new UserError([from.yaml.problem(from.path, message)]);
     throw new UserError([{ file, line: 1, col: 1, path: '', message }]);
@@ -49,12 +50,12 @@ export function readUserFile(file: string, what: string, from?: { yaml: ParsedYa
   let size: number;
   try {
     const st = statSync(file);
-    if (!st.isFile()) fail(`${what} ${file} is not a file`);
+    if (!st.isFile()) fail(`${what} ${shown} is not a file`);
     size = st.size;
   } catch (e) {
-    return fail(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return fail(`cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  if (size > MAX_YAML_BYTES) fail(`${what} ${file} is ${size} bytes, larger than the ${MAX_YAML_BYTES} bytes allowed`);
+  if (size > MAX_YAML_BYTES) fail(`${what} ${shown} is ${size} bytes, larger than the ${MAX_YAML_BYTES} bytes allowed`);
   return readFileSync(file, 'utf8');
 }
 
@@ -72,8 +73,9 @@ export async function loadMatrix(file: string): Promise<LoadedMatrix> {
   const h = raw.history;
   if (typeof h === 'string' && h) {
     const hfile = path.resolve(dir, h);
+    const shown = path.relative(process.cwd(), hfile) || hfile;
     try {
-      const r = parseSimHistory(hfile, readUserFile(hfile, 'history file', { yaml, path: ['history'] }));
+      const r = parseSimHistory(shown, readUserFile(hfile, 'history file', { yaml, path: ['history'] }));
       if (r.ok) history = r.history;
       else problems.push(...r.problems);
     } catch (e) {

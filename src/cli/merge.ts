@@ -1,0 +1,38 @@
+/** `kmatrix merge <dirs...> -o <dir>`: merge shard runs into one run that every reporter can render. */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { copyLogs, createReporters, loadRun, mergeRuns, Multiplexer, parseReporterList, replayRun, wantColor } from '../report/index.js';
+import type { CommandResult } from './main.js';
+
+const axesList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+export function registerMerge(program: Command, result: CommandResult): void {
+  program
+    .command('merge')
+    .description('merge shard run folders into one run (events.jsonl, report.json, logs) and render it')
+    .argument('<run-dirs...>', 'shard run folders')
+    .requiredOption('-o, --output <dir>', 'the merged run folder')
+    .option('-r, --reporter <names>', 'extra reporters: table,junit,markdown,html or a module path (events and json are always written)', 'table')
+    .option('--rows <axes>', 'table/html pivot rows')
+    .option('--cols <axes>', 'table/html pivot columns')
+    .action(async (dirs: string[], opts: { output: string; reporter: string; rows?: string; cols?: string }) => {
+      const out = resolve(opts.output);
+      if (dirs.some((d) => resolve(d) === out)) throw new UserError(`merge: -o ${opts.output} is one of the runs being merged; choose a new folder`);
+      const merged = mergeRuns(dirs.map(loadRun), out);
+      copyLogs(out, merged.logs);
+      const names = ['events', 'json', ...parseReporterList(opts.reporter).filter((n) => n !== 'events' && n !== 'json')];
+      const reporters = await createReporters(names, {
+        reportDir: out,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        color: wantColor(process.stdout),
+        ...(opts.rows ? { rows: axesList(opts.rows) } : {}),
+        ...(opts.cols ? { cols: axesList(opts.cols) } : {}),
+      });
+      const mux = new Multiplexer(reporters, process.stderr);
+      await replayRun(mux, merged);
+      process.stderr.write(`kmatrix: merged ${dirs.length} runs (${merged.report.summary.total} cells) into ${opts.output}\n`);
+      result.code = mux.failures.length ? 3 : 0;
+    });
+}

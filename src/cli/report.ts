@@ -1,0 +1,31 @@
+/** `kmatrix report <run dir> --reporter html,junit`: re-render a recorded run from its event log (or report.json). */
+import type { Command } from 'commander';
+import { createReporters, loadRun, Multiplexer, parseReporterList, replayRun, wantColor } from '../report/index.js';
+import type { CommandResult } from './main.js';
+
+const axesList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+export function registerReport(program: Command, result: CommandResult): void {
+  program
+    .command('report')
+    .description('re-render a run folder (events.jsonl, or report.json) with any reporters')
+    .argument('<run-dir>', 'a run folder, e.g. reports/mm-20250101-120000')
+    .option('-r, --reporter <names>', 'table,json,junit,markdown,html,events or a reporter module path', 'table')
+    .option('--rows <axes>', 'table/html pivot rows, e.g. arch,boot (kconfig = every kconfig.* axis)')
+    .option('--cols <axes>', 'table/html pivot columns, e.g. kconfig')
+    .action(async (dir: string, opts: { reporter: string; rows?: string; cols?: string }) => {
+      const run = loadRun(dir);
+      const names = parseReporterList(opts.reporter);
+      const reporters = await createReporters(names, {
+        reportDir: run.dir,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        color: wantColor(process.stdout),
+        ...(opts.rows ? { rows: axesList(opts.rows) } : {}),
+        ...(opts.cols ? { cols: axesList(opts.cols) } : {}),
+      });
+      const mux = new Multiplexer(reporters, process.stderr);
+      await replayRun(mux, { ...run, plan: { ...run.plan, reportDir: run.dir } });
+      result.code = mux.failures.length ? 3 : 0;
+    });
+}

@@ -1,0 +1,97 @@
+/**
+ * Merging shard runs into one: the same cells, statuses and signatures as running the matrix
+ * whole, the summary recomputed. Runs of different matrices, or one cell with different
+ * results in two shards, are refused.
+ */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import type { CellResult } from '../run/types.js';
+import type { LoadedRun } from './load.js';
+import { endReason, summarize } from './summary.js';
+import type { RunEndReason, RunPlan, RunReport } from './types.js';
+
+export interface MergedRun {
+  plan: RunPlan;
+  cellEnds: CellResult[];
+  report: RunReport;
+  reason: RunEndReason;
+  /** Log files to copy: absolute source -> path relative to the merged run folder. */
+  logs: Array<{ from: string; to: string }>;
+}
+
+/** Two results of one cell agree when everything but timing and caching agrees. */
+function sameResult(a: CellResult, b: CellResult): boolean {
+  return a.status === b.status && (a.signature ?? '') === (b.signature ?? '') && a.commit === b.commit && a.arch === b.arch;
+}
+
+export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun {
+  if (runs.length === 0) throw new UserError('merge: no run folders given');
+  const matrices = [...new Set(runs.map((r) => r.report.matrix))];
+  if (matrices.length > 1) {
+    const which = runs.map((r) => `${r.report.matrix} (${r.dir})`).join(', ');
+    throw new UserError(`merge: the runs are of different matrices: ${which}`);
+  }
+  // shards in shard order, so the merged order is the whole run's when each shard kept plan order
+  const ordered = [...runs].sort((a, b) => (a.report.shard?.index ?? 0) - (b.report.shard?.index ?? 0));
+
+  const kept = new Map<string, { cell: CellResult; run: LoadedRun }>();
+  const conflicts: string[] = [];
+  for (const run of ordered) {
+    for (const cell of run.report.cells) {
+      const prev = kept.get(cell.id);
+      if (!prev) kept.set(cell.id, { cell, run });
+      else if (!sameResult(prev.cell, cell)) {
+        const show = (c: CellResult) => `${c.status}${c.signature ? ` "${c.signature}"` : ''}`;
+        conflicts.push(`merge: cell ${cell.id} has different results: ${show(prev.cell)} in ${prev.run.dir}, ${show(cell)} in ${run.dir}`);
+      }
+    }
+  }
+  if (conflicts.length) throw new UserError(conflicts.slice(0, 20).join('\n') + (conflicts.length > 20 ? `\n... and ${conflicts.length - 20} more` : ''));
+
+  // a plan that lists every merged cell gives the whole run's order; otherwise shard order
+  const covers = (ids: string[]) => {
+    const set = new Set(ids);
+    return [...kept.keys()].every((id) => set.has(id));
+  };
+  const full = ordered.map((r) => r.plan.cells.map((c) => c.id)).find((ids) => ids.length >= kept.size && covers(ids));
+  const ids = full ? full.filter((id) => kept.has(id)) : [...kept.keys()];
+  const cells = ids.map((id) => kept.get(id)!.cell);
+
+  const first = ordered[0]!;
+  const interrupted = runs.some((r) => r.report.interrupted);
+  const startedAt = runs.map((r) => r.report.startedAt).sort()[0]!;
+  const axes = first.report.axes ?? first.plan.axes;
+  const summary = summarize(cells);
+  const report: RunReport = {
+    version: 1,
+    matrix: first.report.matrix,
+    ...(first.report.file ? { file: first.report.file } : {}),
+    startedAt,
+    // shards run side by side: the merged run took as long as the slowest one
+    durationMs: Math.max(...runs.map((r) => r.report.durationMs)),
+    interrupted,
+    summary,
+    cells,
+    axes,
+  };
+  const plan: RunPlan = { matrix: report.matrix, file: report.file ?? first.plan.file, reportDir: resolve(outDir), startedAt, cells, axes };
+  const logs = cells.flatMap((c) => (c.log ? [{ from: resolve(kept.get(c.id)!.run.dir, c.log), to: c.log }] : []));
+  const executed = new Set(runs.flatMap((r) => r.cellEnds.map((c) => c.id)));
+  const cellEnds = cells.filter((c) => executed.has(c.id));
+  return { plan, cellEnds, report, reason: endReason(summary, interrupted), logs };
+}
+
+/** Copy the kept cells' logs into the merged run folder (missing logs are skipped). */
+export function copyLogs(outDir: string, logs: MergedRun['logs']): number {
+  let copied = 0;
+  for (const { from, to } of logs) {
+    const dest = resolve(outDir, to);
+    if (relative(resolve(outDir), dest).startsWith('..')) continue; // a log path must stay inside the run folder
+    if (!existsSync(from) || resolve(from) === dest) continue;
+    mkdirSync(dirname(dest), { recursive: true });
+    copyFileSync(from, dest);
+    copied++;
+  }
+  return copied;
+}

@@ -1,0 +1,102 @@
+/** Reporter names -> reporters: the built-in ones, or a user's module given by path. */
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UserError } from '../errors.js';
+import type { ReporterContext } from './context.js';
+import { EventLogReporter } from './events.js';
+import { createHtmlReporter } from './reporters/html.js';
+import { createJsonReporter } from './reporters/json.js';
+import { createJunitReporter } from './reporters/junit.js';
+import { createMarkdownReporter } from './reporters/markdown.js';
+import { createTableReporter } from './reporters/table.js';
+import type { Reporter } from './types.js';
+
+export type { ReporterContext } from './context.js';
+
+const BUILT_IN: Record<string, (ctx: ReporterContext) => Reporter> = {
+  table: createTableReporter,
+  json: createJsonReporter,
+  junit: createJunitReporter,
+  markdown: createMarkdownReporter,
+  html: createHtmlReporter,
+  events: (ctx) => new EventLogReporter(ctx.reportDir),
+};
+
+export const REPORTER_NAMES = Object.keys(BUILT_IN);
+
+/** Split `--reporter table,json` (repeatable) into names, dropping blanks and repeats. */
+export function parseReporterList(values: string | string[] | undefined): string[] {
+  const list = (Array.isArray(values) ? values : values ? [values] : []).flatMap((v) => v.split(','));
+  return [...new Set(list.map((s) => s.trim()).filter(Boolean))];
+}
+
+function isModulePath(name: string): boolean {
+  return isAbsolute(name) || name.startsWith('./') || name.startsWith('../');
+}
+
+export async function createReporters(names: string[], ctx: ReporterContext, cwd = process.cwd()): Promise<Reporter[]> {
+  const problems: string[] = [];
+  for (const n of names) {
+    if (!BUILT_IN[n] && !isModulePath(n)) {
+      const near = didYouMean(n, REPORTER_NAMES);
+      problems.push(`--reporter: unknown reporter "${n}"${near ? ` (did you mean "${near}"?)` : ''}; built-in: ${REPORTER_NAMES.join(', ')}, or a module path starting with ./ or /`);
+    }
+  }
+  if (problems.length) throw new UserError(problems.join('\n'));
+  const out: Reporter[] = [];
+  for (const n of names) out.push(BUILT_IN[n] ? BUILT_IN[n](ctx) : await loadUserReporter(n, ctx, cwd));
+  return out;
+}
+
+async function loadUserReporter(spec: string, ctx: ReporterContext, cwd: string): Promise<Reporter> {
+  const path = resolve(cwd, spec);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (err) {
+    throw new UserError(`--reporter: cannot load reporter module ${spec}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  let value = mod.default;
+  if (typeof value === 'function') value = await (value as (ctx: ReporterContext) => unknown)(ctx);
+  if (!isReporter(value)) {
+    throw new UserError(`--reporter: ${spec} must default-export a reporter object (with onRunStart/onCellEnd/onRunEnd hooks) or a function returning one`);
+  }
+  const hooks = value;
+  // a user reporter without a name is reported under its path
+  return typeof hooks.name === 'string' && hooks.name ? hooks : Object.assign(Object.create(hooks) as Reporter, { name: spec });
+}
+
+function isReporter(v: unknown): v is Reporter {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  const hooks = ['onRunStart', 'onCellEnd', 'onRunEnd'];
+  return hooks.some((h) => typeof r[h] === 'function') && hooks.every((h) => r[h] === undefined || typeof r[h] === 'function');
+}
+
+/** The closest name within edit distance 2 (or a prefix match), if any. */
+export function didYouMean(input: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  for (const n of names) {
+    const d = n.startsWith(input) && input.length >= 2 ? 1 : editDistance(input.toLowerCase(), n);
+    if (d < bestDist) {
+      best = n;
+      bestDist = d;
+    }
+  }
+  return bestDist <= 2 ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,12 @@
+/** Feeding a recorded run back through reporters: how `kmatrix report` and `kmatrix merge` render. */
+import type { CellResult } from '../run/types.js';
+import type { Reporter, RunEndReason, RunPlan, RunReport } from './types.js';
+
+export async function replayRun(
+  reporter: Reporter,
+  run: { plan: RunPlan; cellEnds: readonly CellResult[]; report: RunReport; reason: RunEndReason },
+): Promise<void> {
+  await reporter.onRunStart?.(run.plan);
+  for (const c of run.cellEnds) await reporter.onCellEnd?.(c);
+  await reporter.onRunEnd?.(run.report, run.reason);
+}

@@ -1,0 +1,153 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CommandBackend, verdictOfExit } from '../../src/run/backends/command.js';
+import type { Outcome } from '../../src/run/types.js';
+import { CELL_SH, makeCell, tempDir } from './helpers.js';
+
+function backend(mode: string, env: Record<string, string> = {}, outputCap?: number) {
+  return new CommandBackend(
+    { kind: 'command', command: [CELL_SH, mode], env, inputs: [] },
+    { baseDir: tempDir(), killGraceMs: 300, ...(outputCap ? { outputCap } : {}) },
+  );
+}
+
+async function runWith(b: CommandBackend, timeoutMs = 20_000, cell = makeCell()): Promise<Outcome> {
+  const dir = tempDir();
+  return b.run(cell, { signal: AbortSignal.timeout(timeoutMs), attempt: 0, logDir: join(dir, 'cell') });
+}
+
+/** True while any process of the group led by the pid in `file` is alive. */
+function groupAlive(file: string): boolean {
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('verdictOfExit (git bisect run semantics)', () => {
+  it('maps exit statuses', () => {
+    expect(verdictOfExit(0, null)).toBe('pass');
+    expect(verdictOfExit(125, null)).toBe('skip');
+    expect(verdictOfExit(1, null)).toBe('fail');
+    expect(verdictOfExit(124, null)).toBe('fail');
+    expect(verdictOfExit(126, null)).toBe('fail');
+    expect(verdictOfExit(127, null)).toBe('fail');
+    expect(verdictOfExit(128, null)).toBe('error');
+    expect(verdictOfExit(255, null)).toBe('error');
+    expect(verdictOfExit(null, 'SIGSEGV')).toBe('error');
+  });
+});
+
+describe('CommandBackend', () => {
+  it('passes on exit 0 and keeps the output in the log', async () => {
+    const out = await runWith(backend('pass'));
+    expect(out.verdict).toBe('pass');
+    expect(out.signature).toBeUndefined();
+    expect(out.log).toContain('all good');
+    expect(out.log).toContain('[kmatrix] exit code 0');
+  });
+
+  it('fails on exit 1 with the normalised kernel report line as signature', async () => {
+    const out = await runWith(backend('fail'));
+    expect(out.verdict).toBe('fail');
+    expect(out.signature).toMatch(/^BUG: Bad page state in process swapper/);
+    expect(out.signature).not.toContain('1fe00');
+  });
+
+  it('takes the last output line as signature when no report line matches', async () => {
+    const out = await runWith(backend('plainfail'));
+    expect(out.verdict).toBe('fail');
+    expect(out.signature).toBe('something went wrong here');
+  });
+
+  it('skips on exit 125', async () => {
+    expect((await runWith(backend('skip'))).verdict).toBe('skip');
+  });
+
+  it('is an infrastructure error above 127 and on death by signal', async () => {
+    const high = await runWith(backend('code:200'));
+    expect(high.verdict).toBe('error');
+    expect(high.signature).toBe('exit code 200');
+    const segv = await runWith(backend('segv'));
+    expect(segv.verdict).toBe('error');
+    expect(segv.signature).toBe('killed by SIGSEGV');
+  });
+
+  it('is an error when the program cannot start', async () => {
+    const b = new CommandBackend({ kind: 'command', command: ['./no-such-script.sh'], env: {}, inputs: [] }, { baseDir: tempDir() });
+    const out = await runWith(b);
+    expect(out.verdict).toBe('error');
+    expect(out.signature).toMatch(/^cannot run .*no-such-script\.sh/);
+  });
+
+  it('kills a hanging command and its whole process group at the timeout', async () => {
+    const pidFile = join(tempDir(), 'pid');
+    const out = await runWith(backend('hang', { PID_FILE: pidFile }), 500);
+    expect(out.verdict).toBe('timeout');
+    expect(out.log).toContain('timed out');
+    expect(groupAlive(pidFile)).toBe(false);
+  });
+
+  it('kills a grandchild that keeps stdout open when the command hangs on it', async () => {
+    const pidFile = join(tempDir(), 'pid');
+    const out = await runWith(backend('grandchild-hang', { PID_FILE: pidFile }), 500);
+    expect(out.verdict).toBe('timeout');
+    expect(groupAlive(pidFile)).toBe(false);
+  });
+
+  it('does not wait for a grandchild holding stdout after the command exits', async () => {
+    const pidFile = join(tempDir(), 'pid');
+    const out = await runWith(backend('grandchild-exit', { PID_FILE: pidFile }), 30_000);
+    expect(out.verdict).toBe('pass');
+    expect(out.log).toContain('left a grandchild');
+    expect(groupAlive(pidFile)).toBe(false);
+  });
+
+  it('SIGKILLs a command that ignores SIGTERM', async () => {
+    const pidFile = join(tempDir(), 'pid');
+    const out = await runWith(backend('ignore-term', { PID_FILE: pidFile }), 400);
+    expect(out.verdict).toBe('timeout');
+    expect(groupAlive(pidFile)).toBe(false);
+  });
+
+  it('caps a flood of output, keeps head and tail, and marks it truncated', async () => {
+    const out = await runWith(backend('flood', {}, 64 * 1024));
+    expect(out.verdict).toBe('fail');
+    expect(out.truncated).toBe(true);
+    expect(out.log.length).toBeLessThan(64 * 1024 + 500);
+    expect(out.log).toMatch(/output truncated, \d+ bytes omitted/);
+    expect(out.signature).toBe('last words');
+  });
+
+  it('passes hostile values verbatim as environment, never through a shell', async () => {
+    const marker = join(tempDir(), 'pwned');
+    rmSync(marker, { force: true });
+    const boot = `; touch ${marker}; $(touch ${marker}) \`touch ${marker}\` ../../etc`;
+    const out = await runWith(backend('env'), 20_000, makeCell({ boot, resolved: { CMA: 'y', HIGHMEM: 'n' } }));
+    expect(out.verdict).toBe('pass');
+    expect(out.log).toContain(`BOOT=[${boot}]`);
+    expect(out.log).toContain('KMATRIX_CONFIG_CMA=y');
+    expect(out.log).toContain('KMATRIX_CONFIG_HIGHMEM=n');
+    expect(out.log).toContain('KMATRIX_ARCH=x86_64');
+    expect(out.log).toContain('KMATRIX_MEMORY=1073741824');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('fingerprints argv, env and the content of declared inputs', () => {
+    const dir = tempDir();
+    const mk = (env: Record<string, string>) =>
+      new CommandBackend({ kind: 'command', command: [CELL_SH, 'pass'], env, inputs: ['in.txt'] }, { baseDir: dir }).fingerprint();
+    const a = mk({});
+    expect(mk({})).toBe(a);
+    expect(mk({ X: '1' })).not.toBe(a);
+    writeFileSync(join(dir, 'in.txt'), 'v1');
+    const b = mk({});
+    expect(b).not.toBe(a);
+    writeFileSync(join(dir, 'in.txt'), 'v2');
+    expect(mk({})).not.toBe(b);
+  });
+});
