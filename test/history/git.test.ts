@@ -1,0 +1,129 @@
+import { readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InfraError, UserError } from '../../src/errors.js';
+import { loadGitHistory, resolveGitRev, resolveGitRevIndex } from '../../src/history/git.js';
+import { WorktreePool } from '../../src/history/worktrees.js';
+import { commit, newRepo, sh } from './git-repo.js';
+
+let repo: string;
+const shas: string[] = [];
+let sideSha: string;
+
+beforeAll(async () => {
+  repo = await newRepo();
+  shas.push(await commit(repo, 'mm: add the allocator', { 'a.txt': '0\n' }));
+  await sh(repo, ['tag', 'v1.0']);
+  shas.push(await commit(repo, 'mm: fix a typo', { 'a.txt': '1\n' }));
+  // a side branch merged back: first-parent must skip its commit
+  await sh(repo, ['checkout', '-q', '-b', 'side']);
+  sideSha = await commit(repo, 'side: unrelated work', { 'b.txt': 'side\n' });
+  await sh(repo, ['checkout', '-q', 'main']);
+  shas.push(await commit(repo, 'mm: use CMA for DMA', { 'a.txt': '2\n' }));
+  await sh(repo, ['merge', '-q', '--no-ff', '-m', 'Merge branch side', 'side']);
+  shas.push((await sh(repo, ['rev-parse', 'HEAD'])).trim());
+  await sh(repo, ['tag', '-a', '-m', 'release 2.0', 'v2.0']);
+  shas.push(await commit(repo, 'mm: break highmem', { 'a.txt': '4\n' }));
+});
+
+afterAll(async () => {
+  await rm(repo, { recursive: true, force: true });
+});
+
+describe('loadGitHistory', () => {
+  it('lists first-parent commits oldest first with subjects and tags (annotated tags peeled)', async () => {
+    const h = await loadGitHistory(repo, { firstParent: true });
+    expect(h.kind).toBe('git');
+    expect(h.commits.map((c) => c.sha)).toEqual(shas);
+    expect(h.commits.map((c) => c.subject)).toEqual(['mm: add the allocator', 'mm: fix a typo', 'mm: use CMA for DMA', 'Merge branch side', 'mm: break highmem']);
+    expect(h.commits[0]!.tags).toEqual(['v1.0']);
+    expect(h.commits[3]!.tags).toEqual(['v2.0']);
+    expect(h.index.get(shas[2]!)).toBe(2);
+    expect(h.index.has(sideSha)).toBe(false);
+    const s = h.stateAt(4);
+    expect(s.sha).toBe(shas[4]);
+    expect(s.buildBroken).toBe(false);
+    expect(s.subject).toBe('mm: break highmem');
+  });
+
+  it('without firstParent includes merged side commits', async () => {
+    const h = await loadGitHistory(repo, { firstParent: false });
+    expect(h.index.has(sideSha)).toBe(true);
+    expect(h.commits).toHaveLength(6);
+  });
+
+  it('refuses a folder that is not a repository with a UserError', async () => {
+    await expect(loadGitHistory('/proc/self')).rejects.toBeInstanceOf(UserError);
+  });
+});
+
+describe('resolveGitRev', () => {
+  it('resolves sha prefixes, tags, HEAD~n', async () => {
+    expect(await resolveGitRev(repo, shas[1]!.slice(0, 8))).toBe(shas[1]);
+    expect(await resolveGitRev(repo, 'v1.0')).toBe(shas[0]);
+    expect(await resolveGitRev(repo, 'v2.0')).toBe(shas[3]);
+    expect(await resolveGitRev(repo, 'HEAD~2')).toBe(shas[2]);
+    const h = await loadGitHistory(repo);
+    expect(await resolveGitRevIndex(h, 'HEAD~1')).toBe(3);
+  });
+
+  it('rejects unknown revisions, option-like input and commits off the first-parent line', async () => {
+    await expect(resolveGitRev(repo, 'v9.9')).rejects.toThrow(/unknown revision "v9.9"/);
+    await expect(resolveGitRev(repo, '--all')).rejects.toBeInstanceOf(UserError);
+    const h = await loadGitHistory(repo);
+    await expect(resolveGitRevIndex(h, sideSha)).rejects.toThrow(/not on the first-parent line/);
+  });
+});
+
+describe('WorktreePool', () => {
+  it('checks out each lease at its commit, reuses worktrees, waits when all are leased, and cleans up', async () => {
+    const root = path.join(repo, '.kmatrix', 'worktrees');
+    const pool = new WorktreePool(repo, { root, size: 2 });
+    const [a, b] = await Promise.all([pool.acquire(shas[0]!), pool.acquire(shas[4]!)]);
+    expect(new Set([a.path, b.path]).size).toBe(2);
+    expect(await readFile(path.join(a.path, 'a.txt'), 'utf8')).toBe('0\n');
+    expect(await readFile(path.join(b.path, 'a.txt'), 'utf8')).toBe('4\n');
+    expect((await sh(a.path, ['rev-parse', 'HEAD'])).trim()).toBe(shas[0]);
+    // a third lease waits for a release
+    let third: Awaited<ReturnType<WorktreePool['acquire']>> | undefined;
+    const pending = pool.acquire(shas[2]!).then((l) => (third = l));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(third).toBeUndefined();
+    a.release();
+    await pending;
+    expect(third!.path).toBe(a.path);
+    expect(await readFile(path.join(third!.path, 'a.txt'), 'utf8')).toBe('2\n');
+    expect((await sh(third!.path, ['status', '--porcelain', '--untracked-files=no'])).trim()).toBe('');
+    third!.release();
+    b.release();
+    // the worktree already at a commit is preferred
+    const again = await pool.acquire(shas[4]!);
+    expect(again.path).toBe(b.path);
+    again.release();
+    await pool.close();
+    await expect(stat(a.path)).rejects.toThrow();
+    const list = await sh(repo, ['worktree', 'list', '--porcelain']);
+    expect(list.match(/^worktree /gm)).toHaveLength(1);
+  });
+
+  it('reuses a worktree left behind by a killed run', async () => {
+    const root = path.join(repo, '.kmatrix', 'left');
+    const first = new WorktreePool(repo, { root, size: 1 });
+    (await first.acquire(shas[1]!)).release();
+    // no close(): the next pool finds the worktree on disk
+    const second = new WorktreePool(repo, { root, size: 1 });
+    const lease = await second.acquire(shas[3]!);
+    expect(await readFile(path.join(lease.path, 'a.txt'), 'utf8')).toBe('2\n');
+    lease.release();
+    await second.close();
+    expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
+  });
+
+  it('reports an unknown commit as an infrastructure error and frees the slot', async () => {
+    const pool = new WorktreePool(repo, { root: path.join(repo, '.kmatrix', 'bad'), size: 1 });
+    await expect(pool.acquire('0'.repeat(40))).rejects.toBeInstanceOf(InfraError);
+    const lease = await pool.acquire(shas[0]!);
+    lease.release();
+    await pool.close();
+  });
+});
