@@ -36,6 +36,8 @@ export function axisValue(cell: CellResult, axis: string): string | undefined {
   if (axis === 'boot') return cell.boot;
   if (axis === 'workload') return cell.workload;
   if (axis === 'commit') return cell.commit;
+  if (axis === 'memory') return cell.machine ? String(cell.machine.memory) : undefined;
+  if (axis === 'nodes') return cell.machine ? String(cell.machine.nodes) : undefined;
   if (axis.startsWith('kconfig.')) {
     const sym = axis.slice('kconfig.'.length);
     return cell.kconfig[sym] ?? cell.resolved[sym];

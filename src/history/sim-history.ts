@@ -8,7 +8,7 @@ import { isKnownSymbol } from '../matrix/kconfig.js';
 import { SYMBOL_NAMES } from '../matrix/kconfig-model.js';
 import { issuesToProblems } from '../matrix/schema-problems.js';
 import { parseYaml, type PathKey } from '../matrix/yaml.js';
-import { switchDefaults, switchesSchema } from '../sim/switches.js';
+import { defaultSwitches, switchesSchema } from '../sim/switches.js';
 import type { Commit, CommitState, History } from './types.js';
 
 const Sym = z.string().regex(/^[A-Z0-9_]+$/, 'a Kconfig symbol is written in capitals without CONFIG_');
@@ -57,15 +57,15 @@ export function parseSimHistory(file: string, text: string): { ok: true; history
   const seenTag = new Map<string, number>();
   data.commits.forEach((c, i) => {
     const prev = seenSha.get(c.sha);
-    if (prev !== undefined) problems.push(yaml.problem(['commits', i, 'sha'], `duplicate sha ${c.sha}`, { hint: `commit ${prev} has it too` }));
+    if (prev !== undefined) problems.push(yaml.problem(['commits', i, 'sha'], `duplicate sha ${c.sha}`, { hint: `commits[${prev}] has it too` }));
     seenSha.set(c.sha, i);
     (c.tags ?? []).forEach((t, j) => {
-      if (seenTag.has(t)) problems.push(yaml.problem(['commits', i, 'tags', j], `duplicate tag ${t}`, { hint: `commit ${seenTag.get(t)} has it too` }));
+      if (seenTag.has(t)) problems.push(yaml.problem(['commits', i, 'tags', j], `duplicate tag ${t}`, { hint: `commits[${seenTag.get(t)}] has it too` }));
       seenTag.set(t, i);
     });
     if (c.set) {
       const r = switchesSchema.safeParse(c.set);
-      if (!r.success) problems.push(...issuesToProblems(yaml, r.error.issues.map((e) => ({ ...e, path: ['commits', i, 'set', ...e.path] })), () => Object.keys(switchDefaults())));
+      if (!r.success) problems.push(...issuesToProblems(yaml, r.error.issues.map((e) => ({ ...e, path: ['commits', i, 'set', ...e.path] })), () => Object.keys(defaultSwitches())));
     }
     if (c.kconfig) problems.push(...kconfigProblems(c.kconfig, ['commits', i, 'kconfig'], yaml.problem));
   });
@@ -84,7 +84,7 @@ function kconfigProblems(change: KconfigChangeT, at: PathKey[], problem: (p: rea
 
 /** Fold the commits into per-commit states, sharing objects between commits that change nothing. */
 export function buildHistory(source: string, data: HistoryFile): History {
-  const defaults = switchDefaults();
+  const defaults = defaultSwitches() as unknown as Record<string, unknown>;
   const commits: Commit[] = data.commits.map((c) => ({
     sha: c.sha,
     subject: c.subject,

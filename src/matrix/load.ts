@@ -109,7 +109,7 @@ function checkCommits(yaml: ParsedYaml, raw: Record<string, unknown>, history: H
   commits.forEach((c, i) => {
     if (typeof c !== 'string') return;
     if (!history) {
-      problems.push(yaml.problem(['commits', i], `commit ${c} given but the matrix has no history`, { hint: 'add history: histories/<file>.yaml' }));
+      if (raw.history === undefined) problems.push(yaml.problem(['commits', i], `commit ${c} given but the matrix has no history`, { hint: 'add history: histories/<file>.yaml' }));
       return;
     }
     const r = resolveRevOrRange(history, c);
@@ -121,8 +121,9 @@ function checkCommits(yaml: ParsedYaml, raw: Record<string, unknown>, history: H
     entries.forEach((e, i) => {
       const c = e && typeof e === 'object' ? (e as Record<string, unknown>).commit : undefined;
       if (typeof c !== 'string') return;
-      if (!history) problems.push(yaml.problem([list, i, 'commit'], `commit ${c} given but the matrix has no history`));
-      else {
+      if (!history) {
+        if (raw.history === undefined) problems.push(yaml.problem([list, i, 'commit'], `commit ${c} given but the matrix has no history`));
+      } else {
         const r = resolveRevOrRange(history, c);
         if (!r.ok) problems.push(yaml.problem([list, i, 'commit'], r.message, r.hint ? { hint: r.hint } : {}));
         else if (r.indices.length !== 1) problems.push(yaml.problem([list, i, 'commit'], `an ${list} entry names one commit, not a range`));
@@ -148,9 +149,9 @@ function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>): Problem
   const boot = (b: unknown, at: PathKey[]) => {
     if (typeof b !== 'string') return;
     for (const p of parseBootParams(b, 'x86_64').problems)
-      problems.push(yaml.problem(at, `${p.message}`, { offset: p.offset, ...(p.hint ? { hint: p.hint } : {}) }));
+      problems.push(yaml.problem(at, `boot parameter ${p.param}: ${p.message}`, { offset: p.offset, ...(p.hint ? { hint: p.hint } : {}) }));
   };
-  const kconfig = matrix.kconfig && typeof matrix.kconfig === 'object' ? (matrix.kconfig as Record<string, unknown>) : {};
+  const kconfig = isMapping(matrix.kconfig) ? matrix.kconfig : {};
   for (const sym of Object.keys(kconfig)) symbol(sym, ['matrix', 'kconfig', sym]);
   if (Array.isArray(matrix.workload)) matrix.workload.forEach((w, i) => workload(w, ['matrix', 'workload', i]));
   if (Array.isArray(matrix.boot)) matrix.boot.forEach((b, i) => boot(b, ['matrix', 'boot', i]));
@@ -161,7 +162,7 @@ function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>): Problem
       if (!e || typeof e !== 'object') return;
       const entry = e as Record<string, unknown>;
       if (Object.keys(entry).length === 0) problems.push(yaml.problem([list, i], `empty ${list} entry`));
-      const kc = entry.kconfig && typeof entry.kconfig === 'object' ? (entry.kconfig as Record<string, unknown>) : {};
+      const kc = isMapping(entry.kconfig) ? entry.kconfig : {};
       for (const sym of Object.keys(kc)) symbol(sym, [list, i, 'kconfig', sym]);
       workload(entry.workload, [list, i, 'workload']);
       boot(entry.boot, [list, i, 'boot']);
@@ -174,6 +175,10 @@ function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>): Problem
     });
   }
   return problems;
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

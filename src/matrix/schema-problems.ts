@@ -25,9 +25,13 @@ const WHAT: Record<string, string> = {
 export function issuesToProblems(yaml: ParsedYaml, issues: readonly Issue[], keysAt: KeysAt): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues) out.push(...issueToProblems(yaml, issue, keysAt));
+  // a misspelt required key is one mistake: keep "unknown key (did you mean X?)", drop "missing X"
+  const misspelt = new Set(out.flatMap((p) => (p.hint?.startsWith('did you mean ') ? [`${p.path.replace(/\.?[^.[\]]+$/, '')}|${p.hint.slice(13, -1)}`] : [])));
   // one problem per location and message
   const seen = new Set<string>();
   return out.filter((p) => {
+    const missing = /^missing required key "(.+)"$/.exec(p.message);
+    if (missing && misspelt.has(`${p.path}|${missing[1]}`)) return false;
     const k = `${p.line}:${p.col}:${p.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
@@ -47,13 +51,15 @@ function issueToProblems(yaml: ParsedYaml, issue: Issue, keysAt: KeysAt): Proble
     case 'invalid_value': {
       const allowed = issue.values.map(String);
       const what = whatAt(path);
-      const hint = didYouMean(String(got), allowed) ?? `one of: ${allowed.join(', ')}`;
-      return [yaml.problem(path, `unknown ${what} ${show(got)}`, { hint })];
+      // a one-letter typo of y/n is not worth guessing ("m" is a module: kmatrix options are bool)
+      const guess = String(got).length > 2 ? didYouMean(String(got), allowed) : undefined;
+      return [yaml.problem(path, `unknown ${what} ${show(got)}`, { hint: guess ?? `one of: ${allowed.join(', ')}` })];
     }
     case 'invalid_type': {
       if (got === undefined) return [yaml.problem(path.slice(0, -1), `missing required key "${String(path.at(-1))}"`)];
-      const hint = whatAt(path) === 'Kconfig value' ? 'write y or n' : undefined;
-      return [yaml.problem(path, `expected ${article(issue.expected)}, got ${typeName(got)} ${show(got)}`, hint ? { hint } : {})];
+      if (path.length === 0 && got === null) return [yaml.problem(path, 'the file is empty', { hint: 'a matrix needs at least name: and matrix:' })];
+      const hint = whatAt(path) === 'Kconfig value' && issue.expected === 'string' ? 'write y or n' : undefined;
+      return [yaml.problem(path, `expected ${article(issue.expected)}, got ${described(got)}`, hint ? { hint } : {})];
     }
     case 'too_small':
       if (issue.origin === 'array') return [yaml.problem(path, issue.message.startsWith('Too small') ? 'list is empty' : issue.message)];
@@ -61,6 +67,7 @@ function issueToProblems(yaml: ParsedYaml, issue: Issue, keysAt: KeysAt): Proble
     case 'too_big':
       return [yaml.problem(path, `${show(got)} is too big (maximum ${String(issue.maximum)})`)];
     case 'invalid_format':
+      if (String(path.at(-1)) === 'sha' && typeof got !== 'string') return [yaml.problem(path, `expected a string, got ${described(got)}`, { hint: 'quote the sha' })];
       return [yaml.problem(path, `invalid ${whatAt(path)} ${show(got)}`, { hint: formatHint(path, issue.message) })];
     case 'invalid_union': {
       // report the branch of the same shape as the input (an object given for an object branch)
@@ -107,6 +114,11 @@ export function valueAt(root: unknown, path: readonly PathKey[]): unknown {
   return v;
 }
 
+function described(v: unknown): string {
+  const s = show(v);
+  return v === null ? 'null' : s ? `${typeName(v)} ${s}` : typeName(v);
+}
+
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -115,7 +127,7 @@ function typeName(v: unknown): string {
 }
 
 function article(expected: string): string {
-  const names: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', number: 'a number', int: 'an integer', boolean: 'a boolean' };
+  const names: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', number: 'a number', int: 'an integer', boolean: 'a boolean', record: 'a mapping', map: 'a mapping' };
   return names[expected] ?? expected;
 }
 

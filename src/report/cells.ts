@@ -123,5 +123,9 @@ export function groupBySignature(cells: readonly CellResult[], statuses: readonl
     if (list) list.push(c);
     else groups.set(sig, [c]);
   }
-  return [...groups].map(([signature, list]) => ({ signature, cells: list })).sort((a, b) => b.cells.length - a.cells.length);
+  // real failures before timeouts, errors and flakes; bigger groups first
+  const rank = (g: SignatureGroup) => statuses.indexOf(g.cells[0]!.status);
+  return [...groups]
+    .map(([signature, list]) => ({ signature, cells: list }))
+    .sort((a, b) => rank(a) - rank(b) || b.cells.length - a.cells.length);
 }

@@ -8,6 +8,7 @@
  * timer) aborts them. Cells that did not complete are left out of the results (they have no
  * status: they were not run) and listed in `notRun`; the run reports `interrupted`.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -97,6 +98,8 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   const halt = new AbortController();
   const stop = opts.signal ? AbortSignal.any([opts.signal, halt.signal]) : halt.signal;
   const kill = new AbortController();
+  // every running cell listens to the kill signal: thousands of listeners are expected
+  setMaxListeners(0, kill.signal);
   const onForce = () => kill.abort(new DOMException('killed', 'AbortError'));
   let graceTimer: NodeJS.Timeout | undefined;
   const onStop = () => {

@@ -1,6 +1,7 @@
 /** Test helpers: a seeded PRNG and a loop that drives the pure commit search with an oracle. */
 import { applyResults, nextRound, outcome, startSearch, type SearchOptions, type SearchOutcome, type SearchState } from '../../src/bisect/commit-search.js';
 import type { RunObservation } from '../../src/bisect/verdict.js';
+import type { Commit, History } from '../../src/history/types.js';
 
 /** mulberry32: a small seeded PRNG, enough for simulated flakes. */
 export function prng(seed: number): () => number {
@@ -50,4 +51,21 @@ export function ceilLog(n: number, base: number): number {
   let r = 0;
   for (let p = 1; p < n; p *= base) r++;
   return r;
+}
+
+/** A simulated history of n commits: sha c000..<i>, `sets` switch changes, `broken` builds. */
+export function fakeHistory(n: number, sets: Record<number, Record<string, unknown>> = {}, broken: ReadonlySet<number> = new Set()): History {
+  const commits: Commit[] = Array.from({ length: n }, (_, i) => ({
+    sha: `c${i.toString(16).padStart(39, '0')}`,
+    subject: `commit ${i}`,
+    tags: i === 0 ? ['v1.0'] : [],
+    set: sets[i] ?? {},
+    buildBroken: broken.has(i),
+  }));
+  const states = commits.map((c, i) => {
+    const switches: Record<string, unknown> = { cmaEarly: false };
+    for (let j = 0; j <= i; j++) Object.assign(switches, commits[j]!.set);
+    return { sha: c.sha, subject: c.subject, buildBroken: c.buildBroken, switches, symbolNames: {} };
+  });
+  return { kind: 'sim', name: 'fake', source: '/fake', commits, index: new Map(commits.map((c, i) => [c.sha, i])), stateAt: (i) => states[i]! };
 }

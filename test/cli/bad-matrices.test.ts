@@ -32,10 +32,10 @@ describe('kmatrix plan on malformed matrices', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines.map((l) => l.split(': ')[0])).toEqual([
-      'test/fixtures/multi-error.yaml:3:17',
+      'test/fixtures/multi-error.yaml:3:16',
       'test/fixtures/multi-error.yaml:5:5',
-      'test/fixtures/multi-error.yaml:6:27',
-      'test/fixtures/multi-error.yaml:7:8',
+      'test/fixtures/multi-error.yaml:6:25',
+      'test/fixtures/multi-error.yaml:7:3',
     ]);
   });
 

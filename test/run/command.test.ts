@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommandBackend, verdictOfExit } from '../../src/run/backends/command.js';
@@ -17,15 +17,32 @@ async function runWith(b: CommandBackend, timeoutMs = 20_000, cell = makeCell())
   return b.run(cell, { signal: AbortSignal.timeout(timeoutMs), attempt: 0, logDir: join(dir, 'cell') });
 }
 
-/** True while any process of the group led by the pid in `file` is alive. */
-function groupAlive(file: string): boolean {
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
+/** Live (non-zombie) processes of the group led by the pid in `file`, read from /proc. */
+function liveInGroup(file: string): number[] {
+  const pgid = Number(readFileSync(file, 'utf8').trim());
+  const live: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp ...: comm may contain spaces, so split after the last ')'
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') live.push(Number(entry));
   }
+  return live;
+}
+
+/** The group is gone once the kernel has delivered SIGKILL (allow it a moment). */
+async function groupGone(file: string): Promise<boolean> {
+  for (let i = 0; i < 40; i++) {
+    if (liveInGroup(file).length === 0) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
 }
 
 describe('verdictOfExit (git bisect run semantics)', () => {
@@ -89,14 +106,14 @@ describe('CommandBackend', () => {
     const out = await runWith(backend('hang', { PID_FILE: pidFile }), 500);
     expect(out.verdict).toBe('timeout');
     expect(out.log).toContain('timed out');
-    expect(groupAlive(pidFile)).toBe(false);
+    expect(await groupGone(pidFile)).toBe(true);
   });
 
   it('kills a grandchild that keeps stdout open when the command hangs on it', async () => {
     const pidFile = join(tempDir(), 'pid');
     const out = await runWith(backend('grandchild-hang', { PID_FILE: pidFile }), 500);
     expect(out.verdict).toBe('timeout');
-    expect(groupAlive(pidFile)).toBe(false);
+    expect(await groupGone(pidFile)).toBe(true);
   });
 
   it('does not wait for a grandchild holding stdout after the command exits', async () => {
@@ -104,14 +121,14 @@ describe('CommandBackend', () => {
     const out = await runWith(backend('grandchild-exit', { PID_FILE: pidFile }), 30_000);
     expect(out.verdict).toBe('pass');
     expect(out.log).toContain('left a grandchild');
-    expect(groupAlive(pidFile)).toBe(false);
+    expect(await groupGone(pidFile)).toBe(true);
   });
 
   it('SIGKILLs a command that ignores SIGTERM', async () => {
     const pidFile = join(tempDir(), 'pid');
     const out = await runWith(backend('ignore-term', { PID_FILE: pidFile }), 400);
     expect(out.verdict).toBe('timeout');
-    expect(groupAlive(pidFile)).toBe(false);
+    expect(await groupGone(pidFile)).toBe(true);
   });
 
   it('caps a flood of output, keeps head and tail, and marks it truncated', async () => {

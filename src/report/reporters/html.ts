@@ -178,7 +178,8 @@ code, pre, .cell-id { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, mono
 .heatmap { border-collapse: separate; border-spacing: 0; font-size: 12px; }
 .heatmap th { background: var(--panel); font-weight: 600; padding: 3px 8px; border-right: 1px solid var(--line); border-bottom: 1px solid var(--line);
   font-family: ui-monospace, monospace; white-space: nowrap; text-align: left; }
-.heatmap thead th { position: sticky; top: 0; z-index: 1; text-align: center; }
+.heatmap thead { position: sticky; top: 0; z-index: 1; }
+.heatmap thead th { text-align: center; }
 .heatmap thead th.corner { text-align: left; color: var(--muted); }
 .heatmap th.rowhead { vertical-align: top; }
 .heatmap td.hm { padding: 3px; border-right: 1px solid #eaeef2; border-bottom: 1px solid #eaeef2; min-width: 34px; text-align: center; }

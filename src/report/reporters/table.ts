@@ -59,7 +59,12 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
 
   if (report.cells.length > 0) {
     const head = [...rowAxes.map((a) => colors.bold(a)), ...p.cols.map((k) => colors.bold(colLabel(colAxes, k)))];
-    const table = new Table({ head, style: { head: [], border: [] } });
+    const table = new Table({
+      head,
+      style: { head: [], border: [], compact: true },
+      // no rule between body rows: big matrices stay readable
+      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    });
     p.rows.forEach((rowKey, r) => {
       const line: string[] = rowAxes.map((a, i) => showValue(a, rowKey[i]!));
       p.cols.forEach((_, k) => line.push(symbols(p.at.get(`${r},${k}`) ?? [], colors)));

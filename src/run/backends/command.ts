@@ -123,7 +123,19 @@ export class CommandBackend implements Backend {
     const started = Date.now();
     const log = new CappedLog(this.cap);
     await mkdir(ctx.logDir, { recursive: true }).catch(() => undefined);
-    const child = execa(this.file, this.args, {
+    let child: ReturnType<typeof this.spawn>;
+    try {
+      child = this.spawn(cell, ctx);
+    } catch (err) {
+      // e.g. a NUL byte in a value: the OS cannot take it as argv/env
+      const signature = `cannot run ${this.file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+      return { verdict: 'error', signature, log: `[kmatrix] ${signature}\n` };
+    }
+    return this.watch(child, ctx, log, started);
+  }
+
+  private spawn(cell: Cell, ctx: RunContext) {
+    return execa(this.file, this.args, {
       cwd: this.cwd,
       env: { ...this.config.env, ...cellEnv(cell, ctx.logDir, ctx.attempt) },
       extendEnv: true,
@@ -134,6 +146,9 @@ export class CommandBackend implements Backend {
       stdin: 'ignore',
       stripFinalNewline: false,
     });
+  }
+
+  private async watch(child: ReturnType<CommandBackend['spawn']>, ctx: RunContext, log: CappedLog, started: number): Promise<Outcome> {
     const settled = child.then(
       (r) => ({ code: r.exitCode ?? null, signal: (r.signal as string | undefined) ?? null, error: r.failed && r.exitCode === undefined && !r.signal ? r.shortMessage : undefined }),
       (err: unknown) => ({ code: null, signal: null, error: err instanceof Error ? err.message : String(err) }),

@@ -1,0 +1,203 @@
+/**
+ * The bisection driver: runs the pure commit search round by round through a caller-given
+ * `run(cells)` (the pool, its backend and the cache), and turns the final state into the
+ * bisect.json record of issue 5. No file system or processes here: the CLI (and `run
+ * --bisect`) supply `run`, `verify` and `onRound`.
+ */
+import { UserError } from '../errors.js';
+import type { History } from '../history/types.js';
+import type { Cell } from '../matrix/types.js';
+import type { CellResult } from '../run/types.js';
+import { applyResults, nextRound, outcome, replayLog, startSearch, type Probe, type SearchLogEntry, type SearchOptions, type SearchOutcome, type SearchState } from './commit-search.js';
+import type { RunObservation, Tally, TestStatus } from './verdict.js';
+
+/** One log line of bisect.json. */
+export interface BisectLogEntry {
+  round: number;
+  commit: string;
+  status: TestStatus;
+  signature?: string;
+  /** Run counts of this test (pass, fail with the signature, other failures, untestable). */
+  runs?: Tally;
+}
+
+/** bisect.json (issue 5), plus a few descriptive fields. */
+export interface BisectReport {
+  cell: string;
+  good: string;
+  bad: string;
+  culprit: { sha: string; subject: string } | null;
+  candidates: string[];
+  rounds: number;
+  tests: number;
+  confidence: number;
+  /** Revert check of the culprit: true/false, or null when it could not be made (git history, no culprit). */
+  verified: boolean | null;
+  log: BisectLogEntry[];
+  signature?: string;
+  /** Why the bisection did not start (the ends check failed). */
+  refused?: string;
+  jobs: number;
+  repeat: number;
+  runs: number;
+  failureProbability: number;
+  history?: string;
+}
+
+/** A commit probe as the pool sees it: the bisected cell at one commit, one repetition. */
+export interface ProbeCell {
+  cell: Cell;
+  index: number;
+  rep: number;
+}
+
+export interface BisectCellOptions {
+  cell: Cell;
+  history: History;
+  /** Indices in history.commits of the good and the bad end (good < bad). */
+  good: number;
+  bad: number;
+  /** Probes per round (--jobs). */
+  jobs: number;
+  repeat?: number;
+  search?: Partial<Omit<SearchOptions, 'repeat'>>;
+  /** Run the probe cells (ids are unique per probe and repetition) and return their results. */
+  run(probes: ProbeCell[], round: number): Promise<Array<Pick<CellResult, 'id' | 'status' | 'signature'>>>;
+  /** Revert check of the culprit (index in history.commits); null when not possible. */
+  verify?(culprit: number, state: SearchState): Promise<boolean | null>;
+  /** A previous log to resume from (git bisect replay). */
+  replay?: readonly BisectLogEntry[];
+  onRound?(round: number, probes: Probe[], state: SearchState): void;
+  signal?: AbortSignal;
+}
+
+/** The probe cell of commit `index` of `history`, repetition `rep`. */
+export function probeCell(cell: Cell, history: History, index: number, rep: number): Cell {
+  const c = history.commits[index]!;
+  return { ...cell, id: `${cell.id}@${c.sha}${rep ? `#${rep}` : ''}`, commit: c.sha, commitLabel: c.tags[0] ?? c.sha.slice(0, 12), state: 'run' };
+}
+
+export function observationOf(r: Pick<CellResult, 'status' | 'signature'>): RunObservation {
+  switch (r.status) {
+    case 'pass':
+      return { verdict: 'pass' };
+    case 'fail':
+    case 'flaky':
+      return r.signature !== undefined ? { verdict: 'fail', signature: r.signature } : { verdict: 'fail' };
+    case 'timeout':
+      return { verdict: 'timeout' };
+    case 'error':
+      return { verdict: 'error' };
+    default:
+      return { verdict: 'skip' };
+  }
+}
+
+/** Bisect one cell between two commits of a history. */
+export async function bisectCell(o: BisectCellOptions): Promise<BisectReport> {
+  if (o.good >= o.bad) throw new RangeError(`the good commit (#${o.good}) must be older than the bad one (#${o.bad})`);
+  const n = o.bad - o.good + 1;
+  const toIndex = (sha: string) => {
+    const i = o.history.index.get(sha);
+    return i === undefined || i < o.good || i > o.bad ? undefined : i - o.good;
+  };
+  const options = { ...o.search, repeat: o.repeat ?? 1 };
+  let state = o.replay?.length ? replayLog(n, fromBisectLog(o.replay, toIndex), options) : startSearch(n, options);
+  const jobs = Math.max(1, o.jobs);
+  for (let probes = nextRound(state, jobs); probes.length > 0 && !o.signal?.aborted; probes = nextRound(state, jobs)) {
+    o.onRound?.(state.round, probes, state);
+    const cells: ProbeCell[] = probes.flatMap((p) => Array.from({ length: p.runs }, (_, r) => {
+      // repetitions continue where earlier tests of the commit stopped, so verification runs are new runs
+      const rep = r + runsSoFar(state, p.index);
+      return { cell: probeCell(o.cell, o.history, o.good + p.index, rep), index: p.index, rep };
+    }));
+    const results = await o.run(cells, state.round);
+    const byId = new Map(results.map((r) => [r.id, r]));
+    if (o.signal?.aborted) break;
+    state = applyResults(
+      state,
+      probes.map((p) => ({
+        index: p.index,
+        runs: cells.filter((c) => c.index === p.index).flatMap((c) => {
+          const r = byId.get(c.cell.id);
+          return r ? [observationOf(r)] : [];
+        }),
+      })),
+    );
+  }
+  const result = outcome(state);
+  const verified = result.culprit !== null && o.verify ? await o.verify(o.good + result.culprit, state) : null;
+  return toReport(o, state, result, verified, jobs);
+}
+
+function runsSoFar(state: SearchState, index: number): number {
+  const t = state.tallies[index];
+  return t ? t.pass + t.fail + t.other + t.skip : 0;
+}
+
+function fromBisectLog(log: readonly BisectLogEntry[], toIndex: (sha: string) => number | undefined): SearchLogEntry[] {
+  return log.map((e, i) => {
+    const index = toIndex(e.commit);
+    if (index === undefined) throw new UserError(`replayed log entry ${i}: commit ${e.commit} is not between the good and the bad commit`);
+    return { round: e.round, index, status: e.status, ...(e.signature !== undefined ? { signature: e.signature } : {}), ...(e.runs ? { tally: e.runs } : {}) };
+  });
+}
+
+function toReport(o: BisectCellOptions, state: SearchState, r: SearchOutcome, verified: boolean | null, jobs: number): BisectReport {
+  const commit = (i: number) => o.history.commits[o.good + i]!;
+  return {
+    cell: o.cell.id,
+    good: commit(0).sha,
+    bad: commit(state.n - 1).sha,
+    culprit: r.culprit !== null ? { sha: commit(r.culprit).sha, subject: commit(r.culprit).subject } : null,
+    candidates: r.candidates.map((i) => commit(i).sha),
+    rounds: r.rounds,
+    tests: r.tests,
+    confidence: Number(r.confidence.toFixed(6)),
+    verified,
+    log: state.log.map((e) => ({
+      round: e.round,
+      commit: commit(e.index).sha,
+      status: e.status,
+      ...(e.signature !== undefined ? { signature: e.signature } : {}),
+      ...(e.tally ? { runs: e.tally } : {}),
+    })),
+    ...(state.badSignature !== undefined ? { signature: state.badSignature } : {}),
+    ...(r.refusal !== undefined ? { refused: r.refusal } : {}),
+    jobs,
+    repeat: state.options.repeat,
+    runs: r.runs,
+    failureProbability: Number(r.failureProbability.toFixed(6)),
+    history: o.history.name,
+  };
+}
+
+/** The human summary of a bisection. */
+export function formatBisectSummary(report: BisectReport, history: History): string {
+  const label = (sha: string) => {
+    const c = history.commits[history.index.get(sha) ?? -1];
+    return `${sha.slice(0, 12)}${c?.tags.length ? ` (${c.tags[0]})` : ''}${c ? ` ${c.subject}` : ''}`;
+  };
+  const lines: string[] = [];
+  if (report.refused) {
+    lines.push(`kmatrix bisect: cannot bisect ${report.cell}: ${report.refused}`);
+    return lines.join('\n');
+  }
+  if (report.culprit) lines.push(`first bad commit: ${label(report.culprit.sha)}`);
+  else if (report.candidates.length) {
+    lines.push('there are only untestable commits left; the first bad commit is one of:');
+    for (const c of report.candidates) lines.push(`  ${label(c)}`);
+  } else lines.push('bisection did not finish (interrupted)');
+  if (report.signature) lines.push(`signature: ${report.signature}`);
+  const skipped = report.log.filter((e) => e.status === 'skip').length;
+  const mismatched = report.log.filter((e) => e.status === 'mismatch');
+  lines.push(
+    `${report.rounds} round${report.rounds === 1 ? '' : 's'}, ${report.tests} tests (${report.runs} runs) at --jobs ${report.jobs}` +
+      `${report.repeat > 1 ? ` --repeat ${report.repeat}` : ''}; confidence ${(report.confidence * 100).toFixed(report.confidence === 1 ? 0 : 2)}%` +
+      `${report.failureProbability < 1 ? ` (a bad commit fails ${(report.failureProbability * 100).toFixed(0)}% of runs)` : ''}`,
+  );
+  if (skipped) lines.push(`${skipped} untestable commit${skipped === 1 ? '' : 's'} routed around`);
+  for (const m of mismatched) lines.push(`${m.commit.slice(0, 12)} failed with a different signature, treated as untestable: ${m.signature}`);
+  if (report.verified !== null) lines.push(report.verified ? 'verified: reverting the culprit makes the bad commit pass' : 'NOT verified: the bad commit still fails with the culprit reverted');
+  return lines.join('\n');
+}

@@ -1,0 +1,206 @@
+/**
+ * `kmatrix bisect FILE --cell SEL --good REV --bad REV`: find the first bad commit of a cell,
+ * k commits per round on the pool, through the run engine's backend and result cache.
+ * Writes <report dir>/bisect.json and prints a summary (or the JSON with --json).
+ */
+import type { Command } from 'commander';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { bisectCell, formatBisectSummary, probeCell, type BisectLogEntry, type BisectReport } from '../bisect/driver.js';
+import { RepeatBackend, WorktreeCommandBackend } from '../bisect/driver-backends.js';
+import { canRevert, historyWithRevert } from '../bisect/revert.js';
+import { describeCell, selectCell } from '../bisect/select.js';
+import { ExitCode, InfraError, UserError } from '../errors.js';
+import { resolveGitRevIndex } from '../history/git.js';
+import { resolveRev } from '../history/revs.js';
+import type { History } from '../history/types.js';
+import { WorktreePool } from '../history/worktrees.js';
+import { loadPlan } from '../matrix/plan.js';
+import type { Plan } from '../matrix/plan-types.js';
+import type { Cell } from '../matrix/types.js';
+import { CommandBackend } from '../run/backends/command.js';
+import { SimBackend } from '../run/backends/sim.js';
+import { ResultCache } from '../run/cache.js';
+import { safeFileName } from '../run/log-files.js';
+import { runPool } from '../run/pool.js';
+import { handleSignals } from '../run/signals.js';
+import type { Backend } from '../run/types.js';
+import type { CommandResult } from './main.js';
+import { durationOption, intOption } from './options.js';
+
+interface BisectOptions {
+  cell?: string;
+  good?: string;
+  bad?: string;
+  jobs?: number;
+  repeat: number;
+  cache: boolean;
+  reportDir?: string;
+  json?: boolean;
+  timeout?: number;
+  replay?: string;
+}
+
+export function registerBisect(program: Command, result: CommandResult): void {
+  program
+    .command('bisect')
+    .description('find the first commit that breaks a cell: k-ary, skip-, signature- and flake-aware bisection')
+    .argument('<file>', 'matrix file (YAML) with a history')
+    .option('--cell <selector>', 'cell id, or axis=value pairs like arch=i386,kconfig.HIGHMEM=y')
+    .option('--good <rev>', 'a commit where the cell passes (sha, tag, HEAD~n)')
+    .option('--bad <rev>', 'a later commit where it fails')
+    .option('-j, --jobs <k>', 'commits tested per round (k-ary search; 1 = binary search)', intOption('--jobs', 1))
+    .option('--repeat <n>', 'runs per tested commit (flaky failures)', intOption('--repeat', 1), 1)
+    .option('--no-cache', 'do not read or fill the result cache')
+    .option('--report-dir <dir>', 'where bisect.json and the logs go (default reports/bisect-<cell>-<time>)')
+    .option('--json', 'print bisect.json instead of the summary')
+    .option('--timeout <duration>', 'per-run timeout (e.g. 30s, 10m)', durationOption('--timeout'))
+    .option('--replay <file>', 'resume or replay a bisect.json (or its log array), like git bisect replay')
+    .action(async (file: string, opts: BisectOptions) => {
+      result.code = await runBisect(file, opts);
+    });
+}
+
+async function runBisect(file: string, opts: BisectOptions): Promise<number> {
+  const replay = opts.replay ? await readReplay(opts.replay) : undefined;
+  const selector = opts.cell ?? replay?.cell;
+  const goodRev = opts.good ?? replay?.good;
+  const badRev = opts.bad ?? replay?.bad;
+  if (!selector || !goodRev || !badRev) throw new UserError('kmatrix bisect needs --cell, --good and --bad (or --replay with a bisect.json that names them)');
+  const plan = await loadPlan(file);
+  const history = plan.history;
+  if (!history) throw new UserError(`${file}: bisect needs a history (history: histories/<file>.yaml or history: { git: <path> })`);
+  const cell = selectCell(plan.cells, selector);
+  const good = await revIndex(history, goodRev, '--good');
+  const bad = await revIndex(history, badRev, '--bad');
+  if (good >= bad) throw new UserError(`--good ${goodRev} must be older than --bad ${badRev} on the history's first-parent line`);
+  const jobs = opts.jobs ?? plan.settings.jobs ?? Math.min(4, availableParallelism());
+  const timeoutMs = opts.timeout ?? (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ?? plan.settings.timeoutMs;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const reportDir = path.resolve(opts.reportDir ?? path.join('reports', `bisect-${safeFileName(cell.id)}-${stamp}`));
+  const cache = opts.cache ? new ResultCache(path.resolve('.kmatrix', 'cache')) : undefined;
+  const inner = makeBackend(plan, history, jobs);
+  const backend = new RepeatBackend(inner);
+  const signals = handleSignals(process.stderr);
+  const say = (line: string) => {
+    if (!opts.json) process.stderr.write(`${line}\n`);
+  };
+  say(`bisecting ${cell.id} (${describeCell(cell)}) from ${label(history, good)} to ${label(history, bad)}: ${bad - good} commits, ${jobs} per round`);
+  let report: BisectReport;
+  try {
+    report = await bisectCell({
+      cell,
+      history,
+      good,
+      bad,
+      jobs,
+      repeat: opts.repeat,
+      ...(replay?.log.length ? { replay: replay.log } : {}),
+      signal: signals.stop,
+      onRound: (round, probes) => {
+        const what = probes.map((p) => `${history.commits[good + p.index]!.sha.slice(0, 12)}${p.purpose === 'verify' ? ' (again)' : ''}`).join(', ');
+        say(round === 0 ? `checking both ends: ${what}` : `round ${round}: testing ${what}`);
+      },
+      run: async (probes) => {
+        for (const p of probes) backend.register(p.cell.id, p.rep);
+        const r = await runPool(
+          probes.map((p) => p.cell),
+          { backend, ...(cache ? { cache } : {}), jobs, timeoutMs, retries: 0, reportDir, signal: signals.stop, killSignal: signals.kill, onWarning: say },
+        );
+        return r.results;
+      },
+      verify: async (culprit, state) => revertCheck(plan, history, cell, culprit, bad, state.options.repeat, timeoutMs, reportDir),
+    });
+  } finally {
+    signals.dispose();
+    await inner.close?.().catch(() => undefined);
+  }
+  try {
+    await mkdir(reportDir, { recursive: true });
+    await writeFile(path.join(reportDir, 'bisect.json'), `${JSON.stringify(report, null, 2)}\n`);
+  } catch (err) {
+    throw new InfraError(`cannot write ${path.join(reportDir, 'bisect.json')}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(`${formatBisectSummary(report, history)}\nreport: ${path.relative(process.cwd(), path.join(reportDir, 'bisect.json'))}\n`);
+  if (signals.stop.aborted) return ExitCode.interrupted;
+  if (report.refused) {
+    if (!opts.json) process.stderr.write(`kmatrix bisect: refusing: ${report.refused}\n`);
+    return ExitCode.badInput;
+  }
+  return ExitCode.ok;
+}
+
+function label(history: History, i: number): string {
+  const c = history.commits[i]!;
+  return c.tags[0] ? `${c.tags[0]} (${c.sha.slice(0, 12)})` : c.sha.slice(0, 12);
+}
+
+async function revIndex(history: History, rev: string, flag: string): Promise<number> {
+  if (history.kind === 'git') return resolveGitRevIndex(history, rev);
+  const r = resolveRev(history, rev);
+  if (!r.ok) throw new UserError(`${flag} ${rev}: ${r.message}${r.hint ? ` (${r.hint})` : ''}`);
+  return r.index;
+}
+
+/** The run engine's backend for this plan; with a git history each command run gets its own worktree. */
+function makeBackend(plan: Plan, history: History, jobs: number, forHistory: History = history): Backend {
+  if (plan.backend.kind === 'sim') return new SimBackend({ history: forHistory, seed: plan.settings.seed, workers: 0 });
+  const options = { baseDir: plan.dir };
+  if (history.kind === 'git') {
+    const pool = new WorktreePool(history.source, { root: path.resolve('.kmatrix', 'worktrees'), size: jobs });
+    return new WorktreeCommandBackend(plan.backend, options, pool);
+  }
+  return new CommandBackend(plan.backend, options);
+}
+
+/**
+ * KernelCI's revert check, for simulated histories: the bad end re-run (repeat times, no
+ * cache) with the culprit's switch changes reverted must pass. Null when there is nothing to
+ * revert (git history, or a culprit that changes no switch).
+ */
+async function revertCheck(plan: Plan, history: History, cell: Cell, culprit: number, bad: number, repeat: number, timeoutMs: number, reportDir: string): Promise<boolean | null> {
+  if (plan.backend.kind !== 'sim' || !canRevert(history, culprit)) return null;
+  const reverted = historyWithRevert(history, culprit, bad);
+  const backend = new RepeatBackend(makeBackend(plan, history, 1, reverted));
+  const cells = Array.from({ length: repeat }, (_, rep) => {
+    const c = probeCell(cell, history, bad, rep);
+    const probe = { ...c, id: `${c.id}-revert-${history.commits[culprit]!.sha.slice(0, 12)}` };
+    backend.register(probe.id, rep);
+    return probe;
+  });
+  try {
+    const r = await runPool(cells, { backend, jobs: 1, timeoutMs, retries: 0, reportDir });
+    return r.results.length === repeat && r.results.every((x) => x.status === 'pass');
+  } finally {
+    await backend.close();
+  }
+}
+
+async function readReplay(file: string): Promise<{ cell?: string; good?: string; bad?: string; log: BisectLogEntry[] }> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new UserError(`--replay ${file}: cannot read it as JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  const obj = Array.isArray(value) ? { log: value } : (value as Record<string, unknown> | null);
+  const log = obj?.log;
+  if (!Array.isArray(log)) throw new UserError(`--replay ${file}: expected a bisect.json or an array of { round, commit, status }`);
+  const problems: string[] = [];
+  log.forEach((e: unknown, i) => {
+    const x = e as Partial<BisectLogEntry> | null;
+    if (!x || typeof x.round !== 'number' || typeof x.commit !== 'string' || !['good', 'bad', 'skip', 'mismatch'].includes(String(x.status))) {
+      problems.push(`${file}: log[${i}]: expected { round: number, commit: sha, status: good|bad|skip|mismatch }`);
+    }
+  });
+  if (problems.length) throw new UserError(problems.join('\n'));
+  const str = (k: string) => (typeof obj?.[k] === 'string' ? (obj[k] as string) : undefined);
+  const out: { cell?: string; good?: string; bad?: string; log: BisectLogEntry[] } = { log: log as BisectLogEntry[] };
+  for (const k of ['cell', 'good', 'bad'] as const) {
+    const v = str(k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}

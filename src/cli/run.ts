@@ -1,0 +1,146 @@
+/** `kmatrix run FILE`: run every cell of a matrix, report, and gate. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { UserError } from '../errors.js';
+import { loadPlan } from '../matrix/plan.js';
+import { parseSize } from '../matrix/units.js';
+import { createReporters, Multiplexer, parseReporterList, wantColor } from '../report/index.js';
+import { parseBaseline, type Baseline } from '../run/baseline.js';
+import { assertReportWritten, runPlan } from '../run/engine.js';
+import { safeFileName } from '../run/log-files.js';
+import { parseShard, type Shard } from '../run/shard.js';
+import { handleSignals } from '../run/signals.js';
+import type { CommandResult } from './main.js';
+import { durationOption, intOption } from './options.js';
+
+interface RunFlags {
+  jobs?: number;
+  cache: boolean;
+  reportDir?: string;
+  json?: boolean;
+  retries?: number;
+  timeout?: number;
+  strict?: boolean;
+  baseline?: string;
+  reporter?: string[];
+  shard?: Shard;
+  maxCells?: number;
+  rows?: string;
+  cols?: string;
+  seed?: number;
+  grace: number;
+  logCap?: number;
+  progress: boolean;
+}
+
+/** reports/<matrix>-<UTC timestamp>[-shard-i-of-n], made unique if a run in the same second exists. */
+export function defaultReportDir(matrix: string, at: Date, shard?: Shard, cwd = process.cwd()): string {
+  const stamp = at.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+  const base = join(cwd, 'reports', `${safeFileName(matrix)}-${stamp}${shard ? `-shard-${shard.index}-of-${shard.count}` : ''}`);
+  let dir = base;
+  for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+  return dir;
+}
+
+function sizeOption(name: string) {
+  return (value: string): number => {
+    const n = parseSize(value);
+    if (n === undefined) throw new InvalidArgumentError(`${name} needs a size like 10M or 1G, got "${value}"`);
+    return n;
+  };
+}
+
+function readBaseline(file: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`--baseline: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseBaseline(text, file);
+}
+
+export function registerRun(program: Command, result: CommandResult): void {
+  program
+    .command('run')
+    .description('run every cell of a matrix, write the report, and exit with the CI gate status')
+    .argument('<file>', 'matrix file (YAML)')
+    .option('-j, --jobs <n>', 'cells at once (default: the number of cores)', intOption('--jobs', 1))
+    .option('--no-cache', 'ignore and do not fill the result cache (.kmatrix/cache)')
+    .option('--report-dir <dir>', 'where report.json and logs go (default reports/<matrix>-<timestamp>)')
+    .option('--json', 'print report.json on stdout instead of the table')
+    .option('--retries <n>', 're-run a failing cell up to n times (fail then pass = flaky)', intOption('--retries'))
+    .option('--timeout <duration>', 'per-cell timeout, e.g. 30s or 10m', durationOption('--timeout'))
+    .option('--strict', 'flaky cells fail the gate too')
+    .option('--baseline <file>', 'fail only on failures not in this baseline (or earlier report.json)')
+    .option('--reporter <list...>', 'terminal/file reporters: table, junit, markdown, html, or ./module.js (report.json and events.jsonl are always written)')
+    .option('--shard <i/n>', 'run the i-th of n deterministic shards', parseShard)
+    .option('--max-cells <n>', 'refuse matrices larger than this', intOption('--max-cells', 1))
+    .option('--rows <axes>', 'table rows, comma-separated axes (default arch,boot,workload)')
+    .option('--cols <axes>', 'table columns, comma-separated axes (default kconfig)')
+    .option('--seed <n>', 'seed of the simulator (injected flakes)', intOption('--seed'))
+    .option('--grace <duration>', 'after Ctrl-C, how long running cells may finish', durationOption('--grace'), 10_000)
+    .option('--log-cap <size>', 'output kept per command attempt (head and tail), e.g. 10M', sizeOption('--log-cap'))
+    .option('--no-progress', 'no progress line on stderr')
+    .action(async (file: string, flags: RunFlags) => {
+      const plan = await loadPlan(file, flags.maxCells ? { maxCells: flags.maxCells } : {});
+      const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
+      const reportDir = flags.reportDir ? resolve(flags.reportDir) : defaultReportDir(plan.name, new Date(), flags.shard);
+      const names = parseReporterList(flags.reporter ?? ['table']).filter((n) => !(flags.json && n === 'table'));
+      for (const always of ['json', 'events']) if (!names.includes(always)) names.push(always);
+      const split = (axes?: string) => axes?.split(',').map((a) => a.trim()).filter(Boolean);
+      const rows = split(flags.rows);
+      const cols = split(flags.cols);
+      const reporters = await createReporters(names, {
+        reportDir,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        color: wantColor(process.stdout),
+        ...(rows ? { rows } : {}),
+        ...(cols ? { cols } : {}),
+        ...(flags.json ? { json: true } : {}),
+      });
+      const mux = new Multiplexer(reporters, process.stderr);
+      const signals = handleSignals(process.stderr);
+      const cacheDir = process.env.KMATRIX_CACHE_DIR ? resolve(process.env.KMATRIX_CACHE_DIR) : resolve('.kmatrix', 'cache');
+      try {
+        const out = await runPlan(
+          plan,
+          {
+            ...(flags.jobs ? { jobs: flags.jobs } : {}),
+            ...(flags.timeout ? { timeoutMs: flags.timeout } : {}),
+            ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
+            ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+            ...(flags.cache ? { cacheDir } : {}),
+            ...(baseline ? { baseline } : {}),
+            ...(flags.shard ? { shard: flags.shard } : {}),
+            ...(flags.logCap ? { logCap: flags.logCap } : {}),
+            reportDir,
+            strict: flags.strict === true,
+            graceMs: flags.grace,
+            signal: signals.stop,
+            killSignal: signals.kill,
+          },
+          {
+            reporter: mux,
+            ...(flags.progress ? { progress: process.stderr } : {}),
+            warn: (m) => process.stderr.write(`kmatrix: warning: ${m}\n`),
+          },
+        );
+        assertReportWritten(reportDir);
+        const err = process.stderr;
+        if (out.comparison) {
+          const { newFailures, knownFailures, fixed } = out.comparison;
+          err.write(`baseline: ${newFailures.length} new failure(s), ${knownFailures.length} known, ${fixed.length} fixed\n`);
+          for (const r of newFailures) err.write(`  new: ${r.id}: ${r.signature ?? r.status}\n`);
+          for (const id of fixed) err.write(`  fixed: ${id}\n`);
+        }
+        if (out.report.interrupted) err.write('kmatrix: interrupted: partial report (cells not run are left out; a re-run resumes from the cache)\n');
+        err.write(`report: ${relative(process.cwd(), join(reportDir, 'report.json')) || 'report.json'}\n`);
+        result.code = out.exitCode;
+      } finally {
+        signals.dispose();
+      }
+    });
+}

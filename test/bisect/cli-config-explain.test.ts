@@ -1,0 +1,64 @@
+/** `kmatrix bisect-config` and `kmatrix explain` end to end through the real binary. */
+import { execa } from 'execa';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kmatrix, ROOT } from '../helpers/cli.js';
+
+const SIG = 'BUG: Bad page state in process swapper/N pfn:N';
+let work: string;
+
+beforeAll(async () => {
+  if (!process.env.KMATRIX_SKIP_TSC) await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
+  work = await mkdtemp(path.join(tmpdir(), 'kmatrix-bisect-config-'));
+  await writeFile(
+    path.join(work, 'h.yaml'),
+    `name: cfg\ncommits:\n  - sha: b0000001\n    subject: "mm: base"\n    tags: [v1.0]\n    set:\n      inject:\n        - { when: { arch: i386, kconfig.HIGHMEM: y, kconfig.CMA: y }, fail: "BUG: Bad page state in process swapper/0 pfn:2fe00" }\n`,
+  );
+  await writeFile(
+    path.join(work, 'm.yaml'),
+    'name: cfg\nhistory: h.yaml\ncommits: [v1.0]\nmatrix:\n  arch: [i386, arm]\n  kconfig:\n    HIGHMEM: [y, n]\n    CMA: [y, n]\n  boot: ["", "cma=64M"]\n',
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('kmatrix bisect-config', () => {
+  it('finds the minimal failure-inducing difference among kconfig and boot parameters', async () => {
+    const r = kmatrix(['bisect-config', 'm.yaml', '--good', 'arch=i386,HIGHMEM=n,CMA=n,boot=', '--bad', 'arch=i386,HIGHMEM=y,CMA=y,boot=cma=64M', '--report-dir', 'cfg'], { cwd: work });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`fails only with CMA=y and HIGHMEM=y together: ${SIG}`);
+    const out = JSON.parse(await readFile(path.join(work, 'cfg', 'bisect-config.json'), 'utf8'));
+    expect(out.differences).toEqual(['CMA=y', 'HIGHMEM=y', 'boot cma=64M']);
+    expect(out.minimal).toEqual(['CMA=y', 'HIGHMEM=y']);
+    expect(out.signature).toBe(SIG);
+  }, 60_000);
+
+  it('refuses when the good cell does not pass', () => {
+    const r = kmatrix(['bisect-config', 'm.yaml', '--good', 'arch=i386,HIGHMEM=y,CMA=y,boot=', '--bad', 'arch=i386,HIGHMEM=y,CMA=y,boot=cma=64M'], { cwd: work });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--good i386\.HIGHMEM-y\.CMA-y\.boot@b0000001 does not pass \(fail: BUG: Bad page state/);
+  }, 60_000);
+});
+
+describe('kmatrix explain', () => {
+  it('explains each failure signature of a run by its smallest exact conjunction', () => {
+    const run = kmatrix(['run', 'm.yaml', '--report-dir', 'run1'], { cwd: work });
+    expect(run.code).toBe(1);
+    const r = kmatrix(['explain', 'run1'], { cwd: work });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${SIG} <= arch=i386 & kconfig.HIGHMEM=y & kconfig.CMA=y\n  2 failing cells, exactly these\n`);
+    const json = kmatrix(['explain', 'run1/report.json', '--json'], { cwd: work });
+    expect(JSON.parse(json.stdout)).toEqual([{ signature: SIG, conjunction: ['arch=i386', 'kconfig.HIGHMEM=y', 'kconfig.CMA=y'], exact: true, counterExamples: [], failing: 2 }]);
+  }, 60_000);
+
+  it('rejects a missing report with exit 2', () => {
+    const r = kmatrix(['explain', 'nope'], { cwd: work });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('nope: no such report folder or file\n');
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * End to end on a real git repository: `kmatrix bisect` with the command backend and one git
+ * worktree per worker names the same first bad commit as `git bisect run` on the same script.
+ */
+import { execa } from 'execa';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kmatrix, ROOT } from '../helpers/cli.js';
+import { linearRepo, sh } from '../history/git-repo.js';
+
+const COUNT = 300;
+const CULPRIT = 217;
+/** Untestable commits (the script exits 125), away from the culprit. */
+const SKIPS = new Set([100, 101, 102, 150]);
+
+// the test a developer would hand to `git bisect run`: it reads the tree it runs in
+const SCRIPT = `#!/bin/sh
+state=$(cat state)
+case "$state" in
+  ok*) echo "boot ok"; exit 0 ;;
+  skip*) echo "does not build"; exit 125 ;;
+  *) echo "BUG: Bad page state in process swapper/0"; exit 1 ;;
+esac
+`;
+
+let work: string;
+let repo: string;
+let shas: string[];
+
+beforeAll(async () => {
+  if (!process.env.KMATRIX_SKIP_TSC) await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
+  work = await mkdtemp(path.join(tmpdir(), 'kmatrix-bisect-e2e-'));
+  ({ dir: repo, shas } = await linearRepo(COUNT, (i) => (SKIPS.has(i) ? `skip ${i}\n` : i >= CULPRIT ? `broken ${i}\n` : `ok ${i}\n`)));
+  await writeFile(path.join(work, 'test.sh'), SCRIPT, { mode: 0o755 });
+  await writeFile(
+    path.join(work, 'matrix.yaml'),
+    `name: git-e2e\nhistory: { git: ${JSON.stringify(repo)}, firstParent: true }\nbackend:\n  command: [./test.sh]\n  timeout: 30s\nmatrix:\n  arch: [x86_64]\n`,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+  await rm(repo, { recursive: true, force: true });
+});
+
+async function gitBisectRun(): Promise<string> {
+  await sh(repo, ['bisect', 'start', '--first-parent', shas[COUNT - 1]!, shas[0]!]);
+  try {
+    const r = await execa('git', ['bisect', 'run', path.join(work, 'test.sh')], { cwd: repo });
+    const m = /^([0-9a-f]{40}) is the first bad commit/m.exec(r.stdout);
+    if (!m) throw new Error(`git bisect run said:\n${r.stdout}`);
+    return m[1]!;
+  } finally {
+    await sh(repo, ['bisect', 'reset']);
+  }
+}
+
+describe('kmatrix bisect on a git repository', () => {
+  it('names the same first bad commit as git bisect run, with parallel worktrees', async () => {
+    const expected = await gitBisectRun();
+    expect(expected).toBe(shas[CULPRIT]);
+    const r = kmatrix(['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', shas[0]!.slice(0, 10), '--bad', 'HEAD', '--jobs', '4', '--report-dir', 'out', '--no-cache'], { cwd: work });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`first bad commit: ${expected.slice(0, 12)} commit ${CULPRIT}`);
+    const report = JSON.parse(await readFile(path.join(work, 'out', 'bisect.json'), 'utf8'));
+    expect(report.culprit).toEqual({ sha: expected, subject: `commit ${CULPRIT}` });
+    expect(report.candidates).toEqual([expected]);
+    expect(report.good).toBe(shas[0]);
+    expect(report.bad).toBe(shas[COUNT - 1]);
+    expect(report.verified).toBeNull();
+    expect(report.confidence).toBe(1);
+    expect(report.signature).toBe('BUG: Bad page state in process swapper/N'); // numbers normalised
+    // 299 commits at 4 per round: ceil(log5 299) = 4 rounds (+1 when a probe lands on a skip)
+    expect(report.rounds).toBeLessThanOrEqual(5);
+    expect(report.log[0]).toMatchObject({ round: 0, commit: shas[0], status: 'good' });
+    // worktrees are removed at the end and git forgets them
+    expect(await readdir(path.join(work, '.kmatrix', 'worktrees')).catch(() => [])).toEqual([]);
+    expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
+
+    // replaying the finished log re-derives the same answer without running the script
+    await writeFile(path.join(work, 'test.sh'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
+    const again = kmatrix(['bisect', 'matrix.yaml', '--replay', 'out/bisect.json', '--report-dir', 'out2', '--json'], { cwd: work });
+    await writeFile(path.join(work, 'test.sh'), SCRIPT, { mode: 0o755 });
+    expect(again.code).toBe(0);
+    const replayed = JSON.parse(again.stdout);
+    expect(replayed.culprit.sha).toBe(expected);
+    expect(replayed.log).toEqual(report.log);
+  }, 120_000);
+
+  it('refuses when the good end already fails, exit 2 with a clear message', async () => {
+    const r = kmatrix(['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', shas[250]!, '--bad', 'HEAD', '--jobs', '2', '--report-dir', 'refused', '--no-cache'], { cwd: work });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/cannot bisect .*: the good end fails too \(BUG: Bad page state in process swapper\/N\): it is not good/);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+  }, 60_000);
+
+  it('rejects unknown revisions and cells as located user errors', async () => {
+    const bad = kmatrix(['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', 'v9.9', '--bad', 'HEAD'], { cwd: work });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown revision "v9.9"/);
+    const cell = kmatrix(['bisect', 'matrix.yaml', '--cell', 'arch=arm64', '--good', shas[0]!, '--bad', 'HEAD'], { cwd: work });
+    expect(cell.code).toBe(2);
+    expect(cell.stderr).toMatch(/--cell arch=arm64: no runnable cell matches/);
+  }, 60_000);
+});

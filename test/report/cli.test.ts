@@ -1,0 +1,94 @@
+/** `kmatrix report` and `kmatrix merge` end to end through the real binary (after `npx tsc -p .`). */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, fixtureReport, fixtureRun, kmatrix, tempDir, writeShard } from './helpers.js';
+
+beforeAll(() => buildCli());
+
+const SUMMARY = '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate (23 executed, 1 cached) in 31.2s';
+
+describe('kmatrix report', () => {
+  it('renders the table by default', () => {
+    const r = kmatrix(['report', fixtureRun()]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  ✗ BUG: Bad page state in process swapper pfn:<pfn>  (2 cells)');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(SUMMARY);
+  });
+
+  it('re-renders every reporter from the event log alone', () => {
+    const dir = fixtureRun();
+    // report.json -> events.jsonl, then drop report.json: everything must come back from the log
+    expect(kmatrix(['report', dir, '--reporter', 'events']).code).toBe(0);
+    rmSync(join(dir, 'report.json'));
+    const r = kmatrix(['report', dir, '--reporter', 'json,junit,markdown,html']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(fixtureReport());
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('tests="33" failures="3" errors="2" skipped="10"');
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('## kmatrix: `mm-highmem-cma` — ❌ failed');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<title>kmatrix: mm-highmem-cma (failed)</title>');
+  });
+
+  it('pivots the table with --rows/--cols', () => {
+    const r = kmatrix(['report', fixtureRun(), '--rows', 'arch', '--cols', 'workload']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toMatch(/│ arch +│ workload=boot +│ workload=dma-alloc +│/);
+  });
+
+  it('isolates a throwing user reporter: the others still write, exit 3', () => {
+    const dir = fixtureRun();
+    writeFileSync(join(dir, 'boom.mjs'), "export default { name: 'boom', onRunEnd() { throw new Error('cannot reach dashboard'); } };\n");
+    const r = kmatrix(['report', dir, '--reporter', `./boom.mjs,markdown`], { cwd: dir });
+    expect(r.stderr).toBe('kmatrix: reporter boom failed: cannot reach dashboard\n');
+    expect(r.code).toBe(3);
+    expect(existsSync(join(dir, 'summary.md'))).toBe(true);
+  });
+
+  it('bad input: one clear line, exit 2, no stack trace', () => {
+    const missing = kmatrix(['report', join(tempDir(), 'nope')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^\S*nope: not a kmatrix run folder \(no events\.jsonl or report\.json\)\n$/);
+    const typo = kmatrix(['report', fixtureRun(), '--reporter', 'htm']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown reporter "htm" (did you mean "html"?)');
+    expect(typo.stderr).not.toContain('    at ');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'report.json'), '{"version": 1, "matrix": ');
+    const broken = kmatrix(['report', dir]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/report\.json:1:1: not valid JSON/);
+  });
+});
+
+describe('kmatrix merge', () => {
+  it('merges shards into a run equal to the whole, renderable by every reporter', async () => {
+    const whole = fixtureReport();
+    const shards = await Promise.all([1, 2].map((k) => writeShard(whole, k, 2, (c, i) => i % 2 === k - 1 || c.status === 'invalid')));
+    const out = join(tempDir(), 'merged');
+    const r = kmatrix(['merge', ...shards, '-o', out, '--reporter', 'junit,table']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`kmatrix: merged 2 runs (33 cells) into ${out}\n`);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(SUMMARY.replace('31.2s', '2.0s'));
+    const merged = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(merged.summary).toEqual(whole.summary);
+    const key = (c: { id: string; status: string; signature?: string }) => `${c.id} ${c.status} ${c.signature ?? ''}`;
+    expect(merged.cells.map(key).sort()).toEqual(whole.cells.map(key).sort());
+    expect(existsSync(join(out, 'events.jsonl'))).toBe(true);
+    expect(existsSync(join(out, 'junit.xml'))).toBe(true);
+    expect(existsSync(join(out, 'logs/i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc.log'))).toBe(true);
+    const again = kmatrix(['report', out, '--reporter', 'html']);
+    expect(again.code).toBe(0);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('BUG: Bad page state in process swapper  pfn:3fe12');
+  });
+
+  it('refuses shards of different matrices with exit 2', async () => {
+    const whole = fixtureReport();
+    const a = await writeShard(whole, 1, 2, (_c, i) => i % 2 === 0);
+    const b = await writeShard({ ...whole, matrix: 'numa-fake' }, 2, 2, (_c, i) => i % 2 === 1);
+    const r = kmatrix(['merge', a, b, '-o', join(tempDir(), 'm')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^merge: the runs are of different matrices: mm-highmem-cma \(.*\), numa-fake \(.*\)\n$/);
+  });
+});

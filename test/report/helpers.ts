@@ -1,0 +1,100 @@
+/** Shared test helpers for the report layer: fixture copies, string writers, the built CLI. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CellResult } from '../../src/run/types.js';
+import type { RunReport } from '../../src/report/types.js';
+import { createReporters } from '../../src/report/registry.js';
+import { summarize } from '../../src/report/summary.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const FIXTURE = join(ROOT, 'test/fixtures/reports/mm-highmem-cma');
+
+/** A fresh copy of the fixture run folder (report.json + logs/) in a temp dir. */
+export function fixtureRun(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kmatrix-report-'));
+  cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+export function fixtureReport(): RunReport {
+  return JSON.parse(readFileSync(join(FIXTURE, 'report.json'), 'utf8')) as RunReport;
+}
+
+export function cellById(report: RunReport, id: string): CellResult {
+  const c = report.cells.find((x) => x.id === id);
+  if (!c) throw new Error(`no cell ${id} in fixture`);
+  return c;
+}
+
+/** A Writer that keeps what was written. */
+export function bufferWriter(isTTY = false): { write(s: string): boolean; text(): string; isTTY: boolean } {
+  let buf = '';
+  return {
+    isTTY,
+    write(s: string) {
+      buf += s;
+      return true;
+    },
+    text: () => buf,
+  };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kmatrix-report-'));
+}
+
+let built = false;
+/** Compile src/ to dist/ once per test file (tsc emits even when other people's files have type errors). */
+export function buildCli(): void {
+  if (built) return;
+  spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'ignore' });
+  built = true;
+}
+
+/** Run the real binary. */
+export function kmatrix(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/kmatrix.js'), ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Whether a system tool is on PATH. */
+export function hasCommand(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CI=true turns a missing system tool from a skip into a failure. */
+export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
+
+/** Write one shard as the run engine would: events + report.json + the shard's logs. */
+export async function writeShard(whole: RunReport, index: number, count: number, pick: (c: CellResult, i: number) => boolean): Promise<string> {
+  const dir = tempDir();
+  const cells = whole.cells.filter(pick);
+  const report: RunReport = { ...whole, cells, summary: summarize(cells), shard: { index, count }, durationMs: 1000 * index, startedAt: `2025-03-14T09:2${index}:00.000Z` };
+  delete report.explanations;
+  delete report.regressions;
+  const [events, json] = await createReporters(['events', 'json'], { reportDir: dir, stdout: bufferWriter(), stderr: bufferWriter(), color: false });
+  await events!.onRunStart!({ matrix: whole.matrix, file: whole.file ?? '', reportDir: dir, startedAt: report.startedAt, cells, axes: whole.axes ?? [], shard: { index, count } });
+  for (const c of cells) {
+    if (c.log) {
+      mkdirSync(join(dir, 'logs'), { recursive: true });
+      cpSync(join(FIXTURE, c.log), join(dir, c.log));
+    }
+    if (c.status !== 'invalid' && c.status !== 'duplicate') await events!.onCellEnd!(c);
+  }
+  await events!.onRunEnd!(report, 'failed');
+  await json!.onRunEnd!(report, 'failed');
+  return dir;
+}
+
