@@ -1,16 +1,16 @@
 /** `kmatrix bisect-config` and `kmatrix explain` end to end through the real binary. */
-import { execa } from 'execa';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kmatrix, ROOT } from '../helpers/cli.js';
+import { kmatrix } from '../helpers/cli.js';
+import { buildOnce } from './build.js';
 
 const SIG = 'BUG: Bad page state in process swapper/N pfn:N';
 let work: string;
 
 beforeAll(async () => {
-  if (!process.env.KMATRIX_SKIP_TSC) await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
+  await buildOnce();
   work = await mkdtemp(path.join(tmpdir(), 'kmatrix-bisect-config-'));
   await writeFile(
     path.join(work, 'h.yaml'),

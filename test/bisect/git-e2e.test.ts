@@ -7,8 +7,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kmatrix, ROOT } from '../helpers/cli.js';
+import { kmatrix } from '../helpers/cli.js';
 import { linearRepo, sh } from '../history/git-repo.js';
+import { buildOnce } from './build.js';
 
 const COUNT = 300;
 const CULPRIT = 217;
@@ -30,7 +31,7 @@ let repo: string;
 let shas: string[];
 
 beforeAll(async () => {
-  if (!process.env.KMATRIX_SKIP_TSC) await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
+  await buildOnce();
   work = await mkdtemp(path.join(tmpdir(), 'kmatrix-bisect-e2e-'));
   ({ dir: repo, shas } = await linearRepo(COUNT, (i) => (SKIPS.has(i) ? `skip ${i}\n` : i >= CULPRIT ? `broken ${i}\n` : `ok ${i}\n`)));
   await writeFile(path.join(work, 'test.sh'), SCRIPT, { mode: 0o755 });

@@ -2,12 +2,12 @@
  * `kmatrix bisect` end to end on a simulated history: the simulator backend, broken builds
  * routed around, flaky injected failures with --repeat, the revert check, and the cache.
  */
-import { execa } from 'execa';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kmatrix, ROOT } from '../helpers/cli.js';
+import { kmatrix } from '../helpers/cli.js';
+import { buildOnce } from './build.js';
 
 const SOFT = 'BUG: soft lockup - CPU#0 stuck for 22s!';
 let work: string;
@@ -28,7 +28,7 @@ function history(probability: number): string {
 const shaOf = (i: number) => `${(0xa000000 + i).toString(16)}${'0'.repeat(5)}`;
 
 beforeAll(async () => {
-  if (!process.env.KMATRIX_SKIP_TSC) await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
+  await buildOnce();
   work = await mkdtemp(path.join(tmpdir(), 'kmatrix-bisect-sim-'));
   await writeFile(path.join(work, 'steady.yaml'), history(1));
   await writeFile(path.join(work, 'flaky.yaml'), history(0.3));

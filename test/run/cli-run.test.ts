@@ -126,6 +126,15 @@ describe('kmatrix run (command backend)', () => {
     expect(flags.stderr).toContain('--shard');
   });
 
+  it('exit 3 with a clear message when the report directory cannot be created', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'afile'), '');
+    const r = await kmatrix(dir, ['run', matrix(dir, ['kmx=pass']), '--report-dir', 'afile/out']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(/kmatrix: cannot create the report directory .*afile\/out/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('re-running an unchanged matrix executes zero cells; --no-cache runs them all', async () => {
     const dir = tempDir();
     const file = matrix(dir, ['kmx=pass', 'kmx=fail', 'kmx=skip']);
