@@ -47,6 +47,8 @@ export function axisValue(cell: CellResult, axis: string): string | undefined {
 
 /** `axis=value`, quoting values that are empty or would read ambiguously. */
 export function formatLiteral(axis: string, value: string): string {
+  // a full sha reads as noise; 12 digits name a commit as git's short form does
+  if (axis === 'commit' && /^[0-9a-f]{40,64}$/.test(value)) return `commit=${value.slice(0, 12)}`;
   return /^$|[\s&"]/.test(value) ? `${axis}=${JSON.stringify(value)}` : `${axis}=${value}`;
 }
 

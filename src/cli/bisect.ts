@@ -7,25 +7,18 @@ import type { Command } from 'commander';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { bisectCell, formatBisectSummary, probeCell, type BisectLogEntry, type BisectReport } from '../bisect/driver.js';
-import { RepeatBackend, WorktreeCommandBackend } from '../bisect/driver-backends.js';
-import { canRevert, historyWithRevert } from '../bisect/revert.js';
+import { bisectCell, formatBisectSummary, type BisectLogEntry, type BisectReport } from '../bisect/driver.js';
+import { RepeatBackend } from '../bisect/driver-backends.js';
+import { makeBisectBackend, poolRunner, revertCheck } from '../bisect/driver-run.js';
 import { describeCell, selectCell } from '../bisect/select.js';
 import { ExitCode, InfraError, UserError } from '../errors.js';
 import { resolveGitRevIndex } from '../history/git.js';
 import { resolveRev } from '../history/revs.js';
 import type { History } from '../history/types.js';
-import { WorktreePool } from '../history/worktrees.js';
 import { loadPlan } from '../matrix/plan.js';
-import type { Plan } from '../matrix/plan-types.js';
-import type { Cell } from '../matrix/types.js';
-import { CommandBackend } from '../run/backends/command.js';
-import { SimBackend } from '../run/backends/sim.js';
 import { ResultCache } from '../run/cache.js';
 import { safeFileName } from '../run/log-files.js';
-import { runPool } from '../run/pool.js';
 import { handleSignals } from '../run/signals.js';
-import type { Backend } from '../run/types.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
 
@@ -80,7 +73,7 @@ async function runBisect(file: string, opts: BisectOptions): Promise<number> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const reportDir = path.resolve(opts.reportDir ?? path.join('reports', `bisect-${safeFileName(cell.id)}-${stamp}`));
   const cache = opts.cache ? new ResultCache(path.resolve('.kmatrix', 'cache')) : undefined;
-  const inner = makeBackend(plan, history, jobs);
+  const inner = makeBisectBackend(plan, history, jobs);
   const backend = new RepeatBackend(inner);
   const signals = handleSignals(process.stderr);
   const say = (line: string) => {
@@ -102,15 +95,8 @@ async function runBisect(file: string, opts: BisectOptions): Promise<number> {
         const what = probes.map((p) => `${history.commits[good + p.index]!.sha.slice(0, 12)}${p.purpose === 'verify' ? ' (again)' : ''}`).join(', ');
         say(round === 0 ? `checking both ends: ${what}` : `round ${round}: testing ${what}`);
       },
-      run: async (probes) => {
-        for (const p of probes) backend.register(p.cell.id, p.rep);
-        const r = await runPool(
-          probes.map((p) => p.cell),
-          { backend, ...(cache ? { cache } : {}), jobs, timeoutMs, retries: 0, reportDir, signal: signals.stop, killSignal: signals.kill, onWarning: say },
-        );
-        return r.results;
-      },
-      verify: async (culprit, state) => revertCheck(plan, history, cell, culprit, bad, state.options.repeat, timeoutMs, reportDir),
+      run: poolRunner(backend, { jobs, timeoutMs, reportDir, ...(cache ? { cache } : {}), signal: signals.stop, killSignal: signals.kill, onWarning: say }),
+      verify: async (culprit, state) => revertCheck(plan, history, cell, culprit, bad, state.options.repeat, { timeoutMs, reportDir }),
     });
   } finally {
     signals.dispose();
@@ -142,40 +128,6 @@ async function revIndex(history: History, rev: string, flag: string): Promise<nu
   const r = resolveRev(history, rev);
   if (!r.ok) throw new UserError(`${flag} ${rev}: ${r.message}${r.hint ? ` (${r.hint})` : ''}`);
   return r.index;
-}
-
-/** The run engine's backend for this plan; with a git history each command run gets its own worktree. */
-function makeBackend(plan: Plan, history: History, jobs: number, forHistory: History = history): Backend {
-  if (plan.backend.kind === 'sim') return new SimBackend({ history: forHistory, seed: plan.settings.seed, workers: 0 });
-  const options = { baseDir: plan.dir };
-  if (history.kind === 'git') {
-    const pool = new WorktreePool(history.source, { root: path.resolve('.kmatrix', 'worktrees'), size: jobs });
-    return new WorktreeCommandBackend(plan.backend, options, pool);
-  }
-  return new CommandBackend(plan.backend, options);
-}
-
-/**
- * KernelCI's revert check, for simulated histories: the bad end re-run (repeat times, no
- * cache) with the culprit's switch changes reverted must pass. Null when there is nothing to
- * revert (git history, or a culprit that changes no switch).
- */
-async function revertCheck(plan: Plan, history: History, cell: Cell, culprit: number, bad: number, repeat: number, timeoutMs: number, reportDir: string): Promise<boolean | null> {
-  if (plan.backend.kind !== 'sim' || !canRevert(history, culprit)) return null;
-  const reverted = historyWithRevert(history, culprit, bad);
-  const backend = new RepeatBackend(makeBackend(plan, history, 1, reverted));
-  const cells = Array.from({ length: repeat }, (_, rep) => {
-    const c = probeCell(cell, history, bad, rep);
-    const probe = { ...c, id: `${c.id}-revert-${history.commits[culprit]!.sha.slice(0, 12)}` };
-    backend.register(probe.id, rep);
-    return probe;
-  });
-  try {
-    const r = await runPool(cells, { backend, jobs: 1, timeoutMs, retries: 0, reportDir });
-    return r.results.length === repeat && r.results.every((x) => x.status === 'pass');
-  } finally {
-    await backend.close();
-  }
 }
 
 async function readReplay(file: string): Promise<{ cell?: string; good?: string; bad?: string; log: BisectLogEntry[] }> {

@@ -2,11 +2,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { bisectPlanRegressions } from '../bisect/driver-run.js';
+import { explainReport } from '../bisect/explain.js';
 import { UserError } from '../errors.js';
 import { loadPlan } from '../matrix/plan.js';
 import { parseSize } from '../matrix/units.js';
 import { createReporters, Multiplexer, parseReporterList, wantColor } from '../report/index.js';
+import type { RunReport } from '../report/types.js';
 import { parseBaseline, type Baseline } from '../run/baseline.js';
+import { ResultCache } from '../run/cache.js';
 import { assertReportWritten, runPlan } from '../run/engine.js';
 import { safeFileName } from '../run/log-files.js';
 import { parseShard, type Shard } from '../run/shard.js';
@@ -32,6 +37,8 @@ interface RunFlags {
   grace: number;
   logCap?: number;
   progress: boolean;
+  bisect?: boolean;
+  repeat?: number;
 }
 
 /** reports/<matrix>-<UTC timestamp>[-shard-i-of-n], made unique if a run in the same second exists. */
@@ -74,7 +81,11 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--timeout <duration>', 'per-cell timeout, e.g. 30s or 10m', durationOption('--timeout'))
     .option('--strict', 'flaky cells fail the gate too')
     .option('--baseline <file>', 'fail only on failures not in this baseline (or earlier report.json)')
-    .option('--reporter <list...>', 'terminal/file reporters: table, junit, markdown, html, or ./module.js (report.json and events.jsonl are always written)')
+    .option(
+      '--reporter <list>',
+      'reporters, comma-separated or repeated: table, junit, markdown, html, or ./module.js (report.json and events.jsonl are always written)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--shard <i/n>', 'run the i-th of n deterministic shards', parseShard)
     .option('--max-cells <n>', 'refuse matrices larger than this', intOption('--max-cells', 1))
     .option('--rows <axes>', 'table rows, comma-separated axes (default arch,boot,workload)')
@@ -83,8 +94,11 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--grace <duration>', 'after Ctrl-C, how long running cells may finish', durationOption('--grace'), 10_000)
     .option('--log-cap <size>', 'output kept per command attempt (head and tail), e.g. 10M', sizeOption('--log-cap'))
     .option('--no-progress', 'no progress line on stderr')
+    .option('--bisect', 'bisect each regression (pass at one commit, fail at the next) to its culprit')
+    .option('--repeat <n>', 'with --bisect: runs per tested commit (flaky regressions)', intOption('--repeat', 1))
     .action(async (file: string, flags: RunFlags) => {
       const plan = await loadPlan(file, flags.maxCells ? { maxCells: flags.maxCells } : {});
+      if (flags.bisect && !plan.history) throw new UserError(`--bisect: ${file} has no history to bisect (add history: and commits:)`);
       const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
       const reportDir = flags.reportDir ? resolve(flags.reportDir) : defaultReportDir(plan.name, new Date(), flags.shard);
       const names = parseReporterList(flags.reporter ?? ['table']).filter((n) => !(flags.json && n === 'table'));
@@ -126,6 +140,24 @@ export function registerRun(program: Command, result: CommandResult): void {
             reporter: mux,
             ...(flags.progress ? { progress: process.stderr } : {}),
             warn: (m) => process.stderr.write(`kmatrix: warning: ${m}\n`),
+            enrich: async (report) => {
+              const failing = report.cells.some((c) => c.status === 'fail' || c.status === 'flaky');
+              const extra: Partial<Pick<RunReport, 'regressions' | 'explanations'>> = failing ? { explanations: explainReport(report) } : {};
+              if (flags.bisect && !report.interrupted && plan.history) {
+                const { groups } = await bisectPlanRegressions(plan, report.cells, {
+                  jobs: flags.jobs ?? plan.settings.jobs ?? availableParallelism(),
+                  timeoutMs: flags.timeout ?? (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ?? plan.settings.timeoutMs,
+                  reportDir: join(reportDir, 'bisect'),
+                  ...(flags.cache ? { cache: new ResultCache(cacheDir) } : {}),
+                  signal: signals.stop,
+                  killSignal: signals.kill,
+                  ...(flags.repeat ? { repeat: flags.repeat } : {}),
+                  onWarning: (m) => process.stderr.write(`kmatrix: warning: ${m}\n`),
+                });
+                extra.regressions = groups;
+              }
+              return extra;
+            },
           },
         );
         assertReportWritten(reportDir);

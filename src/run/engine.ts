@@ -45,6 +45,11 @@ export interface EngineIo {
   progress?: ProgressStream;
   warn: (message: string) => void;
   now?: () => Date;
+  /**
+   * Called with the finished report before reporters see it; what it returns is merged in
+   * (the CLI adds failure explanations and, with --bisect, regressions and culprits).
+   */
+  enrich?: (report: RunReport) => Promise<Partial<Pick<RunReport, 'regressions' | 'explanations'>>>;
 }
 
 export interface EngineResult {
@@ -139,6 +144,7 @@ export async function runPlan(plan: Plan, opts: EngineOptions, io: EngineIo): Pr
       axes: plan.axes,
       ...(opts.shard ? { shard: opts.shard } : {}),
     };
+    if (io.enrich) Object.assign(report, await io.enrich(report));
     const comparison = opts.baseline ? compareToBaseline(run.results, opts.baseline, opts.strict) : undefined;
     await io.reporter.onRunEnd?.(report, endReason(summary, run.interrupted));
     const exitCode = gateExitCode({

@@ -125,7 +125,9 @@ export function devdax(s: BootState, release: string): WorkloadResult {
   const ps = s.p.pageShift;
   const G = 2 ** 30;
   const pmem = (s.userMap ?? []).find((e) => e.type === 'persistent (type 12)');
-  const start = pmem ? pmem.start : Math.ceil((s.maxPfn * 2 ** ps) / G) * G;
+  // an emulated namespace goes above RAM (and above the 32-bit PCI hole)
+  const above = Math.max(s.maxPfn * 2 ** ps, s.p.bits === 64 ? 4 * G : 0);
+  const start = pmem ? pmem.start : Math.ceil(above / G) * G;
   const end = pmem ? pmem.end : start + G;
   const align = 2 * 2 ** 20;
   const pfn = Math.floor(start / 2 ** ps);

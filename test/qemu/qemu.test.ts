@@ -6,11 +6,11 @@
  * missing packages fail the suite instead.
  */
 import { execa } from 'execa';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPT = join(ROOT, 'matrices/qemu/boot.sh');
@@ -74,6 +74,7 @@ describe('boot.sh against a stand-in QEMU', () => {
       FAKE_QEMU_CONSOLE: RECORDED,
     };
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('passes the recorded console of the cell it came from, one check per parameter', async () => {
     const r = await bootScript({ ...base, KMATRIX_BOOT: RECORDED_BOOT });
@@ -217,5 +218,6 @@ describe.skipIf(skipBoots || !existsSync(join(ROOT, 'src/cli/run.ts')))('kmatrix
       expect(log).toContain(`PASS: `);
       expect(log).toContain('kmatrix: end');
     }
+    rmSync(reportDir, { recursive: true, force: true });
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeEntry } from '../../src/run/cache.js';
-import { CELL_SH, tempDir } from './helpers.js';
+import { CELL_SH, groupGone, tempDir } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'kmatrix.js');
@@ -36,6 +36,7 @@ backend:
   env:
     COUNT_FILE: ${JSON.stringify(join(dir, 'count'))}
     FLAKY_DIR: ${JSON.stringify(dir)}
+    PID_FILE: ${JSON.stringify(join(dir, 'pid'))}
 ${extra}`,
   );
   return file;
@@ -231,6 +232,23 @@ describe('kmatrix run (command backend)', () => {
     expect(readReport(join(dir, 'again')).summary).toMatchObject({ total: 6, passed: 6, cached: done });
   }, 120_000);
 
+  it('a second SIGINT kills running cells at once: exit 130, their process groups gone, a valid report', async () => {
+    const dir = tempDir();
+    const file = matrix(dir, ['kmx=hang', 'a kmx=hang']);
+    const child = kmatrix(dir, ['run', file, '--report-dir', 'out', '--jobs', '1', '--timeout', '10m', '--grace', '10m']);
+    await waitFor(() => existsSync(join(dir, 'pid')));
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toContain('again: killing running cells');
+    const report = readReport(join(dir, 'out'));
+    expect(report.interrupted).toBe(true);
+    expect(report.cells).toEqual([]);
+    expect(await groupGone(join(dir, 'pid'))).toBe(true);
+  }, 120_000);
+
   it('kill -9 mid-run leaves a valid cache and no half-written report; the next run resumes', async () => {
     const dir = tempDir();
     const file = matrix(dir, ['kmx=slow', 'a kmx=slow', 'b kmx=slow', 'c kmx=slow', 'd kmx=slow']);
@@ -314,6 +332,26 @@ matrix:
     expect(readFileSync(join(dir, 't', failing[0]!.log!), 'utf8')).toContain('Bad page state');
     const again = await kmatrix(dir, ['run', file, '--report-dir', 'again', '--json', '-j', '2']);
     expect((JSON.parse(again.stdout) as Report).summary).toMatchObject({ total: 16, executed: 0, cached: 16, failed: 2 });
+  }, 120_000);
+
+  it('--bisect names the culprit of a regression in report.json; failures get explanations', async () => {
+    const dir = tempDir();
+    const commits = ['a', 'b', 'c', 'd', 'e', 'f'].map((x, i) => `  - sha: ${x.repeat(40)}\n    subject: "mm: change ${i}"\n${i === 0 ? '    tags: [v1]\n' : i === 5 ? '    tags: [v2]\n' : ''}${x === 'd' ? '    set:\n      inject:\n        - when: { workload: kpageflags }\n          fail: "BUG: Bad page state in process cat  pfn:1fe00"\n' : ''}`);
+    writeFileSync(join(dir, 'h.yaml'), `name: h\ncommits:\n${commits.join('')}`);
+    const file = join(dir, 'm.yaml');
+    writeFileSync(file, 'name: bis\nhistory: h.yaml\ncommits: [v1, v2]\nmatrix:\n  arch: [x86_64]\n  workload: [boot, kpageflags]\n');
+    const r = await kmatrix(dir, ['run', file, '--report-dir', 'out', '--bisect', '-j', '2']);
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as Report & {
+      regressions: Array<{ signature: string; culprit: { sha: string } | null }>;
+      explanations: Array<{ signature: string; conjunction: string[] }>;
+    };
+    expect(report.regressions).toHaveLength(1);
+    expect(report.regressions[0]!.culprit?.sha).toBe('d'.repeat(40));
+    expect(report.explanations.map((e) => e.conjunction)).toEqual([expect.arrayContaining(['workload=kpageflags'])]);
+    const noHistory = await kmatrix(dir, ['run', matrix(dir, ['kmx=pass']), '--bisect']);
+    expect(noHistory.exitCode).toBe(2);
+    expect(noHistory.stderr).toContain('--bisect');
   }, 120_000);
 });
 

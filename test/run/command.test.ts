@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CommandBackend, verdictOfExit } from '../../src/run/backends/command.js';
 import type { Outcome } from '../../src/run/types.js';
-import { CELL_SH, makeCell, tempDir } from './helpers.js';
+import { CELL_SH, groupGone, makeCell, tempDir } from './helpers.js';
 
 function backend(mode: string, env: Record<string, string> = {}, outputCap?: number) {
   return new CommandBackend(
@@ -15,34 +15,6 @@ function backend(mode: string, env: Record<string, string> = {}, outputCap?: num
 async function runWith(b: CommandBackend, timeoutMs = 20_000, cell = makeCell()): Promise<Outcome> {
   const dir = tempDir();
   return b.run(cell, { signal: AbortSignal.timeout(timeoutMs), attempt: 0, logDir: join(dir, 'cell') });
-}
-
-/** Live (non-zombie) processes of the group led by the pid in `file`, read from /proc. */
-function liveInGroup(file: string): number[] {
-  const pgid = Number(readFileSync(file, 'utf8').trim());
-  const live: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // pid (comm) state ppid pgrp ...: comm may contain spaces, so split after the last ')'
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') live.push(Number(entry));
-  }
-  return live;
-}
-
-/** The group is gone once the kernel has delivered SIGKILL (allow it a moment). */
-async function groupGone(file: string): Promise<boolean> {
-  for (let i = 0; i < 40; i++) {
-    if (liveInGroup(file).length === 0) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
 }
 
 describe('verdictOfExit (git bisect run semantics)', () => {
@@ -166,5 +138,18 @@ describe('CommandBackend', () => {
     expect(b).not.toBe(a);
     writeFileSync(join(dir, 'in.txt'), 'v2');
     expect(mk({})).not.toBe(b);
+  });
+
+  it('resolves a relative command against the matrix folder and fingerprints it relative to it', async () => {
+    const fixtures = dirname(CELL_SH);
+    const b = new CommandBackend({ kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] }, { baseDir: fixtures });
+    expect((await runWith(b)).verdict).toBe('pass');
+    const copy = tempDir();
+    writeFileSync(join(copy, 'cell.sh'), readFileSync(CELL_SH));
+    const moved = new CommandBackend({ kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] }, { baseDir: copy });
+    expect(moved.fingerprint()).toBe(b.fingerprint());
+    writeFileSync(join(copy, 'cell.sh'), `${readFileSync(CELL_SH, 'utf8')}\n# edited\n`);
+    const edited = new CommandBackend({ kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] }, { baseDir: copy });
+    expect(edited.fingerprint()).not.toBe(b.fingerprint());
   });
 });

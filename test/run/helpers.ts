@@ -1,5 +1,5 @@
 /** Shared fixtures of the run engine tests. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,4 +25,32 @@ export function makeCell(over: Partial<Cell> = {}): Cell {
     state: 'run',
     ...over,
   };
+}
+
+/** Live (non-zombie) processes of the group led by the pid in `file`, read from /proc. */
+export function liveInGroup(file: string): number[] {
+  const pgid = Number(readFileSync(file, 'utf8').trim());
+  const live: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp ...: comm may contain spaces, so split after the last ')'
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') live.push(Number(entry));
+  }
+  return live;
+}
+
+/** The group is gone once the kernel has delivered SIGKILL (allow it a moment). */
+export async function groupGone(file: string): Promise<boolean> {
+  for (let i = 0; i < 40; i++) {
+    if (liveInGroup(file).length === 0) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
 }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rmdir } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { BackendConfig } from '../../matrix/plan-types.js';
 import type { Cell } from '../../matrix/types.js';
@@ -106,12 +106,15 @@ export class CommandBackend implements Backend {
     this.killGraceMs = options.killGraceMs ?? 2000;
     this.drainMs = options.drainMs ?? 200;
     const isFile = this.file.includes('/') && existsSync(this.file) && statSync(this.file).isFile();
+    // paths relative to the matrix folder, so a cache restored into another checkout still hits
+    const rel = (p: string) => (isAbsolute(p) ? relative(options.baseDir, p) : p);
     this.fp = canonicalJson({
       backend: 'command',
-      argv: [this.file, ...this.args],
+      argv: [this.file.includes('/') ? rel(this.file) : this.file, ...this.args],
+      cwd: rel(this.cwd),
       program: isFile ? hashFile(this.file) : null,
       env: config.env,
-      inputs: config.inputs.map((p) => [p, hashFile(resolve(options.baseDir, p))]),
+      inputs: config.inputs.map((p) => [rel(resolve(options.baseDir, p)), hashFile(resolve(options.baseDir, p))]),
     });
   }
 
