@@ -40,6 +40,8 @@ export interface BisectReport {
   jobs: number;
   repeat: number;
   runs: number;
+  /** Runs answered by the result cache. */
+  cached: number;
   failureProbability: number;
   history?: string;
 }
@@ -62,7 +64,7 @@ export interface BisectCellOptions {
   repeat?: number;
   search?: Partial<Omit<SearchOptions, 'repeat'>>;
   /** Run the probe cells (ids are unique per probe and repetition) and return their results. */
-  run(probes: ProbeCell[], round: number): Promise<Array<Pick<CellResult, 'id' | 'status' | 'signature'>>>;
+  run(probes: ProbeCell[], round: number): Promise<Array<Pick<CellResult, 'id' | 'status' | 'signature'> & { cached?: boolean }>>;
   /** Revert check of the culprit (index in history.commits); null when not possible. */
   verify?(culprit: number, state: SearchState): Promise<boolean | null>;
   /** A previous log to resume from (git bisect replay). */
@@ -98,12 +100,18 @@ export async function bisectCell(o: BisectCellOptions): Promise<BisectReport> {
   if (o.good >= o.bad) throw new RangeError(`the good commit (#${o.good}) must be older than the bad one (#${o.bad})`);
   const n = o.bad - o.good + 1;
   const toIndex = (sha: string) => {
-    const i = o.history.index.get(sha);
+    let i = o.history.index.get(sha);
+    // hand-written logs may abbreviate: a unique prefix of 7+ hex digits within the range
+    if (i === undefined && /^[0-9a-f]{7,}$/.test(sha)) {
+      const hits = o.history.commits.slice(o.good, o.bad + 1).flatMap((c, j) => (c.sha.startsWith(sha) ? [o.good + j] : []));
+      if (hits.length === 1) i = hits[0];
+    }
     return i === undefined || i < o.good || i > o.bad ? undefined : i - o.good;
   };
   const options = { ...o.search, repeat: o.repeat ?? 1 };
   let state = o.replay?.length ? replayLog(n, fromBisectLog(o.replay, toIndex), options) : startSearch(n, options);
   const jobs = Math.max(1, o.jobs);
+  let cached = 0;
   for (let probes = nextRound(state, jobs); probes.length > 0 && !o.signal?.aborted; probes = nextRound(state, jobs)) {
     o.onRound?.(state.round, probes, state);
     const cells: ProbeCell[] = probes.flatMap((p) => Array.from({ length: p.runs }, (_, r) => {
@@ -112,6 +120,7 @@ export async function bisectCell(o: BisectCellOptions): Promise<BisectReport> {
       return { cell: probeCell(o.cell, o.history, o.good + p.index, rep), index: p.index, rep };
     }));
     const results = await o.run(cells, state.round);
+    cached += results.filter((r) => r.cached === true).length;
     const byId = new Map(results.map((r) => [r.id, r]));
     if (o.signal?.aborted) break;
     state = applyResults(
@@ -127,7 +136,7 @@ export async function bisectCell(o: BisectCellOptions): Promise<BisectReport> {
   }
   const result = outcome(state);
   const verified = result.culprit !== null && o.verify ? await o.verify(o.good + result.culprit, state) : null;
-  return toReport(o, state, result, verified, jobs);
+  return toReport(o, state, result, verified, jobs, cached);
 }
 
 function runsSoFar(state: SearchState, index: number): number {
@@ -143,7 +152,7 @@ function fromBisectLog(log: readonly BisectLogEntry[], toIndex: (sha: string) =>
   });
 }
 
-function toReport(o: BisectCellOptions, state: SearchState, r: SearchOutcome, verified: boolean | null, jobs: number): BisectReport {
+function toReport(o: BisectCellOptions, state: SearchState, r: SearchOutcome, verified: boolean | null, jobs: number, cached: number): BisectReport {
   const commit = (i: number) => o.history.commits[o.good + i]!;
   return {
     cell: o.cell.id,
@@ -167,6 +176,7 @@ function toReport(o: BisectCellOptions, state: SearchState, r: SearchOutcome, ve
     jobs,
     repeat: state.options.repeat,
     runs: r.runs,
+    cached,
     failureProbability: Number(r.failureProbability.toFixed(6)),
     history: o.history.name,
   };
@@ -192,7 +202,7 @@ export function formatBisectSummary(report: BisectReport, history: History): str
   const skipped = report.log.filter((e) => e.status === 'skip').length;
   const mismatched = report.log.filter((e) => e.status === 'mismatch');
   lines.push(
-    `${report.rounds} round${report.rounds === 1 ? '' : 's'}, ${report.tests} tests (${report.runs} runs) at --jobs ${report.jobs}` +
+    `${report.rounds} round${report.rounds === 1 ? '' : 's'}, ${report.tests} tests (${report.runs} runs${report.cached ? `, ${report.cached} from the cache` : ''}) at --jobs ${report.jobs}` +
       `${report.repeat > 1 ? ` --repeat ${report.repeat}` : ''}; confidence ${(report.confidence * 100).toFixed(report.confidence === 1 ? 0 : 2)}%` +
       `${report.failureProbability < 1 ? ` (a bad commit fails ${(report.failureProbability * 100).toFixed(0)}% of runs)` : ''}`,
   );

@@ -27,7 +27,7 @@ interface BisectOptions {
   good?: string;
   bad?: string;
   jobs?: number;
-  repeat: number;
+  repeat?: number;
   cache: boolean;
   reportDir?: string;
   json?: boolean;
@@ -44,7 +44,7 @@ export function registerBisect(program: Command, result: CommandResult): void {
     .option('--good <rev>', 'a commit where the cell passes (sha, tag, HEAD~n)')
     .option('--bad <rev>', 'a later commit where it fails')
     .option('-j, --jobs <k>', 'commits tested per round (k-ary search; 1 = binary search)', intOption('--jobs', 1))
-    .option('--repeat <n>', 'runs per tested commit (flaky failures)', intOption('--repeat', 1), 1)
+    .option('--repeat <n>', 'runs per tested commit, for flaky failures (default 1)', intOption('--repeat', 1))
     .option('--no-cache', 'do not read or fill the result cache')
     .option('--report-dir <dir>', 'where bisect.json and the logs go (default reports/bisect-<cell>-<time>)')
     .option('--json', 'print bisect.json instead of the summary')
@@ -68,7 +68,8 @@ async function runBisect(file: string, opts: BisectOptions): Promise<number> {
   const good = await revIndex(history, goodRev, '--good');
   const bad = await revIndex(history, badRev, '--bad');
   if (good >= bad) throw new UserError(`--good ${goodRev} must be older than --bad ${badRev} on the history's first-parent line`);
-  const jobs = opts.jobs ?? plan.settings.jobs ?? Math.min(4, availableParallelism());
+  const jobs = opts.jobs ?? replay?.jobs ?? plan.settings.jobs ?? Math.min(4, availableParallelism());
+  const repeat = opts.repeat ?? replay?.repeat ?? 1;
   const timeoutMs = opts.timeout ?? (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ?? plan.settings.timeoutMs;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const reportDir = path.resolve(opts.reportDir ?? path.join('reports', `bisect-${safeFileName(cell.id)}-${stamp}`));
@@ -88,7 +89,7 @@ async function runBisect(file: string, opts: BisectOptions): Promise<number> {
       good,
       bad,
       jobs,
-      repeat: opts.repeat,
+      repeat,
       ...(replay?.log.length ? { replay: replay.log } : {}),
       signal: signals.stop,
       onRound: (round, probes) => {
@@ -130,7 +131,16 @@ async function revIndex(history: History, rev: string, flag: string): Promise<nu
   return r.index;
 }
 
-async function readReplay(file: string): Promise<{ cell?: string; good?: string; bad?: string; log: BisectLogEntry[] }> {
+interface Replay {
+  cell?: string;
+  good?: string;
+  bad?: string;
+  jobs?: number;
+  repeat?: number;
+  log: BisectLogEntry[];
+}
+
+async function readReplay(file: string): Promise<Replay> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
@@ -145,14 +155,20 @@ async function readReplay(file: string): Promise<{ cell?: string; good?: string;
     const x = e as Partial<BisectLogEntry> | null;
     if (!x || typeof x.round !== 'number' || typeof x.commit !== 'string' || !['good', 'bad', 'skip', 'mismatch'].includes(String(x.status))) {
       problems.push(`${file}: log[${i}]: expected { round: number, commit: sha, status: good|bad|skip|mismatch }`);
+    } else if (x.runs !== undefined && !(['pass', 'fail', 'other', 'skip'] as const).every((k) => Number.isInteger(x.runs?.[k]) && x.runs![k] >= 0)) {
+      problems.push(`${file}: log[${i}].runs: expected { pass, fail, other, skip } counts`);
     }
   });
   if (problems.length) throw new UserError(problems.join('\n'));
   const str = (k: string) => (typeof obj?.[k] === 'string' ? (obj[k] as string) : undefined);
-  const out: { cell?: string; good?: string; bad?: string; log: BisectLogEntry[] } = { log: log as BisectLogEntry[] };
+  const out: Replay = { log: log as BisectLogEntry[] };
   for (const k of ['cell', 'good', 'bad'] as const) {
     const v = str(k);
     if (v !== undefined) out[k] = v;
+  }
+  for (const k of ['jobs', 'repeat'] as const) {
+    const v = obj?.[k];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1) out[k] = v;
   }
   return out;
 }

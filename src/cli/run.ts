@@ -5,7 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { bisectPlanRegressions } from '../bisect/driver-run.js';
 import { explainReport } from '../bisect/explain.js';
-import { UserError } from '../errors.js';
+import { InfraError, UserError } from '../errors.js';
 import { loadPlan } from '../matrix/plan.js';
 import { parseSize } from '../matrix/units.js';
 import { createReporters, Multiplexer, parseReporterList, wantColor } from '../report/index.js';
@@ -160,6 +160,7 @@ export function registerRun(program: Command, result: CommandResult): void {
             },
           },
         );
+        if (mux.failures.includes('json')) throw new InfraError(`could not write ${join(reportDir, 'report.json')} (see the reporter error above)`);
         assertReportWritten(reportDir);
         const err = process.stderr;
         if (out.comparison) {

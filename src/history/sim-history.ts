@@ -7,7 +7,7 @@ import type { Problem } from '../errors.js';
 import { isKnownSymbol } from '../matrix/kconfig.js';
 import { SYMBOL_NAMES } from '../matrix/kconfig-model.js';
 import { issuesToProblems } from '../matrix/schema-problems.js';
-import { parseYaml, type PathKey } from '../matrix/yaml.js';
+import { nulProblems, parseYaml, type PathKey } from '../matrix/yaml.js';
 import { defaultSwitches, switchesSchema } from '../sim/switches.js';
 import type { Commit, CommitState, History } from './types.js';
 
@@ -50,9 +50,10 @@ export function parseSimHistory(file: string, text: string): { ok: true; history
   const result = HistoryFileSchema.safeParse(yaml.value);
   const keysAt = (path: readonly PathKey[]) =>
     path.length === 0 ? KEYS.top! : path.at(-1) === 'kconfig' ? KEYS.kconfig! : path[0] === 'commits' && path.length === 2 ? KEYS.commit! : [];
-  if (!result.success) return { ok: false, problems: issuesToProblems(yaml, result.error.issues, keysAt) };
+  if (!result.success) return { ok: false, problems: [...issuesToProblems(yaml, result.error.issues, keysAt), ...nulProblems(yaml)] };
   const data = result.data;
-  const problems: Problem[] = [];
+  // tags and versions reach a command backend (KMATRIX_COMMIT_LABEL)
+  const problems: Problem[] = nulProblems(yaml);
   const seenSha = new Map<string, number>();
   const seenTag = new Map<string, number>();
   data.commits.forEach((c, i) => {

@@ -16,7 +16,7 @@ import { SYMBOL_NAMES } from './kconfig-model.js';
 import { AxesSchema, EntrySchema, MatrixFileSchema, type MatrixFile } from './schema.js';
 import { issuesToProblems } from './schema-problems.js';
 import { WORKLOADS } from './types.js';
-import { MAX_YAML_BYTES, parseYaml, type ParsedYaml, type PathKey } from './yaml.js';
+import { MAX_YAML_BYTES, nulProblems, parseYaml, type ParsedYaml, type PathKey } from './yaml.js';
 
 export interface LoadedMatrix {
   file: string;
@@ -47,25 +47,37 @@ export function readUserFile(file: string, what: string, from?: { yaml: ParsedYa
     if (from) throw new UserError([from.yaml.problem(from.path, message)]);
     throw new UserError([{ file, line: 1, col: 1, path: '', message }]);
   };
-  let size: number;
+  const cannot = (e: unknown) => fail(`cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  let st: ReturnType<typeof statSync>;
   try {
-    const st = statSync(file);
-    if (!st.isFile()) fail(`${what} ${shown} is not a file`);
-    size = st.size;
+    st = statSync(file);
   } catch (e) {
-    return fail(`cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return cannot(e);
   }
-  if (size > MAX_YAML_BYTES) fail(`${what} ${shown} is ${size} bytes, larger than the ${MAX_YAML_BYTES} bytes allowed`);
-  return readFileSync(file, 'utf8');
+  if (!st.isFile()) fail(`${what} ${shown} is not a file`);
+  if (st.size > MAX_YAML_BYTES) fail(`${what} ${shown} is ${st.size} bytes, larger than the ${MAX_YAML_BYTES} bytes allowed`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    return cannot(e);
+  }
 }
 
 export async function loadMatrix(file: string): Promise<LoadedMatrix> {
-  const text = readUserFile(file, 'matrix file');
+  return loadMatrixText(file, readUserFile(file, 'matrix file'));
+}
+
+/**
+ * Load a matrix from its text; `file` names it in problems and anchors relative paths (the
+ * history). Every rejection is a UserError of located problems.
+ */
+export async function loadMatrixText(file: string, text: string): Promise<LoadedMatrix> {
   const parsed = parseYaml(file, text);
   if (!parsed.ok) throw new UserError(parsed.problems);
   const { yaml } = parsed;
   const result = MatrixFileSchema.safeParse(yaml.value);
   const problems: Problem[] = result.success ? [] : issuesToProblems(yaml, result.error.issues, keysAt);
+  problems.push(...nulProblems(yaml));
   const raw = (yaml.value ?? {}) as Record<string, unknown>;
   const dir = path.dirname(path.resolve(file));
 

@@ -21,10 +21,18 @@ export function formatSize(bytes: number): string {
 }
 
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** The longest duration a timer can hold (setTimeout overflows above 2^31-1 ms and fires at once). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** Whole milliseconds, when positive and a timer can hold them. */
+function timerMs(ms: number): number | undefined {
+  const rounded = Math.round(ms);
+  return Number.isFinite(rounded) && rounded > 0 && rounded <= MAX_DURATION_MS ? rounded : undefined;
+}
 
 /** Parse `500ms`, `30s`, `10m`, `1h`, `1m30s`, or a number of seconds. */
 export function parseDuration(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? Math.round(value * 1000) : undefined;
+  if (typeof value === 'number') return timerMs(value * 1000);
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return parseDuration(Number(text));
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
@@ -34,7 +42,7 @@ export function parseDuration(value: string | number): number | undefined {
     total += Number(m[1]) * DURATION_MS[m[2]!]!;
     end = re.lastIndex;
   }
-  return end === text.length && end > 0 && total > 0 ? Math.round(total) : undefined;
+  return end === text.length && end > 0 ? timerMs(total) : undefined;
 }
 
 export function formatDuration(ms: number): string {

@@ -59,7 +59,7 @@ export function parseYaml(file: string, text: string): { ok: true; yaml: ParsedY
   const at = (path: readonly PathKey[], opts?: { key?: boolean }) => pos(offsetOf(doc, path, opts?.key ?? false));
   const problem = (path: readonly PathKey[], message: string, opts?: { hint?: string; key?: boolean; offset?: number }): Problem => {
     const base = offsetOf(doc, path, opts?.key ?? false);
-    return { file, ...pos(base + (opts?.offset ?? 0)), path: formatPath(path), message, ...(opts?.hint ? { hint: opts.hint } : {}) };
+    return { file, ...pos(base + (opts?.offset ?? 0)), path: oneLine(formatPath(path)), message: oneLine(message), ...(opts?.hint ? { hint: oneLine(opts.hint) } : {}) };
   };
   return { ok: true, yaml: { file, value, doc, at, problem } };
 }
@@ -68,6 +68,37 @@ export function parseYaml(file: string, text: string): { ok: true; yaml: ParsedY
 export function formatPath(path: readonly PathKey[]): string {
   let out = '';
   for (const k of path) out += typeof k === 'number' ? `[${k}]` : out ? `.${k}` : k;
+  return out;
+}
+
+/** Control characters shown as escapes, so a problem about a key or value "a\nb" stays one line. */
+export function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
+ * A NUL byte cannot reach a program through argv or the environment: refuse it in any key or
+ * string of the document, located, rather than fail at run time as an infrastructure error.
+ */
+export function nulProblems(yaml: ParsedYaml): Problem[] {
+  const out: Problem[] = [];
+  // aliases share (and may nest) objects: visit each once
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown, at: PathKey[]): void => {
+    if (out.length >= 20) return;
+    if (typeof v === 'string') {
+      if (v.includes('\0')) out.push(yaml.problem(at, 'contains a NUL byte ("\\0"), which cannot be passed to a program', { hint: 'remove it' }));
+      return;
+    }
+    if (!v || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...at, i]));
+    for (const [k, x] of Object.entries(v)) {
+      if (k.includes('\0')) out.push(yaml.problem([...at, k], 'key contains a NUL byte ("\\0")', { key: true }));
+      else walk(x, [...at, k]);
+    }
+  };
+  walk(yaml.value, []);
   return out;
 }
 

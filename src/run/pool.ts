@@ -93,6 +93,11 @@ const INTERRUPTED = Symbol('interrupted');
 
 export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promise<PoolRun> {
   const { backend, cache, reportDir } = opts;
+  try {
+    await mkdir(join(reportDir, 'logs'), { recursive: true });
+  } catch (err) {
+    throw new InfraError(`cannot create the report directory ${reportDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   const graceMs = opts.graceMs ?? 10_000;
   const settleMs = opts.settleMs ?? 5_000;
   const halt = new AbortController();
@@ -110,11 +115,6 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   if (stop.aborted) onStop();
   else stop.addEventListener('abort', onStop, { once: true });
 
-  try {
-    await mkdir(join(reportDir, 'logs'), { recursive: true });
-  } catch (err) {
-    throw new InfraError(`cannot create the report directory ${reportDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
   const fingerprint = backend.fingerprint();
   const results = new Array<CellResult | undefined>(cells.length);
   const notRun: string[] = [];

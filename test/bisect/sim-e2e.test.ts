@@ -2,7 +2,7 @@
  * `kmatrix bisect` end to end on a simulated history: the simulator backend, broken builds
  * routed around, flaky injected failures with --repeat, the revert check, and the cache.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,10 +54,13 @@ describe('kmatrix bisect on a simulated history', () => {
       expect(report.verified).toBe(true);
       expect(report.signature).toBe(SOFT.replace(/\d+/g, 'N'));
       expect(report.rounds).toBeLessThanOrEqual(8); // ceil(log2 119) = 7, +1 for the broken builds
-      // a second bisection is served from the cache: same answer, same log
+      // a second bisection is served from the cache (filled by the first): same answer, same log
       const again = kmatrix(['bisect', 'steady-m.yaml', '--cell', 'arch=i386', '--good', 'v1.0', '--bad', 'v1.1', '--jobs', '1', '--json', '--report-dir', 'steady2'], { cwd: work });
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout).log).toEqual(report.log);
+      expect(report.cached).toBe(0);
+      expect(JSON.parse(again.stdout).cached).toBe(report.runs);
+      return readdir(path.join(work, '.kmatrix', 'cache')).then((shards) => expect(shards.length).toBeGreaterThan(0));
     });
   }, 60_000);
 
@@ -85,6 +88,28 @@ describe('kmatrix bisect on a simulated history', () => {
     expect(report.failureProbability).toBeLessThan(0.6);
     expect(report.confidence).toBeGreaterThanOrEqual(0.99);
     expect(report.confidence).toBeLessThan(1);
+  }, 60_000);
+
+  it('resumes a hand-written log with abbreviated shas (git bisect replay) and rejects a malformed one', async () => {
+    await writeFile(
+      path.join(work, 'hand.json'),
+      JSON.stringify([
+        { round: 0, commit: shaOf(0).slice(0, 8), status: 'good' },
+        { round: 0, commit: shaOf(119).slice(0, 8), status: 'bad' },
+        { round: 1, commit: shaOf(60).slice(0, 8), status: 'good' },
+      ]),
+    );
+    const r = kmatrix(['bisect', 'steady-m.yaml', '--cell', 'arch=i386', '--good', 'v1.0', '--bad', 'v1.1', '--jobs', '1', '--replay', 'hand.json', '--json', '--report-dir', 'hand', '--no-cache'], { cwd: work });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.culprit.sha).toBe(shaOf(90));
+    expect(report.log.slice(0, 3).map((e: { commit: string; status: string }) => [e.commit, e.status])).toEqual([[shaOf(0), 'good'], [shaOf(119), 'bad'], [shaOf(60), 'good']]);
+    // the resumed rounds only probe commits after the replayed good one
+    expect(report.log.slice(3).every((e: { commit: string }) => e.commit > shaOf(60))).toBe(true);
+    await writeFile(path.join(work, 'broken.json'), JSON.stringify({ log: [{ round: 'x', commit: 1, status: 'maybe' }] }));
+    const bad = kmatrix(['bisect', 'steady-m.yaml', '--cell', 'arch=i386', '--good', 'v1.0', '--bad', 'v1.1', '--replay', 'broken.json'], { cwd: work });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('broken.json: log[0]: expected { round: number, commit: sha, status: good|bad|skip|mismatch }\n');
   }, 60_000);
 
   it('refuses a range whose bad end passes', () => {
