@@ -1,5 +1,6 @@
 /**
  * `kmatrix bisect FILE --cell SEL --good REV --bad REV`: find the first bad commit of a cell,
+ * (`kmatrix bisect --replay bisect.json` finds FILE, the cell and the ends in the record),
  * k commits per round on the pool, through the run engine's backend and result cache.
  * Writes <report dir>/bisect.json and prints a summary (or the JSON with --json).
  */
@@ -39,7 +40,7 @@ export function registerBisect(program: Command, result: CommandResult): void {
   program
     .command('bisect')
     .description('find the first commit that breaks a cell: k-ary, skip-, signature- and flake-aware bisection')
-    .argument('<file>', 'matrix file (YAML) with a history')
+    .argument('[file]', 'matrix file (YAML) with a history (default with --replay: the one the record names)')
     .option('--cell <selector>', 'cell id, or axis=value pairs like arch=i386,kconfig.HIGHMEM=y')
     .option('--good <rev>', 'a commit where the cell passes (sha, tag, HEAD~n)')
     .option('--bad <rev>', 'a later commit where it fails')
@@ -50,16 +51,18 @@ export function registerBisect(program: Command, result: CommandResult): void {
     .option('--json', 'print bisect.json instead of the summary')
     .option('--timeout <duration>', 'per-run timeout (e.g. 30s, 10m)', durationOption('--timeout'))
     .option('--replay <file>', 'resume or replay a bisect.json (or its log array), like git bisect replay')
-    .action(async (file: string, opts: BisectOptions) => {
+    .action(async (file: string | undefined, opts: BisectOptions) => {
       result.code = await runBisect(file, opts);
     });
 }
 
-async function runBisect(file: string, opts: BisectOptions): Promise<number> {
+async function runBisect(fileArg: string | undefined, opts: BisectOptions): Promise<number> {
   const replay = opts.replay ? await readReplay(opts.replay) : undefined;
   const selector = opts.cell ?? replay?.cell;
   const goodRev = opts.good ?? replay?.good;
   const badRev = opts.bad ?? replay?.bad;
+  const file = fileArg ?? replay?.matrix;
+  if (!file) throw new UserError('kmatrix bisect needs a matrix FILE (or --replay with a bisect.json that names one)');
   if (!selector || !goodRev || !badRev) throw new UserError('kmatrix bisect needs --cell, --good and --bad (or --replay with a bisect.json that names them)');
   const plan = await loadPlan(file);
   const history = plan.history;
@@ -81,7 +84,7 @@ async function runBisect(file: string, opts: BisectOptions): Promise<number> {
     if (!opts.json) process.stderr.write(`${line}\n`);
   };
   say(`bisecting ${cell.id} (${describeCell(cell)}) from ${label(history, good)} to ${label(history, bad)}: ${bad - good} commits, ${jobs} per round`);
-  let report: BisectReport;
+  let report: BisectReport & { matrix?: string };
   try {
     report = await bisectCell({
       cell,
@@ -103,6 +106,7 @@ async function runBisect(file: string, opts: BisectOptions): Promise<number> {
     signals.dispose();
     await inner.close?.().catch(() => undefined);
   }
+  report = { ...report, matrix: path.resolve(file) };
   try {
     await mkdir(reportDir, { recursive: true });
     await writeFile(path.join(reportDir, 'bisect.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -132,6 +136,7 @@ async function revIndex(history: History, rev: string, flag: string): Promise<nu
 }
 
 interface Replay {
+  matrix?: string;
   cell?: string;
   good?: string;
   bad?: string;
@@ -162,7 +167,7 @@ async function readReplay(file: string): Promise<Replay> {
   if (problems.length) throw new UserError(problems.join('\n'));
   const str = (k: string) => (typeof obj?.[k] === 'string' ? (obj[k] as string) : undefined);
   const out: Replay = { log: log as BisectLogEntry[] };
-  for (const k of ['cell', 'good', 'bad'] as const) {
+  for (const k of ['matrix', 'cell', 'good', 'bad'] as const) {
     const v = str(k);
     if (v !== undefined) out[k] = v;
   }

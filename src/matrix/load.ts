@@ -99,7 +99,7 @@ export async function loadMatrixText(file: string, text: string): Promise<Loaded
   }
 
   const commitIndices = checkCommits(yaml, raw, history, problems);
-  problems.push(...checkSemantics(yaml, raw));
+  problems.push(...checkSemantics(yaml, raw, history ? historySymbolNames(history) : new Set()));
   if (problems.length) throw new UserError(sortProblems(problems));
   return { file, dir, yaml, data: result.data!, ...(history ? { history } : {}), commitIndices };
 }
@@ -146,13 +146,26 @@ function checkCommits(yaml: ParsedYaml, raw: Record<string, unknown>, history: H
 }
 
 /** Checks on the raw value that the schema cannot make; defensive about types (the schema reports those). */
-function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>): Problem[] {
+/** Every symbol name some commit of the history uses (old names of renamed symbols included). */
+function historySymbolNames(history: History): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<object>();
+  for (let i = 0; i < history.commits.length; i++) {
+    const n = history.stateAt(i).symbolNames;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const v of Object.values(n)) if (v) names.add(v);
+  }
+  return names;
+}
+
+function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>, historyNames: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = [];
   const isSim = raw.backend === undefined || raw.backend === 'sim';
   const matrix = (raw.matrix && typeof raw.matrix === 'object' ? raw.matrix : {}) as Record<string, unknown>;
   const symbol = (name: string, at: PathKey[]) => {
-    if (/^[A-Z0-9_]+$/.test(name) && !isKnownSymbol(name))
-      problems.push(yaml.problem(at, `unknown Kconfig symbol ${name}`, { key: true, hint: didYouMean(name, SYMBOL_NAMES) ?? `known: ${SYMBOL_NAMES.join(', ')}` }));
+    if (/^[A-Z0-9_]+$/.test(name) && !isKnownSymbol(name) && !historyNames.has(name))
+      problems.push(yaml.problem(at, `unknown Kconfig symbol ${name}`, { key: true, hint: didYouMean(name, [...SYMBOL_NAMES, ...historyNames]) ?? `known: ${SYMBOL_NAMES.join(', ')}` }));
   };
   const workload = (w: unknown, at: PathKey[]) => {
     if (isSim && typeof w === 'string' && !(WORKLOADS as readonly string[]).includes(w))

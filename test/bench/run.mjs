@@ -7,7 +7,7 @@ import { ROOT } from './lib.mjs';
 
 const only = process.argv.slice(2);
 const dir = path.join(ROOT, 'test/bench');
-const modules = readdirSync(dir).filter((f) => f.endsWith('.mjs') && !['run.mjs', 'lib.mjs'].includes(f)).sort();
+const modules = readdirSync(dir).filter((f) => f.endsWith('.mjs') && !['run.mjs', 'lib.mjs', 'sim-backend.mjs'].includes(f)).sort();
 const results = [];
 for (const file of modules) {
   const mod = await import(path.join(dir, file));

@@ -1,5 +1,6 @@
 // Measures the simulator backend in-process vs worker threads (batched), through the pool,
 // on a few thousand cells. Run after `npx tsc -p .`: node test/bench/sim-backend.mjs [cells]
+// A script, not a bench module (no `name`/`run`): run.mjs skips it by name.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -70,6 +70,7 @@ describe('kmatrix bisect on a git repository', () => {
     expect(report.culprit).toEqual({ sha: expected, subject: `commit ${CULPRIT}` });
     expect(report.candidates).toEqual([expected]);
     expect(report.good).toBe(shas[0]);
+    expect(report.matrix).toBe(path.join(work, 'matrix.yaml'));
     expect(report.bad).toBe(shas[COUNT - 1]);
     expect(report.verified).toBeNull();
     expect(report.confidence).toBe(1);
@@ -83,7 +84,7 @@ describe('kmatrix bisect on a git repository', () => {
 
     // replaying the finished log re-derives the same answer without running the script
     await writeFile(path.join(work, 'test.sh'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
-    const again = kmatrix(['bisect', 'matrix.yaml', '--replay', 'out/bisect.json', '--report-dir', 'out2', '--json'], { cwd: work });
+    const again = kmatrix(['bisect', '--replay', 'out/bisect.json', '--report-dir', 'out2', '--json'], { cwd: work });
     await writeFile(path.join(work, 'test.sh'), SCRIPT, { mode: 0o755 });
     expect(again.code).toBe(0);
     const replayed = JSON.parse(again.stdout);

@@ -1,3 +1,6 @@
+import fc from 'fast-check';
+import { evalExpr, parseExpr } from '../../src/matrix/kconfig-expr.js';
+import { ARCH_SELECTS, SYMBOLS } from '../../src/matrix/kconfig-model.js';
 import { describe, expect, it } from 'vitest';
 import { resolveKconfig } from '../../src/matrix/kconfig.js';
 import { ARCHES, type Arch } from '../../src/matrix/types.js';
@@ -70,5 +73,28 @@ describe('resolveKconfig: every arch x option of the kernel-facts table', () => 
     const r = resolveKconfig('x86_64', { CMA: 'y' }, (s) => s !== 'CMA');
     expect(r.resolved.CMA).toBeUndefined();
     expect(r.reasons).toHaveLength(1);
+  });
+});
+
+describe('resolveKconfig: properties', () => {
+  const PROMPTS = SYMBOLS.filter((s) => s.prompt).map((s) => s.name);
+  const request = fc.dictionary(fc.constantFrom(...PROMPTS), fc.constantFrom<'y' | 'n'>('y', 'n'));
+  it('always yields a configuration that satisfies the model, and reasons exactly for the values that did not survive', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ARCHES), request, (arch, req) => {
+        const { resolved, reasons } = resolveKconfig(arch, req);
+        const on = (n: string) => resolved[n] === 'y';
+        for (const s of SYMBOLS) {
+          if (!on(s.name)) continue;
+          const selected = ARCH_SELECTS[arch].includes(s.name) || SYMBOLS.some((o) => on(o.name) && o.selects?.includes(s.name));
+          if (!selected && s.dependsOn) expect(evalExpr(parseExpr(s.dependsOn), on)).toBe(true);
+          if (!selected) expect(s.prompt || s.default !== undefined).toBe(true);
+        }
+        const dropped = Object.entries(req).filter(([k, v]) => resolved[k] !== v);
+        expect(reasons).toHaveLength(dropped.length);
+        dropped.forEach(([k, v], i) => expect(reasons[i]!.startsWith(`${k}=${v} requested but`)).toBe(true));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -152,4 +152,11 @@ describe('CommandBackend', () => {
     const edited = new CommandBackend({ kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] }, { baseDir: copy });
     expect(edited.fingerprint()).not.toBe(b.fingerprint());
   });
+
+  it('reports a value the OS cannot pass (a NUL byte) as an error, not a crash', async () => {
+    const out = await runWith(backend('env'), 20_000, makeCell({ boot: 'mem=1G\0; touch /tmp/x' }));
+    expect(out.verdict).toBe('error');
+    expect(out.signature).toMatch(/^cannot run /);
+  });
 });
+

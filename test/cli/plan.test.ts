@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { kmatrix } from '../helpers/cli.js';
+
+interface PlanCell {
+  id: string;
+  arch: string;
+  kconfig: Record<string, string>;
+  resolved: Record<string, string>;
+  boot: string;
+  workload: string;
+  commit: string;
+  state: string;
+  reason?: string;
+  duplicateOf?: string;
+}
+
+function planJson(file: string) {
+  const r = kmatrix(['plan', file, '--json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as { matrix: { name: string }; cells: PlanCell[]; summary: Record<string, number> };
+}
+
+describe('kmatrix plan', () => {
+  it('prints every cell with its requested and resolved Kconfig and state, invalid and duplicate included', () => {
+    const plan = planJson('test/fixtures/plan/states.yaml');
+    expect(plan.matrix.name).toBe('plan-states');
+    expect(plan.cells.map((c) => [c.id, c.state])).toEqual([
+      ['i386.HIGHMEM-y.boot@HEAD', 'run'],
+      ['i386.HIGHMEM-n.boot@HEAD', 'run'],
+      ['x86_64.HIGHMEM-y.boot@HEAD', 'invalid'],
+      ['x86_64.HIGHMEM-n.boot@HEAD', 'run'],
+      ['arm64.boot@HEAD', 'run'],
+      ['arm64.NUMA-y.boot@HEAD', 'duplicate'],
+    ]);
+    const invalid = plan.cells[2]!;
+    expect(invalid.reason).toBe('HIGHMEM=y requested but HIGHMEM depends on X86_32 || ARM, and on x86_64 X86_32=n, ARM=n (resolved to n)');
+    expect(invalid.kconfig).toEqual({ HIGHMEM: 'y' });
+    expect(invalid.resolved.HIGHMEM).toBe('n');
+    expect(plan.cells[5]!.duplicateOf).toBe('arm64.boot@HEAD');
+    expect(plan.cells[0]!.resolved).toMatchObject({ HIGHMEM: 'y', X86_32: 'y', SPARSEMEM_VMEMMAP: 'n' });
+    expect(plan.summary).toEqual({ total: 6, run: 4, invalid: 1, duplicate: 1 });
+  });
+
+  it('gives the same ids in the same order on every run', () => {
+    const a = planJson('test/fixtures/plan/states.yaml').cells.map((c) => c.id);
+    const b = planJson('test/fixtures/plan/states.yaml').cells.map((c) => c.id);
+    expect(a).toEqual(b);
+    expect(new Set(a).size).toBe(a.length);
+  });
+
+  it('follows Kconfig symbol renames along a history', () => {
+    const plan = planJson('test/fixtures/plan/renamed.yaml');
+    const [old, young] = plan.cells;
+    expect(old!.state).toBe('invalid');
+    expect(old!.reason).toMatch(/^ARCH_WANT_OPTIMIZE_VMEMMAP does not exist at [0-9a-f]{12}: it is called ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP there$/);
+    expect(young!.state).toBe('run');
+    expect(young!.resolved.ARCH_WANT_OPTIMIZE_VMEMMAP).toBe('y');
+  });
+
+  it('prints a table and a summary line', () => {
+    const r = kmatrix(['plan', 'test/fixtures/plan/states.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('x86_64.HIGHMEM-y.boot@HEAD');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('plan-states: 6 cells: 4 to run, 1 invalid, 1 duplicate');
+  });
+
+  it('prints a GitHub Actions shard matrix', () => {
+    const r = kmatrix(['plan', 'test/fixtures/plan/states.yaml', '--ci', 'github', '--shards', '3']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ shard: ['1/3', '2/3', '3/3'] });
+  });
+
+  it('prints the JSON Schema', () => {
+    const r = kmatrix(['schema']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).properties.matrix.type).toBe('object');
+  });
+});
