@@ -2,7 +2,9 @@
  * k-ary, skip- and flake-aware commit bisection as a pure state machine.
  *
  * Commits are indices 0..n-1, oldest first: 0 is the claimed good end, n-1 the claimed bad
- * end. Round 0 checks both ends (as KernelCI does); each later round tests up to k commits at
+ * end. Round 0 checks both ends (as KernelCI does; with k > 2 its spare slots already test
+ * k - 2 evenly spaced interior commits, which count only when the ends check passes, so no
+ * round is spent on the ends alone); each later round tests up to k commits at
  * once, evenly spaced over the remaining range, so a skip-free range of N commits takes about
  * ceil(log_{k+1} N) rounds (k = 1 is binary search). The driver asks `nextRound(state, k)` for
  * probes, runs them (in parallel), and feeds the runs back with `applyResults`.
@@ -118,8 +120,13 @@ export function nextRound(state: SearchState, k: number): Probe[] {
   const width = Math.max(1, Math.floor(k));
   const repeat = state.options.repeat;
   switch (phase(state)) {
-    case 'ends':
-      return [0, state.n - 1].filter((i) => state.statuses[i] === undefined).map((index) => ({ index, runs: repeat, purpose: 'ends' }));
+    case 'ends': {
+      const ends = [0, state.n - 1].filter((i) => state.statuses[i] === undefined).map((index): Probe => ({ index, runs: repeat, purpose: 'ends' }));
+      // spare slots of the ends round already test interior commits; they count only once the ends check passes
+      const spare = ends.length === 2 && Object.keys(state.statuses).length === 0 ? width - 2 : 0;
+      const extra = spare > 0 ? pickProbes(state, 0, state.n - 1, spare).map((index): Probe => ({ index, runs: repeat, purpose: 'search' })) : [];
+      return [ends[0]!, ...extra, ...ends.slice(1)].filter((p) => p !== undefined);
+    }
     case 'search': {
       const { lo, hi } = bounds(state)!;
       return pickProbes(state, lo, hi, width).map((index) => ({ index, runs: repeat, purpose: 'search' }));
@@ -234,7 +241,7 @@ export interface SearchOutcome {
   confidence: number;
   /** Estimated per-run failure probability of a bad commit. */
   failureProbability: number;
-  /** Search rounds (the ends check not counted). */
+  /** Rounds that tested interior commits (an ends check with no interior probe is not counted). */
   rounds: number;
   /** Commit tests (log entries), the ends included. */
   tests: number;
@@ -245,7 +252,9 @@ export function outcome(state: SearchState): SearchOutcome {
   const p = phase(state);
   const q = estimateFailureProbability(state.tallies, state.statuses);
   const runs = Object.values(state.tallies).reduce((sum, t) => sum + t.pass + t.fail + t.other + t.skip, 0);
-  const common = { phase: p, failureProbability: q, rounds: Math.max(0, state.round - 1), tests: state.log.length, runs };
+  // rounds that tested interior commits: the search rounds, round 0 included when its spare slots probed
+  const rounds = new Set(state.log.filter((e) => e.index !== 0 && e.index !== state.n - 1).map((e) => e.round)).size;
+  const common = { phase: p, failureProbability: q, rounds, tests: state.log.length, runs };
   const why = refusal(state);
   const b = bounds(state);
   if (why !== undefined || b === undefined) {

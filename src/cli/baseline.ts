@@ -3,8 +3,6 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InfraError, UserError } from '../errors.js';
-import { writeFileAtomic } from '../report/io.js';
-import { parseBaseline } from '../run/baseline.js';
 import type { CommandResult } from './main.js';
 
 export function registerBaseline(program: Command, result: CommandResult): void {
@@ -13,7 +11,9 @@ export function registerBaseline(program: Command, result: CommandResult): void 
     .description('write a baseline (the known failures of a run) for `run --baseline`')
     .argument('<report>', 'report.json, or a report folder containing one')
     .requiredOption('-o, --output <file>', 'baseline file to write')
-    .action((report: string, opts: { output: string }) => {
+    .action(async (report: string, opts: { output: string }) => {
+      // loaded here, not at the top: every command module is imported for every command (start-up)
+      const [{ writeFileAtomic }, { parseBaseline }] = await Promise.all([import('../report/io.js'), import('../run/baseline.js')]);
       let file = report;
       try {
         if (statSync(report).isDirectory()) file = join(report, 'report.json');

@@ -11,13 +11,8 @@ import { applyDifferences, cellDifferences, ddmin, describeDifference, describeM
 import { describeCell, selectCell } from '../bisect/select.js';
 import { ExitCode, InfraError, UserError } from '../errors.js';
 import { resolveKconfig } from '../matrix/kconfig.js';
-import { loadPlan } from '../matrix/plan.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
-import { CommandBackend } from '../run/backends/command.js';
-import { SimBackend } from '../run/backends/sim.js';
-import { ResultCache } from '../run/cache.js';
-import { runPool } from '../run/pool.js';
 import type { Backend, CellResult } from '../run/types.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
@@ -60,6 +55,8 @@ export function candidateCell(plan: Plan, good: Cell, diffs: readonly Difference
 }
 
 async function runBisectConfig(file: string, opts: Options): Promise<number> {
+  // loaded here, not at the top: every command module is imported for every command (start-up)
+  const [{ loadPlan }, { ResultCache }, { runPool }] = await Promise.all([import('../matrix/plan.js'), import('../run/cache.js'), import('../run/pool.js')]);
   const plan = await loadPlan(file);
   const good = selectCell(plan.cells, opts.good);
   const bad = selectCell(plan.cells, opts.bad);
@@ -72,7 +69,9 @@ async function runBisectConfig(file: string, opts: Options): Promise<number> {
   const reportDir = path.resolve(opts.reportDir ?? path.join('reports', `bisect-config-${stamp}`));
   const cache = opts.cache ? new ResultCache(path.resolve('.kmatrix', 'cache')) : undefined;
   const backend: Backend =
-    plan.backend.kind === 'sim' ? new SimBackend({ ...(plan.history ? { history: plan.history } : {}), seed: plan.settings.seed, workers: 0 }) : new CommandBackend(plan.backend, { baseDir: plan.dir });
+    plan.backend.kind === 'sim'
+      ? new (await import('../run/backends/sim.js')).SimBackend({ ...(plan.history ? { history: plan.history } : {}), seed: plan.settings.seed, workers: 0 })
+      : new (await import('../run/backends/command.js')).CommandBackend(plan.backend, { baseDir: plan.dir });
   const run = async (cells: Cell[]): Promise<CellResult[]> =>
     (await runPool(cells, { backend, ...(cache ? { cache } : {}), jobs, timeoutMs, retries: 0, reportDir })).results;
   const say = (line: string) => {

@@ -8,18 +8,9 @@ import type { Command } from 'commander';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { bisectCell, formatBisectSummary, type BisectLogEntry, type BisectReport } from '../bisect/driver.js';
-import { RepeatBackend } from '../bisect/driver-backends.js';
-import { makeBisectBackend, poolRunner, revertCheck } from '../bisect/driver-run.js';
-import { describeCell, selectCell } from '../bisect/select.js';
+import type { BisectLogEntry, BisectReport } from '../bisect/driver.js';
 import { ExitCode, InfraError, UserError } from '../errors.js';
-import { resolveGitRevIndex } from '../history/git.js';
-import { resolveRev } from '../history/revs.js';
 import type { History } from '../history/types.js';
-import { loadPlan } from '../matrix/plan.js';
-import { ResultCache } from '../run/cache.js';
-import { safeFileName } from '../run/log-files.js';
-import { handleSignals } from '../run/signals.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
 
@@ -64,6 +55,18 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
   const file = fileArg ?? replay?.matrix;
   if (!file) throw new UserError('kmatrix bisect needs a matrix FILE (or --replay with a bisect.json that names one)');
   if (!selector || !goodRev || !badRev) throw new UserError('kmatrix bisect needs --cell, --good and --bad (or --replay with a bisect.json that names them)');
+  // loaded here, not at the top: every command module is imported for every command (start-up)
+  const [{ bisectCell, formatBisectSummary }, { RepeatBackend }, { makeBisectBackend, poolRunner, revertCheck }, { describeCell, selectCell }, { loadPlan }, { ResultCache }, { safeFileName }, { handleSignals }] =
+    await Promise.all([
+      import('../bisect/driver.js'),
+      import('../bisect/driver-backends.js'),
+      import('../bisect/driver-run.js'),
+      import('../bisect/select.js'),
+      import('../matrix/plan.js'),
+      import('../run/cache.js'),
+      import('../run/log-files.js'),
+      import('../run/signals.js'),
+    ]);
   const plan = await loadPlan(file);
   const history = plan.history;
   if (!history) throw new UserError(`${file}: bisect needs a history (history: histories/<file>.yaml or history: { git: <path> })`);
@@ -129,7 +132,8 @@ function label(history: History, i: number): string {
 }
 
 async function revIndex(history: History, rev: string, flag: string): Promise<number> {
-  if (history.kind === 'git') return resolveGitRevIndex(history, rev);
+  if (history.kind === 'git') return (await import('../history/git.js')).resolveGitRevIndex(history, rev);
+  const { resolveRev } = await import('../history/revs.js');
   const r = resolveRev(history, rev);
   if (!r.ok) throw new UserError(`${flag} ${rev}: ${r.message}${r.hint ? ` (${r.hint})` : ''}`);
   return r.index;

@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { explainReport, formatExplanation } from '../bisect/explain.js';
 import { ExitCode, UserError } from '../errors.js';
-import { parseReport, REPORT_FILE } from '../report/load.js';
 import type { CommandResult } from './main.js';
 import { intOption } from './options.js';
 
@@ -16,7 +14,9 @@ export function registerExplain(program: Command, result: CommandResult): void {
     .option('--json', 'print the explanations as JSON')
     .option('--max-size <n>', 'largest conjunction searched exhaustively', intOption('--max-size', 1), 4)
     .action(async (report: string, opts: { json?: boolean; maxSize: number }) => {
-      const file = await reportFile(report);
+      // loaded here, not at the top: every command module is imported for every command (start-up)
+      const [{ explainReport, formatExplanation }, { parseReport, REPORT_FILE }] = await Promise.all([import('../bisect/explain.js'), import('../report/load.js')]);
+      const file = await reportFile(report, REPORT_FILE);
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -36,9 +36,9 @@ export function registerExplain(program: Command, result: CommandResult): void {
     });
 }
 
-async function reportFile(arg: string): Promise<string> {
+async function reportFile(arg: string, fileName: string): Promise<string> {
   try {
-    return (await stat(arg)).isDirectory() ? path.join(arg, REPORT_FILE) : arg;
+    return (await stat(arg)).isDirectory() ? path.join(arg, fileName) : arg;
   } catch {
     throw new UserError(`${arg}: no such report folder or file`);
   }

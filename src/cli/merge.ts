@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { copyLogs, createReporters, loadRun, mergeRuns, Multiplexer, parseReporterList, replayRun, wantColor } from '../report/index.js';
 import type { CommandResult } from './main.js';
 
 const axesList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -17,6 +16,8 @@ export function registerMerge(program: Command, result: CommandResult): void {
     .option('--rows <axes>', 'table/html pivot rows')
     .option('--cols <axes>', 'table/html pivot columns')
     .action(async (dirs: string[], opts: { output: string; reporter: string; rows?: string; cols?: string }) => {
+      // loaded here, not at the top: every command module is imported for every command (start-up)
+      const { copyLogs, createReporters, loadRun, mergeRuns, Multiplexer, parseReporterList, replayRun, wantColor } = await import('../report/index.js');
       const out = resolve(opts.output);
       if (dirs.some((d) => resolve(d) === out)) throw new UserError(`merge: -o ${opts.output} is one of the runs being merged; choose a new folder`);
       const merged = mergeRuns(dirs.map(loadRun), out);

@@ -1,7 +1,5 @@
 /** `kmatrix plan FILE`: the expanded cells, their resolved Kconfig and state, without running anything. */
-import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { loadPlan } from '../matrix/plan.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
 import { githubShardMatrix } from './ci-matrix.js';
@@ -45,19 +43,22 @@ export function registerPlan(program: Command, result: CommandResult): void {
     .option('--ci <system>', 'print a CI matrix for shards (github)')
     .option('--shards <n>', 'number of shards for --ci', intOption('--shards'), 4)
     .action(async (file: string, opts: { json?: boolean; maxCells?: number; limit: number; ci?: string; shards: number }) => {
+      // loaded here, not at the top: every command module is imported for every command (start-up)
+      const { loadPlan } = await import('../matrix/plan.js');
       const plan = await loadPlan(file, { ...(opts.maxCells ? { maxCells: opts.maxCells } : {}) });
       if (opts.ci) {
         process.stdout.write(`${JSON.stringify(githubShardMatrix(opts.ci, opts.shards))}\n`);
       } else if (opts.json) {
         process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
       } else {
-        process.stdout.write(renderPlanTable(plan, opts.limit));
+        process.stdout.write(await renderPlanTable(plan, opts.limit));
       }
       result.code = 0;
     });
 }
 
-function renderPlanTable(plan: Plan, limit: number): string {
+async function renderPlanTable(plan: Plan, limit: number): Promise<string> {
+  const { default: Table } = await import('cli-table3');
   const table = new Table({ head: ['cell', 'state', 'reason / duplicate of'], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, 60] as unknown as number[] });
   const shown = limit > 0 ? plan.cells.slice(0, limit) : plan.cells;
   for (const c of shown) table.push([c.id, c.state, c.reason ?? c.duplicateOf ?? '']);

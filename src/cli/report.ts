@@ -1,6 +1,5 @@
 /** `kmatrix report <run dir> --reporter html,junit`: re-render a recorded run from its event log (or report.json). */
 import type { Command } from 'commander';
-import { createReporters, loadRun, Multiplexer, parseReporterList, replayRun, wantColor } from '../report/index.js';
 import type { CommandResult } from './main.js';
 
 const axesList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -14,6 +13,8 @@ export function registerReport(program: Command, result: CommandResult): void {
     .option('--rows <axes>', 'table/html pivot rows, e.g. arch,boot (kconfig = every kconfig.* axis)')
     .option('--cols <axes>', 'table/html pivot columns, e.g. kconfig')
     .action(async (dir: string, opts: { reporter: string; rows?: string; cols?: string }) => {
+      // loaded here, not at the top: every command module is imported for every command (start-up)
+      const { createReporters, loadRun, Multiplexer, parseReporterList, replayRun, wantColor } = await import('../report/index.js');
       const run = loadRun(dir);
       const names = parseReporterList(opts.reporter);
       const reporters = await createReporters(names, {

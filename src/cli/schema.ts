@@ -1,9 +1,10 @@
 /** `kmatrix schema`: print the matrix JSON Schema (the same as matrices/matrix.schema.json). */
 import type { Command } from 'commander';
-import { matrixJsonSchema } from '../matrix/schema.js';
 import type { CommandResult } from './main.js';
 
-export function schemaText(): string {
+export async function schemaText(): Promise<string> {
+  // loaded here, not at the top: every command module is imported for every command (start-up)
+  const { matrixJsonSchema } = await import('../matrix/schema.js');
   return `${JSON.stringify(matrixJsonSchema(), null, 2)}\n`;
 }
 
@@ -11,8 +12,8 @@ export function registerSchema(program: Command, result: CommandResult): void {
   program
     .command('schema')
     .description('print the JSON Schema of matrix files (for editors: # yaml-language-server: $schema=...)')
-    .action(() => {
-      process.stdout.write(schemaText());
+    .action(async () => {
+      process.stdout.write(await schemaText());
       result.code = 0;
     });
 }

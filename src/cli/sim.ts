@@ -5,12 +5,11 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
-import { parseSimHistory } from '../history/sim-history.js';
 import { resolveRev } from '../history/revs.js';
 import { isKnownSymbol, resolveKconfig } from '../matrix/kconfig.js';
 import { ARCHES, type Arch, type Tristate } from '../matrix/types.js';
 import { formatSize, parseSize } from '../matrix/units.js';
-import { defaultMachine, explainCell, parseBootParams, simulate, type SimInput } from '../sim/index.js';
+import type { SimInput } from '../sim/index.js';
 import type { CommandResult } from './main.js';
 import { intOption } from './options.js';
 
@@ -44,7 +43,10 @@ export function registerSim(program: Command, result: CommandResult): void {
     .option('--seed <n>', 'seed for injected flakes', intOption('--seed'), 0)
     .option('--attempt <n>', 'attempt number for injected flakes', intOption('--attempt'), 0)
     .action(async (opts: SimOptions) => {
-      const input = await buildInput(opts);
+      // loaded here, not at the top: every command module is imported for every command (start-up)
+      const sim = await import('../sim/index.js');
+      const input = await buildInput(opts, sim);
+      const { simulate, explainCell } = sim;
       const r = simulate(input);
       process.stdout.write(r.log);
       if (opts.explain) process.stdout.write(`\n--- explain ---\n${explainCell(input)}`);
@@ -65,7 +67,7 @@ function parseKconfig(list: string | undefined): Record<string, Tristate> {
   return out;
 }
 
-function parseMachine(spec: string | undefined, arch: Arch): { memory: number; nodes: number } {
+function parseMachine(spec: string | undefined, arch: Arch, defaultMachine: SimModule['defaultMachine']): { memory: number; nodes: number } {
   const machine = defaultMachine(arch);
   for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const [key, value = ''] = item.split('=');
@@ -76,11 +78,13 @@ function parseMachine(spec: string | undefined, arch: Arch): { memory: number; n
   return machine;
 }
 
-async function buildInput(opts: SimOptions): Promise<SimInput> {
+type SimModule = typeof import('../sim/index.js');
+
+async function buildInput(opts: SimOptions, { defaultMachine, parseBootParams }: SimModule): Promise<SimInput> {
   if (!(ARCHES as readonly string[]).includes(opts.arch)) throw new UserError(`--arch: unknown arch "${opts.arch}" (one of ${ARCHES.join(', ')})`);
   const arch = opts.arch as Arch;
   const requested = parseKconfig(opts.kconfig);
-  const machine = parseMachine(opts.machine, arch);
+  const machine = parseMachine(opts.machine, arch, defaultMachine);
   const boot = parseBootParams(opts.boot, arch);
   if (boot.problems.length) {
     throw new UserError(boot.problems.map((p) => ({ file: '--boot', line: 1, col: p.offset + 1, path: '', message: `${p.param}: ${p.message}`, ...(p.hint ? { hint: p.hint } : {}) })));
@@ -96,6 +100,7 @@ async function buildInput(opts: SimOptions): Promise<SimInput> {
     } catch (err) {
       throw new UserError(`--history: cannot read ${opts.history}: ${(err as Error).message}`);
     }
+    const { parseSimHistory } = await import('../history/sim-history.js');
     const parsed = parseSimHistory(opts.history, text);
     if (!parsed.ok) throw new UserError(parsed.problems);
     const rev = resolveRev(parsed.history, opts.commit ?? 'HEAD');

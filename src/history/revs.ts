@@ -9,7 +9,7 @@ export type RevResult = { ok: true; index: number } | { ok: false; message: stri
 export type RangeResult = { ok: true; indices: number[] } | { ok: false; message: string; hint?: string };
 
 export function resolveRev(history: History, rev: string): RevResult {
-  const m = /^(.*?)(?:~(\d+))?$/.exec(rev.trim())!;
+  const m = /^([\s\S]*?)(?:~(\d+))?$/.exec(rev.trim())!;
   const base = m[1]!;
   const back = m[2] === undefined ? 0 : Number(m[2]);
   const found = resolveBase(history, base);

@@ -81,12 +81,16 @@ export class WorktreePool {
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiting.splice(0)) w();
-    for (const slot of this.slots) {
-      if (!slot.created) continue;
-      await git(this.repo, ['worktree', 'remove', '--force', slot.path], { reject: false }).catch(() => undefined);
-      await rm(slot.path, { recursive: true, force: true });
-      slot.created = false;
-    }
+    // `git worktree remove` of each tree at once; prune then drops whatever git still records
+    await Promise.all(
+      this.slots
+        .filter((slot) => slot.created)
+        .map(async (slot) => {
+          await git(this.repo, ['worktree', 'remove', '--force', slot.path], { reject: false }).catch(() => undefined);
+          await rm(slot.path, { recursive: true, force: true });
+          slot.created = false;
+        }),
+    );
     await git(this.repo, ['worktree', 'prune'], { reject: false }).catch(() => undefined);
   }
 
@@ -101,8 +105,10 @@ export class WorktreePool {
       if (await isWorktree(slot.path)) {
         slot.created = true;
       } else {
-        await rm(slot.path, { recursive: true, force: true });
-        await git(this.repo, ['worktree', 'prune']);
+        if (await exists(slot.path)) {
+          await rm(slot.path, { recursive: true, force: true });
+          await git(this.repo, ['worktree', 'prune']);
+        }
         await mkdir(path.dirname(slot.path), { recursive: true });
         await git(this.repo, ['worktree', 'add', '--detach', '--force', slot.path, commit]);
         slot.created = true;
@@ -114,6 +120,13 @@ export class WorktreePool {
     if (this.options.clean) await git(slot.path, ['clean', '-ffdxq']);
     slot.commit = commit;
   }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function isWorktree(dir: string): Promise<boolean> {

@@ -9,7 +9,7 @@ import { UserError, type Problem } from '../errors.js';
 import { resolveRevOrRange } from '../history/revs.js';
 import { parseSimHistory } from '../history/sim-history.js';
 import type { History } from '../history/types.js';
-import { parseBootParams } from '../sim/index.js';
+import { parseBootParams } from '../sim/bootparams.js';
 import { didYouMean } from '../util/suggest.js';
 import { isKnownSymbol } from './kconfig.js';
 import { SYMBOL_NAMES } from './kconfig-model.js';

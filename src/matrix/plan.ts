@@ -7,7 +7,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { resolveRevOrRange } from '../history/revs.js';
 import type { History } from '../history/types.js';
-import { defaultMachine } from '../sim/index.js';
+import { defaultMachine } from '../sim/arch.js';
 import { cellId, uniqueIds } from './cell-id.js';
 import { expandMatrix, flattenEntry, productSize, type AxisValue, type Combination } from './expand.js';
 import { resolveKconfig, type Resolution } from './kconfig.js';

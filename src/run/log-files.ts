@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 const MAX_NAME = 160;
 
 /**
- * A file-name-safe form of a cell id: only [A-Za-z0-9._,=+-], no leading dot, bounded length.
+ * A file-name-safe form of a cell id: only [A-Za-z0-9._,=+~@-], no leading dot, bounded length.
  * When anything had to change, a short hash of the original keeps distinct ids distinct.
  */
 export function safeFileName(id: string): string {
-  let name = id.replace(/[^A-Za-z0-9._,=+-]+/g, '_').replace(/\.{2,}/g, '_').replace(/^\./, '_');
+  let name = id.replace(/[^A-Za-z0-9._,=+~@-]+/g, '_').replace(/\.{2,}/g, '_').replace(/^\./, '_');
   if (name === id && name.length <= MAX_NAME && name.length > 0) return name;
   const hash = createHash('sha256').update(id).digest('hex').slice(0, 10);
   if (name.length > MAX_NAME) name = name.slice(0, MAX_NAME);

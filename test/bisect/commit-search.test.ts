@@ -22,12 +22,13 @@ describe('commit search on skip-free deterministic ranges', () => {
       fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 8 }), fc.double({ min: 0, max: 1, noNaN: true }), (N, k, where) => {
         // N commits after the good end: indices 0..N, culprit in 1..N
         const culprit = 1 + Math.min(N - 1, Math.floor(where * N));
-        const { result } = drive(N + 1, k, deterministic(culprit));
+        const { result, state } = drive(N + 1, k, deterministic(culprit));
         expect(result.culprit).toBe(culprit);
         const bound = ceilLog(N, k + 1);
         expect(Math.abs(result.rounds - bound)).toBeLessThanOrEqual(1);
-        expect(result.rounds).toBeLessThanOrEqual(bound);
-        expect(result.tests).toBeLessThanOrEqual(2 + k * result.rounds);
+        // wall-clock rounds, the ends check included, never exceed the bound plus that check
+        expect(state.round).toBeLessThanOrEqual(bound + 1);
+        expect(result.tests).toBeLessThanOrEqual(Math.max(2, k) + k * (state.round - 1));
       }),
       { numRuns: 300, seed: 5 },
     );
@@ -50,12 +51,24 @@ describe('commit search on skip-free deterministic ranges', () => {
 });
 
 describe('ends check', () => {
-  it('tests both ends first, in round 0', () => {
-    const probes = nextRound(startSearch(50, { repeat: 3 }), 4);
-    expect(probes).toEqual([
+  it('tests both ends first, in round 0, with spare slots already probing the interior', () => {
+    expect(nextRound(startSearch(50, { repeat: 3 }), 2)).toEqual([
       { index: 0, runs: 3, purpose: 'ends' },
       { index: 49, runs: 3, purpose: 'ends' },
     ]);
+    expect(nextRound(startSearch(50, { repeat: 3 }), 4)).toEqual([
+      { index: 0, runs: 3, purpose: 'ends' },
+      { index: 16, runs: 3, purpose: 'search' },
+      { index: 32, runs: 3, purpose: 'search' },
+      { index: 49, runs: 3, purpose: 'ends' },
+    ]);
+  });
+
+  it('ignores the interior probes of round 0 when the ends check refuses', () => {
+    const { result, state } = drive(50, 4, () => ({ verdict: 'pass' }));
+    expect(result.phase).toBe('refused');
+    expect(state.log).toHaveLength(4);
+    expect(result.candidates).toEqual([]);
   });
 
   it('refuses when the good end fails', () => {

@@ -60,7 +60,7 @@ describe('ResultCache', () => {
 
   it('leaves no temp files behind and survives concurrent writers of the same key', async () => {
     const dir = tempDir();
-    const writers = Array.from({ length: 8 }, (_, i) => new ResultCache(dir));
+    const writers = Array.from({ length: 8 }, () => new ResultCache(dir));
     const key = 'f'.repeat(64);
     await Promise.all(writers.map((c, i) => c.put(key, { status: 'pass', durationMs: i, attempts: 1, log: `writer ${i}\n`.repeat(i * 1000) })));
     const got = await new ResultCache(dir).get(key);

@@ -162,7 +162,7 @@ describe('kmatrix run (command backend)', () => {
     expect(r.exitCode).toBe(0);
     const report = readReport(join(dir, 'out'));
     const cell = report.cells.find((c) => c.boot === boot)!;
-    expect(cell.log).toMatch(/^logs\/[A-Za-z0-9._,=+-]+\.log$/);
+    expect(cell.log).toMatch(/^logs\/[A-Za-z0-9._,=+~@-]+\.log$/);
     expect(readFileSync(join(dir, 'out', cell.log!), 'utf8')).toContain(`BOOT=[${boot}]`);
     expect(existsSync(marker)).toBe(false);
   });

@@ -194,7 +194,7 @@ describe('runPool', () => {
   it('keeps log files inside the report directory whatever the cell id', async () => {
     const opts = options(new FakeBackend());
     const run = await runPool([cell('../../../etc/passwd', 'pass'), cell('a/b\nc', 'pass')], opts);
-    for (const r of run.results) expect(r.log).toMatch(/^logs\/[A-Za-z0-9._,=+-]+\.log$/);
+    for (const r of run.results) expect(r.log).toMatch(/^logs\/[A-Za-z0-9._,=+~@-]+\.log$/);
     expect(readdirSync(join(opts.reportDir, 'logs')).length).toBe(2);
     expect(run.results[0]!.log).not.toContain('..');
   });

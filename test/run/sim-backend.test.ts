@@ -3,7 +3,8 @@ import type { CommitState, History } from '../../src/history/types.js';
 import { outcomeOf, SimBackend } from '../../src/run/backends/sim.js';
 import { cellAxes, commitFacts, simInput } from '../../src/run/sim-input.js';
 import { MODEL_VERSION } from '../../src/sim/index.js';
-import { makeCell } from './helpers.js';
+import { runPool } from '../../src/run/pool.js';
+import { makeCell, tempDir } from './helpers.js';
 
 /** Two commits; the second injects a failure on workload=kpageflags and is otherwise equal. */
 function history(): History {
@@ -66,3 +67,23 @@ describe('SimBackend (in-process)', () => {
     expect(outcomeOf({ crash: 'TypeError: x is undefined\n    at f' })).toEqual({ verdict: 'error', signature: 'simulator crashed: TypeError: x is undefined', log: 'TypeError: x is undefined\n    at f\n' });
   });
 });
+
+describe('SimBackend (worker threads)', () => {
+  const stub = new URL('../fixtures/commands/sim-worker-stub.mjs', import.meta.url);
+
+  it('replaces workers stuck on a cell that never ends, so later cells still run', async () => {
+    const backend = new SimBackend({ seed: 0, workers: 2, batchSize: 4, workerUrl: stub });
+    expect(backend.threaded).toBe(true);
+    // two batches in flight, each with a hanging cell: both workers get stuck; the third batch needs replacements
+    const boots = ['a', 'b', 'hang', 'c', 'd', 'hang', 'e', 'f', 'g', 'h', 'i', 'j'];
+    const cells = boots.map((boot, i) => makeCell({ id: `${i}-${boot}`, boot }));
+    const dir = tempDir();
+    try {
+      const run = await runPool(cells, { backend, jobs: 8, timeoutMs: 500, retries: 0, reportDir: dir });
+      expect(run.results.map((r) => r.status)).toEqual([...Array(8).fill('timeout'), 'pass', 'pass', 'pass', 'pass']);
+    } finally {
+      await backend.close();
+    }
+  });
+});
+

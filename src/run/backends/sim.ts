@@ -62,17 +62,22 @@ export class SimBackend implements Backend {
     this.batchSize = opts.batchSize ?? 32;
     const url = opts.workerUrl ?? new URL('./sim-worker.js', import.meta.url);
     this.threaded = opts.workers > 1 && existsSync(fileURLToPath(url));
-    if (this.threaded) {
-      for (let i = 0; i < opts.workers; i++) {
-        const w = new Worker(url);
-        w.on('message', (reply: BatchReply) => this.onReply(i, reply));
-        w.on('error', (err) => this.onWorkerError(i, err));
-        w.on('exit', () => this.onWorkerError(i, new Error('simulator worker exited')));
-        w.unref();
-        this.workers.push(w);
-        this.busy.push(0);
-      }
-    }
+    this.url = url;
+    if (this.threaded) for (let i = 0; i < opts.workers; i++) this.spawn(i);
+  }
+
+  private readonly url: URL;
+
+  /** Start (or replace) worker i; events of a replaced worker are ignored. */
+  private spawn(i: number): void {
+    const w = new Worker(this.url);
+    const current = () => this.workers[i] === w;
+    w.on('message', (reply: BatchReply) => current() && this.onReply(i, reply));
+    w.on('error', (err) => current() && this.onWorkerError(i, err));
+    w.on('exit', () => current() && this.onWorkerError(i, new Error('simulator worker exited')));
+    w.unref();
+    this.workers[i] = w;
+    this.busy[i] = 0;
   }
 
   /** Cells the pool should keep in flight so every worker always has a batch queued. */
@@ -98,10 +103,52 @@ export class SimBackend implements Backend {
       }
     }
     const result = await new Promise<SimResult | { crash: string }>((resolve) => {
-      this.queue.push({ input, resolve });
+      const waiter: Waiter = {
+        input,
+        resolve: (r) => {
+          ctx.signal.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+      };
+      const onAbort = () => this.abandon(waiter);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
       this.scheduleFlush();
     });
     return outcomeOf(result);
+  }
+
+  /**
+   * A cell aborted (timed out) before its result came: drop it from the queue, or, when its
+   * batch is on a worker (a simulation that does not end), replace that worker and requeue
+   * the batch's other cells.
+   */
+  private abandon(waiter: Waiter): void {
+    const aborted = { crash: 'aborted before the simulator answered' };
+    const queued = this.queue.indexOf(waiter);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      waiter.resolve(aborted);
+      return;
+    }
+    for (const [id, batch] of this.pending) {
+      if (!batch.includes(waiter)) continue;
+      const w = this.owner.get(id)!;
+      const stuck = this.workers[w]!;
+      const requeue: Waiter[] = [];
+      for (const [other, ow] of [...this.owner]) {
+        if (ow !== w) continue;
+        requeue.push(...this.pending.get(other)!.filter((x) => x !== waiter));
+        this.pending.delete(other);
+        this.owner.delete(other);
+      }
+      this.spawn(w);
+      void stuck.terminate();
+      this.queue.unshift(...requeue);
+      waiter.resolve(aborted);
+      this.scheduleFlush();
+      return;
+    }
   }
 
   private scheduleFlush(): void {
