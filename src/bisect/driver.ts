@@ -37,6 +37,8 @@ export interface BisectReport {
   signature?: string;
   /** Why the bisection did not start (the ends check failed). */
   refused?: string;
+  /** An unfinished (interrupted) bisection: the range still to search; resume with --replay. */
+  remaining?: { good: string; bad: string; commits: number };
   jobs: number;
   repeat: number;
   runs: number;
@@ -122,17 +124,18 @@ export async function bisectCell(o: BisectCellOptions): Promise<BisectReport> {
     const results = await o.run(cells, state.round);
     cached += results.filter((r) => r.cached === true).length;
     const byId = new Map(results.map((r) => [r.id, r]));
+    const tested = probes.map((p) => ({
+      index: p.index,
+      expected: p.runs,
+      runs: cells.filter((c) => c.index === p.index).flatMap((c) => {
+        const r = byId.get(c.cell.id);
+        return r ? [observationOf(r)] : [];
+      }),
+    }));
+    // after an interruption only the commits whose runs all finished count; the rest are retested on resume
+    const complete = o.signal?.aborted ? tested.filter((t) => t.runs.length === t.expected) : tested;
+    if (complete.length) state = applyResults(state, complete.map(({ index, runs }) => ({ index, runs })));
     if (o.signal?.aborted) break;
-    state = applyResults(
-      state,
-      probes.map((p) => ({
-        index: p.index,
-        runs: cells.filter((c) => c.index === p.index).flatMap((c) => {
-          const r = byId.get(c.cell.id);
-          return r ? [observationOf(r)] : [];
-        }),
-      })),
-    );
   }
   const result = outcome(state);
   const verified = result.culprit !== null && o.verify ? await o.verify(o.good + result.culprit, state) : null;
@@ -173,6 +176,9 @@ function toReport(o: BisectCellOptions, state: SearchState, r: SearchOutcome, ve
     })),
     ...(state.badSignature !== undefined ? { signature: state.badSignature } : {}),
     ...(r.refusal !== undefined ? { refused: r.refusal } : {}),
+    ...((r.phase === 'search' || r.phase === 'ends') && r.lo !== undefined && r.hi !== undefined
+      ? { remaining: { good: commit(r.lo).sha, bad: commit(r.hi).sha, commits: r.hi - r.lo } }
+      : {}),
     jobs,
     repeat: state.options.repeat,
     runs: r.runs,
@@ -197,13 +203,17 @@ export function formatBisectSummary(report: BisectReport, history: History): str
   else if (report.candidates.length) {
     lines.push('there are only untestable commits left; the first bad commit is one of:');
     for (const c of report.candidates) lines.push(`  ${label(c)}`);
-  } else lines.push('bisection did not finish (interrupted)');
+  } else {
+    const left = report.remaining ? `: the first bad commit is after ${label(report.remaining.good)} and at or before ${label(report.remaining.bad)} (${report.remaining.commits} commits)` : '';
+    lines.push(`bisection did not finish${left}; resume it with kmatrix bisect --replay <its bisect.json>`);
+  }
   if (report.signature) lines.push(`signature: ${report.signature}`);
   const skipped = report.log.filter((e) => e.status === 'skip').length;
   const mismatched = report.log.filter((e) => e.status === 'mismatch');
   lines.push(
     `${report.rounds} round${report.rounds === 1 ? '' : 's'}, ${report.tests} tests (${report.runs} runs${report.cached ? `, ${report.cached} from the cache` : ''}) at --jobs ${report.jobs}` +
-      `${report.repeat > 1 ? ` --repeat ${report.repeat}` : ''}; confidence ${(report.confidence * 100).toFixed(report.confidence === 1 ? 0 : 2)}%` +
+      `${report.repeat > 1 ? ` --repeat ${report.repeat}` : ''}` +
+      `${report.culprit || report.candidates.length ? `; confidence ${(report.confidence * 100).toFixed(report.confidence === 1 ? 0 : 2)}%` : ''}` +
       `${report.failureProbability < 1 ? ` (a bad commit fails ${(report.failureProbability * 100).toFixed(0)}% of runs)` : ''}`,
   );
   if (skipped) lines.push(`${skipped} untestable commit${skipped === 1 ? '' : 's'} routed around`);

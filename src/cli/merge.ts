@@ -2,9 +2,20 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import type { RunReport } from '../report/types.js';
+import { printComparison, readBaselineFile } from './gate.js';
 import type { CommandResult } from './main.js';
 
 const axesList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** The gate of the merged run, with an optional baseline. */
+async function gateMerged(report: RunReport, opts: { baseline?: string; strict?: boolean }): Promise<number> {
+  const [{ gateExitCode }, { compareToBaseline }] = await Promise.all([import('../run/gate.js'), import('../run/baseline.js')]);
+  const strict = opts.strict ?? false;
+  const comparison = opts.baseline ? compareToBaseline(report.cells, await readBaselineFile(opts.baseline), strict) : undefined;
+  if (comparison) printComparison(process.stderr, comparison);
+  return gateExitCode({ summary: report.summary, interrupted: report.interrupted, strict, ...(comparison ? { newFailures: comparison.newFailures.length } : {}) });
+}
 
 export function registerMerge(program: Command, result: CommandResult): void {
   program
@@ -15,7 +26,10 @@ export function registerMerge(program: Command, result: CommandResult): void {
     .option('-r, --reporter <names>', 'extra reporters: table,junit,markdown,html or a module path (events and json are always written)', 'table')
     .option('--rows <axes>', 'table/html pivot rows')
     .option('--cols <axes>', 'table/html pivot columns')
-    .action(async (dirs: string[], opts: { output: string; reporter: string; rows?: string; cols?: string }) => {
+    .option('--gate', 'exit like `kmatrix run` would on the merged run: 1 on failures or timeouts, 3 on errors')
+    .option('--baseline <file>', 'with --gate: fail only on failures not in this baseline')
+    .option('--strict', 'with --gate: flaky cells fail too')
+    .action(async (dirs: string[], opts: { output: string; reporter: string; rows?: string; cols?: string; gate?: boolean; baseline?: string; strict?: boolean }) => {
       // loaded here, not at the top: every command module is imported for every command (start-up)
       const { copyLogs, createReporters, loadRun, mergeRuns, Multiplexer, parseReporterList, replayRun, wantColor } = await import('../report/index.js');
       const out = resolve(opts.output);
@@ -35,5 +49,6 @@ export function registerMerge(program: Command, result: CommandResult): void {
       await replayRun(mux, merged);
       process.stderr.write(`kmatrix: merged ${dirs.length} runs (${merged.report.summary.total} cells) into ${opts.output}\n`);
       result.code = mux.failures.length ? 3 : 0;
+      if (opts.gate && result.code === 0) result.code = await gateMerged(merged.report, opts);
     });
 }

@@ -1,5 +1,5 @@
 /** `kmatrix run FILE`: run every cell of a matrix, report, and gate. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { availableParallelism } from 'node:os';
@@ -10,12 +10,12 @@ import { loadPlan } from '../matrix/plan.js';
 import { parseSize } from '../matrix/units.js';
 import { createReporters, Multiplexer, parseReporterList, wantColor } from '../report/index.js';
 import type { RunReport } from '../report/types.js';
-import { parseBaseline, type Baseline } from '../run/baseline.js';
 import { ResultCache } from '../run/cache.js';
 import { assertReportWritten, runPlan } from '../run/engine.js';
 import { safeFileName } from '../run/log-files.js';
 import { parseShard, type Shard } from '../run/shard.js';
 import { handleSignals } from '../run/signals.js';
+import { printComparison, readBaselineFile } from './gate.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
 
@@ -58,16 +58,6 @@ function sizeOption(name: string) {
   };
 }
 
-function readBaseline(file: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`--baseline: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return parseBaseline(text, file);
-}
-
 export function registerRun(program: Command, result: CommandResult): void {
   program
     .command('run')
@@ -99,7 +89,7 @@ export function registerRun(program: Command, result: CommandResult): void {
     .action(async (file: string, flags: RunFlags) => {
       const plan = await loadPlan(file, flags.maxCells ? { maxCells: flags.maxCells } : {});
       if (flags.bisect && !plan.history) throw new UserError(`--bisect: ${file} has no history to bisect (add history: and commits:)`);
-      const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
+      const baseline = flags.baseline ? await readBaselineFile(flags.baseline) : undefined;
       const reportDir = flags.reportDir ? resolve(flags.reportDir) : defaultReportDir(plan.name, new Date(), flags.shard);
       const names = parseReporterList(flags.reporter ?? ['table']).filter((n) => !(flags.json && n === 'table'));
       for (const always of ['json', 'events']) if (!names.includes(always)) names.push(always);
@@ -163,12 +153,7 @@ export function registerRun(program: Command, result: CommandResult): void {
         if (mux.failures.includes('json')) throw new InfraError(`could not write ${join(reportDir, 'report.json')} (see the reporter error above)`);
         assertReportWritten(reportDir);
         const err = process.stderr;
-        if (out.comparison) {
-          const { newFailures, knownFailures, fixed } = out.comparison;
-          err.write(`baseline: ${newFailures.length} new failure(s), ${knownFailures.length} known, ${fixed.length} fixed\n`);
-          for (const r of newFailures) err.write(`  new: ${r.id}: ${r.signature ?? r.status}\n`);
-          for (const id of fixed) err.write(`  fixed: ${id}\n`);
-        }
+        if (out.comparison) printComparison(err, out.comparison);
         if (out.report.interrupted) err.write('kmatrix: interrupted: partial report (cells not run are left out; a re-run resumes from the cache)\n');
         err.write(`report: ${relative(process.cwd(), join(reportDir, 'report.json')) || 'report.json'}\n`);
         result.code = out.exitCode;

@@ -22,12 +22,12 @@ export interface IdParts {
 const MAX_SLUG = 40;
 
 export function cellId(p: IdParts): string {
-  const parts = [slug(p.arch), ...p.kconfig.map(([s, v]) => `${slug(s)}-${slug(v)}`)];
-  if (p.boot.trim()) parts.push(bootSlug(p.boot));
-  parts.push(slug(p.workload));
+  const parts = [memo(slug, p.arch), ...p.kconfig.map(([s, v]) => `${memo(slug, s)}-${memo(slug, v)}`)];
+  if (p.boot.trim()) parts.push(memo(bootSlug, p.boot));
+  parts.push(memo(slug, p.workload));
   if (p.memory !== undefined) parts.push(`mem${formatSize(p.memory)}`);
   if (p.nodes !== undefined) parts.push(`nodes${p.nodes}`);
-  return `${parts.join('.')}@${commitSlug(p.commit)}`;
+  return `${parts.join('.')}@${memo(commitSlug, p.commit)}`;
 }
 
 /** `cma=64M` -> `cma-64M`; anything that does not map back one-to-one gets a hash suffix. */
@@ -38,6 +38,24 @@ export function bootSlug(boot: string): string {
   if (s.length > MAX_SLUG) s = s.slice(0, MAX_SLUG).replace(/[-_]+$/, '');
   if (plain && s.length === text.length) return s;
   return `${s || 'boot'}~${shortHash(text)}`;
+}
+
+/**
+ * A plan of 100,000 cells spells the same few axis values over and over: remember their slugs
+ * (bounded, so a long-lived process cannot grow it without limit).
+ */
+const memos = new Map<(s: string) => string, Map<string, string>>();
+const MEMO_LIMIT = 10_000;
+
+function memo(fn: (s: string) => string, s: string): string {
+  let m = memos.get(fn);
+  if (!m) memos.set(fn, (m = new Map()));
+  let out = m.get(s);
+  if (out === undefined) {
+    if (m.size >= MEMO_LIMIT) m.clear();
+    m.set(s, (out = fn(s)));
+  }
+  return out;
 }
 
 function commitSlug(commit: string): string {

@@ -172,7 +172,8 @@ function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>, historyN
       problems.push(yaml.problem(at, `unknown workload "${w}"`, { hint: didYouMean(w, WORKLOADS) ?? `the simulator runs: ${WORKLOADS.join(', ')}` }));
   };
   const boot = (b: unknown, at: PathKey[]) => {
-    if (typeof b !== 'string') return;
+    // a NUL is refused on its own (nulProblems): one problem, not two
+    if (typeof b !== 'string' || b.includes('\0')) return;
     for (const p of parseBootParams(b, 'x86_64').problems)
       problems.push(yaml.problem(at, `boot parameter ${p.param}: ${p.message}`, { offset: p.offset, ...(p.hint ? { hint: p.hint } : {}) }));
   };

@@ -60,7 +60,8 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
   if (combos.length > maxCells) throw tooMany(combos.length);
 
   const defaultCommit = commitShas.at(-1) ?? history?.commits.at(-1)?.sha ?? 'HEAD';
-  const cells = combos.map((c) => toCell(c, m, defaultCommit));
+  const naming = new Map<string, CommitNaming>();
+  const cells = combos.map((c) => toCell(c, m, defaultCommit, naming));
   const ids = uniqueIds(cells.map((c) => c.id));
   cells.forEach((c, i) => (c.id = ids[i]!));
   markDuplicates(cells);
@@ -85,24 +86,59 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
 
 const resolutionCache = new Map<string, Resolution>();
 
-function toCell(c: Combination, m: LoadedMatrix, defaultCommit: string): Cell {
+/** The Kconfig names in force at a commit, computed once per commit of a plan (100,000 cells share a few). */
+interface CommitNaming {
+  index: number | undefined;
+  names: Record<string, string | null> | undefined;
+  /** Stands for `names` (equal names, equal key) in the resolution cache key: short, as every cell hashes it. */
+  key: string;
+  /** Current name -> canonical name. */
+  canonical: Map<string, string> | undefined;
+}
+
+const interned = new Map<string, string>();
+
+/** A short stand-in for a long text, equal for equal texts. */
+function intern(text: string): string {
+  let id = interned.get(text);
+  if (id === undefined) interned.set(text, (id = `#${interned.size}`));
+  return id;
+}
+
+function commitNaming(history: History | undefined, commit: string, memo: Map<string, CommitNaming>): CommitNaming {
+  let n = memo.get(commit);
+  if (!n) {
+    const index = history?.index.get(commit);
+    const names = index !== undefined ? history!.stateAt(index).symbolNames : undefined;
+    let canonical: Map<string, string> | undefined;
+    if (names) {
+      canonical = new Map();
+      // the first canonical name wins, as a linear search over the entries would find it
+      for (const [c, current] of Object.entries(names)) if (current !== null && !canonical.has(current)) canonical.set(current, c);
+    }
+    n = { index, names, key: names ? intern(JSON.stringify(names)) : '', canonical };
+    memo.set(commit, n);
+  }
+  return n;
+}
+
+function toCell(c: Combination, m: LoadedMatrix, defaultCommit: string, naming: Map<string, CommitNaming>): Cell {
   const history = m.history;
   const arch = String(c.arch ?? AXIS_DEFAULTS.arch) as Arch;
   const commit = String(c.commit ?? defaultCommit);
-  const commitIndex = history?.index.get(commit);
-  const names = commitIndex !== undefined ? history!.stateAt(commitIndex).symbolNames : undefined;
+  const { index: commitIndex, names, key: namesKey, canonical: canonicalNames } = commitNaming(history, commit, naming);
   const requestedPairs = Object.entries(c)
     .filter(([k]) => k.startsWith('kconfig.'))
     .map(([k, v]) => [k.slice('kconfig.'.length), String(v)] as const);
   const reasons: string[] = [];
   const canonicalRequest: Record<string, Tristate> = {};
   for (const [name, v] of requestedPairs) {
-    const canonical = canonicalName(name, names);
+    const canonical = canonicalNames ? canonicalNames.get(name) : name;
     if (canonical === undefined) reasons.push(missingSymbol(name, names, commit));
     else canonicalRequest[canonical] = v as Tristate;
   }
   const exists = (sym: string) => !names || names[sym] !== null;
-  const key = `${arch}|${JSON.stringify(canonicalRequest)}|${names ? JSON.stringify(names) : ''}`;
+  const key = `${arch}|${JSON.stringify(canonicalRequest)}|${namesKey}`;
   let res = resolutionCache.get(key);
   if (!res) {
     res = resolveKconfig(arch, canonicalRequest, exists);
@@ -139,12 +175,6 @@ function toCell(c: Combination, m: LoadedMatrix, defaultCommit: string): Cell {
   };
 }
 
-function canonicalName(name: string, names: Record<string, string | null> | undefined): string | undefined {
-  if (!names) return name;
-  for (const [canonical, current] of Object.entries(names)) if (current === name) return canonical;
-  return undefined;
-}
-
 function missingSymbol(name: string, names: Record<string, string | null> | undefined, commit: string): string {
   const current = names?.[name];
   const at = commit.slice(0, 12);
@@ -155,9 +185,16 @@ function missingSymbol(name: string, names: Record<string, string | null> | unde
 /** Cells equal in everything that reaches the backend run once; later ones point at the first. */
 function markDuplicates(cells: Cell[]): void {
   const first = new Map<string, string>();
+  // cells share their resolved objects (the resolution cache) and a few boot lines: text them once
+  const resolvedText = new Map<Record<string, Tristate>, string>();
+  const bootText = new Map<string, string>();
   for (const c of cells) {
     if (c.state !== 'run') continue;
-    const key = [c.arch, JSON.stringify(c.resolved), c.boot.trim().split(/\s+/).join(' '), c.workload, c.machine.memory, c.machine.nodes, c.commit].join('\u0000');
+    let resolved = resolvedText.get(c.resolved);
+    if (resolved === undefined) resolvedText.set(c.resolved, (resolved = intern(JSON.stringify(c.resolved))));
+    let boot = bootText.get(c.boot);
+    if (boot === undefined) bootText.set(c.boot, (boot = c.boot.trim().split(/\s+/).join(' ')));
+    const key = [c.arch, resolved, boot, c.workload, c.machine.memory, c.machine.nodes, c.commit].join('\u0000');
     const original = first.get(key);
     if (original) {
       c.state = 'duplicate';

@@ -83,13 +83,19 @@ export async function runPlan(plan: Plan, opts: EngineOptions, io: EngineIo): Pr
   try {
     let cells: readonly Cell[] = plan.cells;
     if (opts.shard) {
-      const durations = new Map<string, number>();
+      // Durations balance the shards only when the cache knows every runnable cell: a partial
+      // cache (shard 1 ran here before shard 2) would make shards disagree on the split.
+      let durations = new Map<string, number>();
       if (cache) {
         const fp = backend.fingerprint();
         for (const c of plan.cells) {
           if (c.state !== 'run') continue;
           const hit = await cache.get(cacheKey(c, fp, backend.cellFingerprint?.(c) ?? ''));
-          if (hit) durations.set(c.id, hit.durationMs);
+          if (!hit) {
+            durations = new Map();
+            break;
+          }
+          durations.set(c.id, hit.durationMs);
         }
       }
       cells = selectShard(plan.cells, opts.shard, (c) => durations.get(c.id));

@@ -2,7 +2,9 @@
  * `--shard i/n`: a deterministic 1/n of the cells. Greedy longest-processing-time over the
  * cells sorted by (duration desc, id), each to the least-loaded shard, so shards finish
  * together when the cache knows durations; with no durations it is a round-robin by id.
- * Every shard must see the same durations (the same cache, or none) to agree on the split.
+ * The engine passes durations only when the cache knows every runnable cell, so shards run
+ * one after another on one machine agree; shards on several machines must start from the
+ * same cache (or none) to agree on the split.
  */
 import { UserError } from '../errors.js';
 import type { Cell } from '../matrix/types.js';

@@ -83,6 +83,29 @@ describe('bisectCell', () => {
     expect(ran.length).toBe(first.rounds + 1 - 3);
   });
 
+  it('stops at an interruption with the remaining range, and a replay of its log finishes the job', async () => {
+    const h = fakeHistory(300);
+    const ac = new AbortController();
+    const ran: ProbeCell[][] = [];
+    const inner = runner(h, 123, ran);
+    const report = await bisectCell({
+      cell, history: h, good: 0, bad: 299, jobs: 2, signal: ac.signal,
+      run: async (probes) => {
+        const r = await inner(probes);
+        if (ran.length === 2) ac.abort();
+        return r;
+      },
+    });
+    expect(ran).toHaveLength(2);
+    expect(report.culprit).toBeNull();
+    expect(report.candidates).toEqual([]);
+    expect(report.remaining).toEqual({ good: h.commits[99]!.sha, bad: h.commits[199]!.sha, commits: 100 });
+    expect(formatBisectSummary(report, h)).toMatch(/^bisection did not finish: the first bad commit is after c0{10}\w+ commit 99 and at or before c0{10}\w+ commit 199 \(100 commits\)/);
+    const resumed = await bisectCell({ cell, history: h, good: 0, bad: 299, jobs: 2, replay: report.log, run: runner(h, 123, []) });
+    expect(resumed.culprit?.subject).toBe('commit 123');
+    expect(resumed.remaining).toBeUndefined();
+  });
+
   it('repeats flaky runs with distinct probe ids and repetition numbers', async () => {
     const h = fakeHistory(100);
     const ran: ProbeCell[][] = [];

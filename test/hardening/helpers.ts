@@ -1,5 +1,5 @@
 /** Shared plumbing of the hardening end-to-end tests: the real binary, temp matrices, reports. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ export function kmatrix(cwd: string, args: string[], env: Record<string, string>
 /** A matrix over boot lines run by fixtures/cell.mjs; `backend` fields override. */
 export function commandMatrix(dir: string, boots: string[], backend: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): string {
   const file = path.join(dir, 'm.yaml');
+  mkdirSync(path.join(dir, 'dump'), { recursive: true });
   const doc = {
     name: 'hardening',
     matrix: { boot: boots, workload: ['boot'] },

@@ -89,6 +89,19 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
     }
   }
 
+  if (report.regressions?.length) {
+    out.push('', colors.bold(`Regressions (${report.regressions.length}), bisected:`));
+    for (const r of report.regressions) {
+      const n = r.cells.length;
+      const culprit = r.culprit
+        ? `first bad commit ${r.culprit.sha.slice(0, 12)} ${r.culprit.subject}${r.verified ? colors.dim(' (verified by revert)') : r.verified === false ? colors.dim(' (revert check failed)') : ''}`
+        : r.candidates.length
+          ? `first bad commit is one of: ${r.candidates.map((c) => c.slice(0, 12)).join(', ')}`
+          : 'culprit not found';
+      out.push(`  ${r.signature}  ${colors.dim(`(${n} ${n === 1 ? 'cell' : 'cells'})`)}`, `      ${culprit}`);
+    }
+  }
+
   const problems = report.summary.failed + report.summary.timeouts + report.summary.errors;
   const line = `${summaryLine(report.summary)} in ${formatDuration(report.durationMs)}${report.interrupted ? ' (interrupted)' : ''}`;
   out.push('', problems > 0 || report.interrupted ? colors.red(colors.bold(line)) : colors.green(colors.bold(line)));

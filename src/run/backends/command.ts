@@ -44,6 +44,8 @@ export function cellEnv(cell: Cell, logDir: string, attempt: number): Record<str
     KMATRIX_NODES: String(cell.machine.nodes),
     KMATRIX_LOG_DIR: logDir,
     KMATRIX_ATTEMPT: String(attempt),
+    // what the cell itself asked for (the resolved KMATRIX_CONFIG_* add the model's defaults)
+    KMATRIX_KCONFIG: Object.entries(cell.kconfig).map(([sym, v]) => `${sym}=${v}`).join(' '),
   };
   for (const [sym, value] of Object.entries(cell.resolved)) {
     env[`KMATRIX_CONFIG_${sym.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`] = value;
