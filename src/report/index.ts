@@ -1,5 +1,5 @@
 /** The report layer's public face for the run engine and the CLI. */
-export { createReporters, parseReporterList, REPORTER_NAMES, didYouMean } from './registry.js';
+export { createReporters, parseReporterList, REPORTER_NAMES } from './registry.js';
 export type { ReporterContext } from './context.js';
 export { wantColor } from './context.js';
 export { Multiplexer } from './multiplexer.js';

@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
+import { closest } from '../util/suggest.js';
 import type { ReporterContext } from './context.js';
 import { EventLogReporter } from './events.js';
 import { createHtmlReporter } from './reporters/html.js';
@@ -38,7 +39,7 @@ export async function createReporters(names: string[], ctx: ReporterContext, cwd
   const problems: string[] = [];
   for (const n of names) {
     if (!BUILT_IN[n] && !isModulePath(n)) {
-      const near = didYouMean(n, REPORTER_NAMES);
+      const near = closest(n, REPORTER_NAMES);
       problems.push(`--reporter: unknown reporter "${n}"${near ? ` (did you mean "${near}"?)` : ''}; built-in: ${REPORTER_NAMES.join(', ')}, or a module path starting with ./ or /`);
     }
   }
@@ -71,32 +72,4 @@ function isReporter(v: unknown): v is Reporter {
   const r = v as Record<string, unknown>;
   const hooks = ['onRunStart', 'onCellEnd', 'onRunEnd'];
   return hooks.some((h) => typeof r[h] === 'function') && hooks.every((h) => r[h] === undefined || typeof r[h] === 'function');
-}
-
-/** The closest name within edit distance 2 (or a prefix match), if any. */
-export function didYouMean(input: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDist = Infinity;
-  for (const n of names) {
-    const d = n.startsWith(input) && input.length >= 2 ? 1 : editDistance(input.toLowerCase(), n);
-    if (d < bestDist) {
-      best = n;
-      bestDist = d;
-    }
-  }
-  return bestDist <= 2 ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
 }

@@ -5,7 +5,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = distance(w, c.toLowerCase());
+    // a prefix of two letters or more ("mark" for markdown) counts as one edit
+    const d = w.length >= 2 && c.toLowerCase().startsWith(w) && c.length > w.length ? 1 : distance(w, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;

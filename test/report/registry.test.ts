@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { createReporters, didYouMean, parseReporterList } from '../../src/report/registry.js';
+import { createReporters, parseReporterList } from '../../src/report/registry.js';
+import { closest as didYouMean } from '../../src/util/suggest.js';
 import { bufferWriter, fixtureReport, tempDir } from './helpers.js';
 
 const ctx = (dir: string) => ({ reportDir: dir, stdout: bufferWriter(), stderr: bufferWriter(), color: false });
