@@ -4,7 +4,6 @@
  * resolution in the loop: candidates that do not resolve are skipped, as ktest does).
  */
 import type { Command } from 'commander';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { applyDifferences, cellDifferences, ddmin, describeDifference, describeMinimal, type Difference } from '../bisect/config-search.js';
@@ -13,6 +12,7 @@ import { ExitCode, InfraError, UserError } from '../errors.js';
 import { resolveKconfig } from '../matrix/kconfig.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
+import { writeFileAtomic } from '../report/io.js';
 import type { Backend, CellResult } from '../run/types.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
@@ -108,8 +108,7 @@ async function runBisectConfig(file: string, opts: Options): Promise<number> {
       unresolved: result.unresolved,
     };
     try {
-      await mkdir(reportDir, { recursive: true });
-      await writeFile(path.join(reportDir, 'bisect-config.json'), `${JSON.stringify(out, null, 2)}\n`);
+      writeFileAtomic(path.join(reportDir, 'bisect-config.json'), `${JSON.stringify(out, null, 2)}\n`);
     } catch (err) {
       throw new InfraError(`cannot write ${reportDir}/bisect-config.json: ${(err as Error).message}`, { cause: err });
     }

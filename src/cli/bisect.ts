@@ -5,12 +5,13 @@
  * Writes <report dir>/bisect.json and prints a summary (or the JSON with --json).
  */
 import type { Command } from 'commander';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { BisectLogEntry, BisectReport } from '../bisect/driver.js';
 import { ExitCode, InfraError, UserError } from '../errors.js';
 import type { History } from '../history/types.js';
+import { writeFileAtomic } from '../report/io.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
 
@@ -111,8 +112,7 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
   }
   report = { ...report, matrix: path.resolve(file) };
   try {
-    await mkdir(reportDir, { recursive: true });
-    await writeFile(path.join(reportDir, 'bisect.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(path.join(reportDir, 'bisect.json'), `${JSON.stringify(report, null, 2)}\n`);
   } catch (err) {
     throw new InfraError(`cannot write ${path.join(reportDir, 'bisect.json')}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -3,18 +3,11 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { bisectPlanRegressions } from '../bisect/driver-run.js';
-import { explainReport } from '../bisect/explain.js';
 import { InfraError, UserError } from '../errors.js';
-import { loadPlan } from '../matrix/plan.js';
 import { parseSize } from '../matrix/units.js';
-import { createReporters, Multiplexer, parseReporterList, wantColor } from '../report/index.js';
 import type { RunReport } from '../report/types.js';
-import { ResultCache } from '../run/cache.js';
-import { assertReportWritten, runPlan } from '../run/engine.js';
 import { safeFileName } from '../run/log-files.js';
 import { parseShard, type Shard } from '../run/shard.js';
-import { handleSignals } from '../run/signals.js';
 import { printComparison, readBaselineFile } from './gate.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
@@ -87,6 +80,14 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--bisect', 'bisect each regression (pass at one commit, fail at the next) to its culprit')
     .option('--repeat <n>', 'with --bisect: runs per tested commit (flaky regressions)', intOption('--repeat', 1))
     .action(async (file: string, flags: RunFlags) => {
+      // loaded here, not at the top: every command module is imported for every command (start-up)
+      const [{ loadPlan }, { createReporters, Multiplexer, parseReporterList, wantColor }, { assertReportWritten, runPlan }, { handleSignals }, { explainReport }] = await Promise.all([
+        import('../matrix/plan.js'),
+        import('../report/index.js'),
+        import('../run/engine.js'),
+        import('../run/signals.js'),
+        import('../bisect/explain.js'),
+      ]);
       const plan = await loadPlan(file, flags.maxCells ? { maxCells: flags.maxCells } : {});
       if (flags.bisect && !plan.history) throw new UserError(`--bisect: ${file} has no history to bisect (add history: and commits:)`);
       const baseline = flags.baseline ? await readBaselineFile(flags.baseline) : undefined;
@@ -134,6 +135,7 @@ export function registerRun(program: Command, result: CommandResult): void {
               const failing = report.cells.some((c) => c.status === 'fail' || c.status === 'flaky');
               const extra: Partial<Pick<RunReport, 'regressions' | 'explanations'>> = failing ? { explanations: explainReport(report) } : {};
               if (flags.bisect && !report.interrupted && plan.history) {
+                const [{ bisectPlanRegressions }, { ResultCache }] = await Promise.all([import('../bisect/driver-run.js'), import('../run/cache.js')]);
                 const { groups } = await bisectPlanRegressions(plan, report.cells, {
                   jobs: flags.jobs ?? plan.settings.jobs ?? availableParallelism(),
                   timeoutMs: flags.timeout ?? (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ?? plan.settings.timeoutMs,

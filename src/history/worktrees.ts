@@ -4,8 +4,9 @@
  * bisection builds and tests real code side by side. Worktrees are reused across rounds (a
  * build tree stays warm) and removed by `close()`.
  */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { makeDirs } from '../util/make-dirs.js';
 import { git } from './git.js';
 
 export interface WorktreeLease {
@@ -109,7 +110,7 @@ export class WorktreePool {
           await rm(slot.path, { recursive: true, force: true });
           await git(this.repo, ['worktree', 'prune']);
         }
-        await mkdir(path.dirname(slot.path), { recursive: true });
+        makeDirs(path.dirname(slot.path));
         await git(this.repo, ['worktree', 'add', '--detach', '--force', slot.path, commit]);
         slot.created = true;
         slot.commit = commit;

@@ -99,9 +99,23 @@ export async function loadMatrixText(file: string, text: string): Promise<Loaded
   }
 
   const commitIndices = checkCommits(yaml, raw, history, problems);
+  problems.push(...checkBackendCwd(yaml, raw, dir));
   problems.push(...checkSemantics(yaml, raw, history ? historySymbolNames(history) : new Set()));
   if (problems.length) throw new UserError(sortProblems(problems));
   return { file, dir, yaml, data: result.data!, ...(history ? { history } : {}), commitIndices };
+}
+
+/** A missing `backend.cwd` would fail every cell as "cannot run <program>": say it here, located. */
+function checkBackendCwd(yaml: ParsedYaml, raw: Record<string, unknown>, dir: string): Problem[] {
+  const cwd = isMapping(raw.backend) ? raw.backend.cwd : undefined;
+  if (typeof cwd !== 'string' || cwd.includes('\0')) return [];
+  let isDir = false;
+  try {
+    isDir = statSync(path.resolve(dir, cwd)).isDirectory();
+  } catch {
+    // reported below
+  }
+  return isDir ? [] : [yaml.problem(['backend', 'cwd'], `no such directory ${cwd}`, { hint: 'cwd is relative to the matrix file' })];
 }
 
 async function loadGit(yaml: ParsedYaml, dir: string, h: { git: string; firstParent?: boolean }, problems: Problem[]): Promise<History | undefined> {

@@ -63,7 +63,7 @@ function issueToProblems(yaml: ParsedYaml, issue: Issue, keysAt: KeysAt): Proble
     }
     case 'too_small':
       if (issue.origin === 'array') return [yaml.problem(path, issue.message.startsWith('Too small') ? 'list is empty' : issue.message)];
-      return [yaml.problem(path, `${show(got)} is too small (minimum ${String(issue.minimum)})`)];
+      return [yaml.problem(path, `${show(got)} is too small (${issue.inclusive === false ? 'it must be more than' : 'minimum'} ${String(issue.minimum)})`)];
     case 'too_big':
       return [yaml.problem(path, `${show(got)} is too big (maximum ${String(issue.maximum)})`)];
     case 'invalid_format':

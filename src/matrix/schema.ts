@@ -13,14 +13,15 @@ const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$|^\d+(\.\d+)?$/;
 const Tristate = z.enum(['y', 'n']).meta({ description: 'y or n (quote nothing: y and n are plain strings in YAML 1.2)' });
 const SymbolName = z.string().regex(/^[A-Z0-9_]+$/, 'a Kconfig symbol is written in capitals without CONFIG_, e.g. HIGHMEM');
 // the refinements catch what the patterns let through (0s, a size above 2^53, a timer overflow);
-// a value the pattern already rejects gets that one message only
+// a value the union already rejects (a bad pattern, 0, -5, 1.5) gets that one message only
+const wellFormed = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
 export const Size = z
   .union([z.int().positive(), z.string().regex(SIZE)])
-  .refine((v) => (typeof v === 'string' && !SIZE.test(v)) || parseSize(v) !== undefined, 'memory size out of range (more than 0 and at most 8191T)')
+  .refine((v) => parseSize(v) !== undefined, { message: 'memory size out of range (more than 0 and at most 8191T)', ...wellFormed })
   .meta({ description: 'memory size: 8G, 512M, 1024K or bytes' });
 export const Duration = z
   .union([z.number().positive(), z.string().regex(DURATION)])
-  .refine((v) => (typeof v === 'string' && !DURATION.test(v)) || parseDuration(v) !== undefined, 'duration out of range (at least 1ms and at most 24 days)')
+  .refine((v) => parseDuration(v) !== undefined, { message: 'duration out of range (at least 1ms and at most 24 days)', ...wellFormed })
   .meta({ description: 'duration: 500ms, 30s, 10m, 1h, or seconds' });
 const Workload = z.string().regex(SLUG, 'a workload name is letters, digits, ".", "_" or "-"');
 const Commit = z.string().min(1).meta({ description: 'sha (prefix), tag, or range A..B of the history' });

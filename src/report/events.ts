@@ -3,10 +3,11 @@
  * goes so a killed run leaves a readable prefix. Any reporter can be re-rendered from it and
  * shard logs can be merged (Playwright's blob reporter).
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CellResult } from '../run/types.js';
+import { makeDirs } from '../util/make-dirs.js';
 import { summarize } from './summary.js';
 import type { Reporter, RunEndReason, RunPlan, RunReport } from './types.js';
 
@@ -32,7 +33,7 @@ export class EventLogReporter implements Reporter {
   ) {}
 
   onRunStart(plan: RunPlan): void {
-    mkdirSync(this.reportDir, { recursive: true });
+    makeDirs(this.reportDir);
     this.fd = openSync(join(this.reportDir, EVENTS_FILE), 'w');
     this.started = this.now();
     for (const c of plan.cells) this.logged.set(c.id, JSON.stringify(c));

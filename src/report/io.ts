@@ -1,6 +1,7 @@
 /** The small amount of file-system plumbing every reporter shares. */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** Where reporters print: process.stdout/stderr, or a string buffer in tests. */
 export interface Writer {
@@ -10,16 +11,21 @@ export interface Writer {
 
 /** Write a file so a reader never sees a partial one: temp file in the same folder, then rename. */
 export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true }); // a full disk must not leave the half-written temp file behind
+    throw err;
   }
-  renameSync(tmp, path);
 }
 
 /** Last `maxLines` lines (at most `maxBytes`) of a cell's log; '' when there is none. */

@@ -3,10 +3,11 @@
  * whole, the summary recomputed. Runs of different matrices, or one cell with different
  * results in two shards, are refused.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CellResult } from '../run/types.js';
+import { makeDirs } from '../util/make-dirs.js';
 import type { LoadedRun } from './load.js';
 import { endReason, summarize } from './summary.js';
 import type { RunEndReason, RunPlan, RunReport } from './types.js';
@@ -89,7 +90,7 @@ export function copyLogs(outDir: string, logs: MergedRun['logs']): number {
     const dest = resolve(outDir, to);
     if (relative(resolve(outDir), dest).startsWith('..')) continue; // a log path must stay inside the run folder
     if (!existsSync(from) || resolve(from) === dest) continue;
-    mkdirSync(dirname(dest), { recursive: true });
+    makeDirs(dirname(dest));
     copyFileSync(from, dest);
     copied++;
   }

@@ -8,10 +8,11 @@
  * key both leave a valid entry (the last rename wins). Anything unreadable is a miss.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Cell } from '../matrix/types.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** Statuses worth remembering: errors and timeouts are about the environment, so they re-run. */
 export type CachedStatus = 'pass' | 'fail' | 'flaky' | 'skip';
@@ -103,7 +104,7 @@ export class ResultCache {
         : { log: result.log }),
     };
     const file = this.path(key);
-    await mkdir(dirname(file), { recursive: true });
+    makeDirs(dirname(file));
     const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     try {
       await writeFile(tmp, JSON.stringify(entry));

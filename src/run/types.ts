@@ -53,6 +53,8 @@ export interface CellResult {
   cached: boolean;
   /** Path of the log file, relative to the report directory. */
   log?: string;
+  /** The output went over the cap (--log-cap): the log keeps its head and tail, marked where cut. */
+  truncated?: boolean;
   reason?: string;
   duplicateOf?: string;
 }

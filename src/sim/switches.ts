@@ -84,8 +84,20 @@ export function defaultSwitches(): ModelSwitches {
   return Object.fromEntries(SWITCHES.map((s) => [s.name, s.default])) as unknown as ModelSwitches;
 }
 
+/**
+ * Every cell at a commit shares that commit's switch record, so its typed state is read once
+ * (the `inject` rules go through zod); the model only reads it.
+ */
+const read = new WeakMap<Switches, ModelSwitches>();
+
 /** Read a (possibly partial, loosely typed) switch record into the typed state; bad values fall back to defaults. */
 export function readSwitches(sw: Switches): ModelSwitches {
+  let state = read.get(sw);
+  if (!state) read.set(sw, (state = readSwitchesOnce(sw)));
+  return state;
+}
+
+function readSwitchesOnce(sw: Switches): ModelSwitches {
   const out = defaultSwitches() as unknown as Record<string, unknown>;
   for (const info of SWITCHES) {
     if (!(info.name in sw)) continue;

@@ -37,6 +37,7 @@ const RULES: Array<{ folder: string; forbid: RegExp; why: string; except?: RegEx
   { folder: 'history', forbid: /^(run|report|cli|bisect)$/, why: 'histories are commit sources only' },
   { folder: 'report', forbid: /^(cli|bisect)$/, why: 'reporters render results; they do not drive commands' },
   { folder: 'run', forbid: /^cli$/, why: 'the engine does not know the CLI' },
+  { folder: 'util', forbid: /^(cli|run|report|bisect|history|matrix|sim)$/, why: 'utilities are leaves every layer may use' },
 ];
 
 describe('layering', () => {

@@ -1,6 +1,7 @@
 // Bench 3b: wall time of `kmatrix bisect` (command backend, git history, --jobs 4, one git
 // worktree per job) against `git bisect run` of the same script on a generated 1,024-commit
 // repository whose test sleeps 0.2 s. Measured side by side (alternating). Target: >= 2x faster.
+// KMATRIX_BENCH_KEEP=1 keeps the temp folder (repository, reports) to look at afterwards.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { git, kmatrixArgv, linearGitRepo, median, removeDir, runs, tempDir, timeCommand } from './lib.mjs';

@@ -1,7 +1,7 @@
 // Measures the simulator backend in-process vs worker threads (batched), through the pool,
 // on a few thousand cells. Run after `npx tsc -p .`: node test/bench/sim-backend.mjs [cells]
 // A script, not a bench module (no `name`/`run`): run.mjs skips it by name.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPlan } from '../../dist/matrix/plan.js';
@@ -57,3 +57,4 @@ for (const [label, workers, batchSize] of [
   )();
   await backend.close();
 }
+rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 // Bench 1: simulator throughput of `kmatrix run --no-cache` (cells per second of the whole
 // process: start-up, plan, simulation, logs and reports) for matrices/seeds.yaml and a generated
 // 100,000-cell matrix at one commit, at --jobs 1 and --jobs <nproc>, with the peak RSS.
-// Targets: >= 5,000 cells/s at --jobs 1 (issue 7 asks it of one core); < 500 MB at 100,000 cells.
+// Targets (issue 7), on the generated matrix: >= 5,000 cells/s at --jobs 1 and < 500 MB peak
+// RSS. seeds.yaml (190 cells, issue 3) is reported, not judged: its wall time is mostly
+// start-up and plan loading; `extra.inRunCellsPerS` is its rate inside the run.
 // KMATRIX_BENCH_RUNS sets the runs per figure (medians; default 3), KMATRIX_BENCH_CELLS the
 // size of the generated matrix (default 100000, a multiple of 4000).
 import { writeFileSync } from 'node:fs';
@@ -37,13 +39,14 @@ async function measure(label, file, jobsList, n, work) {
     const perS = median(xs.map((x) => (executed * 1000) / x.wallMs));
     const inRun = median(xs.map((x) => (executed * 1000) / Math.max(1, x.runMs)));
     const rss = median(xs.map((x) => x.rssMB));
-    const big = executed >= 50_000;
+    const judged = label.startsWith('generated');
+    const big = judged && executed >= 50_000;
     rows.push({
       bench: `${label} --jobs ${jobs}`,
       value: Math.round(perS),
       unit: `cells/s (${executed} cells, median of ${n})`,
-      target: jobs === 1 ? `>= ${MIN_CELLS_PER_S}` : 'report',
-      ok: jobs === 1 ? perS >= MIN_CELLS_PER_S : true,
+      target: judged && jobs === 1 ? `>= ${MIN_CELLS_PER_S}` : 'report',
+      ok: judged && jobs === 1 ? perS >= MIN_CELLS_PER_S : true,
       extra: { wallMs: Math.round(median(xs.map((x) => x.wallMs))), inRunCellsPerS: Math.round(inRun), rssMB: Math.round(rss) },
     });
     rows.push({

@@ -81,6 +81,7 @@ describe('command backend faults, end to end', () => {
     const big = report.cells.find((c) => c.boot === 'kmx=gigabyte')!;
     expect(big.status).toBe('fail');
     expect(big.signature).toBe('BUG: unable to handle page fault at the end');
+    expect(big.truncated).toBe(true);
     expect(report.cells.find((c) => c.boot === 'kmx=pass')!.status).toBe('pass');
     const log = path.join(dir, 'out', big.log!);
     // head + tail = 1 MiB, plus the truncation marker and the trailer line
@@ -99,6 +100,11 @@ describe('command backend faults, end to end', () => {
     const again = await kmatrix(dir, ['run', file, '--report-dir', 'again', '--no-progress']);
     expect(again.exitCode).toBe(1);
     expect(readFileSync(path.join(dir, 'again', big.log!), 'utf8')).toBe(text);
+    const cachedReport = readReport(path.join(dir, 'again'));
+    expect(cachedReport.cells.map((c) => [c.boot, c.cached, c.truncated])).toEqual([
+      ['kmx=gigabyte', true, true],
+      ['kmx=pass', true, undefined],
+    ]);
     expect(existsSync(path.join(dir, 'again', 'report.json'))).toBe(true);
   }, 180_000);
 });

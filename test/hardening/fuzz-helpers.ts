@@ -15,6 +15,12 @@ import { buildPlan } from '../../src/matrix/plan.js';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const LOCATED = /^\S+:\d+:\d+: /;
 
+/** Cases per property; KMATRIX_FUZZ_SCALE=10 fuzzes ten times longer (locally, not in CI). */
+export function runs(n: number): number {
+  const scale = Number(process.env.KMATRIX_FUZZ_SCALE ?? '1');
+  return Math.max(1, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+}
+
 /** Every line of the error is `file:line:col: ...`, one per problem, within the text. */
 export function assertLocated(err: unknown, text: string): void {
   if (!(err instanceof UserError)) throw new Error(`not a UserError: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { parseSimHistory } from '../../src/history/sim-history.js';
-import { assertLocated, corpusDir, loadOrRefuse, mutate, mutationArb } from './fuzz-helpers.js';
+import { assertLocated, corpusDir, loadOrRefuse, mutate, mutationArb, runs } from './fuzz-helpers.js';
 
 const corpus = corpusDir();
 const texts = corpus.histories.map((f) => [f, readFileSync(path.join(corpus.dir, f), 'utf8')] as const);
@@ -40,7 +40,7 @@ describe('history loader fuzzing', () => {
         assertLocated(new UserError(r.problems), mutated);
         for (const p of r.problems) expect(p.file).toBe(f);
       }),
-      { numRuns: 1200 },
+      { numRuns: runs(1200) },
     );
     expect(seen.ok).toBeGreaterThan(20);
     expect(seen.rejected).toBeGreaterThan(200);
@@ -57,7 +57,7 @@ describe('history loader fuzzing', () => {
         writeFileSync(path.join(dir, 'histories', 'h.yaml'), mutated);
         await loadOrRefuse(matrixFile, matrixText);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { corpusDir, loadOrRefuse, matrixLikeArb, mutate, mutationArb, toYaml } from './fuzz-helpers.js';
+import { corpusDir, loadOrRefuse, matrixLikeArb, mutate, mutationArb, runs, toYaml } from './fuzz-helpers.js';
 
 const corpus = corpusDir();
 const FILE = path.join(corpus.dir, 'fuzz.yaml');
@@ -21,7 +21,7 @@ describe('matrix loader fuzzing', () => {
         if (text === undefined) return;
         seen[await loadOrRefuse(FILE, text)]++;
       }),
-      { numRuns: 3500 },
+      { numRuns: runs(3500) },
     );
     expect(seen.rejected).toBeGreaterThan(3000);
   });
@@ -34,7 +34,7 @@ describe('matrix loader fuzzing', () => {
         if (text === undefined) return;
         seen[await loadOrRefuse(FILE, text)]++;
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
     expect(seen.rejected).toBeGreaterThan(0);
   });
@@ -44,7 +44,7 @@ describe('matrix loader fuzzing', () => {
       fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.boolean(), async (bytes, latin1) => {
         await loadOrRefuse(FILE, Buffer.from(bytes).toString(latin1 ? 'latin1' : 'utf8'));
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 
@@ -58,7 +58,7 @@ describe('matrix loader fuzzing', () => {
         const [file, text] = texts[i]!;
         seen[await loadOrRefuse(file, mutate(text, ms))]++;
       }),
-      { numRuns: 2500 },
+      { numRuns: runs(2500) },
     );
     expect(seen.ok).toBeGreaterThan(50);
     expect(seen.rejected).toBeGreaterThan(500);

@@ -17,8 +17,9 @@ export function tempDir(prefix = 'kmatrix-hard-'): string {
 }
 
 /** The real CLI, asynchronously (so a test can signal it), with its own cache under `cwd`. */
-export function kmatrix(cwd: string, args: string[], env: Record<string, string> = {}): ResultPromise<{ reject: false }> {
-  return execa(process.execPath, [BIN, ...args], { cwd, reject: false, env: { NO_COLOR: '1', ...env }, stdin: 'ignore' }) as never;
+export function kmatrix(cwd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 150_000): ResultPromise<{ reject: false }> {
+  // SIGKILL at the timeout: a kmatrix spinning in a synchronous call cannot handle SIGTERM
+  return execa(process.execPath, [BIN, ...args], { cwd, reject: false, env: { NO_COLOR: '1', ...env }, stdin: 'ignore', timeout: timeoutMs, killSignal: 'SIGKILL' }) as never;
 }
 
 /** A matrix over boot lines run by fixtures/cell.mjs; `backend` fields override. */
@@ -43,6 +44,7 @@ export interface ReportCell {
   cached: boolean;
   durationMs: number;
   log?: string;
+  truncated?: boolean;
 }
 export interface Report {
   interrupted: boolean;

@@ -4,7 +4,7 @@
  * verbatim; no cell id or log name leaves the report directory; alias bombs and 100 MB inputs
  * are refused at once with one located line.
  */
-import { closeSync, existsSync, ftruncateSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,7 @@ describe('inputs too big to take', () => {
     const r = await kmatrix(dir, ['plan', 'real.yaml']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^real\.yaml:1:1: matrix file real\.yaml is 1008\d{5} bytes, larger than the 4194304 bytes allowed$/);
+    rmSync(path.join(dir, 'real.yaml'));
     for (const [arg, shown] of [['/dev/zero', path.relative(dir, '/dev/zero')], ['.', '.']]) {
       const d = await kmatrix(dir, ['plan', arg]);
       expect(d.exitCode, arg).toBe(2);

@@ -64,6 +64,17 @@ function assertCacheValid(cacheDir: string): number {
   return n;
 }
 
+/** Resolves once `value()` has stayed the same for `quietMs`. */
+async function settled(value: () => unknown, quietMs = 500): Promise<void> {
+  let last = value();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    const now = value();
+    if (now === last) return;
+    last = now;
+  }
+}
+
 async function waitFor(cond: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -256,6 +267,8 @@ describe('kmatrix run (command backend)', () => {
     await waitFor(() => executions(dir).length >= 3);
     child.kill('SIGKILL');
     await child;
+    // kill -9 orphans the running cell (documented); let any cell it had just spawned register
+    await settled(() => executions(dir).length);
     const cached = assertCacheValid(join(dir, '.kmatrix', 'cache'));
     expect(cached).toBeGreaterThanOrEqual(1);
     expect(existsSync(join(dir, 'out', 'report.json'))).toBe(false);
