@@ -3,29 +3,60 @@
  * goes so a killed run leaves a readable prefix. Any reporter can be re-rendered from it and
  * shard logs can be merged (Playwright's blob reporter).
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAllSync } from '../util/write-all.js';
 import { UserError } from '../errors.js';
 import type { CellResult } from '../run/types.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { batched } from './io.js';
 import { summarize } from './summary.js';
 import type { Reporter, RunEndReason, RunPlan, RunReport } from './types.js';
 
 export const EVENTS_FILE = 'events.jsonl';
-export const EVENTS_VERSION = 1;
+export const EVENTS_VERSION = 2;
+/** Versions this code reads: 1 wrote every cellEnd in full. */
+const READABLE = new Set([1, 2]);
+/** What a cell is (the plan says it); a cellEnd repeats only what differs. */
+const STATIC_KEYS = ['arch', 'kconfig', 'resolved', 'boot', 'workload', 'commit', 'machine'] as const;
+
+const sameValue = (a: unknown, b: unknown) => a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
+
+/** A result without what its plan cell already says (a cell's Kconfig is most of its JSON). */
+function delta(cell: CellResult, planned: CellResult | undefined): Partial<CellResult> & { id: string } {
+  if (!planned) return cell;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(cell)) if (!(STATIC_KEYS as readonly string[]).includes(k) || !sameValue(v, planned[k as keyof CellResult])) out[k] = v;
+  return out as Partial<CellResult> & { id: string };
+}
+
+/** The result a (possibly compact) cellEnd stands for, in the usual key order. */
+function undelta(cell: Partial<CellResult> & { id: string }, planned: CellResult | undefined): CellResult {
+  if (!planned) return cell as CellResult;
+  const out: Record<string, unknown> = { id: cell.id };
+  for (const k of STATIC_KEYS) if (k in cell || k in planned) out[k] = k in cell ? cell[k] : planned[k];
+  for (const [k, v] of Object.entries(cell)) if (!(k in out)) out[k] = v;
+  return out as unknown as CellResult;
+}
 
 /** One line of the log. `ms` is the time since runStart. runEnd stores cells already logged by id only. */
 export type RunEvent =
   | { type: 'runStart'; version: number; plan: RunPlan }
-  | { type: 'cellEnd'; ms: number; cell: CellResult }
+  | { type: 'cellEnd'; ms: number; cell: Partial<CellResult> & { id: string } }
   | { type: 'runEnd'; ms: number; reason: RunEndReason; report: Omit<RunReport, 'cells'>; cells: Array<string | CellResult> };
+
+const FLUSH_BYTES = 64 * 1024;
+const FLUSH_MS = 200;
 
 export class EventLogReporter implements Reporter {
   readonly name = 'events';
   private fd: number | undefined;
   private started = 0;
-  /** Last logged result per cell id, so runEnd can refer to identical ones by id. */
-  private readonly logged = new Map<string, string>();
+  private pending = '';
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** Last logged result per cell id, so runEnd can refer to identical ones by id (references, not copies: 100,000 cells). */
+  private readonly logged = new Map<string, CellResult>();
+  private readonly planned = new Map<string, CellResult>();
 
   constructor(
     private readonly reportDir: string,
@@ -34,20 +65,33 @@ export class EventLogReporter implements Reporter {
 
   onRunStart(plan: RunPlan): void {
     makeDirs(this.reportDir);
-    this.fd = openSync(join(this.reportDir, EVENTS_FILE), 'w');
+    const fd = openSync(join(this.reportDir, EVENTS_FILE), 'w');
+    this.fd = fd;
     this.started = this.now();
-    for (const c of plan.cells) this.logged.set(c.id, JSON.stringify(c));
-    this.append({ type: 'runStart', version: EVENTS_VERSION, plan });
+    for (const c of plan.cells) {
+      this.logged.set(c.id, c);
+      this.planned.set(c.id, c);
+    }
+    // written in pieces: the plan of 100,000 cells is ~100 MB of JSON as one string
+    const { cells, ...rest } = plan;
+    const head = JSON.stringify({ type: 'runStart', version: EVENTS_VERSION, plan: { ...rest, cells: [] } } satisfies RunEvent);
+    const pieces = function* () {
+      yield `${head.slice(0, -']}}'.length)}`;
+      for (const [i, c] of cells.entries()) yield (i ? ',' : '') + JSON.stringify(c);
+      yield ']}}\n';
+    };
+    for (const batch of batched(pieces())) writeAllSync(fd, batch);
   }
 
   onCellEnd(cell: CellResult): void {
-    this.logged.set(cell.id, JSON.stringify(cell));
-    this.append({ type: 'cellEnd', ms: this.now() - this.started, cell });
+    this.logged.set(cell.id, cell);
+    this.append({ type: 'cellEnd', ms: this.now() - this.started, cell: delta(cell, this.planned.get(cell.id)) });
   }
 
   onRunEnd(report: RunReport, reason: RunEndReason): void {
     const { cells, ...rest } = report;
-    const refs = cells.map((c) => (this.logged.get(c.id) === JSON.stringify(c) ? c.id : c));
+    const same = (a: CellResult | undefined, b: CellResult) => a === b || (a !== undefined && JSON.stringify(a) === JSON.stringify(b));
+    const refs = cells.map((c) => (same(this.logged.get(c.id), c) ? c.id : c));
     this.append({ type: 'runEnd', ms: this.now() - this.started, reason, report: rest, cells: refs });
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
@@ -55,8 +99,19 @@ export class EventLogReporter implements Reporter {
 
   private append(event: RunEvent): void {
     if (this.fd === undefined) throw new Error('events: onRunStart was not called');
-    // one synchronous write per line: a killed process loses at most the line being written
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    // lines are written in batches (one write per cell costs more than a simulated cell), at
+    // the latest FLUSH_MS after they were made: a killed process loses at most that much
+    this.pending += `${JSON.stringify(event)}\n`;
+    if (this.pending.length >= FLUSH_BYTES || event.type === 'runEnd') this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+  }
+
+  /** Write the lines made so far (a timer does it FLUSH_MS after a line; runEnd at once). */
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.fd !== undefined && this.pending) writeAllSync(this.fd, this.pending);
+    this.pending = '';
   }
 }
 
@@ -74,6 +129,7 @@ export interface ParsedEventLog {
 export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog {
   const lines = text.split('\n');
   let plan: RunPlan | undefined;
+  const planned = new Map<string, CellResult>();
   const cellEnds: CellResult[] = [];
   let end: Extract<RunEvent, { type: 'runEnd' }> | undefined;
   let lastMs = 0;
@@ -90,12 +146,13 @@ export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog 
     }
     const bad = (message: string) => new UserError([{ file, line: i + 1, col: 1, path: '', message }]);
     if (event.type === 'runStart') {
-      if (event.version !== EVENTS_VERSION) throw bad(`unsupported event log version ${String(event.version)}`);
+      if (!READABLE.has(event.version)) throw bad(`unsupported event log version ${String(event.version)}`);
       plan = event.plan;
+      for (const c of plan.cells) planned.set(c.id, c);
     } else if (!plan) {
       throw bad('event log does not start with a runStart event');
     } else if (event.type === 'cellEnd') {
-      cellEnds.push(event.cell);
+      cellEnds.push(undelta(event.cell, planned.get(event.cell.id)));
       lastMs = event.ms;
     } else if (event.type === 'runEnd') {
       end = event;

@@ -1,7 +1,9 @@
 /** The small amount of file-system plumbing every reporter shares. */
-import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseLogRef } from '../run/log-pack.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { writeAllSync } from '../util/write-all.js';
 
 /** Where reporters print: process.stdout/stderr, or a string buffer in tests. */
 export interface Writer {
@@ -9,14 +11,17 @@ export interface Writer {
   isTTY?: boolean;
 }
 
-/** Write a file so a reader never sees a partial one: temp file in the same folder, then rename. */
-export function writeFileAtomic(path: string, content: string): void {
+/**
+ * Write a file so a reader never sees a partial one: temp file in the same folder, then rename.
+ * Content may come in pieces (a report of 100,000 cells is never held as one string).
+ */
+export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
   makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
     try {
-      writeSync(fd, content);
+      for (const batch of batched(typeof content === 'string' ? [content] : content)) writeAllSync(fd, batch);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -28,33 +33,60 @@ export function writeFileAtomic(path: string, content: string): void {
   }
 }
 
+/** Pieces joined into writes of about `size` characters: few system calls, no whole-file string. */
+export function* batched(chunks: Iterable<string>, size = 1 << 20): Generator<string> {
+  let batch = '';
+  for (const chunk of chunks) {
+    batch += chunk;
+    if (batch.length >= size) {
+      yield batch;
+      batch = '';
+    }
+  }
+  if (batch) yield batch;
+}
+
 /** Last `maxLines` lines (at most `maxBytes`) of a cell's log; '' when there is none. */
 export function readLogTail(reportDir: string, log: string | undefined, maxLines = 60, maxBytes = 8192): string {
   if (!log) return '';
-  const path = resolve(reportDir, log);
+  const ref = parseLogRef(log);
+  const path = resolve(reportDir, ref.file);
   let size: number;
   try {
     size = statSync(path).size;
   } catch {
     return '';
   }
+  // a packed log is a byte range of the pack (log-pack.ts); a range past the end reads what is there
+  const from = Math.min(ref.start ?? 0, size);
+  const to = Math.min(ref.end ?? size, size);
   // read only the tail: logs can be megabytes and there can be thousands of them
-  const length = Math.min(size, maxBytes);
+  const length = Math.min(to - from, maxBytes);
+  const text = readRange(path, to - length, length);
+  const whole = length < to - from ? text.slice(text.indexOf('\n') + 1) : text;
+  return whole.replace(/\n$/, '').split('\n').slice(-maxLines).join('\n');
+}
+
+/** `length` bytes of a file from `position`, as text (fewer when the file is shorter). */
+export function readRange(path: string, position: number, length: number): string {
+  return readBytes(path, position, length).toString('utf8');
+}
+
+/** `length` bytes of a file from `position` (fewer when the file is shorter). */
+export function readBytes(path: string, position: number, length: number): Buffer {
   const buf = Buffer.alloc(length);
   const fd = openSync(path, 'r');
   let read = 0;
   try {
     while (read < length) {
-      const n = readSync(fd, buf, read, length - read, size - length + read);
+      const n = readSync(fd, buf, read, length - read, position + read);
       if (n === 0) break;
       read += n;
     }
   } finally {
     closeSync(fd);
   }
-  let text = buf.subarray(0, read).toString('utf8');
-  if (length < size) text = text.slice(text.indexOf('\n') + 1);
-  return text.replace(/\n$/, '').split('\n').slice(-maxLines).join('\n');
+  return buf.subarray(0, read);
 }
 
 /** Read a whole text file, or undefined when it does not exist. */

@@ -3,11 +3,14 @@
  * whole, the summary recomputed. Runs of different matrices, or one cell with different
  * results in two shards, are refused.
  */
-import { copyFileSync, existsSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import { PACK_FILE, PackLayout, parseLogRef } from '../run/log-pack.js';
 import type { CellResult } from '../run/types.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { writeAllSync } from '../util/write-all.js';
+import { readBytes } from './io.js';
 import type { LoadedRun } from './load.js';
 import { endReason, summarize } from './summary.js';
 import type { RunEndReason, RunPlan, RunReport } from './types.js';
@@ -17,8 +20,9 @@ export interface MergedRun {
   cellEnds: CellResult[];
   report: RunReport;
   reason: RunEndReason;
-  /** Log files to copy: absolute source -> path relative to the merged run folder. */
-  logs: Array<{ from: string; to: string }>;
+  /** Logs to copy: absolute source -> path relative to the merged run folder; a packed log
+   *  (log-pack.ts) is a byte range of its source, appended with `header` to the merged pack. */
+  logs: Array<{ from: string; to: string; range?: { start: number; end: number; header: string } }>;
 }
 
 /** Two results of one cell agree when everything but timing and caching agrees. */
@@ -57,7 +61,22 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
   };
   const full = ordered.map((r) => r.plan.cells.map((c) => c.id)).find((ids) => ids.length >= kept.size && covers(ids));
   const ids = full ? full.filter((id) => kept.has(id)) : [...kept.keys()];
-  const cells = ids.map((id) => kept.get(id)!.cell);
+  // packed logs get new places in the merged pack, in the merged order
+  const layout = new PackLayout();
+  const logs: MergedRun['logs'] = [];
+  const cells = ids.map((id) => {
+    const { cell, run } = kept.get(id)!;
+    if (!cell.log) return cell;
+    const ref = parseLogRef(cell.log);
+    const from = resolve(run.dir, ref.file);
+    if (ref.start === undefined || ref.end === undefined) {
+      logs.push({ from, to: cell.log });
+      return cell;
+    }
+    const { header, ref: log } = layout.place(cell.id, ref.end - ref.start);
+    logs.push({ from, to: PACK_FILE, range: { start: ref.start, end: ref.end, header } });
+    return { ...cell, log };
+  });
 
   const first = ordered[0]!;
   const interrupted = runs.some((r) => r.report.interrupted);
@@ -77,22 +96,39 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     axes,
   };
   const plan: RunPlan = { matrix: report.matrix, file: report.file ?? first.plan.file, reportDir: resolve(outDir), startedAt, cells, axes };
-  const logs = cells.flatMap((c) => (c.log ? [{ from: resolve(kept.get(c.id)!.run.dir, c.log), to: c.log }] : []));
   const executed = new Set(runs.flatMap((r) => r.cellEnds.map((c) => c.id)));
   const cellEnds = cells.filter((c) => executed.has(c.id));
   return { plan, cellEnds, report, reason: endReason(summary, interrupted), logs };
 }
 
-/** Copy the kept cells' logs into the merged run folder (missing logs are skipped). */
+/** Copy the kept cells' logs into the merged run folder (missing logs are skipped; a missing packed log leaves its range blank). */
 export function copyLogs(outDir: string, logs: MergedRun['logs']): number {
   let copied = 0;
-  for (const { from, to } of logs) {
-    const dest = resolve(outDir, to);
-    if (relative(resolve(outDir), dest).startsWith('..')) continue; // a log path must stay inside the run folder
-    if (!existsSync(from) || resolve(from) === dest) continue;
-    makeDirs(dirname(dest));
-    copyFileSync(from, dest);
-    copied++;
+  let pack: number | undefined;
+  try {
+    for (const { from, to, range } of logs) {
+      const dest = resolve(outDir, to);
+      if (relative(resolve(outDir), dest).startsWith('..')) continue; // a log path must stay inside the run folder
+      if (range) {
+        // every placed range is written, so the offsets the merged report names hold
+        const length = range.end - range.start;
+        const body = Buffer.alloc(length, ' ');
+        if (existsSync(from)) readBytes(from, range.start, length).copy(body);
+        if (pack === undefined) {
+          makeDirs(dirname(dest));
+          pack = openSync(dest, 'w');
+        }
+        writeAllSync(pack, Buffer.concat([Buffer.from(range.header), body, Buffer.from('\n')]));
+        copied++;
+        continue;
+      }
+      if (!existsSync(from) || resolve(from) === dest) continue;
+      makeDirs(dirname(dest));
+      copyFileSync(from, dest);
+      copied++;
+    }
+  } finally {
+    if (pack !== undefined) closeSync(pack);
   }
   return copied;
 }

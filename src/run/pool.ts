@@ -16,6 +16,7 @@ import { InfraError } from '../errors.js';
 import type { Cell } from '../matrix/types.js';
 import { cacheKey, type CachedResult, type ResultCache } from './cache.js';
 import { logPathOf, safeFileName } from './log-files.js';
+import { LogPack, PACK_FILE, packed } from './log-pack.js';
 import { makeDirs } from '../util/make-dirs.js';
 import type { Backend, CellResult, Outcome, Status } from './types.js';
 
@@ -28,7 +29,7 @@ export interface PoolOptions {
   timeoutMs: number;
   /** Extra attempts of a failing cell. */
   retries: number;
-  /** Logs go to <reportDir>/logs/<cell>.log. */
+  /** Logs go to <reportDir>/logs/ (see log-pack.ts). */
   reportDir: string;
   /** Aborting stops scheduling and starts the grace period of running cells. */
   signal?: AbortSignal;
@@ -141,16 +142,27 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     });
   };
   /** A log we cannot write is fatal (exit 3): stop the run, keep what the cache has. */
-  const writeLog = (file: string, text: string) =>
-    background(async () => {
+  const cannotWrite = (file: string, err: unknown) => {
+    fatal ??= new InfraError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    halt.abort(fatal);
+    onForce();
+  };
+  const pack = new LogPack(reportDir);
+  /** Stores a cell's log (see log-pack.ts) and says where, relative to the report directory. */
+  const storeLog = async (cell: Cell, status: Status, text: string): Promise<string | undefined> => {
+    if (packed(status)) {
       try {
-        await writeFile(file, text);
+        return pack.append(cell.id, text);
       } catch (err) {
-        fatal ??= new InfraError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-        halt.abort(fatal);
-        onForce();
+        cannotWrite(join(reportDir, PACK_FILE), err);
+        return undefined;
       }
-    });
+    }
+    const rel = logPathOf(cell.id);
+    const file = join(reportDir, rel);
+    await background(() => writeFile(file, text).catch((err: unknown) => cannotWrite(file, err)));
+    return rel;
+  };
 
   const emit = async (i: number, r: CellResult) => {
     results[i] = r;
@@ -158,6 +170,9 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   };
 
   const attempt = async (cell: Cell, n: number, logDir: string): Promise<Outcome | typeof INTERRUPTED> => {
+    if (kill.signal.aborted) return INTERRUPTED;
+    const now = backend.runSync?.(cell, n);
+    if (now) return now;
     // own timer rather than AbortSignal.timeout/any: cleared at once, so 100,000 cells leave no timers behind
     const ac = new AbortController();
     let timedOut = false;
@@ -206,13 +221,11 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       notRun.push(cell.id);
       return;
     }
-    const logRel = logPathOf(cell.id);
-    const logFile = join(reportDir, logRel);
     const key = cache ? cacheKey(cell, fingerprint, backend.cellFingerprint?.(cell) ?? '') : undefined;
     if (cache && key) {
       const hit = await cache.get(key);
       if (hit && reusable(hit, opts.retries)) {
-        await writeLog(logFile, hit.log);
+        const log = await storeLog(cell, hit.status, hit.log);
         await emit(i, {
           ...baseResult(cell),
           status: hit.status,
@@ -220,7 +233,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
           durationMs: hit.durationMs,
           attempts: hit.attempts,
           cached: true,
-          log: logRel,
+          ...(log ? { log } : {}),
           ...(hit.truncated ? { truncated: true } : {}),
         });
         return;
@@ -247,9 +260,9 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     const status = finalStatus(verdicts);
     if (status === 'pass' || status === 'skip') signature = undefined;
     const durationMs = Math.round(performance.now() - started);
-    const log = logs.join('');
+    const text = logs.join('');
     if (cache && key && (status === 'pass' || status === 'fail' || status === 'flaky' || status === 'skip')) {
-      const entry = { status, durationMs, attempts: verdicts.length, log, ...(signature !== undefined ? { signature } : {}), ...(truncated ? { truncated } : {}) };
+      const entry = { status, durationMs, attempts: verdicts.length, log: text, ...(signature !== undefined ? { signature } : {}), ...(truncated ? { truncated } : {}) };
       await background(() =>
         cache.put(key, entry).catch((err: unknown) => {
           if (!warnedCache) opts.onWarning?.(`cannot write the result cache: ${err instanceof Error ? err.message : String(err)}`);
@@ -257,7 +270,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
         }),
       );
     }
-    await writeLog(logFile, log);
+    const log = await storeLog(cell, status, text);
     await emit(i, {
       ...baseResult(cell),
       status,
@@ -265,7 +278,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       durationMs,
       attempts: verdicts.length,
       cached: false,
-      log: logRel,
+      ...(log ? { log } : {}),
       ...(truncated ? { truncated: true } : {}),
     });
   };
@@ -291,6 +304,11 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     await feed();
     if (writing > 0) await new Promise<void>((resolve) => (allWritten = resolve));
   } finally {
+    try {
+      pack.close();
+    } catch (err) {
+      fatal ??= new InfraError(`cannot write ${join(reportDir, PACK_FILE)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
     clearTimeout(graceTimer);
     stop.removeEventListener('abort', onStop);
     opts.killSignal?.removeEventListener('abort', onForce);

@@ -31,6 +31,12 @@ export interface Backend {
   /** Per-cell content the result depends on beyond the cell itself (e.g. a simulated commit's switches). */
   cellFingerprint?(cell: Cell): string;
   run(cell: Cell, ctx: RunContext): Promise<Outcome>;
+  /**
+   * Set when the backend computes a cell synchronously in this thread (the in-process
+   * simulator): nothing can interrupt it, so the pool skips the per-attempt timer and abort
+   * wiring, which costs more than a simulated cell. Returns undefined to fall back to run().
+   */
+  runSync?(cell: Cell, attempt: number): Outcome | undefined;
   /** Release workers, processes. */
   close?(): Promise<void>;
 }

@@ -2,7 +2,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, fixtureReport, fixtureRun, kmatrix, tempDir, writeShard } from './helpers.js';
+import { readLogTail } from '../../src/report/io.js';
+import { buildCli, fixtureReport, fixtureRun, kmatrix, ROOT, tempDir, writeShard } from './helpers.js';
 
 beforeAll(() => buildCli());
 
@@ -81,6 +82,21 @@ describe('kmatrix merge', () => {
     const again = kmatrix(['report', out, '--reporter', 'html']);
     expect(again.code).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('BUG: Bad page state in process swapper  pfn:3fe12');
+  });
+
+  it('merges real shard runs: every cell keeps its log, packed ones included', () => {
+    const dir = tempDir();
+    const matrix = join(ROOT, 'matrices/seed-000-cma-highmem.yaml');
+    const run = (args: string[]) => kmatrix(['run', matrix, '--no-cache', '--reporter', 'json', '--no-progress', ...args], { cwd: dir });
+    for (const [i, args] of [['whole'], ['s1', '--shard', '1/2'], ['s2', '--shard', '2/2']].entries()) expect(run(['--report-dir', ...args]).code, String(i)).toBeLessThan(2);
+    expect(kmatrix(['merge', 's1', 's2', '-o', 'merged', '--reporter', 'json'], { cwd: dir }).code).toBe(0);
+    type Cells = { cells: Array<{ id: string; status: string; log?: string }> };
+    const cells = (run: string) => (JSON.parse(readFileSync(join(dir, run, 'report.json'), 'utf8')) as Cells).cells;
+    const whole = new Map(cells('whole').map((c) => [c.id, readLogTail(join(dir, 'whole'), c.log, 1000, 1 << 20)]));
+    const merged = cells('merged');
+    expect(merged.some((c) => c.log?.startsWith('logs/passed.log#'))).toBe(true);
+    expect(merged.some((c) => c.status === 'fail' && c.log && !c.log.includes('#'))).toBe(true);
+    for (const c of merged) expect(readLogTail(join(dir, 'merged'), c.log, 1000, 1 << 20), c.id).toBe(whole.get(c.id));
   });
 
   it('refuses shards of different matrices with exit 2', async () => {

@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InfraError } from '../../src/errors.js';
 import type { Cell } from '../../src/matrix/types.js';
+import { readLogTail } from '../../src/report/io.js';
 import { ResultCache } from '../../src/run/cache.js';
 import { finalStatus, runPool, type PoolOptions } from '../../src/run/pool.js';
 import type { Backend, CellResult, Outcome, RunContext } from '../../src/run/types.js';
@@ -98,8 +99,12 @@ describe('runPool', () => {
     expect(r.g).toMatchObject({ status: 'invalid', reason: 'HIGHMEM needs X86_32', attempts: 0 });
     expect(r.h).toMatchObject({ status: 'duplicate', duplicateOf: 'a', attempts: 0 });
     expect(r.g!.log).toBeUndefined();
-    expect(readFileSync(join(opts.reportDir, 'logs/a.log'), 'utf8')).toBe('ok a\n');
+    // passing and skipped cells share one pack (log-pack.ts), the others get a file each
+    expect(r.a!.log).toMatch(/^logs\/passed\.log#\d+-\d+$/);
+    expect(readLogTail(opts.reportDir, r.a!.log)).toBe('ok a');
+    expect(readFileSync(join(opts.reportDir, 'logs/passed.log'), 'utf8')).toMatch(/^==> a <==\nok a\n\n==> c <==\n/);
     expect(readFileSync(join(opts.reportDir, 'logs/b.log'), 'utf8')).toBe('BUG: bad\n');
+    expect(existsSync(join(opts.reportDir, 'logs/a.log'))).toBe(false);
   });
 
   it('retries failures: fail-then-pass is flaky, a persistent failure uses every attempt', async () => {
@@ -193,9 +198,12 @@ describe('runPool', () => {
 
   it('keeps log files inside the report directory whatever the cell id', async () => {
     const opts = options(new FakeBackend());
-    const run = await runPool([cell('../../../etc/passwd', 'pass'), cell('a/b\nc', 'pass')], opts);
-    for (const r of run.results) expect(r.log).toMatch(/^logs\/[A-Za-z0-9._,=+~@-]+\.log$/);
-    expect(readdirSync(join(opts.reportDir, 'logs')).length).toBe(2);
+    const run = await runPool([cell('../../../etc/passwd', 'fail'), cell('a/b\nc', 'fail'), cell('../x\ny', 'pass')], opts);
+    for (const r of run.results.slice(0, 2)) expect(r.log).toMatch(/^logs\/[A-Za-z0-9._,=+~@-]+\.log$/);
+    expect(run.results[2]!.log).toMatch(/^logs\/passed\.log#\d+-\d+$/);
+    expect(readdirSync(join(opts.reportDir, 'logs')).length).toBe(3);
+    // an id with a newline cannot forge a header line in the pack
+    expect(readFileSync(join(opts.reportDir, 'logs/passed.log'), 'utf8').split('\n')[0]).toBe('==> ../x y <==');
     expect(run.results[0]!.log).not.toContain('..');
   });
 
@@ -208,13 +216,19 @@ describe('runPool', () => {
   it('stops with an InfraError when logs cannot be written, keeping the cached results', async () => {
     const dir = tempDir();
     const cacheDir = tempDir();
-    mkdirSync(join(dir, 'logs', 'a.log'), { recursive: true }); // a directory where the log file must go
+    mkdirSync(join(dir, 'logs', 'passed.log'), { recursive: true }); // a directory where the log pack must go
     const cells = [cell('a', 'pass'), cell('b', 'pass'), cell('c', 'pass')];
     await expect(runPool(cells, options(new FakeBackend(), { reportDir: dir, jobs: 1, cache: new ResultCache(cacheDir) }))).rejects.toThrow(
-      /cannot write .*a\.log/,
+      /cannot write .*passed\.log/,
     );
     const again = new FakeBackend();
     await runPool(cells, options(again, { jobs: 1, cache: new ResultCache(cacheDir) }));
     expect(again.calls).toEqual(['b', 'c']);
+  });
+
+  it('stops the same way when the log file of a failing cell cannot be written', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'logs', 'b.log'), { recursive: true });
+    await expect(runPool([cell('a', 'pass'), cell('b', 'fail'), cell('c', 'pass')], options(new FakeBackend(), { reportDir: dir, jobs: 1 }))).rejects.toThrow(/cannot write .*b\.log/);
   });
 });

@@ -93,15 +93,19 @@ export class SimBackend implements Backend {
     return canonicalJson({ commit: commitFacts(cell, this.opts.history), axes: cellAxes(cell) });
   }
 
-  async run(cell: Cell, ctx: RunContext): Promise<Outcome> {
-    const input = simInput(cell, commitFacts(cell, this.opts.history), ctx.attempt, this.opts.seed);
-    if (!this.threaded) {
-      try {
-        return outcomeOf(simulate(input));
-      } catch (err) {
-        return outcomeOf({ crash: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-      }
+  runSync(cell: Cell, attempt: number): Outcome | undefined {
+    if (this.threaded) return undefined;
+    try {
+      return outcomeOf(simulate(simInput(cell, commitFacts(cell, this.opts.history), attempt, this.opts.seed)));
+    } catch (err) {
+      return outcomeOf({ crash: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }
+  }
+
+  async run(cell: Cell, ctx: RunContext): Promise<Outcome> {
+    const now = this.runSync(cell, ctx.attempt);
+    if (now) return now;
+    const input = simInput(cell, commitFacts(cell, this.opts.history), ctx.attempt, this.opts.seed);
     const result = await new Promise<SimResult | { crash: string }>((resolve) => {
       const waiter: Waiter = {
         input,

@@ -1,0 +1,77 @@
+/**
+ * Where cell logs live in a run folder. A cell that did not pass (fail, flaky, error, timeout)
+ * gets its own file, logs/<cell>.log, the one a user opens. Passing and skipped cells, usually
+ * nearly all of a big matrix, share one file, logs/passed.log: each log is preceded by a
+ * `==> <cell id> <==` line (as `tail` prints several files) and a cell refers to its bytes with
+ * `logs/passed.log#<start>-<end>` (byte offsets, end exclusive). 100,000 file creations cost
+ * more than simulating 100,000 cells (docs/benchmarks.md); one append each does not.
+ */
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeAllSync } from '../util/write-all.js';
+
+export const PACK_FILE = 'logs/passed.log';
+// small enough that a full disk stops the run within a few cells
+const FLUSH_CHARS = 64 * 1024;
+
+/** The statuses whose logs are packed. */
+export const packed = (status: string): boolean => status === 'pass' || status === 'skip';
+
+/** A log reference split into its file (relative to the run folder) and its byte range, if any. */
+export function parseLogRef(ref: string): { file: string; start?: number; end?: number } {
+  const m = /^(.*)#(\d+)-(\d+)$/.exec(ref);
+  if (!m) return { file: ref };
+  const start = Number(m[2]);
+  const end = Number(m[3]);
+  return end >= start ? { file: m[1]!, start, end } : { file: ref };
+}
+
+/** Lays logs out one after another in a pack: the same bytes whether a run or a merge writes them. */
+export class PackLayout {
+  private offset = 0;
+
+  /** The header, the log's reference and where the header starts, for a log of `bytes` bytes. */
+  place(id: string, bytes: number): { header: string; ref: string } {
+    const header = `==> ${id.replace(/[\r\n]/g, ' ')} <==\n`;
+    const start = this.offset + Buffer.byteLength(header);
+    const end = start + bytes;
+    this.offset = end + 1; // a newline after each log
+    return { header, ref: `${PACK_FILE}#${start}-${end}` };
+  }
+}
+
+/**
+ * Appends logs to <reportDir>/logs/passed.log, synchronously, in writes of about 64 KB (the
+ * file is read once the run has ended; a killed run writes no report that refers to it).
+ */
+export class LogPack {
+  private fd: number | undefined;
+  private readonly layout = new PackLayout();
+  private pending = '';
+
+  constructor(private readonly reportDir: string) {}
+
+  append(id: string, text: string): string {
+    // opened at the first append: a run with no passing cell has no pack
+    this.fd ??= openSync(join(this.reportDir, PACK_FILE), 'w');
+    const { header, ref } = this.layout.place(id, Buffer.byteLength(text));
+    // strings, not Buffers: concatenation makes ropes, and the one conversion happens at the write
+    this.pending += `${header}${text}\n`;
+    if (this.pending.length >= FLUSH_CHARS) this.flush();
+    return ref;
+  }
+
+  flush(): void {
+    if (this.fd !== undefined && this.pending) writeAllSync(this.fd, this.pending);
+    this.pending = '';
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+}
