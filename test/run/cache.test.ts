@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,23 @@ describe('cacheKey', () => {
     expect(cacheKey(makeCell({ machine: { memory: 1 << 30, nodes: 2 } }), 'sim:1')).not.toBe(base);
     expect(cacheKey(makeCell(), 'sim:2')).not.toBe(base);
     expect(cacheKey(makeCell(), 'sim:1', 'switches')).not.toBe(base);
+  });
+
+  it('canonicalJson gives what the JSON.stringify replacer it replaced gave (cache keys stay valid)', () => {
+    const before = (value: unknown) =>
+      JSON.stringify(value, (_k, v: unknown) =>
+        v && typeof v === 'object' && !Array.isArray(v)
+          ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+          : v,
+      );
+    const withUndefined = fc.dictionary(fc.string(), fc.oneof(fc.jsonValue(), fc.constant(undefined)));
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), withUndefined, fc.array(withUndefined)), (v) => {
+        expect(canonicalJson(v)).toBe(before(v));
+        const memo = new WeakMap<object, string>();
+        expect(canonicalJson([v, v], memo)).toBe(before([v, v]));
+      }),
+    );
   });
 
   it('canonicalJson sorts nested keys', () => {

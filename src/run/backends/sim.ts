@@ -20,7 +20,7 @@ import type { History } from '../../history/types.js';
 import type { Cell } from '../../matrix/types.js';
 import { MODEL_VERSION, simulate } from '../../sim/index.js';
 import type { SimInput, SimResult } from '../../sim/types.js';
-import { canonicalJson } from '../cache.js';
+import { canonicalJson, sharedJson } from '../cache.js';
 import { cellAxes, commitFacts, simInput } from '../sim-input.js';
 import type { Backend, Outcome, RunContext } from '../types.js';
 import type { BatchReply, BatchRequest } from './sim-worker.js';
@@ -90,7 +90,7 @@ export class SimBackend implements Backend {
   }
 
   cellFingerprint(cell: Cell): string {
-    return canonicalJson({ commit: commitFacts(cell, this.opts.history), axes: cellAxes(cell) });
+    return canonicalJson({ commit: commitFacts(cell, this.opts.history), axes: cellAxes(cell) }, sharedJson);
   }
 
   runSync(cell: Cell, attempt: number): Outcome | undefined {
