@@ -12,7 +12,7 @@ export function registerBaseline(program: Command, result: CommandResult): void 
     .argument('<report>', 'report.json, or a report folder containing one')
     .requiredOption('-o, --output <file>', 'baseline file to write')
     .action(async (report: string, opts: { output: string }) => {
-      // loaded here, not at the top: every command module is imported for every command (start-up)
+      // loaded here, not at the top: help imports every command module (start-up)
       const [{ writeFileAtomic }, { parseBaseline }] = await Promise.all([import('../report/io.js'), import('../run/baseline.js')]);
       let file = report;
       try {

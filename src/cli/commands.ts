@@ -1,15 +1,22 @@
 import type { Command } from 'commander';
 import type { CommandResult } from './main.js';
-import { registerPlan } from './plan.js';
-import { registerSchema } from './schema.js';
-import { registerReport } from './report.js';
-import { registerMerge } from './merge.js';
-import { registerRun } from './run.js';
-import { registerBaseline } from './baseline.js';
-import { registerBisect } from './bisect.js';
-import { registerBisectConfig } from './bisect-config.js';
-import { registerExplain } from './explain.js';
-import { registerSim } from './sim.js';
 
-/** Every command module registers itself here: one line per command. */
-export const commands: Array<(program: Command, result: CommandResult) => void> = [registerPlan, registerSchema, registerReport, registerMerge, registerBisect, registerBisectConfig, registerExplain, registerRun, registerBaseline, registerSim];
+export type Register = (program: Command, result: CommandResult) => void;
+
+/**
+ * Every command, in help order: its name and how to load the module that registers it. One
+ * line per command. Loaded on demand: `kmatrix plan` registers (and loads) plan only; help,
+ * a bad command name and the like load them all (start-up time, see bin/kmatrix.js).
+ */
+export const commands: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['plan', async () => (await import('./plan.js')).registerPlan],
+  ['schema', async () => (await import('./schema.js')).registerSchema],
+  ['report', async () => (await import('./report.js')).registerReport],
+  ['merge', async () => (await import('./merge.js')).registerMerge],
+  ['bisect', async () => (await import('./bisect.js')).registerBisect],
+  ['bisect-config', async () => (await import('./bisect-config.js')).registerBisectConfig],
+  ['explain', async () => (await import('./explain.js')).registerExplain],
+  ['run', async () => (await import('./run.js')).registerRun],
+  ['baseline', async () => (await import('./baseline.js')).registerBaseline],
+  ['sim', async () => (await import('./sim.js')).registerSim],
+];

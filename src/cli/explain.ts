@@ -14,7 +14,7 @@ export function registerExplain(program: Command, result: CommandResult): void {
     .option('--json', 'print the explanations as JSON')
     .option('--max-size <n>', 'largest conjunction searched exhaustively', intOption('--max-size', 1), 4)
     .action(async (report: string, opts: { json?: boolean; maxSize: number }) => {
-      // loaded here, not at the top: every command module is imported for every command (start-up)
+      // loaded here, not at the top: help imports every command module (start-up)
       const [{ explainReport, formatExplanation }, { parseReport, REPORT_FILE }] = await Promise.all([import('../bisect/explain.js'), import('../report/load.js')]);
       const file = await reportFile(report, REPORT_FILE);
       let text: string;

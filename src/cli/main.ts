@@ -3,32 +3,39 @@
  * every error to an exit code in one place.
  */
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { ExitCode, InfraError, UserError } from '../errors.js';
 import { commands } from './commands.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
+// two folders up from dist/cli/main.js and from the bundle, dist/bundle/kmatrix.cjs
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Set by a command to report its own exit status (commander actions return nothing). */
 export interface CommandResult {
   code: number;
 }
 
-export function buildProgram(result: CommandResult): Command {
+/**
+ * The program with just the command `argv` names (a command does not pay for loading the
+ * others: start-up time), or with every command when it names none: help, a typo and no
+ * arguments at all list or suggest them all.
+ */
+export async function buildProgram(result: CommandResult, argv: readonly string[]): Promise<Command> {
   const program = new Command('kmatrix')
     .description('Declarative config-matrix test runner with bisection for Linux-kernel-style configuration testing')
     .version(version, '-V, --version')
     .showHelpAfterError('(run "kmatrix help" for usage)')
     .exitOverride();
-  for (const register of commands) register(program, result);
+  const named = commands.filter(([name]) => name === argv[2]);
+  const registers = await Promise.all((named.length ? named : commands).map(([, load]) => load()));
+  for (const register of registers) register(program, result);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const result: CommandResult = { code: ExitCode.ok };
-  const program = buildProgram(result);
   try {
+    const program = await buildProgram(result, argv);
     await program.parseAsync(argv);
     return result.code;
   } catch (err) {

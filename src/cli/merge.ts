@@ -30,7 +30,7 @@ export function registerMerge(program: Command, result: CommandResult): void {
     .option('--baseline <file>', 'with --gate: fail only on failures not in this baseline')
     .option('--strict', 'with --gate: flaky cells fail too')
     .action(async (dirs: string[], opts: { output: string; reporter: string; rows?: string; cols?: string; gate?: boolean; baseline?: string; strict?: boolean }) => {
-      // loaded here, not at the top: every command module is imported for every command (start-up)
+      // loaded here, not at the top: help imports every command module (start-up)
       const { copyLogs, createReporters, loadRun, mergeRuns, Multiplexer, parseReporterList, replayRun, wantColor } = await import('../report/index.js');
       const out = resolve(opts.output);
       if (dirs.some((d) => resolve(d) === out)) throw new UserError(`merge: -o ${opts.output} is one of the runs being merged; choose a new folder`);

@@ -43,7 +43,7 @@ export function registerPlan(program: Command, result: CommandResult): void {
     .option('--ci <system>', 'print a CI matrix for shards (github)')
     .option('--shards <n>', 'number of shards for --ci', intOption('--shards'), 4)
     .action(async (file: string, opts: { json?: boolean; maxCells?: number; limit: number; ci?: string; shards: number }) => {
-      // loaded here, not at the top: every command module is imported for every command (start-up)
+      // loaded here, not at the top: help imports every command module (start-up)
       const { loadPlan } = await import('../matrix/plan.js');
       const plan = await loadPlan(file, { ...(opts.maxCells ? { maxCells: opts.maxCells } : {}) });
       if (opts.ci) {

@@ -13,7 +13,7 @@ export function registerReport(program: Command, result: CommandResult): void {
     .option('--rows <axes>', 'table/html pivot rows, e.g. arch,boot (kconfig = every kconfig.* axis)')
     .option('--cols <axes>', 'table/html pivot columns, e.g. kconfig')
     .action(async (dir: string, opts: { reporter: string; rows?: string; cols?: string }) => {
-      // loaded here, not at the top: every command module is imported for every command (start-up)
+      // loaded here, not at the top: help imports every command module (start-up)
       const { createReporters, loadRun, Multiplexer, parseReporterList, replayRun, wantColor } = await import('../report/index.js');
       const run = loadRun(dir);
       const names = parseReporterList(opts.reporter);

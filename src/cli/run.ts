@@ -80,7 +80,7 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--bisect', 'bisect each regression (pass at one commit, fail at the next) to its culprit')
     .option('--repeat <n>', 'with --bisect: runs per tested commit (flaky regressions)', intOption('--repeat', 1))
     .action(async (file: string, flags: RunFlags) => {
-      // loaded here, not at the top: every command module is imported for every command (start-up)
+      // loaded here, not at the top: `--help` imports every command module (start-up)
       const [{ loadPlan }, { createReporters, Multiplexer, parseReporterList, wantColor }, { assertReportWritten, runPlan }, { handleSignals }, { explainReport }] = await Promise.all([
         import('../matrix/plan.js'),
         import('../report/index.js'),

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CommandResult } from './main.js';
 
 export async function schemaText(): Promise<string> {
-  // loaded here, not at the top: every command module is imported for every command (start-up)
+  // loaded here, not at the top: help imports every command module (start-up)
   const { matrixJsonSchema } = await import('../matrix/schema.js');
   return `${JSON.stringify(matrixJsonSchema(), null, 2)}\n`;
 }

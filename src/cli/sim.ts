@@ -43,7 +43,7 @@ export function registerSim(program: Command, result: CommandResult): void {
     .option('--seed <n>', 'seed for injected flakes', intOption('--seed'), 0)
     .option('--attempt <n>', 'attempt number for injected flakes', intOption('--attempt'), 0)
     .action(async (opts: SimOptions) => {
-      // loaded here, not at the top: every command module is imported for every command (start-up)
+      // loaded here, not at the top: help imports every command module (start-up)
       const sim = await import('../sim/index.js');
       const input = await buildInput(opts, sim);
       const { simulate, explainCell } = sim;

@@ -2,7 +2,7 @@
  * Simulated commit histories (matrices/histories/*.yaml): an ordered list of commits whose
  * `set` flips simulator switches. Pure: the caller reads the file.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Problem } from '../errors.js';
 import { isKnownSymbol } from '../matrix/kconfig.js';
 import { SYMBOL_NAMES } from '../matrix/kconfig-model.js';

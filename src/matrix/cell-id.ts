@@ -4,7 +4,6 @@
  * `i386.HIGHMEM-y.CMA-y.cma-64M.boot@bad8c6c0b114`. A boot line that cannot be spelled
  * losslessly gets a short content hash (`~3fa2c1`).
  */
-import { createHash } from 'node:crypto';
 import { formatSize } from './units.js';
 
 export interface IdParts {
@@ -68,7 +67,8 @@ function slug(s: string): string {
 }
 
 export function shortHash(s: string): string {
-  return createHash('sha1').update(s).digest('hex').slice(0, 6);
+  // node:crypto is loaded on first use: most plans never hash, and loading it costs start-up time
+  return process.getBuiltinModule('node:crypto').createHash('sha1').update(s).digest('hex').slice(0, 6);
 }
 
 /** Make ids unique in plan order: the second `x` becomes `x.2`. */

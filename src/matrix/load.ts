@@ -7,7 +7,6 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError, type Problem } from '../errors.js';
 import { resolveRevOrRange } from '../history/revs.js';
-import { parseSimHistory } from '../history/sim-history.js';
 import type { History } from '../history/types.js';
 import { parseBootParams } from '../sim/bootparams.js';
 import { didYouMean } from '../util/suggest.js';
@@ -75,7 +74,9 @@ export async function loadMatrixText(file: string, text: string): Promise<Loaded
   const parsed = parseYaml(file, text);
   if (!parsed.ok) throw new UserError(parsed.problems);
   const { yaml } = parsed;
-  const result = MatrixFileSchema.safeParse(yaml.value);
+  // jitless: a matrix is parsed once per process, and zod's compiled fast path (new Function
+  // per object schema) costs more start-up time than it saves on a document this small
+  const result = MatrixFileSchema.safeParse(yaml.value, { jitless: true });
   const problems: Problem[] = result.success ? [] : issuesToProblems(yaml, result.error.issues, keysAt);
   problems.push(...nulProblems(yaml));
   const raw = (yaml.value ?? {}) as Record<string, unknown>;
@@ -86,6 +87,8 @@ export async function loadMatrixText(file: string, text: string): Promise<Loaded
   if (typeof h === 'string' && h) {
     const hfile = path.resolve(dir, h);
     const shown = path.relative(process.cwd(), hfile) || hfile;
+    // loaded only for a matrix with a history: its schemas (and the simulator switches') take start-up time
+    const { parseSimHistory } = await import('../history/sim-history.js');
     try {
       const r = parseSimHistory(shown, readUserFile(hfile, 'history file', { yaml, path: ['history'] }));
       if (r.ok) history = r.history;

@@ -2,7 +2,8 @@
  * The matrix file format: one zod schema is the source of validation, TypeScript types,
  * defaults and the published JSON Schema (matrices/matrix.schema.json, `kmatrix schema`).
  */
-import { z } from 'zod';
+// a namespace import, not `{ z }`: it lets the bundle leave out zod's locales (scripts/bundle.mjs)
+import * as z from 'zod';
 import { ARCHES } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 

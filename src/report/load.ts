@@ -1,6 +1,6 @@
 /** Loading a finished (or killed) run from its report folder: events.jsonl first, report.json otherwise. */
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { STATUSES } from '../run/types.js';
 import type { CellResult } from '../run/types.js';

@@ -3,7 +3,7 @@
  * A baseline file is written by `kmatrix baseline REPORT -o FILE`; a whole report.json is
  * accepted as a baseline too. Pure: the CLI reads and writes the files.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../errors.js';
 import type { RunReport } from '../report/types.js';
 import type { CellResult, Status } from './types.js';

@@ -3,7 +3,8 @@
  * model is the defaults plus every `set:` up to it. This registry is the single source of truth
  * for the history loader's validation (`switchesSchema`), the docs table and the model.
  */
-import { z } from 'zod';
+// a namespace import, not `{ z }`: it lets the bundle leave out zod's locales (scripts/bundle.mjs)
+import * as z from 'zod';
 import type { InjectRule, Switches } from './types.js';
 
 export interface SwitchInfo {
