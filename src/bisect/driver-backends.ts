@@ -50,6 +50,8 @@ type CommandConfig = Extract<BackendConfig, { kind: 'command' }>;
 export class WorktreeCommandBackend implements Backend {
   readonly name = 'command';
   private readonly base: CommandBackend;
+  /** One backend per worktree: constructing one hashes the program and its inputs (the cache fingerprint). */
+  private readonly perTree = new Map<string, CommandBackend>();
 
   constructor(
     private readonly config: CommandConfig,
@@ -67,7 +69,11 @@ export class WorktreeCommandBackend implements Backend {
   async run(cell: Cell, ctx: RunContext): Promise<Outcome> {
     const lease = await this.worktrees.acquire(cell.commit);
     try {
-      const inner = new CommandBackend({ ...this.config, cwd: lease.path, env: { ...this.config.env, KMATRIX_WORKTREE: lease.path } }, this.options);
+      let inner = this.perTree.get(lease.path);
+      if (!inner) {
+        inner = new CommandBackend({ ...this.config, cwd: lease.path, env: { ...this.config.env, KMATRIX_WORKTREE: lease.path } }, this.options);
+        this.perTree.set(lease.path, inner);
+      }
       return await inner.run(cell, ctx);
     } finally {
       lease.release();

@@ -2,31 +2,38 @@
  * The bisection driver wired to the run engine: the plan's backend (a git worktree per worker
  * for the command backend on a git history), the pool and cache, and the revert check. Used by
  * `kmatrix bisect` and by `kmatrix run --bisect` (`bisectPlanRegressions`).
+ *
+ * Backends are imported when chosen: the simulator's modules (and zod schemas) cost a command
+ * bisection tens of ms of start-up for nothing, and a sim bisection needs no git or worktrees.
  */
 import path from 'node:path';
-import { WorktreePool } from '../history/worktrees.js';
 import type { History } from '../history/types.js';
+import type { WorktreePool } from '../history/worktrees.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
 import type { RegressionGroup } from '../report/types.js';
-import { CommandBackend } from '../run/backends/command.js';
-import { SimBackend } from '../run/backends/sim.js';
 import type { ResultCache } from '../run/cache.js';
 import { runPool } from '../run/pool.js';
 import type { Backend, CellResult } from '../run/types.js';
 import { probeCell, type BisectCellOptions, type BisectReport, type ProbeCell } from './driver.js';
 import { RepeatBackend, WorktreeCommandBackend } from './driver-backends.js';
-import { bisectRegressions, findRegressions } from './regressions.js';
 import { canRevert, historyWithRevert } from './revert.js';
 
-/** The run engine's backend for a plan; with a git history every command run gets its own worktree. */
-export function makeBisectBackend(plan: Plan, history: History, jobs: number, forHistory: History = history): Backend {
-  if (plan.backend.kind === 'sim') return new SimBackend({ history: forHistory, seed: plan.settings.seed, workers: 0 });
+/**
+ * The run engine's backend for a plan; with a git history every command run gets its own
+ * worktree, from `worktrees` when given (a pool prepared ahead, see head-start.ts).
+ */
+export async function makeBisectBackend(plan: Plan, history: History, jobs: number, forHistory: History = history, worktrees?: WorktreePool): Promise<Backend> {
+  if (plan.backend.kind === 'sim') {
+    const { SimBackend } = await import('../run/backends/sim.js');
+    return new SimBackend({ history: forHistory, seed: plan.settings.seed, workers: 0 });
+  }
   const options = { baseDir: plan.dir };
   if (history.kind === 'git') {
-    const pool = new WorktreePool(history.source, { root: path.resolve('.kmatrix', 'worktrees'), size: jobs });
+    const pool = worktrees ?? new (await import('../history/worktrees.js')).WorktreePool(history.source, { root: path.resolve('.kmatrix', 'worktrees'), size: jobs });
     return new WorktreeCommandBackend(plan.backend, options, pool);
   }
+  const { CommandBackend } = await import('../run/backends/command.js');
   return new CommandBackend(plan.backend, options);
 }
 
@@ -60,7 +67,7 @@ export function poolRunner(backend: RepeatBackend, s: PoolSettings): BisectCellO
  */
 export async function revertCheck(plan: Plan, history: History, cell: Cell, culprit: number, bad: number, repeat: number, s: Pick<PoolSettings, 'timeoutMs' | 'reportDir'>): Promise<boolean | null> {
   if (plan.backend.kind !== 'sim' || !canRevert(history, culprit)) return null;
-  const backend = new RepeatBackend(makeBisectBackend(plan, history, 1, historyWithRevert(history, culprit, bad)));
+  const backend = new RepeatBackend(await makeBisectBackend(plan, history, 1, historyWithRevert(history, culprit, bad)));
   const cells = Array.from({ length: repeat }, (_, rep) => {
     const c = probeCell(cell, history, bad, rep);
     const probe = { ...c, id: `${c.id}-revert-${history.commits[culprit]!.sha.slice(0, 12)}` };
@@ -88,9 +95,10 @@ export async function bisectPlanRegressions(
 ): Promise<{ groups: RegressionGroup[]; reports: BisectReport[] }> {
   const history = plan.history;
   if (!history) return { groups: [], reports: [] };
+  const { bisectRegressions, findRegressions } = await import('./regressions.js');
   const regressions = findRegressions(plan.cells, new Map(results.map((r) => [r.id, r])), history);
   if (regressions.length === 0) return { groups: [], reports: [] };
-  const inner = makeBisectBackend(plan, history, s.jobs);
+  const inner = await makeBisectBackend(plan, history, s.jobs);
   const backend = new RepeatBackend(inner);
   try {
     return await bisectRegressions(regressions, {

@@ -6,13 +6,10 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { applyDifferences, cellDifferences, ddmin, describeDifference, describeMinimal, type Difference } from '../bisect/config-search.js';
-import { describeCell, selectCell } from '../bisect/select.js';
+import type { Difference } from '../bisect/config-search.js';
 import { ExitCode, InfraError, UserError } from '../errors.js';
-import { resolveKconfig } from '../matrix/kconfig.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
-import { writeFileAtomic } from '../report/io.js';
 import type { Backend, CellResult } from '../run/types.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
@@ -44,19 +41,27 @@ export function registerBisectConfig(program: Command, result: CommandResult): v
     });
 }
 
-/** The candidate cell for a subset of the differences, or undefined when its Kconfig does not resolve. */
-export function candidateCell(plan: Plan, good: Cell, diffs: readonly Difference[], n: number): Cell | undefined {
-  const base = applyDifferences(good, diffs);
-  const idx = plan.history?.index.get(base.commit);
-  const names = idx !== undefined ? plan.history!.stateAt(idx).symbolNames : undefined;
-  const res = resolveKconfig(base.arch, base.kconfig, (s) => !names || names[s] !== null);
-  if (res.reasons.length) return undefined;
-  return { ...base, id: `${good.id}+candidate-${n}`, resolved: res.resolved, state: 'run' };
-}
-
 async function runBisectConfig(file: string, opts: Options): Promise<number> {
   // loaded here, not at the top: every command module is imported for every command (start-up)
-  const [{ loadPlan }, { ResultCache }, { runPool }] = await Promise.all([import('../matrix/plan.js'), import('../run/cache.js'), import('../run/pool.js')]);
+  const [{ loadPlan }, { ResultCache }, { runPool }, { applyDifferences, cellDifferences, ddmin, describeDifference, describeMinimal }, { describeCell, selectCell }, { resolveKconfig }, { writeFileAtomic }] =
+    await Promise.all([
+      import('../matrix/plan.js'),
+      import('../run/cache.js'),
+      import('../run/pool.js'),
+      import('../bisect/config-search.js'),
+      import('../bisect/select.js'),
+      import('../matrix/kconfig.js'),
+      import('../report/io.js'),
+    ]);
+  /** The candidate cell for a subset of the differences, or undefined when its Kconfig does not resolve. */
+  const candidateCell = (plan: Plan, good: Cell, diffs: readonly Difference[], n: number): Cell | undefined => {
+    const base = applyDifferences(good, diffs);
+    const idx = plan.history?.index.get(base.commit);
+    const names = idx !== undefined ? plan.history!.stateAt(idx).symbolNames : undefined;
+    const res = resolveKconfig(base.arch, base.kconfig, (s) => !names || names[s] !== null);
+    if (res.reasons.length) return undefined;
+    return { ...base, id: `${good.id}+candidate-${n}`, resolved: res.resolved, state: 'run' };
+  };
   const plan = await loadPlan(file);
   const good = selectCell(plan.cells, opts.good);
   const bad = selectCell(plan.cells, opts.bad);

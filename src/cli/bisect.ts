@@ -10,8 +10,10 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { BisectLogEntry, BisectReport } from '../bisect/driver.js';
 import { ExitCode, InfraError, UserError } from '../errors.js';
+import type { HeadStart } from './bisect-head-start.js';
 import type { History } from '../history/types.js';
-import { writeFileAtomic } from '../report/io.js';
+import type { WorktreePool } from '../history/worktrees.js';
+import type { SignalHandling } from '../run/signals.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
 
@@ -56,34 +58,66 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
   const file = fileArg ?? replay?.matrix;
   if (!file) throw new UserError('kmatrix bisect needs a matrix FILE (or --replay with a bisect.json that names one)');
   if (!selector || !goodRev || !badRev) throw new UserError('kmatrix bisect needs --cell, --good and --bad (or --replay with a bisect.json that names them)');
+  // from here on worktrees may exist: Ctrl-C stops the bisection (before or between rounds) and cleans up
+  const signals = (await import('../run/signals.js')).handleSignals(process.stderr);
+  // git starts on the repository (history, worktrees) while Node loads the matrix code below
+  const jobsFlag = opts.jobs ?? replay?.jobs;
+  const headStart = replay
+    ? undefined
+    : import('./bisect-head-start.js')
+        .then((m) => m.startHeadStart(file, { good: goodRev, bad: badRev, ...(jobsFlag ? { jobs: jobsFlag } : {}), ...(opts.repeat ? { repeat: opts.repeat } : {}), worktreeRoot: path.resolve('.kmatrix', 'worktrees') }))
+        .catch(() => undefined);
+  let adopted: WorktreePool | undefined;
+  try {
+    return await bisectWith(file, opts, replay, { selector, goodRev, badRev }, signals, headStart, (pool) => (adopted = pool));
+  } finally {
+    signals.dispose();
+    await (await headStart)?.dispose(adopted);
+  }
+}
+
+async function bisectWith(
+  file: string,
+  opts: BisectOptions,
+  replay: Replay | undefined,
+  what: { selector: string; goodRev: string; badRev: string },
+  signals: SignalHandling,
+  headStart: Promise<HeadStart | undefined> | undefined,
+  adopt: (pool: WorktreePool | undefined) => void,
+): Promise<number> {
+  const { selector, goodRev, badRev } = what;
   // loaded here, not at the top: every command module is imported for every command (start-up)
-  const [{ bisectCell, formatBisectSummary }, { RepeatBackend }, { makeBisectBackend, poolRunner, revertCheck }, { describeCell, selectCell }, { loadPlan }, { ResultCache }, { safeFileName }, { handleSignals }] =
+  const [{ bisectCell, formatBisectSummary }, { RepeatBackend }, { makeBisectBackend, poolRunner, revertCheck }, { describeCell, selectCell }, { loadPlan }, { safeFileName }, { adoptable }] =
     await Promise.all([
       import('../bisect/driver.js'),
       import('../bisect/driver-backends.js'),
       import('../bisect/driver-run.js'),
       import('../bisect/select.js'),
       import('../matrix/plan.js'),
-      import('../run/cache.js'),
       import('../run/log-files.js'),
-      import('../run/signals.js'),
+      import('./bisect-head-start.js'),
     ]);
   const plan = await loadPlan(file);
   const history = plan.history;
   if (!history) throw new UserError(`${file}: bisect needs a history (history: histories/<file>.yaml or history: { git: <path> })`);
   const cell = selectCell(plan.cells, selector);
-  const good = await revIndex(history, goodRev, '--good');
-  const bad = await revIndex(history, badRev, '--bad');
+  // both at once (a git call each when they are not full shas); --good's error is reported first
+  const [goodR, badR] = await Promise.allSettled([revIndex(history, goodRev, '--good'), revIndex(history, badRev, '--bad')]);
+  if (goodR.status === 'rejected') throw goodR.reason;
+  if (badR.status === 'rejected') throw badR.reason;
+  const [good, bad] = [goodR.value, badR.value];
   if (good >= bad) throw new UserError(`--good ${goodRev} must be older than --bad ${badRev} on the history's first-parent line`);
   const jobs = opts.jobs ?? replay?.jobs ?? plan.settings.jobs ?? Math.min(4, availableParallelism());
   const repeat = opts.repeat ?? replay?.repeat ?? 1;
   const timeoutMs = opts.timeout ?? (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ?? plan.settings.timeoutMs;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const reportDir = path.resolve(opts.reportDir ?? path.join('reports', `bisect-${safeFileName(cell.id)}-${stamp}`));
-  const cache = opts.cache ? new ResultCache(path.resolve('.kmatrix', 'cache')) : undefined;
-  const inner = makeBisectBackend(plan, history, jobs);
+  const cache = opts.cache ? new (await import('../run/cache.js')).ResultCache(path.resolve('.kmatrix', 'cache')) : undefined;
+  const worktrees = adoptable(await headStart, { source: history.source, jobs, commandBackend: history.kind === 'git' && plan.backend.kind === 'command' });
+  const inner = await makeBisectBackend(plan, history, jobs, history, worktrees);
+  // from here on the pool is closed with the backend, below
+  adopt(worktrees);
   const backend = new RepeatBackend(inner);
-  const signals = handleSignals(process.stderr);
   const say = (line: string) => {
     if (!opts.json) process.stderr.write(`${line}\n`);
   };
@@ -100,17 +134,21 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
       ...(replay?.log.length ? { replay: replay.log } : {}),
       signal: signals.stop,
       onRound: (round, probes) => {
-        const what = probes.map((p) => `${history.commits[good + p.index]!.sha.slice(0, 12)}${p.purpose === 'verify' ? ' (again)' : ''}`).join(', ');
-        say(round === 0 ? `checking both ends: ${what}` : `round ${round}: testing ${what}`);
+        const list = (ps: typeof probes) => ps.map((p) => `${history.commits[good + p.index]!.sha.slice(0, 12)}${p.purpose === 'verify' ? ' (again)' : ''}`).join(', ');
+        const ends = probes.filter((p) => p.purpose === 'ends');
+        const rest = probes.filter((p) => p.purpose !== 'ends');
+        // the ends share round 0 with the first interior probes, which count only if the ends hold
+        if (ends.length) say(`round ${round}: checking both ends: ${list(ends)}${rest.length ? `; testing ${list(rest)}` : ''}`);
+        else say(`round ${round}: testing ${list(rest)}`);
       },
       run: poolRunner(backend, { jobs, timeoutMs, reportDir, ...(cache ? { cache } : {}), signal: signals.stop, killSignal: signals.kill, onWarning: say }),
       verify: async (culprit, state) => revertCheck(plan, history, cell, culprit, bad, state.options.repeat, { timeoutMs, reportDir }),
     });
   } finally {
-    signals.dispose();
     await inner.close?.().catch(() => undefined);
   }
   report = { ...report, matrix: path.resolve(file) };
+  const { writeFileAtomic } = await import('../report/io.js');
   try {
     writeFileAtomic(path.join(reportDir, 'bisect.json'), `${JSON.stringify(report, null, 2)}\n`);
   } catch (err) {

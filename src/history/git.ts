@@ -1,8 +1,10 @@
 /**
  * Real git repositories as a commit source: the first-parent line of a ref, oldest first,
- * with subjects and tags. Every git call goes through execa with an argv array (no shell).
+ * with subjects and tags. Every git call goes through child_process.execFile with an argv
+ * array (no shell): execa cost ~100 modules to load and more per call, and bisection runs git
+ * on its critical path (history loading, worktree checkouts every round).
  */
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { InfraError, UserError } from '../errors.js';
 import { SYMBOL_NAMES } from '../matrix/kconfig-model.js';
@@ -20,40 +22,101 @@ export interface GitHistoryOptions {
   defaultSwitches?: Record<string, unknown>;
 }
 
+/** The linux first-parent log is tens of MB; execFile's 1 MiB default would cut it. */
+const MAX_OUTPUT = 1 << 30;
+
 /** Run git in `repo`; a failure becomes an InfraError carrying git's own message. */
-export async function git(repo: string, args: readonly string[], opts: { reject?: boolean } = {}): Promise<{ stdout: string; exitCode: number }> {
-  try {
-    const r = await execa('git', ['-C', repo, ...args], { reject: opts.reject ?? true, stripFinalNewline: true, env: { GIT_TERMINAL_PROMPT: '0' } });
-    return { stdout: String(r.stdout), exitCode: r.exitCode ?? 0 };
-  } catch (err) {
-    const e = err as { stderr?: unknown; shortMessage?: string; code?: string };
-    if (e.code === 'ENOENT') throw new InfraError('git is not installed (needed for a git history)', { cause: err });
-    const detail = typeof e.stderr === 'string' && e.stderr.trim() ? e.stderr.trim().split('\n')[0] : e.shortMessage;
-    throw new InfraError(`git ${args[0]} in ${repo} failed: ${detail}`, { cause: err });
-  }
+export function git(repo: string, args: readonly string[], opts: { reject?: boolean } = {}): Promise<{ stdout: string; exitCode: number }> {
+  return new Promise((resolve, reject) => {
+    execFile('git', ['-C', repo, ...args], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: MAX_OUTPUT, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const out = stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
+      if (!err) return resolve({ stdout: out, exitCode: 0 });
+      const e = err as Error & { code?: number | string };
+      if (e.code === 'ENOENT') return reject(new InfraError('git is not installed (needed for a git history)', { cause: err }));
+      // a non-zero exit has a numeric code; anything else (signal, output cap) is a failure to run git
+      if (typeof e.code === 'number' && opts.reject === false) return resolve({ stdout: out, exitCode: e.code });
+      const detail = stderr.trim() ? stderr.trim().split('\n')[0] : typeof e.code === 'number' ? `exit code ${e.code}` : e.message.split('\n')[0];
+      reject(new InfraError(`git ${args[0]} in ${repo} failed: ${detail}`, { cause: err }));
+    });
+  });
 }
 
 /** The top folder of the repository at `repoPath`; a UserError when it is not one. */
 export async function repoRoot(repoPath: string): Promise<string> {
+  return (await rootAndTip(repoPath, 'HEAD', false)).root;
+}
+
+/** Top folder and the full sha of `ref`, in one git call. */
+async function rootAndTip(repoPath: string, ref: string, needTip: boolean): Promise<{ root: string; tip?: string }> {
+  if (ref.startsWith('-')) throw new UserError(`"${ref}" is not a revision`);
   const abs = path.resolve(repoPath);
-  const r = await git(abs, ['rev-parse', '--show-toplevel'], { reject: false }).catch(() => ({ stdout: '', exitCode: 1 }));
-  if (r.exitCode !== 0 || !r.stdout) throw new UserError(`${repoPath}: not a git repository (history: { git: <path> } must name one)`);
-  return r.stdout.trim();
+  const r = await git(abs, ['rev-parse', '--show-toplevel', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { reject: false }).catch(() => ({ stdout: '', exitCode: 128 }));
+  const [root, tip] = r.stdout.split('\n').map((l) => l.trim());
+  // git prints the top folder before it looks at the revision: no top folder, no repository
+  if (!root || (r.exitCode !== 0 && r.exitCode !== 1)) throw new UserError(`${repoPath}: not a git repository (history: { git: <path> } must name one)`);
+  if (needTip && (r.exitCode !== 0 || !tip || !/^[0-9a-f]{40,64}$/.test(tip))) throw new UserError(`unknown revision "${ref}" in ${root}`);
+  return { root, ...(tip ? { tip } : {}) };
+}
+
+/** Loads started ahead of time by `prefetchGitHistory`, by repository, firstParent and ref. */
+const prefetched = new Map<string, Promise<History>>();
+
+function prefetchKey(repoPath: string, options: GitHistoryOptions): string | undefined {
+  // a load with its own switches is not what a prefetch made
+  if (options.defaultSwitches !== undefined) return undefined;
+  return JSON.stringify([path.resolve(repoPath), options.firstParent !== false, options.ref ?? 'HEAD']);
+}
+
+/**
+ * Start loading a history before the code that needs it gets there (`kmatrix bisect` starts
+ * git while Node is still loading the matrix code): the next `loadGitHistory` with the same
+ * arguments takes this load over, once. `dispose` forgets it when nobody took it.
+ */
+export function prefetchGitHistory(repoPath: string, options: GitHistoryOptions = {}): { history: Promise<History>; dispose(): void } {
+  const key = prefetchKey(repoPath, options)!;
+  const history = readGitHistory(repoPath, options);
+  // nobody may ever await it: a failure is met again (and reported) by the load that takes over
+  history.catch(() => undefined);
+  prefetched.set(key, history);
+  return {
+    history,
+    dispose: () => {
+      if (prefetched.get(key) === history) prefetched.delete(key);
+    },
+  };
 }
 
 export async function loadGitHistory(repoPath: string, options: GitHistoryOptions = {}): Promise<History> {
-  const root = await repoRoot(repoPath);
+  const key = prefetchKey(repoPath, options);
+  const ahead = key === undefined ? undefined : prefetched.get(key);
+  if (ahead === undefined) return readGitHistory(repoPath, options);
+  prefetched.delete(key!);
+  // a failed prefetch is retried, so errors come from (and read as) a load of our own
+  return ahead.catch(() => readGitHistory(repoPath, options));
+}
+
+async function readGitHistory(repoPath: string, options: GitHistoryOptions): Promise<History> {
   const ref = options.ref ?? 'HEAD';
-  const tip = await resolveGitRev(root, ref);
-  const args = ['log', '--reverse', '--format=%H%x00%s', ...(options.firstParent === false ? [] : ['--first-parent']), tip];
-  const log = await git(root, args);
-  const tags = await tagsBySha(root);
-  const commits: Commit[] = log.stdout
+  // tags come with the log as decorations (annotated tags peeled), limited to refs/tags and in
+  // short form whatever log.decorate says: one git call instead of a log and a for-each-ref
+  const args = ['log', '--reverse', '--no-show-signature', '--decorate=short', '--decorate-refs=refs/tags/', '--format=%H%x00%s%x00%D'];
+  if (options.firstParent !== false) args.push('--first-parent');
+  // the log runs alongside the rev-parse that finds the top folder and vets the ref: it is on
+  // the critical path of a bisection's start; when it fails, rev-parse's verdict explains why
+  const [{ root }, log] = await Promise.all([
+    rootAndTip(repoPath, ref, true),
+    git(path.resolve(repoPath), [...args, '--end-of-options', `${ref}^{commit}`]).then(
+      (r) => ({ ok: true as const, r }),
+      (err: unknown) => ({ ok: false as const, err }),
+    ),
+  ]);
+  if (!log.ok) throw log.err;
+  const commits: Commit[] = log.r.stdout
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [sha, subject = ''] = line.split('\0');
-      return { sha: sha!, subject, tags: tags.get(sha!) ?? [], set: {}, buildBroken: false };
+      const [sha, subject = '', refs = ''] = line.split('\0');
+      return { sha: sha!, subject, tags: tagsOf(refs), set: {}, buildBroken: false };
     });
   const defaults = options.defaultSwitches ?? {};
   const symbolNames = Object.fromEntries(SYMBOL_NAMES.map((s) => [s, s]));
@@ -71,6 +134,17 @@ export async function loadGitHistory(repoPath: string, options: GitHistoryOption
   };
 }
 
+/** Tag names of a `%D` decoration ("tag: v1, tag: v1-rc"), sorted as for-each-ref sorts them. */
+function tagsOf(refs: string): string[] {
+  if (!refs) return [];
+  // ref names cannot contain spaces, so ", " only ever separates them
+  return refs
+    .split(', ')
+    .filter((r) => r.startsWith('tag: '))
+    .map((r) => r.slice(5).replace(/^refs\/tags\//, ''))
+    .sort();
+}
+
 /** Full sha of a revision (sha prefix, tag, branch, HEAD~n, ...); a UserError when git does not know it. */
 export async function resolveGitRev(repo: string, rev: string): Promise<string> {
   if (rev.startsWith('-')) throw new UserError(`"${rev}" is not a revision`);
@@ -81,19 +155,11 @@ export async function resolveGitRev(repo: string, rev: string): Promise<string> 
 
 /** Index of a revision on a loaded git history's line; a UserError when it is off the line. */
 export async function resolveGitRevIndex(history: History, rev: string): Promise<number> {
+  // a full sha of the line needs no git call: git would resolve it to itself
+  const known = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(rev) ? history.index.get(rev) : undefined;
+  if (known !== undefined) return known;
   const sha = await resolveGitRev(history.source, rev);
   const index = history.index.get(sha);
   if (index === undefined) throw new UserError(`revision "${rev}" (${sha.slice(0, 12)}) is not on the first-parent line of ${history.name}`);
   return index;
-}
-
-async function tagsBySha(repo: string): Promise<Map<string, string[]>> {
-  const r = await git(repo, ['for-each-ref', '--format=%(objectname)%00%(*objectname)%00%(refname:short)', 'refs/tags']);
-  const out = new Map<string, string[]>();
-  for (const line of r.stdout.split('\n').filter(Boolean)) {
-    const [obj, peeled, name] = line.split('\0');
-    const sha = peeled || obj!;
-    out.set(sha, [...(out.get(sha) ?? []), name!]);
-  }
-  return out;
 }

@@ -30,8 +30,8 @@ function target(file: string, spec: string): string {
 }
 
 const RULES: Array<{ folder: string; forbid: RegExp; why: string; except?: RegExp }> = [
-  { folder: 'sim', forbid: /^(run|report|cli|bisect|history|node:fs|node:child_process|node:worker_threads|execa|fs|child_process)$/, why: 'the simulator is pure' },
-  { folder: 'bisect', forbid: /^(cli|report|node:fs|node:child_process|execa|fs|child_process)$/, why: 'bisection is a pure core; the CLI drives it', except: /bisect\/driver/ },
+  { folder: 'sim', forbid: /^(run|report|cli|bisect|history|node:fs|node:fs\/promises|node:child_process|node:worker_threads|execa|fs|child_process)$/, why: 'the simulator is pure' },
+  { folder: 'bisect', forbid: /^(cli|report|node:fs|node:fs\/promises|node:child_process|execa|fs|fs\/promises|child_process)$/, why: 'bisection is a pure core; the CLI drives it', except: /bisect\/driver/ },
   { folder: 'matrix', forbid: /^(run|report|cli|bisect|node:child_process|execa)$/, why: 'matrix expansion and Kconfig resolution are pure' },
   { folder: 'matrix', forbid: /^(node:fs|fs)$/, why: 'only the loader reads files', except: /matrix\/load\.ts$/ },
   { folder: 'history', forbid: /^(run|report|cli|bisect)$/, why: 'histories are commit sources only' },

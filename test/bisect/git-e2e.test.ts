@@ -66,6 +66,8 @@ describe('kmatrix bisect on a git repository', () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`first bad commit: ${expected.slice(0, 12)} commit ${CULPRIT}`);
+    // the ends share round 0 with two interior probes
+    expect(r.stderr).toContain(`round 0: checking both ends: ${shas[0]!.slice(0, 12)}, ${shas[COUNT - 1]!.slice(0, 12)}; testing `);
     const report = JSON.parse(await readFile(path.join(work, 'out', 'bisect.json'), 'utf8'));
     expect(report.culprit).toEqual({ sha: expected, subject: `commit ${CULPRIT}` });
     expect(report.candidates).toEqual([expected]);

@@ -2,9 +2,10 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfraError, UserError } from '../../src/errors.js';
-import { loadGitHistory, resolveGitRev, resolveGitRevIndex } from '../../src/history/git.js';
+import { loadGitHistory, prefetchGitHistory, resolveGitRev, resolveGitRevIndex } from '../../src/history/git.js';
+import type { History } from '../../src/history/types.js';
 import { WorktreePool } from '../../src/history/worktrees.js';
-import { commit, newRepo, sh } from './git-repo.js';
+import { commit, linearRepo, newRepo, sh } from './git-repo.js';
 
 let repo: string;
 const shas: string[] = [];
@@ -55,6 +56,57 @@ describe('loadGitHistory', () => {
   it('refuses a folder that is not a repository with a UserError', async () => {
     await expect(loadGitHistory('/proc/self')).rejects.toBeInstanceOf(UserError);
   });
+
+  it('reads tags from the log decorations: short names whatever log.decorate says, sorted, branches left out', async () => {
+    const { dir, shas: line } = await linearRepo(3, (i) => `${i}\n`);
+    try {
+      await sh(dir, ['tag', 'zz', line[1]!]);
+      await sh(dir, ['tag', '-a', '-m', 'annotated', 'v1', line[1]!]);
+      await sh(dir, ['tag', 'v1-rc', line[1]!]);
+      await sh(dir, ['branch', 'topic', line[2]!]);
+      // a user who wants full ref names in `git log` (GIT_CONFIG_* is how git takes config from the environment)
+      const env = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'log.decorate', GIT_CONFIG_VALUE_0: 'full' };
+      const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+      Object.assign(process.env, env);
+      let h: History;
+      try {
+        h = await loadGitHistory(dir);
+      } finally {
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
+      expect(h.commits.map((c) => c.tags)).toEqual([[], ['v1', 'v1-rc', 'zz'], []]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('prefetchGitHistory', () => {
+  it('hands its load to the next loadGitHistory of the same repository, once', async () => {
+    const ahead = prefetchGitHistory(repo, { firstParent: true });
+    const taken = await loadGitHistory(repo, { firstParent: true });
+    expect(taken).toBe(await ahead.history);
+    const again = await loadGitHistory(repo, { firstParent: true });
+    expect(again).not.toBe(taken);
+    expect(again.commits).toEqual(taken.commits);
+    ahead.dispose();
+  });
+
+  it('is not taken for other arguments, nor after dispose', async () => {
+    const ahead = prefetchGitHistory(repo, { firstParent: true });
+    expect(await loadGitHistory(repo, { firstParent: false })).not.toBe(await ahead.history);
+    ahead.dispose();
+    expect(await loadGitHistory(repo, { firstParent: true })).not.toBe(await ahead.history);
+  });
+
+  it('leaves errors to the load that takes it over', async () => {
+    const ahead = prefetchGitHistory('/proc/self');
+    await expect(loadGitHistory('/proc/self')).rejects.toThrow(/not a git repository/);
+    await expect(ahead.history).rejects.toBeInstanceOf(UserError);
+  });
 });
 
 describe('resolveGitRev', () => {
@@ -72,6 +124,14 @@ describe('resolveGitRev', () => {
     await expect(resolveGitRev(repo, '--all')).rejects.toBeInstanceOf(UserError);
     const h = await loadGitHistory(repo);
     await expect(resolveGitRevIndex(h, sideSha)).rejects.toThrow(/not on the first-parent line/);
+  });
+
+  it('finds a full sha of the line without asking git', async () => {
+    const h = await loadGitHistory(repo);
+    // a history whose repository is gone: only a lookup of our own can answer
+    const gone: History = { ...h, source: path.join(repo, 'no-such-folder') };
+    expect(await resolveGitRevIndex(gone, shas[2]!)).toBe(2);
+    await expect(resolveGitRevIndex(gone, shas[2]!.slice(0, 12))).rejects.toThrow(/unknown revision/);
   });
 });
 
@@ -117,6 +177,61 @@ describe('WorktreePool', () => {
     lease.release();
     await second.close();
     expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
+  });
+
+  it('prepare checks worktrees out ahead; an acquire of a prepared commit gets that worktree as it is', async () => {
+    const root = path.join(repo, '.kmatrix', 'prepared');
+    const pool = new WorktreePool(repo, { root, size: 2 });
+    pool.prepare([shas[1]!, shas[3]!]);
+    // asked in the other order: each lease still lands on the worktree prepared for its commit
+    const [b, a] = await Promise.all([pool.acquire(shas[3]!), pool.acquire(shas[1]!)]);
+    expect(a.path).toBe(path.join(root, '0'));
+    expect(b.path).toBe(path.join(root, '1'));
+    expect(await readFile(path.join(a.path, 'a.txt'), 'utf8')).toBe('1\n');
+    expect(await readFile(path.join(b.path, 'a.txt'), 'utf8')).toBe('2\n');
+    // no checkout after the worktree was made: HEAD's reflog has the one entry `worktree add` wrote
+    expect((await sh(a.path, ['reflog', '--format=%H'])).trim().split('\n')).toEqual([shas[1]]);
+    a.release();
+    b.release();
+    await pool.close();
+    expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
+  });
+
+  it('close waits for worktrees still being prepared, and a failed prepare is reported by acquire', async () => {
+    const root = path.join(repo, '.kmatrix', 'closing');
+    const early = new WorktreePool(repo, { root, size: 2 });
+    early.prepare([shas[0]!, shas[4]!]);
+    await early.close();
+    await expect(stat(path.join(root, '0'))).rejects.toThrow();
+    await expect(stat(path.join(root, '1'))).rejects.toThrow();
+    expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
+
+    const failing = new WorktreePool(repo, { root, size: 1 });
+    failing.prepare(['0'.repeat(40)]);
+    await expect(failing.acquire('0'.repeat(40))).rejects.toBeInstanceOf(InfraError);
+    const lease = await failing.acquire(shas[2]!);
+    expect(await readFile(path.join(lease.path, 'a.txt'), 'utf8')).toBe('2\n');
+    lease.release();
+    await failing.close();
+  });
+
+  it('replaces a worktree left behind by a bisection of another repository', async () => {
+    const other = await linearRepo(2, (i) => `other ${i}\n`);
+    const root = path.join(repo, '.kmatrix', 'shared');
+    try {
+      const first = new WorktreePool(other.dir, { root, size: 1 });
+      (await first.acquire(other.shas[1]!)).release();
+      // no close(): the folder is still a worktree, of the other repository
+      const second = new WorktreePool(repo, { root, size: 1 });
+      const lease = await second.acquire(shas[3]!);
+      expect(await readFile(path.join(lease.path, 'a.txt'), 'utf8')).toBe('2\n');
+      expect((await sh(lease.path, ['rev-parse', 'HEAD'])).trim()).toBe(shas[3]);
+      lease.release();
+      await second.close();
+      expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
+    } finally {
+      await rm(other.dir, { recursive: true, force: true });
+    }
   });
 
   it('reports an unknown commit as an infrastructure error and frees the slot', async () => {
