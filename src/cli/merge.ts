@@ -6,7 +6,7 @@ import type { RunReport } from '../report/types.js';
 import { printComparison, readBaselineFile } from './gate.js';
 import type { CommandResult } from './main.js';
 
-const axesList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+import { terminalReporters } from './reporters.js';
 
 /** The gate of the merged run, with an optional baseline. */
 async function gateMerged(report: RunReport, opts: { baseline?: string; strict?: boolean }): Promise<number> {
@@ -31,21 +31,13 @@ export function registerMerge(program: Command, result: CommandResult): void {
     .option('--strict', 'with --gate: flaky cells fail too')
     .action(async (dirs: string[], opts: { output: string; reporter: string; rows?: string; cols?: string; gate?: boolean; baseline?: string; strict?: boolean }) => {
       // loaded here, not at the top: help imports every command module (start-up)
-      const { copyLogs, createReporters, loadRun, mergeRuns, Multiplexer, parseReporterList, replayRun, wantColor } = await import('../report/index.js');
+      const { copyLogs, loadRun, mergeRuns, parseReporterList, replayRun } = await import('../report/index.js');
       const out = resolve(opts.output);
       if (dirs.some((d) => resolve(d) === out)) throw new UserError(`merge: -o ${opts.output} is one of the runs being merged; choose a new folder`);
       const merged = mergeRuns(dirs.map(loadRun), out);
       copyLogs(out, merged.logs);
       const names = ['events', 'json', ...parseReporterList(opts.reporter).filter((n) => n !== 'events' && n !== 'json')];
-      const reporters = await createReporters(names, {
-        reportDir: out,
-        stdout: process.stdout,
-        stderr: process.stderr,
-        color: wantColor(process.stdout),
-        ...(opts.rows ? { rows: axesList(opts.rows) } : {}),
-        ...(opts.cols ? { cols: axesList(opts.cols) } : {}),
-      });
-      const mux = new Multiplexer(reporters, process.stderr);
+      const mux = await terminalReporters(names, out, opts);
       await replayRun(mux, merged);
       process.stderr.write(`kmatrix: merged ${dirs.length} runs (${merged.report.summary.total} cells) into ${opts.output}\n`);
       result.code = mux.failures.length ? 3 : 0;

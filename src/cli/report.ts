@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CommandResult } from './main.js';
 
-const axesList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+import { terminalReporters } from './reporters.js';
 
 export function registerReport(program: Command, result: CommandResult): void {
   program
@@ -14,18 +14,10 @@ export function registerReport(program: Command, result: CommandResult): void {
     .option('--cols <axes>', 'table/html pivot columns, e.g. kconfig')
     .action(async (dir: string, opts: { reporter: string; rows?: string; cols?: string }) => {
       // loaded here, not at the top: help imports every command module (start-up)
-      const { createReporters, loadRun, Multiplexer, parseReporterList, replayRun, wantColor } = await import('../report/index.js');
+      const { loadRun, parseReporterList, replayRun } = await import('../report/index.js');
       const run = loadRun(dir);
       const names = parseReporterList(opts.reporter);
-      const reporters = await createReporters(names, {
-        reportDir: run.dir,
-        stdout: process.stdout,
-        stderr: process.stderr,
-        color: wantColor(process.stdout),
-        ...(opts.rows ? { rows: axesList(opts.rows) } : {}),
-        ...(opts.cols ? { cols: axesList(opts.cols) } : {}),
-      });
-      const mux = new Multiplexer(reporters, process.stderr);
+      const mux = await terminalReporters(names, run.dir, opts);
       await replayRun(mux, { ...run, plan: { ...run.plan, reportDir: run.dir } });
       result.code = mux.failures.length ? 3 : 0;
     });

@@ -11,6 +11,7 @@ import { parseShard, type Shard } from '../run/shard.js';
 import { printComparison, readBaselineFile } from './gate.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
+import { terminalReporters } from './reporters.js';
 
 interface RunFlags {
   jobs?: number;
@@ -81,7 +82,7 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--repeat <n>', 'with --bisect: runs per tested commit (flaky regressions)', intOption('--repeat', 1))
     .action(async (file: string, flags: RunFlags) => {
       // loaded here, not at the top: `--help` imports every command module (start-up)
-      const [{ loadPlan }, { createReporters, Multiplexer, parseReporterList, wantColor }, { assertReportWritten, runPlan }, { handleSignals }, { explainReport }] = await Promise.all([
+      const [{ loadPlan }, { parseReporterList }, { assertReportWritten, runPlan }, { handleSignals }, { explainReport }] = await Promise.all([
         import('../matrix/plan.js'),
         import('../report/index.js'),
         import('../run/engine.js'),
@@ -94,19 +95,7 @@ export function registerRun(program: Command, result: CommandResult): void {
       const reportDir = flags.reportDir ? resolve(flags.reportDir) : defaultReportDir(plan.name, new Date(), flags.shard);
       const names = parseReporterList(flags.reporter ?? ['table']).filter((n) => !(flags.json && n === 'table'));
       for (const always of ['json', 'events']) if (!names.includes(always)) names.push(always);
-      const split = (axes?: string) => axes?.split(',').map((a) => a.trim()).filter(Boolean);
-      const rows = split(flags.rows);
-      const cols = split(flags.cols);
-      const reporters = await createReporters(names, {
-        reportDir,
-        stdout: process.stdout,
-        stderr: process.stderr,
-        color: wantColor(process.stdout),
-        ...(rows ? { rows } : {}),
-        ...(cols ? { cols } : {}),
-        ...(flags.json ? { json: true } : {}),
-      });
-      const mux = new Multiplexer(reporters, process.stderr);
+      const mux = await terminalReporters(names, reportDir, flags);
       const signals = handleSignals(process.stderr);
       const cacheDir = process.env.KMATRIX_CACHE_DIR ? resolve(process.env.KMATRIX_CACHE_DIR) : resolve('.kmatrix', 'cache');
       try {
