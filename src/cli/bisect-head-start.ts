@@ -15,13 +15,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { prefetchGitHistory, resolveGitRevIndex } from '../history/git.js';
+import { FULL_SHA, prefetchGitHistory, resolveGitRevIndex } from '../history/git.js';
 import type { History } from '../history/types.js';
 import { MAX_YAML_BYTES } from '../matrix/yaml.js';
 import { WorktreePool } from '../history/worktrees.js';
 import { nextRound, startSearch } from '../bisect/commit-search.js';
-
-const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 export interface HeadStart {
   /** The repository's top folder (the history's `source`). */

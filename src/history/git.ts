@@ -22,6 +22,9 @@ export interface GitHistoryOptions {
   defaultSwitches?: Record<string, unknown>;
 }
 
+/** A whole sha-1 or sha-256 object name, as git prints it. */
+export const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 /** The linux first-parent log is tens of MB; execFile's 1 MiB default would cut it. */
 const MAX_OUTPUT = 1 << 30;
 
@@ -41,21 +44,16 @@ export function git(repo: string, args: readonly string[], opts: { reject?: bool
   });
 }
 
-/** The top folder of the repository at `repoPath`; a UserError when it is not one. */
-export async function repoRoot(repoPath: string): Promise<string> {
-  return (await rootAndTip(repoPath, 'HEAD', false)).root;
-}
-
-/** Top folder and the full sha of `ref`, in one git call. */
-async function rootAndTip(repoPath: string, ref: string, needTip: boolean): Promise<{ root: string; tip?: string }> {
+/** Top folder of the repository at `repoPath` and the full sha of `ref`, in one git call; UserErrors for either. */
+async function rootAndTip(repoPath: string, ref: string): Promise<{ root: string; tip: string }> {
   if (ref.startsWith('-')) throw new UserError(`"${ref}" is not a revision`);
   const abs = path.resolve(repoPath);
   const r = await git(abs, ['rev-parse', '--show-toplevel', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { reject: false }).catch(() => ({ stdout: '', exitCode: 128 }));
   const [root, tip] = r.stdout.split('\n').map((l) => l.trim());
   // git prints the top folder before it looks at the revision: no top folder, no repository
   if (!root || (r.exitCode !== 0 && r.exitCode !== 1)) throw new UserError(`${repoPath}: not a git repository (history: { git: <path> } must name one)`);
-  if (needTip && (r.exitCode !== 0 || !tip || !/^[0-9a-f]{40,64}$/.test(tip))) throw new UserError(`unknown revision "${ref}" in ${root}`);
-  return { root, ...(tip ? { tip } : {}) };
+  if (r.exitCode !== 0 || !tip || !FULL_SHA.test(tip)) throw new UserError(`unknown revision "${ref}" in ${root}`);
+  return { root, tip };
 }
 
 /** Loads started ahead of time by `prefetchGitHistory`, by repository, firstParent and ref. */
@@ -104,7 +102,7 @@ async function readGitHistory(repoPath: string, options: GitHistoryOptions): Pro
   // the log runs alongside the rev-parse that finds the top folder and vets the ref: it is on
   // the critical path of a bisection's start; when it fails, rev-parse's verdict explains why
   const [{ root }, log] = await Promise.all([
-    rootAndTip(repoPath, ref, true),
+    rootAndTip(repoPath, ref),
     git(path.resolve(repoPath), [...args, '--end-of-options', `${ref}^{commit}`]).then(
       (r) => ({ ok: true as const, r }),
       (err: unknown) => ({ ok: false as const, err }),
@@ -149,14 +147,15 @@ function tagsOf(refs: string): string[] {
 export async function resolveGitRev(repo: string, rev: string): Promise<string> {
   if (rev.startsWith('-')) throw new UserError(`"${rev}" is not a revision`);
   const r = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { reject: false });
-  if (r.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(r.stdout.trim())) throw new UserError(`unknown revision "${rev}" in ${repo}`);
-  return r.stdout.trim();
+  const sha = r.stdout.trim();
+  if (r.exitCode !== 0 || !FULL_SHA.test(sha)) throw new UserError(`unknown revision "${rev}" in ${repo}`);
+  return sha;
 }
 
 /** Index of a revision on a loaded git history's line; a UserError when it is off the line. */
 export async function resolveGitRevIndex(history: History, rev: string): Promise<number> {
   // a full sha of the line needs no git call: git would resolve it to itself
-  const known = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(rev) ? history.index.get(rev) : undefined;
+  const known = FULL_SHA.test(rev) ? history.index.get(rev) : undefined;
   if (known !== undefined) return known;
   const sha = await resolveGitRev(history.source, rev);
   const index = history.index.get(sha);
