@@ -17,6 +17,7 @@ import type { Cell } from '../matrix/types.js';
 import { cacheKey, type CachedResult, type ResultCache } from './cache.js';
 import { logPathOf, safeFileName } from './log-files.js';
 import { LogPack, PACK_FILE, packed } from './log-pack.js';
+import { Bounded } from '../util/bounded.js';
 import { makeDirs } from '../util/make-dirs.js';
 import type { Backend, CellResult, Outcome, Status } from './types.js';
 
@@ -129,21 +130,11 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   // file creation costs 0.1-0.5 ms of kernel time, more than a simulated cell, so the next
   // cell must not wait for it. A cell waits only when that many writes are already under way,
   // and the pool returns once every write has landed (reporters read logs at the end).
-  let writing = 0;
-  const slotFreed: Array<() => void> = [];
-  let allWritten: (() => void) | undefined;
-  const background = async (write: () => Promise<void>) => {
-    while (writing >= MAX_WRITES) await new Promise<void>((resolve) => slotFreed.push(resolve));
-    writing++;
-    void write().finally(() => {
-      writing--;
-      slotFreed.shift()?.();
-      if (writing === 0) allWritten?.();
-    });
-  };
+  const writes = new Bounded(MAX_WRITES);
+  const writeError = (file: string, err: unknown) => new InfraError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   /** A log we cannot write is fatal (exit 3): stop the run, keep what the cache has. */
   const cannotWrite = (file: string, err: unknown) => {
-    fatal ??= new InfraError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    fatal ??= writeError(file, err);
     halt.abort(fatal);
     onForce();
   };
@@ -160,7 +151,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     }
     const rel = logPathOf(cell.id);
     const file = join(reportDir, rel);
-    await background(() => writeFile(file, text).catch((err: unknown) => cannotWrite(file, err)));
+    await writes.start(() => writeFile(file, text).catch((err: unknown) => cannotWrite(file, err)));
     return rel;
   };
 
@@ -263,7 +254,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     const text = logs.join('');
     if (cache && key && (status === 'pass' || status === 'fail' || status === 'flaky' || status === 'skip')) {
       const entry = { status, durationMs, attempts: verdicts.length, log: text, ...(signature !== undefined ? { signature } : {}), ...(truncated ? { truncated } : {}) };
-      await background(() =>
+      await writes.start(() =>
         cache.put(key, entry).catch((err: unknown) => {
           if (!warnedCache) opts.onWarning?.(`cannot write the result cache: ${err instanceof Error ? err.message : String(err)}`);
           warnedCache = true;
@@ -290,24 +281,18 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   }
   // p-limit runs at most `jobs` cells at once; cells are handed to it a few at a time so that a
   // 100,000-cell run never holds a queued promise per cell
-  const limit = pLimit(Math.max(1, opts.jobs));
-  const feed = async () => {
-    const tasks = new Set<Promise<void>>();
-    for (const i of runnable) {
-      while (limit.pendingCount >= limit.concurrency) await Promise.race(tasks);
-      const task: Promise<void> = limit(() => runOne(cells[i]!, i)).finally(() => tasks.delete(task));
-      tasks.add(task);
-    }
-    await Promise.all(tasks);
-  };
+  const jobs = Math.max(1, opts.jobs);
+  const limit = pLimit(jobs);
+  const fed = new Bounded(2 * jobs);
   try {
-    await feed();
-    if (writing > 0) await new Promise<void>((resolve) => (allWritten = resolve));
+    for (const i of runnable) await fed.start(() => limit(() => runOne(cells[i]!, i)));
+    await fed.drain();
+    await writes.drain();
   } finally {
     try {
       pack.close();
     } catch (err) {
-      fatal ??= new InfraError(`cannot write ${join(reportDir, PACK_FILE)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      fatal ??= writeError(join(reportDir, PACK_FILE), err);
     }
     clearTimeout(graceTimer);
     stop.removeEventListener('abort', onStop);
