@@ -3,13 +3,11 @@
  * goes so a killed run leaves a readable prefix. Any reporter can be re-rendered from it and
  * shard logs can be merged (Playwright's blob reporter).
  */
-import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAllSync } from '../util/write-all.js';
+import { BufferedFile } from '../util/buffered-file.js';
 import { UserError } from '../errors.js';
 import type { CellResult } from '../run/types.js';
 import { makeDirs } from '../util/make-dirs.js';
-import { batched } from './io.js';
 import { summarize } from './summary.js';
 import type { Reporter, RunEndReason, RunPlan, RunReport } from './types.js';
 
@@ -45,14 +43,13 @@ export type RunEvent =
   | { type: 'cellEnd'; ms: number; cell: Partial<CellResult> & { id: string } }
   | { type: 'runEnd'; ms: number; reason: RunEndReason; report: Omit<RunReport, 'cells'>; cells: Array<string | CellResult> };
 
-const FLUSH_BYTES = 64 * 1024;
+const FLUSH_CHARS = 64 * 1024;
 const FLUSH_MS = 200;
 
 export class EventLogReporter implements Reporter {
   readonly name = 'events';
-  private fd: number | undefined;
+  private file: BufferedFile | undefined;
   private started = 0;
-  private pending = '';
   private flushTimer: NodeJS.Timeout | undefined;
   /** Last logged result per cell id, so runEnd can refer to identical ones by id (references, not copies: 100,000 cells). */
   private readonly logged = new Map<string, CellResult>();
@@ -65,8 +62,7 @@ export class EventLogReporter implements Reporter {
 
   onRunStart(plan: RunPlan): void {
     makeDirs(this.reportDir);
-    const fd = openSync(join(this.reportDir, EVENTS_FILE), 'w');
-    this.fd = fd;
+    const file = (this.file = new BufferedFile(join(this.reportDir, EVENTS_FILE), FLUSH_CHARS));
     this.started = this.now();
     for (const c of plan.cells) {
       this.logged.set(c.id, c);
@@ -75,12 +71,10 @@ export class EventLogReporter implements Reporter {
     // written in pieces: the plan of 100,000 cells is ~100 MB of JSON as one string
     const { cells, ...rest } = plan;
     const head = JSON.stringify({ type: 'runStart', version: EVENTS_VERSION, plan: { ...rest, cells: [] } } satisfies RunEvent);
-    const pieces = function* () {
-      yield `${head.slice(0, -']}}'.length)}`;
-      for (const [i, c] of cells.entries()) yield (i ? ',' : '') + JSON.stringify(c);
-      yield ']}}\n';
-    };
-    for (const batch of batched(pieces())) writeAllSync(fd, batch);
+    file.append(head.slice(0, -']}}'.length));
+    for (const [i, c] of cells.entries()) file.append((i ? ',' : '') + JSON.stringify(c));
+    file.append(']}}\n');
+    file.flush();
   }
 
   onCellEnd(cell: CellResult): void {
@@ -90,28 +84,26 @@ export class EventLogReporter implements Reporter {
 
   onRunEnd(report: RunReport, reason: RunEndReason): void {
     const { cells, ...rest } = report;
-    const same = (a: CellResult | undefined, b: CellResult) => a === b || (a !== undefined && JSON.stringify(a) === JSON.stringify(b));
-    const refs = cells.map((c) => (same(this.logged.get(c.id), c) ? c.id : c));
+    const refs = cells.map((c) => (sameValue(this.logged.get(c.id), c) ? c.id : c));
     this.append({ type: 'runEnd', ms: this.now() - this.started, reason, report: rest, cells: refs });
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.flush();
+    this.file?.close();
+    this.file = undefined;
   }
 
   private append(event: RunEvent): void {
-    if (this.fd === undefined) throw new Error('events: onRunStart was not called');
+    if (!this.file) throw new Error('events: onRunStart was not called');
     // lines are written in batches (one write per cell costs more than a simulated cell), at
     // the latest FLUSH_MS after they were made: a killed process loses at most that much
-    this.pending += `${JSON.stringify(event)}\n`;
-    if (this.pending.length >= FLUSH_BYTES || event.type === 'runEnd') this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+    this.file.append(`${JSON.stringify(event)}\n`);
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
   }
 
   /** Write the lines made so far (a timer does it FLUSH_MS after a line; runEnd at once). */
   flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    if (this.fd !== undefined && this.pending) writeAllSync(this.fd, this.pending);
-    this.pending = '';
+    this.file?.flush();
   }
 }
 

@@ -6,13 +6,10 @@
  * `logs/passed.log#<start>-<end>` (byte offsets, end exclusive). 100,000 file creations cost
  * more than simulating 100,000 cells (docs/benchmarks.md); one append each does not.
  */
-import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAllSync } from '../util/write-all.js';
+import { BufferedFile } from '../util/buffered-file.js';
 
 export const PACK_FILE = 'logs/passed.log';
-// small enough that a full disk stops the run within a few cells
-const FLUSH_CHARS = 64 * 1024;
 
 /** The statuses whose logs are packed. */
 export const packed = (status: string): boolean => status === 'pass' || status === 'skip';
@@ -45,33 +42,22 @@ export class PackLayout {
  * file is read once the run has ended; a killed run writes no report that refers to it).
  */
 export class LogPack {
-  private fd: number | undefined;
   private readonly layout = new PackLayout();
-  private pending = '';
+  // small writes: a full disk stops the run within a few cells
+  private readonly file: BufferedFile;
 
-  constructor(private readonly reportDir: string) {}
+  constructor(reportDir: string) {
+    // opened at the first append: a run with no passing cell has no pack
+    this.file = new BufferedFile(join(reportDir, PACK_FILE), 64 * 1024);
+  }
 
   append(id: string, text: string): string {
-    // opened at the first append: a run with no passing cell has no pack
-    this.fd ??= openSync(join(this.reportDir, PACK_FILE), 'w');
     const { header, ref } = this.layout.place(id, Buffer.byteLength(text));
-    // strings, not Buffers: concatenation makes ropes, and the one conversion happens at the write
-    this.pending += `${header}${text}\n`;
-    if (this.pending.length >= FLUSH_CHARS) this.flush();
+    this.file.append(`${header}${text}\n`);
     return ref;
   }
 
-  flush(): void {
-    if (this.fd !== undefined && this.pending) writeAllSync(this.fd, this.pending);
-    this.pending = '';
-  }
-
   close(): void {
-    try {
-      this.flush();
-    } finally {
-      if (this.fd !== undefined) closeSync(this.fd);
-      this.fd = undefined;
-    }
+    this.file.close();
   }
 }
