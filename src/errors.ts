@@ -46,4 +46,9 @@ export class InfraError extends Error {
     super(message, options);
     this.name = 'InfraError';
   }
+
+  /** A file kmatrix must write (a log, a report) could not be: exit 3, the system's reason given. */
+  static cannotWrite(file: string, err: unknown): InfraError {
+    return new InfraError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }

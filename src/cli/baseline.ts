@@ -30,7 +30,7 @@ export function registerBaseline(program: Command, result: CommandResult): void 
       try {
         writeFileAtomic(opts.output, `${JSON.stringify(baseline, null, 2)}\n`);
       } catch (err) {
-        throw new InfraError(`cannot write ${opts.output}: ${(err as Error).message}`);
+        throw InfraError.cannotWrite(opts.output, err);
       }
       const n = Object.keys(baseline.failures).length;
       process.stderr.write(`baseline: ${n} failing cell${n === 1 ? '' : 's'} written to ${opts.output}\n`);

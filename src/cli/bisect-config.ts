@@ -115,7 +115,7 @@ async function runBisectConfig(file: string, opts: Options): Promise<number> {
     try {
       writeFileAtomic(path.join(reportDir, 'bisect-config.json'), `${JSON.stringify(out, null, 2)}\n`);
     } catch (err) {
-      throw new InfraError(`cannot write ${reportDir}/bisect-config.json: ${(err as Error).message}`, { cause: err });
+      throw InfraError.cannotWrite(path.join(reportDir, 'bisect-config.json'), err);
     }
     if (opts.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     else {

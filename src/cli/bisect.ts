@@ -152,7 +152,7 @@ async function bisectWith(
   try {
     writeFileAtomic(path.join(reportDir, 'bisect.json'), `${JSON.stringify(report, null, 2)}\n`);
   } catch (err) {
-    throw new InfraError(`cannot write ${path.join(reportDir, 'bisect.json')}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw InfraError.cannotWrite(path.join(reportDir, 'bisect.json'), err);
   }
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(`${formatBisectSummary(report, history)}\nreport: ${path.relative(process.cwd(), path.join(reportDir, 'bisect.json'))}\n`);

@@ -16,7 +16,7 @@ import { SimBackend } from './backends/sim.js';
 import { compareToBaseline, type Baseline, type BaselineComparison } from './baseline.js';
 import { cacheKey, ResultCache } from './cache.js';
 import { gateExitCode } from './gate.js';
-import { makeDirs } from '../util/make-dirs.js';
+import { makeReportDir } from './log-files.js';
 import { baseResult, plannedResult, runPool } from './pool.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { selectShard, type Shard } from './shard.js';
@@ -113,12 +113,8 @@ export async function runPlan(plan: Plan, opts: EngineOptions, io: EngineIo): Pr
       axes: plan.axes,
       ...(opts.shard ? { shard: opts.shard } : {}),
     };
-    // before any reporter touches it (see make-dirs.ts: a recursive mkdir under /proc never returns)
-    try {
-      makeDirs(join(opts.reportDir, 'logs'));
-    } catch (err) {
-      throw new InfraError(`cannot create the report directory ${opts.reportDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
+    // before any reporter touches it
+    makeReportDir(opts.reportDir);
     await io.reporter.onRunStart?.(runPlanInfo);
     const progress = io.progress ? new ProgressLine(cells.filter((c) => c.state === 'run').length, io.progress) : undefined;
     const inFlight = backend instanceof SimBackend ? Math.max(backend.inFlight, 16) : jobs;

@@ -1,5 +1,8 @@
 /** Where a cell's log goes: a sanitised file name that can never leave the report directory. */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { InfraError } from '../errors.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 const MAX_NAME = 160;
 
@@ -18,4 +21,13 @@ export function safeFileName(id: string): string {
 /** The log path of a cell, relative to the report directory. */
 export function logPathOf(id: string): string {
   return `logs/${safeFileName(id)}.log`;
+}
+
+/** Create the report directory and its logs/ folder; an InfraError (exit 3) when that fails (see make-dirs.ts: /proc). */
+export function makeReportDir(reportDir: string): void {
+  try {
+    makeDirs(join(reportDir, 'logs'));
+  } catch (err) {
+    throw new InfraError(`cannot create the report directory ${reportDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }

@@ -15,10 +15,9 @@ import pLimit from 'p-limit';
 import { InfraError } from '../errors.js';
 import type { Cell } from '../matrix/types.js';
 import { cacheKey, type CachedResult, type ResultCache } from './cache.js';
-import { logPathOf, safeFileName } from './log-files.js';
+import { logPathOf, makeReportDir, safeFileName } from './log-files.js';
 import { LogPack, PACK_FILE, packed } from './log-pack.js';
 import { Bounded } from '../util/bounded.js';
-import { makeDirs } from '../util/make-dirs.js';
 import type { Backend, CellResult, Outcome, Status } from './types.js';
 
 export interface PoolOptions {
@@ -98,11 +97,7 @@ const MAX_WRITES = 64;
 
 export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promise<PoolRun> {
   const { backend, cache, reportDir } = opts;
-  try {
-    makeDirs(join(reportDir, 'logs'));
-  } catch (err) {
-    throw new InfraError(`cannot create the report directory ${reportDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
+  makeReportDir(reportDir);
   const graceMs = opts.graceMs ?? 10_000;
   const settleMs = opts.settleMs ?? 5_000;
   const halt = new AbortController();
@@ -131,10 +126,9 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   // cell must not wait for it. A cell waits only when that many writes are already under way,
   // and the pool returns once every write has landed (reporters read logs at the end).
   const writes = new Bounded(MAX_WRITES);
-  const writeError = (file: string, err: unknown) => new InfraError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   /** A log we cannot write is fatal (exit 3): stop the run, keep what the cache has. */
   const cannotWrite = (file: string, err: unknown) => {
-    fatal ??= writeError(file, err);
+    fatal ??= InfraError.cannotWrite(file, err);
     halt.abort(fatal);
     onForce();
   };
@@ -292,7 +286,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     try {
       pack.close();
     } catch (err) {
-      fatal ??= writeError(join(reportDir, PACK_FILE), err);
+      fatal ??= InfraError.cannotWrite(join(reportDir, PACK_FILE), err);
     }
     clearTimeout(graceTimer);
     stop.removeEventListener('abort', onStop);

@@ -47,7 +47,7 @@ export class ProgressLine {
     private readonly stream: ProgressStream,
     private readonly now: () => number = Date.now,
     /** Plain-line period when the stream is not a terminal. */
-    private readonly intervalMs = 5000,
+    intervalMs = 5000,
   ) {
     this.counts = { done: 0, total, passed: 0, failed: 0, errors: 0, cached: 0 };
     this.started = now();

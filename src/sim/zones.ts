@@ -4,7 +4,7 @@
  * belongs to.
  */
 import type { ArchProfile, ZoneName } from './arch.js';
-import type { BootParams, SizeOrPercent } from './bootparams.js';
+import type { SizeOrPercent } from './bootparams.js';
 import { alignOuter, clamp, total, type Range } from './intervals.js';
 import { KernelLog, hex, memRange } from './log.js';
 import type { BootState, CmaArea, NodeState, ZoneState } from './state.js';
