@@ -81,6 +81,7 @@ export class WorktreeCommandBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    await Promise.all([this.base, ...this.perTree.values()].map((b) => b.close()));
     await this.worktrees.close();
   }
 }

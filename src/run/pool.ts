@@ -201,6 +201,25 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     return outcome;
   };
 
+  /** Runs a cell's attempts (retries included); undefined when the run was interrupted. */
+  const attempts = async (cell: Cell, logDir: string) => {
+    const started = performance.now();
+    const verdicts: Outcome['verdict'][] = [];
+    const logs: string[] = [];
+    let signature: string | undefined;
+    let truncated = false;
+    for (let n = 0; n <= opts.retries; n++) {
+      const out = await attempt(cell, n, logDir);
+      if (out === INTERRUPTED) return undefined;
+      verdicts.push(out.verdict);
+      logs.push(opts.retries > 0 ? `=== kmatrix: attempt ${n + 1} (${out.verdict}) ===\n${out.log}` : out.log);
+      truncated ||= out.truncated === true;
+      if (out.verdict !== 'pass') signature = out.signature ?? signature;
+      if (out.verdict === 'pass' || out.verdict === 'skip' || stop.aborted) break;
+    }
+    return { verdicts, logs, signature, truncated, durationMs: Math.round(performance.now() - started) };
+  };
+
   const runOne = async (cell: Cell, i: number): Promise<void> => {
     if (stop.aborted) {
       notRun.push(cell.id);
@@ -225,26 +244,17 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       }
     }
     const logDir = join(reportDir, 'logs', safeFileName(cell.id));
-    const started = performance.now();
-    const verdicts: Outcome['verdict'][] = [];
-    const logs: string[] = [];
-    let signature: string | undefined;
-    let truncated = false;
-    for (let n = 0; n <= opts.retries; n++) {
-      const out = await attempt(cell, n, logDir);
-      if (out === INTERRUPTED) {
-        notRun.push(cell.id);
-        return;
-      }
-      verdicts.push(out.verdict);
-      logs.push(opts.retries > 0 ? `=== kmatrix: attempt ${n + 1} (${out.verdict}) ===\n${out.log}` : out.log);
-      truncated ||= out.truncated === true;
-      if (out.verdict !== 'pass') signature = out.signature ?? signature;
-      if (out.verdict === 'pass' || out.verdict === 'skip' || stop.aborted) break;
+    // only the attempts hold a job slot: storing the log and reporting the result happen after
+    // the slot is free, so the next cell's program starts without waiting for them
+    const ran = await limit(() => (stop.aborted ? undefined : attempts(cell, logDir)));
+    if (ran === undefined) {
+      notRun.push(cell.id);
+      return;
     }
+    const { verdicts, logs, truncated, durationMs } = ran;
+    let { signature } = ran;
     const status = finalStatus(verdicts);
     if (status === 'pass' || status === 'skip') signature = undefined;
-    const durationMs = Math.round(performance.now() - started);
     const text = logs.join('');
     if (cache && key && (status === 'pass' || status === 'fail' || status === 'flaky' || status === 'skip')) {
       const entry = { status, durationMs, attempts: verdicts.length, log: text, ...(signature !== undefined ? { signature } : {}), ...(truncated ? { truncated } : {}) };
@@ -277,9 +287,10 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   // 100,000-cell run never holds a queued promise per cell
   const jobs = Math.max(1, opts.jobs);
   const limit = pLimit(jobs);
-  const fed = new Bounded(2 * jobs);
+  // room for a cell queued behind every slot while as many finished cells are recorded
+  const fed = new Bounded(3 * jobs);
   try {
-    for (const i of runnable) await fed.start(() => limit(() => runOne(cells[i]!, i)));
+    for (const i of runnable) await fed.start(() => runOne(cells[i]!, i));
     await fed.drain();
     await writes.drain();
   } finally {

@@ -15,6 +15,14 @@ function errnoError(code: string, message: string, path: string): NodeJS.ErrnoEx
 /** Create `dir` and its missing parents; throws ENOTDIR when a part is a file. */
 export function makeDirs(dir: string): void {
   const target = resolve(dir);
+  // the common case, one syscall: the parent exists (a plain mkdir never spins)
+  try {
+    mkdirSync(target);
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EEXIST' && code !== 'ENOTDIR') throw err;
+  }
   const missing: string[] = [];
   for (let p = target; ; p = dirname(p)) {
     let isDir: boolean;

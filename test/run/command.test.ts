@@ -1,15 +1,19 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandBackend, verdictOfExit } from '../../src/run/backends/command.js';
 import type { Outcome } from '../../src/run/types.js';
 import { CELL_SH, groupGone, makeCell, tempDir } from './helpers.js';
 
+const opened: CommandBackend[] = [];
+
 function backend(mode: string, env: Record<string, string> = {}, outputCap?: number) {
-  return new CommandBackend(
+  const b = new CommandBackend(
     { kind: 'command', command: [CELL_SH, mode], env, inputs: [] },
     { baseDir: tempDir(), killGraceMs: 300, ...(outputCap ? { outputCap } : {}) },
   );
+  opened.push(b);
+  return b;
 }
 
 async function runWith(b: CommandBackend, timeoutMs = 20_000, cell = makeCell()): Promise<Outcome> {
@@ -31,7 +35,22 @@ describe('verdictOfExit (git bisect run semantics)', () => {
   });
 });
 
-describe('CommandBackend', () => {
+// every behaviour holds both through the spawner shell (the default) and with a plain spawn
+describe.each([
+  ['through the spawner', undefined],
+  ['with KMATRIX_SPAWNER=0', '0'],
+])('CommandBackend %s', (_label, spawner) => {
+  const saved = process.env.KMATRIX_SPAWNER;
+  beforeEach(() => {
+    if (spawner === undefined) delete process.env.KMATRIX_SPAWNER;
+    else process.env.KMATRIX_SPAWNER = spawner;
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((b) => b.close()));
+    if (saved === undefined) delete process.env.KMATRIX_SPAWNER;
+    else process.env.KMATRIX_SPAWNER = saved;
+  });
+
   it('passes on exit 0 and keeps the output in the log', async () => {
     const out = await runWith(backend('pass'));
     expect(out.verdict).toBe('pass');
@@ -153,6 +172,21 @@ describe('CommandBackend', () => {
     expect(edited.fingerprint()).not.toBe(b.fingerprint());
   });
 
+  it('runs many cells at once, each with its own verdict and only its own output', async () => {
+    const b = new CommandBackend({ kind: 'command', command: [CELL_SH], env: {}, inputs: [] }, { baseDir: tempDir(), killGraceMs: 300 });
+    opened.push(b);
+    const modes = ['pass', 'fail', 'skip', 'code:200', 'env', 'plainfail'];
+    const want = { pass: 'pass', fail: 'fail', skip: 'skip', 'code:200': 'error', env: 'pass', plainfail: 'fail' } as const;
+    const cells = Array.from({ length: 60 }, (_, i) => makeCell({ id: `cell-${i}`, boot: `kmx=${modes[i % modes.length]} n=${i}` }));
+    const outs: Outcome[] = [];
+    for (let i = 0; i < cells.length; i += 4) outs.push(...(await Promise.all(cells.slice(i, i + 4).map((c) => runWith(b, 20_000, c)))));
+    outs.forEach((out, i) => {
+      expect(out.verdict).toBe(want[modes[i % modes.length] as keyof typeof want]);
+      expect(out.log).toContain(`cell cell-${i} mode`);
+      expect(out.log.match(/cell cell-\d+ mode/g)).toHaveLength(1);
+    });
+  });
+
   it('reports a value the OS cannot pass (a NUL byte) as an error, not a crash', async () => {
     const out = await runWith(backend('env'), 20_000, makeCell({ boot: 'mem=1G\0; touch /tmp/x' }));
     expect(out.verdict).toBe('error');
@@ -160,3 +194,26 @@ describe('CommandBackend', () => {
   });
 });
 
+
+describe('the spawner shell', () => {
+  it('makes a cell whose shell is killed an error and gives the next cell a new shell', async () => {
+    delete process.env.KMATRIX_SPAWNER;
+    const dir = tempDir();
+    const b = new CommandBackend(
+      { kind: 'command', command: ['bash', '-c', 'if [ "$KMATRIX_BOOT" = die ]; then kill -KILL $PPID; sleep 5; fi; echo ok'], env: {}, inputs: [] },
+      { baseDir: dir },
+    );
+    try {
+      const ctx = (n: string) => ({ signal: AbortSignal.timeout(20_000), attempt: 0, logDir: join(dir, n) });
+      expect((await b.run(makeCell({ boot: 'live' }), ctx('a'))).verdict).toBe('pass');
+      const dead = await b.run(makeCell({ boot: 'die' }), ctx('b'));
+      expect(dead.verdict).toBe('error');
+      expect(dead.signature).toMatch(/spawner shell exited/);
+      const next = await b.run(makeCell({ boot: 'live' }), ctx('c'));
+      expect(next.verdict).toBe('pass');
+      expect(next.log).toContain('ok');
+    } finally {
+      await b.close();
+    }
+  });
+});

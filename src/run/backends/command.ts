@@ -1,19 +1,19 @@
 /**
  * The command backend: runs any program once per cell, like `git bisect run`.
  *
- * The cell reaches the program only through environment variables (never a shell string),
- * so hostile axis values are inert. The program runs detached in its own process group so
- * that a timeout or an interruption kills the whole tree (SIGTERM, then SIGKILL after a
- * grace), and a grandchild holding stdout open cannot keep us waiting after the program exits.
+ * The cell reaches the program only through environment variables, so hostile axis values are
+ * inert. The program runs in its own process group so that a timeout or an interruption kills
+ * the whole tree (SIGTERM, then SIGKILL after a grace), and a grandchild holding stdout open
+ * cannot keep us waiting after the program exits.
  *
- * Plain child_process.spawn rather than execa: execa costs ~5 ms of main-thread time per
- * process on top of the fork, which made 2,000 cells of `true` 12x slower than xargs
- * (test/bench/pool-overhead.mjs); we need none of its extras here.
+ * Programs start through spawner shells (spawner.ts): Node's own spawn blocks kmatrix's main
+ * thread for every fork, which made 2,000 cells of `true` 4x slower than xargs. Where a shell
+ * cannot carry the cell (no bash, KMATRIX_SPAWNER=0, a NUL byte in a value, a program that is
+ * not there) a plain child_process.spawn does the same job and reports what went wrong.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { rmdir } from 'node:fs/promises';
+import { existsSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { BackendConfig } from '../../matrix/plan-types.js';
 import type { Cell } from '../../matrix/types.js';
@@ -22,6 +22,8 @@ import { makeDirs } from '../../util/make-dirs.js';
 import { canonicalJson } from '../cache.js';
 import { CappedLog, DEFAULT_OUTPUT_CAP } from '../capped-log.js';
 import type { Backend, Outcome, RunContext } from '../types.js';
+import { GroupKiller, killGroup } from './group-kill.js';
+import { cellScript, shellSafe, Spawners, type SpawnerExit } from './spawner.js';
 
 type CommandConfig = Extract<BackendConfig, { kind: 'command' }>;
 
@@ -72,20 +74,20 @@ function lastLine(text: string): string | undefined {
   return lines.at(-1);
 }
 
+/** The cell's log folder goes when the program left nothing in it (sync: one syscall, no thread-pool round trip). */
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty, or gone
+  }
+}
+
 function hashFile(path: string): string {
   try {
     return createHash('sha256').update(readFileSync(path)).digest('hex');
   } catch {
     return 'missing';
-  }
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the group is gone already
   }
 }
 
@@ -98,6 +100,7 @@ export class CommandBackend implements Backend {
   private readonly cap: number;
   private readonly killGraceMs: number;
   private readonly drainMs: number;
+  private readonly spawners: Spawners | undefined;
 
   constructor(
     private readonly config: CommandConfig,
@@ -123,6 +126,7 @@ export class CommandBackend implements Backend {
       env: config.env,
       inputs: config.inputs.map((p) => [rel(resolve(options.baseDir, p)), hashFile(resolve(options.baseDir, p))]),
     });
+    this.spawners = Spawners.for([this.file, ...this.args], this.cwd, { ...process.env, ...config.env });
   }
 
   fingerprint(): string {
@@ -137,29 +141,40 @@ export class CommandBackend implements Backend {
     } catch {
       // the program may not need it; the pool reports an unwritable report directory
     }
-    let child: ChildProcess;
+    const env = cellEnv(cell, ctx.logDir, ctx.attempt);
+    const killer = new GroupKiller(ctx.signal, this.killGraceMs);
+    let end: SpawnerExit;
     try {
-      child = this.spawn(cell, ctx);
+      end = this.spawners && shellSafe(env) ? await this.viaSpawner(env, log, killer) : await this.viaSpawn(env, log, killer);
     } catch (err) {
       // e.g. a NUL byte in a value: the OS cannot take it as argv/env
+      killer.dispose();
       const signature = `cannot run ${this.file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
       return { verdict: 'error', signature, log: `[kmatrix] ${signature}\n` };
     }
-    return this.watch(child, ctx, log, started);
+    killer.dispose();
+    removeIfEmpty(ctx.logDir);
+    return this.outcome(end, killer.abortedBy, log, started);
   }
 
-  private spawn(cell: Cell, ctx: RunContext): ChildProcess {
-    return spawn(this.file, this.args, {
+  /** Through a long-lived shell (see spawner.ts): no fork on kmatrix's main thread. */
+  private async viaSpawner(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<SpawnerExit> {
+    const spawners = this.spawners!;
+    const spawner = spawners.acquire();
+    const end = await spawner.run(cellScript(this.cwd, env, [this.file, ...this.args]), log, (pid) => killer.setPid(pid));
+    spawners.release(spawner);
+    return end;
+  }
+
+  private async viaSpawn(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<SpawnerExit> {
+    const child = spawn(this.file, this.args, {
       cwd: this.cwd,
-      env: { ...process.env, ...this.config.env, ...cellEnv(cell, ctx.logDir, ctx.attempt) },
+      env: { ...process.env, ...this.config.env, ...env },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-  }
-
-  private async watch(child: ChildProcess, ctx: RunContext, log: CappedLog, started: number): Promise<Outcome> {
     // 'close' comes once the program has exited and its pipes are closed; 'error' when it could not start
-    const settled = new Promise<{ code: number | null; signal: string | null; error?: string }>((res) => {
+    const settled = new Promise<SpawnerExit>((res) => {
       child.once('close', (code, signal) => res({ code, signal }));
       // `on`, not `once`: a later 'error' without a listener would crash the whole run
       child.on('error', (err) => res({ code: null, signal: null, error: err.message }));
@@ -168,24 +183,10 @@ export class CommandBackend implements Backend {
     child.stderr?.on('data', (c: Buffer) => log.push(c));
     child.stdout?.on('error', () => undefined);
     child.stderr?.on('error', () => undefined);
-
-    let abortedBy: 'timeout' | 'interrupt' | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      const reason = ctx.signal.reason as { name?: string } | undefined;
-      abortedBy = reason?.name === 'TimeoutError' ? 'timeout' : 'interrupt';
-      killGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), this.killGraceMs);
-    };
-    if (ctx.signal.aborted) onAbort();
-    else ctx.signal.addEventListener('abort', onAbort, { once: true });
-
-    const exited = new Promise<{ code: number | null; signal: string | null; error?: string }>((res) => {
-      child.once('exit', (code, signal) => res({ code, signal }));
-    });
+    if (child.pid !== undefined) killer.setPid(child.pid);
+    const exited = new Promise<SpawnerExit>((res) => child.once('exit', (code, signal) => res({ code, signal })));
     const end = await Promise.race([exited, settled]);
-    ctx.signal.removeEventListener('abort', onAbort);
-    clearTimeout(killTimer);
+    killer.dispose();
     // let buffered output arrive, then kill anything of the tree still holding the pipes
     let drainTimer: NodeJS.Timeout | undefined;
     await Promise.race([settled, new Promise((r) => (drainTimer = setTimeout(r, this.drainMs)))]);
@@ -193,8 +194,14 @@ export class CommandBackend implements Backend {
     killGroup(child.pid, 'SIGKILL');
     child.stdout?.destroy();
     child.stderr?.destroy();
-    await rmdir(ctx.logDir).catch(() => undefined);
+    return end;
+  }
 
+  async close(): Promise<void> {
+    this.spawners?.close();
+  }
+
+  private outcome(end: SpawnerExit, abortedBy: GroupKiller['abortedBy'], log: CappedLog, started: number): Outcome {
     const output = log.text();
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     let verdict: Outcome['verdict'];

@@ -1,0 +1,286 @@
+/**
+ * A shell that starts the command backend's programs on kmatrix's behalf.
+ *
+ * Node forks on its main thread and waits there until the child has exec'd (1-5 ms per
+ * spawn, growing with kmatrix's heap), which capped the command backend at a few hundred cells
+ * per second whatever --jobs was: 4.2x slower than `xargs -P` on 2,000 cells of `true`
+ * (test/bench/pool-overhead.mjs). A long-lived bash per job slot forks instead, in parallel
+ * and from a small process: kmatrix writes the cell's script to a file, sends one line, and
+ * reads back the program's pid (control pipe, fd 3), its output (fds 1 and 2, each closed by
+ * a random end marker) and its exit status.
+ *
+ * bash rather than sh: only bash's `set -m` gives each background job its own process group
+ * without a terminal, which "kill the whole tree" needs. The script goes through a file because
+ * bash reads a pipe one byte at a time. Values reach the program as single-quoted words, which
+ * the shell never expands, so they are as inert as with a plain spawn.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, ftruncateSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { constants as os, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { CappedLog } from '../capped-log.js';
+
+/** `'...'` for the shell: nothing inside is expanded. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** True when every name can be exported by a shell and every value passed through one. */
+export function shellSafe(env: Record<string, string | undefined>, words: readonly string[] = []): boolean {
+  for (const [k, v] of Object.entries(env)) if (!NAME.test(k) || v?.includes('\0')) return false;
+  return words.every((w) => !w.includes('\0'));
+}
+
+/** The script one cell runs inside the spawner: `$2` is the spawner's end marker. */
+export function cellScript(cwd: string, env: Record<string, string>, argv: readonly string[]): string {
+  const exports = Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`));
+  return [
+    `{ exec 2>&4 4>&-; cd -- ${shellQuote(cwd)} || exit 255`,
+    exports.length > 0 ? `export ${exports.join(' ')}` : ':',
+    `exec -- ${argv.map(shellQuote).join(' ')}`,
+    '} </dev/null 3>&- &',
+    'kmx_pid=$!',
+    `printf 'P %s\\n' "$kmx_pid" >&3`,
+    'wait "$kmx_pid"; kmx_status=$?',
+    'kill -KILL -- "-$kmx_pid" 2>/dev/null',
+    `printf '%s' "$2"; printf '%s' "$2" >&4`,
+    `printf 'X %s\\n' "$kmx_status" >&3`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The loop the spawner runs: one sourced script per line read. Its own stderr goes to
+ * /dev/null (with `set -m` bash reports finished jobs there); the cells' stderr is fd 4.
+ */
+const LOOP = 'exec 4>&2 2>/dev/null\nset -m\nwhile IFS= read -r kmx_line; do . "$1"; done\n';
+
+/** Where `name` would be executed from, or undefined when nothing executable is there. */
+export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
+  const candidates = name.includes('/') ? [name] : path.split(delimiter).filter(Boolean).map((d) => join(d, name));
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      if (statSync(c).isFile()) return c;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** How a cell's program ended, as the spawner saw it. */
+export interface SpawnerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: string;
+}
+
+/** bash reports death by signal n as status 128+n. */
+function exitOfStatus(status: number): SpawnerExit {
+  const name = status > 128 ? signalName(status - 128) : undefined;
+  return name ? { code: null, signal: name } : { code: status, signal: null };
+}
+
+function signalName(n: number): NodeJS.Signals | undefined {
+  const found = Object.entries(os.signals).find(([, v]) => v === n);
+  return found?.[0] as NodeJS.Signals | undefined;
+}
+
+/** Finds the end marker in a stream, passing on what comes before it. */
+class MarkerScanner {
+  private carry: Buffer = Buffer.alloc(0);
+  done = false;
+
+  constructor(
+    private readonly marker: Buffer,
+    private readonly sink: (b: Buffer) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.done) return; // a grandchild outside the group still writing: dropped
+    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const at = buf.indexOf(this.marker);
+    if (at >= 0) {
+      if (at > 0) this.sink(buf.subarray(0, at));
+      this.carry = Buffer.alloc(0);
+      this.done = true;
+      return;
+    }
+    const keep = Math.min(buf.length, this.marker.length - 1);
+    if (buf.length > keep) this.sink(buf.subarray(0, buf.length - keep));
+    this.carry = Buffer.from(buf.subarray(buf.length - keep));
+  }
+}
+
+interface Job {
+  out: MarkerScanner;
+  err: MarkerScanner;
+  status?: number;
+  onPid: (pid: number) => void;
+  resolve: (exit: SpawnerExit) => void;
+}
+
+/** One bash, running one cell at a time. */
+export class Spawner {
+  private readonly child: ChildProcess;
+  private readonly marker = Buffer.from(`\x01kmatrix-end-${randomBytes(12).toString('hex')}\x01`);
+  private job: Job | undefined;
+  private control = '';
+  /** The script file, kept open: rewriting it in place costs ~10 us, a new write ~0.5 ms on ext4. */
+  private readonly fd: number;
+  dead = false;
+  private closed = false;
+
+  constructor(
+    scriptFile: string,
+    cwd: string,
+    env: Record<string, string | undefined>,
+  ) {
+    this.fd = openSync(scriptFile, 'w');
+    this.child = spawn('bash', ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', scriptFile, this.marker.toString('latin1')], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    });
+    this.child.on('error', (e) => this.die(e.message));
+    this.child.on('exit', (code, signal) => this.die(`the spawner shell exited (${signal ?? `code ${code}`})`));
+    this.child.stdin?.on('error', () => undefined);
+    // the end markers and the exit status come in any order: each may complete the cell
+    this.child.stdout?.on('data', (c: Buffer) => this.job && (this.job.out.push(c), this.settle()));
+    this.child.stderr?.on('data', (c: Buffer) => this.job && (this.job.err.push(c), this.settle()));
+    const control = this.child.stdio[3] as Readable;
+    control.setEncoding('latin1');
+    control.on('data', (s: string) => this.onControl(s));
+    this.idle();
+  }
+
+  /** Runs one cell's script; output goes to `log`, the pid to `onPid` as soon as it is known. */
+  run(script: string, log: CappedLog, onPid: (pid: number) => void): Promise<SpawnerExit> {
+    if (this.dead || this.job) return Promise.resolve({ code: null, signal: null, error: 'the spawner shell is gone' });
+    return new Promise((resolve) => {
+      const sink = (b: Buffer) => log.push(b);
+      this.job = { out: new MarkerScanner(this.marker, sink), err: new MarkerScanner(this.marker, sink), onPid, resolve };
+      this.busy();
+      try {
+        // bash has read the previous script whole before it reported its end
+        const bytes = Buffer.from(script);
+        writeSync(this.fd, bytes, 0, bytes.length, 0);
+        ftruncateSync(this.fd, bytes.length);
+        this.child.stdin?.write('\n');
+      } catch (e) {
+        this.die(e instanceof Error ? e.message : String(e));
+      }
+    });
+  }
+
+  private onControl(text: string): void {
+    this.control += text;
+    let nl: number;
+    while ((nl = this.control.indexOf('\n')) >= 0) {
+      const line = this.control.slice(0, nl);
+      this.control = this.control.slice(nl + 1);
+      const job = this.job;
+      if (!job) continue;
+      if (line.startsWith('P ')) job.onPid(Number(line.slice(2)));
+      else if (line.startsWith('X ')) job.status = Number(line.slice(2));
+    }
+    this.settle();
+  }
+
+  private settle(): void {
+    const job = this.job;
+    if (!job || job.status === undefined || !job.out.done || !job.err.done) return;
+    this.job = undefined;
+    this.idle();
+    job.resolve(exitOfStatus(job.status));
+  }
+
+  private die(reason: string): void {
+    this.dead = true;
+    const job = this.job;
+    this.job = undefined;
+    job?.resolve({ code: null, signal: null, error: reason });
+  }
+
+  /** An idle spawner does not keep kmatrix alive; a busy one does. */
+  private idle(): void {
+    this.child.unref();
+    for (const s of this.child.stdio) (s as { unref?: () => void } | null)?.unref?.();
+  }
+
+  private busy(): void {
+    this.child.ref();
+    for (const s of this.child.stdio) (s as { ref?: () => void } | null)?.ref?.();
+  }
+
+  /** Ends the shell: EOF ends its loop; its group is killed in case a cell still runs. */
+  close(): void {
+    if (!this.closed) closeSync(this.fd);
+    this.closed = true;
+    this.child.stdin?.end();
+    if (this.job && this.child.pid) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    for (const s of this.child.stdio) (s as Readable | null)?.destroy?.();
+    this.idle();
+  }
+}
+
+/** The spawners of one backend: one per cell running at once, reused, started on demand. */
+export class Spawners {
+  private readonly idle: Spawner[] = [];
+  private readonly all = new Set<Spawner>();
+  private dir: string | undefined;
+  private count = 0;
+
+  private constructor(
+    private readonly cwd: string,
+    private readonly env: Record<string, string | undefined>,
+  ) {}
+
+  /**
+   * Spawners for `argv` run in `cwd` with `env`, or undefined where a plain spawn must do:
+   * KMATRIX_SPAWNER=0, no bash, a program that is not there (the plain spawn reports it), or
+   * names and values a shell cannot carry.
+   */
+  static for(argv: readonly string[], cwd: string, env: Record<string, string | undefined>): Spawners | undefined {
+    if (process.env.KMATRIX_SPAWNER === '0' || !findExecutable('bash')) return undefined;
+    if (!findExecutable(argv[0] ?? '', env.PATH) || !shellSafe(env, argv)) return undefined;
+    return new Spawners(cwd, env);
+  }
+
+  acquire(): Spawner {
+    for (let s = this.idle.pop(); s; s = this.idle.pop()) if (!s.dead) return s;
+    this.dir ??= mkdtempSync(join(tmpdir(), 'kmatrix-spawn-'));
+    const s = new Spawner(join(this.dir, `cell-${this.count++}.sh`), this.cwd, this.env);
+    this.all.add(s);
+    return s;
+  }
+
+  release(s: Spawner): void {
+    if (!s.dead) {
+      this.idle.push(s);
+      return;
+    }
+    this.all.delete(s);
+    s.close();
+  }
+
+  close(): void {
+    for (const s of this.all) s.close();
+    this.all.clear();
+    this.idle.length = 0;
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
