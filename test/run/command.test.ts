@@ -187,6 +187,23 @@ describe.each([
     });
   });
 
+  it('gives every attempt of a cell its log folder, also right after an attempt left it empty', async () => {
+    const b = new CommandBackend(
+      { kind: 'command', command: ['bash', '-c', '[ "$KMATRIX_ATTEMPT" = 0 ] && exit 1; echo kept > "$KMATRIX_LOG_DIR/extra.txt"'], env: {}, inputs: [] },
+      { baseDir: tempDir() },
+    );
+    opened.push(b);
+    const logDir = join(tempDir(), 'cell');
+    for (let round = 0; round < 20; round++) {
+      rmSync(logDir, { recursive: true, force: true });
+      const first = await b.run(makeCell(), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir });
+      expect(first.verdict).toBe('fail');
+      const second = await b.run(makeCell(), { signal: AbortSignal.timeout(20_000), attempt: 1, logDir });
+      expect(second.verdict).toBe('pass');
+      expect(readFileSync(join(logDir, 'extra.txt'), 'utf8')).toBe('kept\n');
+    }
+  });
+
   it('reports a value the OS cannot pass (a NUL byte) as an error, not a crash', async () => {
     const out = await runWith(backend('env'), 20_000, makeCell({ boot: 'mem=1G\0; touch /tmp/x' }));
     expect(out.verdict).toBe('error');
