@@ -52,7 +52,9 @@ function issueToProblems(yaml: ParsedYaml, issue: Issue, keysAt: KeysAt): Proble
       const allowed = issue.values.map(String);
       const what = whatAt(path);
       // a one-letter typo of y/n is not worth guessing ("m" is a module: kmatrix options are bool)
-      const guess = String(got).length > 2 ? didYouMean(String(got), allowed) : undefined;
+      // (only scalars: String() throws on an object whose toString is not a function)
+      const text = typeof got === 'object' || typeof got === 'function' ? '' : String(got);
+      const guess = text.length > 2 ? didYouMean(text, allowed) : undefined;
       return [yaml.problem(path, `unknown ${what} ${show(got)}`, { hint: guess ?? `one of: ${allowed.join(', ')}` })];
     }
     case 'invalid_type': {

@@ -15,3 +15,11 @@ describe('the published JSON Schema', () => {
     expect(s.properties.matrix.properties.arch.items.enum).toEqual(['i386', 'x86_64', 'arm', 'arm64', 'ppc64', 's390', 'loongarch', 'riscv64']);
   });
 });
+
+describe('schema problems', () => {
+  it('locate a mapping where an arch name goes, even one whose toString is not a function', async () => {
+    const { loadMatrixText } = await import('../../src/matrix/load.js');
+    const text = 'name: m\nmatrix:\n  arch:\n    - toString: []\n';
+    await expect(loadMatrixText('m.yaml', text)).rejects.toThrowError(/^m\.yaml:4:7: matrix\.arch\[0\]: unknown arch/m);
+  });
+});
