@@ -88,17 +88,26 @@ export function sha256(text: string | Buffer): string {
  */
 export const sharedJson = new WeakMap<object, string>();
 
-/** The cache key of a cell under a backend: its content without the id, plus the fingerprints. */
+/** `"name":<canonical JSON of value>`, or nothing for an undefined value (as canonicalJson omits it). */
+const member = (name: string, value: unknown): string | undefined => (value === undefined ? undefined : `"${name}":${canonicalJson(value, sharedJson)}`);
+const object = (...members: Array<string | undefined>): string => `{${members.filter((m) => m !== undefined).join(',')}}`;
+
+/**
+ * The cache key of a cell under a backend: its content without the id, plus the fingerprints.
+ * It is the sha256 of the canonical JSON of
+ * `{ v, content: { arch, resolved, boot, workload, machine, commit }, backend, cell }`, written
+ * out in its sorted key order (a test checks the two agree): it runs for every cell of a run.
+ */
 export function cacheKey(cell: Cell, backendFingerprint: string, cellFingerprint = ''): string {
-  const content = {
-    arch: cell.arch,
-    resolved: cell.resolved,
-    boot: cell.boot,
-    workload: cell.workload,
-    machine: cell.machine,
-    commit: cell.commit,
-  };
-  return sha256(canonicalJson({ v: ENTRY_VERSION, content, backend: backendFingerprint, cell: cellFingerprint }, sharedJson));
+  const content = object(
+    member('arch', cell.arch),
+    member('boot', cell.boot),
+    member('commit', cell.commit),
+    member('machine', cell.machine),
+    member('resolved', cell.resolved),
+    member('workload', cell.workload),
+  );
+  return sha256(object(member('backend', backendFingerprint), member('cell', cellFingerprint), `"content":${content}`, member('v', ENTRY_VERSION)));
 }
 
 export class ResultCache {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheKey, canonicalJson, decodeEntry, ResultCache } from '../../src/run/cache.js';
+import { cacheKey, canonicalJson, decodeEntry, ResultCache, sha256 } from '../../src/run/cache.js';
 import { makeCell, tempDir } from './helpers.js';
 
 function entryFile(dir: string, key: string): string {
@@ -39,6 +39,19 @@ describe('cacheKey', () => {
         expect(canonicalJson(v)).toBe(before(v));
         const memo = new WeakMap<object, string>();
         expect(canonicalJson([v, v], memo)).toBe(before([v, v]));
+      }),
+    );
+  });
+
+  it('is the sha256 of the canonical JSON of the content and fingerprints, as it always was (cache keys stay valid)', () => {
+    const symbols = fc.dictionary(fc.string({ minLength: 1 }), fc.constantFrom('y', 'n'));
+    const machine = fc.option(fc.record({ memory: fc.nat(), nodes: fc.nat() }), { nil: undefined });
+    fc.assert(
+      fc.property(fc.string(), fc.string(), symbols, machine, fc.string(), fc.string(), (arch, boot, resolved, m, fp, cellFp) => {
+        const cell = makeCell({ arch, boot, resolved, commit: `${boot}!`, ...(m ? { machine: m } : {}) });
+        if (!m) delete (cell as { machine?: unknown }).machine;
+        const content = { arch, resolved, boot, workload: cell.workload, machine: m, commit: cell.commit };
+        expect(cacheKey(cell, fp, cellFp)).toBe(sha256(canonicalJson({ v: 1, content, backend: fp, cell: cellFp })));
       }),
     );
   });

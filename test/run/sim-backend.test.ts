@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommitState, History } from '../../src/history/types.js';
 import { outcomeOf, SimBackend } from '../../src/run/backends/sim.js';
+import { canonicalJson } from '../../src/run/cache.js';
 import { cellAxes, commitFacts, simInput } from '../../src/run/sim-input.js';
 import { MODEL_VERSION } from '../../src/sim/index.js';
 import { runPool } from '../../src/run/pool.js';
@@ -49,6 +50,15 @@ describe('SimBackend (in-process)', () => {
     const good = makeCell({ commit: 'a'.repeat(40) });
     const bad = makeCell({ commit: 'b'.repeat(40) });
     expect(backend.cellFingerprint(good)).not.toBe(backend.cellFingerprint(bad));
+  });
+
+  it('cell fingerprint: the canonical JSON of the commit facts and the cell axes, as it always was (cache keys stay valid)', () => {
+    for (const commit of ['a'.repeat(40), 'b'.repeat(40), 'not-in-history']) {
+      const cell = makeCell({ commit, kconfig: { ZZ: 'y', AA: 'n' } });
+      const expected = canonicalJson({ commit: commitFacts(cell, history()), axes: cellAxes(cell) });
+      expect(backend.cellFingerprint(cell)).toBe(expected);
+      expect(backend.cellFingerprint(cell)).toBe(expected);
+    }
   });
 
   it('runs the simulator: a pass, an injected failure with its signature, a broken build as skip', async () => {

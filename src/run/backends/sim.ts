@@ -89,8 +89,14 @@ export class SimBackend implements Backend {
     return `sim:${MODEL_VERSION}:seed=${this.opts.seed}`;
   }
 
+  /** Canonical JSON of each commit's facts: a history never changes during a run. */
+  private readonly factsJson = new Map<string, string>();
+
+  /** The canonical JSON of `{ commit: commitFacts(cell), axes: cellAxes(cell) }`, in its sorted key order. */
   cellFingerprint(cell: Cell): string {
-    return canonicalJson({ commit: commitFacts(cell, this.opts.history), axes: cellAxes(cell) }, sharedJson);
+    let facts = this.factsJson.get(cell.commit);
+    if (facts === undefined) this.factsJson.set(cell.commit, (facts = canonicalJson(commitFacts(cell, this.opts.history), sharedJson)));
+    return `{"axes":${canonicalJson(cellAxes(cell))},"commit":${facts}}`;
   }
 
   runSync(cell: Cell, attempt: number): Outcome | undefined {
