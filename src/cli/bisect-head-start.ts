@@ -11,7 +11,7 @@
  * adopts the pool only when it needs the same repository and size (`adoptable`). Any failure
  * here is silent, since the real path meets it again and reports it where it belongs.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -47,7 +47,7 @@ export interface HeadStartOptions {
 
 /** Start the head start for matrix `file`; undefined when the matrix does not name a git repository. */
 export async function startHeadStart(file: string, o: HeadStartOptions): Promise<HeadStart | undefined> {
-  const doc = await readYaml(file);
+  const doc = readYaml(file);
   const h = doc?.history;
   if (!isMapping(h) || typeof h.git !== 'string' || (h.firstParent !== undefined && typeof h.firstParent !== 'boolean')) return undefined;
   const repo = path.resolve(path.dirname(path.resolve(file)), h.git);
@@ -91,11 +91,15 @@ export function adoptable(start: HeadStart | undefined, need: { source: string; 
   return start.source === need.source && start.jobs === need.jobs ? start.pool : undefined;
 }
 
-async function readYaml(file: string): Promise<Record<string, unknown> | undefined> {
+/**
+ * Synchronous on purpose: the history's prefetch must be registered before the real load,
+ * which runs at once when the CLI is bundled, asks git for the same log.
+ */
+function readYaml(file: string): Record<string, unknown> | undefined {
   try {
     // the loader's own limit: a guess must not parse what the real load refuses
-    if ((await stat(file)).size > MAX_YAML_BYTES) return undefined;
-    const text = await readFile(file, 'utf8');
+    if (statSync(file).size > MAX_YAML_BYTES) return undefined;
+    const text = readFileSync(file, 'utf8');
     const doc: unknown = parse(text);
     return isMapping(doc) ? doc : undefined;
   } catch {

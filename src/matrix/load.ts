@@ -124,8 +124,10 @@ function checkBackendCwd(yaml: ParsedYaml, raw: Record<string, unknown>, dir: st
 async function loadGit(yaml: ParsedYaml, dir: string, h: { git: string; firstParent?: boolean }, problems: Problem[]): Promise<History | undefined> {
   const repo = path.resolve(dir, h.git);
   try {
-    const mod = (await import('../history/git.js' as string)) as { loadGitHistory(repo: string, o: { firstParent: boolean }): Promise<History> };
-    return await mod.loadGitHistory(repo, { firstParent: h.firstParent ?? true });
+    // a literal specifier, so that the bundle loads the same module instance the bisect head start
+    // prefetched the history into (see cli/bisect-head-start.ts)
+    const { loadGitHistory } = await import('../history/git.js');
+    return await loadGitHistory(repo, { firstParent: h.firstParent ?? true });
   } catch (e) {
     problems.push(yaml.problem(['history', 'git'], `cannot read git repository ${repo}: ${(e as Error).message.split('\n')[0]}`));
     return undefined;

@@ -101,6 +101,16 @@ describe('startHeadStart', () => {
     expect(await startHeadStart(path.join(work, 'missing.yaml'), { good: 'a', bad: 'b', worktreeRoot: work })).toBeUndefined();
   });
 
+  it('registers the prefetch at once, so a load started in the same tick takes it over', async () => {
+    // bundled, the CLI reaches the real load as fast as the head start reads the matrix
+    const sim = await matrix('same-tick.yaml', `name: hs\nhistory: { git: ${JSON.stringify(repo)}, firstParent: true }\nmatrix: { arch: [x86_64] }\n`);
+    const starting = startHeadStart(sim, { good: shas[0]!, bad: 'HEAD', worktreeRoot: path.join(work, 'wt-tick') });
+    const loaded = loadGitHistory(repo, { firstParent: true });
+    const start = await starting;
+    expect(await loaded).toBe(start!.history);
+    await start!.dispose();
+  });
+
   it('makes no worktrees for revisions git does not know, or ends in the wrong order', async () => {
     const file = path.join(work, 'command.yaml');
     const unknown = await startHeadStart(file, { good: 'v9.9', bad: 'HEAD', worktreeRoot: path.join(work, 'wt-d') });
