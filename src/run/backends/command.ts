@@ -155,7 +155,7 @@ export class CommandBackend implements Backend {
   private async viaSpawner(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<SpawnerExit> {
     const spawners = this.spawners!;
     const spawner = spawners.acquire();
-    const end = await spawner.run(cellScript(this.cwd, env, [this.file, ...this.args]), log, (pid) => killer.setPid(pid));
+    const end = await spawner.run((seq) => cellScript(this.cwd, env, [this.file, ...this.args], seq), log, (pid) => killer.setPid(pid));
     spawners.release(spawner);
     return end;
   }

@@ -6,8 +6,8 @@
  * per second whatever --jobs was: 4.2x slower than `xargs -P` on 2,000 cells of `true`
  * (test/bench/pool-overhead.mjs). A long-lived bash per job slot forks instead, in parallel
  * and from a small process: kmatrix writes the cell's script to a file, sends one line, and
- * reads back the program's pid (control pipe, fd 3), its output (fds 1 and 2, each closed by
- * a random end marker) and its exit status.
+ * reads back the program's pid (control pipe, fd 3) and its output (stdout and stderr on one
+ * pipe), closed by a random end marker and the exit status.
  *
  * bash rather than sh: only bash's `set -m` gives each background job its own process group
  * without a terminal, which "kill the whole tree" needs. The script goes through a file because
@@ -35,29 +35,32 @@ export function shellSafe(env: Record<string, string | undefined>, words: readon
   return words.every((w) => !w.includes('\0'));
 }
 
-/** The script one cell runs inside the spawner: `$2` is the spawner's end marker. */
-export function cellScript(cwd: string, env: Record<string, string>, argv: readonly string[]): string {
+/**
+ * The script one cell runs inside the spawner: `$2` is the spawner's end marker, `seq` tells
+ * this cell's pid report from a late one of the cell before.
+ */
+export function cellScript(cwd: string, env: Record<string, string>, argv: readonly string[], seq = 0): string {
   const exports = Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`));
   return [
-    `{ exec 2>&4 4>&-; cd -- ${shellQuote(cwd)} || exit 255`,
+    `{ exec 2>&1; cd -- ${shellQuote(cwd)} || exit 255`,
     exports.length > 0 ? `export ${exports.join(' ')}` : ':',
     `exec -- ${argv.map(shellQuote).join(' ')}`,
     '} </dev/null 3>&- &',
     'kmx_pid=$!',
-    `printf 'P %s\\n' "$kmx_pid" >&3`,
+    `printf 'P ${seq} %s\\n' "$kmx_pid" >&3`,
     'wait "$kmx_pid"; kmx_status=$?',
     'kill -KILL -- "-$kmx_pid" 2>/dev/null',
-    `printf '%s' "$2"; printf '%s' "$2" >&4`,
-    `printf 'X %s\\n' "$kmx_status" >&3`,
+    `printf '%s%s\\n' "$2" "$kmx_status"`,
     '',
   ].join('\n');
 }
 
 /**
- * The loop the spawner runs: one sourced script per line read. Its own stderr goes to
- * /dev/null (with `set -m` bash reports finished jobs there); the cells' stderr is fd 4.
+ * The loop the spawner runs: one sourced script per line read. Its own stderr is /dev/null
+ * (with `set -m` bash reports finished jobs there); a cell's stderr joins its stdout, which
+ * ends with the marker and the exit status.
  */
-const LOOP = 'exec 4>&2 2>/dev/null\nset -m\nwhile IFS= read -r kmx_line; do . "$1"; done\n';
+const LOOP = 'set -m\nwhile IFS= read -r kmx_line; do . "$1"; done\n';
 
 /** Where `name` would be executed from, or undefined when nothing executable is there. */
 export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
@@ -91,10 +94,12 @@ function signalName(n: number): NodeJS.Signals | undefined {
   return found?.[0] as NodeJS.Signals | undefined;
 }
 
-/** Finds the end marker in a stream, passing on what comes before it. */
-class MarkerScanner {
+/** Passes on a cell's output up to the end marker, then reads the exit status after it. */
+export class OutputScanner {
   private carry: Buffer = Buffer.alloc(0);
-  done = false;
+  private trailer: string | undefined;
+  /** The exit status, once the marker and the line after it have come. */
+  status: number | undefined;
 
   constructor(
     private readonly marker: Buffer,
@@ -102,25 +107,31 @@ class MarkerScanner {
   ) {}
 
   push(chunk: Buffer): void {
-    if (this.done) return; // a grandchild outside the group still writing: dropped
+    if (this.status !== undefined) return; // a grandchild outside the group still writing: dropped
+    if (this.trailer !== undefined) return this.readStatus(chunk.toString('latin1'));
     const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
     const at = buf.indexOf(this.marker);
     if (at >= 0) {
       if (at > 0) this.sink(buf.subarray(0, at));
       this.carry = Buffer.alloc(0);
-      this.done = true;
-      return;
+      this.trailer = '';
+      return this.readStatus(buf.subarray(at + this.marker.length).toString('latin1'));
     }
     const keep = Math.min(buf.length, this.marker.length - 1);
     if (buf.length > keep) this.sink(buf.subarray(0, buf.length - keep));
     this.carry = Buffer.from(buf.subarray(buf.length - keep));
   }
+
+  private readStatus(text: string): void {
+    this.trailer += text;
+    const nl = this.trailer!.indexOf('\n');
+    if (nl >= 0) this.status = Number(this.trailer!.slice(0, nl));
+  }
 }
 
 interface Job {
-  out: MarkerScanner;
-  err: MarkerScanner;
-  status?: number;
+  seq: number;
+  out: OutputScanner;
   onPid: (pid: number) => void;
   resolve: (exit: SpawnerExit) => void;
 }
@@ -130,6 +141,7 @@ export class Spawner {
   private readonly child: ChildProcess;
   private readonly marker = Buffer.from(`\x01kmatrix-end-${randomBytes(12).toString('hex')}\x01`);
   private job: Job | undefined;
+  private seq = 0;
   private control = '';
   /** The script file, kept open: rewriting it in place costs ~10 us, a new write ~0.5 ms on ext4. */
   private readonly fd: number;
@@ -146,14 +158,12 @@ export class Spawner {
       cwd,
       env,
       detached: true,
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'ignore', 'pipe'],
     });
     this.child.on('error', (e) => this.die(e.message));
     this.child.on('exit', (code, signal) => this.die(`the spawner shell exited (${signal ?? `code ${code}`})`));
     this.child.stdin?.on('error', () => undefined);
-    // the end markers and the exit status come in any order: each may complete the cell
     this.child.stdout?.on('data', (c: Buffer) => this.job && (this.job.out.push(c), this.settle()));
-    this.child.stderr?.on('data', (c: Buffer) => this.job && (this.job.err.push(c), this.settle()));
     const control = this.child.stdio[3] as Readable;
     control.setEncoding('latin1');
     control.on('data', (s: string) => this.onControl(s));
@@ -161,15 +171,15 @@ export class Spawner {
   }
 
   /** Runs one cell's script; output goes to `log`, the pid to `onPid` as soon as it is known. */
-  run(script: string, log: CappedLog, onPid: (pid: number) => void): Promise<SpawnerExit> {
+  run(script: (seq: number) => string, log: CappedLog, onPid: (pid: number) => void): Promise<SpawnerExit> {
     if (this.dead || this.job) return Promise.resolve({ code: null, signal: null, error: 'the spawner shell is gone' });
     return new Promise((resolve) => {
-      const sink = (b: Buffer) => log.push(b);
-      this.job = { out: new MarkerScanner(this.marker, sink), err: new MarkerScanner(this.marker, sink), onPid, resolve };
+      const seq = ++this.seq;
+      this.job = { seq, out: new OutputScanner(this.marker, (b) => log.push(b)), onPid, resolve };
       this.busy();
       try {
         // bash has read the previous script whole before it reported its end
-        const bytes = Buffer.from(script);
+        const bytes = Buffer.from(script(seq));
         writeSync(this.fd, bytes, 0, bytes.length, 0);
         ftruncateSync(this.fd, bytes.length);
         this.child.stdin?.write('\n');
@@ -185,20 +195,17 @@ export class Spawner {
     while ((nl = this.control.indexOf('\n')) >= 0) {
       const line = this.control.slice(0, nl);
       this.control = this.control.slice(nl + 1);
-      const job = this.job;
-      if (!job) continue;
-      if (line.startsWith('P ')) job.onPid(Number(line.slice(2)));
-      else if (line.startsWith('X ')) job.status = Number(line.slice(2));
+      const [kind, seq, pid] = line.split(' ');
+      if (kind === 'P' && this.job && Number(seq) === this.job.seq) this.job.onPid(Number(pid));
     }
-    this.settle();
   }
 
   private settle(): void {
     const job = this.job;
-    if (!job || job.status === undefined || !job.out.done || !job.err.done) return;
+    if (job?.out.status === undefined) return;
     this.job = undefined;
     this.idle();
-    job.resolve(exitOfStatus(job.status));
+    job.resolve(exitOfStatus(job.out.status));
   }
 
   private die(reason: string): void {
