@@ -72,7 +72,8 @@ export class EventLogReporter implements Reporter {
     const { cells, ...rest } = plan;
     const head = JSON.stringify({ type: 'runStart', version: EVENTS_VERSION, plan: { ...rest, cells: [] } } satisfies RunEvent);
     file.append(head.slice(0, -']}}'.length));
-    for (const [i, c] of cells.entries()) file.append((i ? ',' : '') + JSON.stringify(c));
+    // a few hundred cells per JSON.stringify: one native call per cell costs ~2x as much
+    for (let i = 0; i < cells.length; i += 256) file.append((i ? ',' : '') + JSON.stringify(cells.slice(i, i + 256)).slice(1, -1));
     file.append(']}}\n');
     file.flush();
   }
