@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { History } from '../../history/types.js';
 import type { Cell } from '../../matrix/types.js';
-import { MODEL_VERSION, simulate } from '../../sim/index.js';
+import { createSimulator, MODEL_VERSION } from '../../sim/index.js';
 import type { SimInput, SimResult } from '../../sim/types.js';
 import { canonicalJson, sharedJson } from '../cache.js';
 import { cellAxes, commitFacts, simInput } from '../sim-input.js';
@@ -53,6 +53,8 @@ export class SimBackend implements Backend {
   /** Batch id -> worker index. */
   private readonly owner = new Map<number, number>();
   private nextId = 0;
+  /** In-process simulation (no worker threads): boots shared by cells are simulated once. */
+  private readonly simulate = createSimulator();
   private flushScheduled = false;
   private readonly batchSize: number;
   /** True when cells run on worker threads. */
@@ -96,7 +98,7 @@ export class SimBackend implements Backend {
   runSync(cell: Cell, attempt: number): Outcome | undefined {
     if (this.threaded) return undefined;
     try {
-      return outcomeOf(simulate(simInput(cell, commitFacts(cell, this.opts.history), attempt, this.opts.seed)));
+      return outcomeOf(this.simulate(simInput(cell, commitFacts(cell, this.opts.history), attempt, this.opts.seed)));
     } catch (err) {
       return outcomeOf({ crash: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }
