@@ -10,8 +10,9 @@ import { boot, type BootInput, type BootRun } from './boot.js';
 
 export class BootCache {
   private readonly runs = new Map<string, BootRun>();
-  /** Serialised switches per switches object: one commit's are shared by all its cells. */
-  private readonly switchKeys = new WeakMap<object, string>();
+  /** A number per distinct config or switches content, and the number of each object seen: cells share these objects. */
+  private readonly contentIds = new Map<string, number>();
+  private readonly objectIds = new WeakMap<object, number>();
 
   constructor(private readonly size = 256) {}
 
@@ -19,23 +20,31 @@ export class BootCache {
   boot(input: BootInput): BootRun {
     const key = this.key(input);
     let run = this.runs.get(key);
-    if (run) this.runs.delete(key); // re-inserted below: most recently used last
-    else {
+    if (!run) {
       // kept: a fork holds the log as one flat string, not its lines (a third of a boot's memory)
-      run = withForkedLog(boot(input));
+      this.runs.set(key, (run = withForkedLog(boot(input))));
+      // the oldest boot goes first: cells sharing a boot come within a few dozen cells of each other
+      if (this.runs.size > this.size) this.runs.delete(this.runs.keys().next().value!);
     }
-    this.runs.set(key, run);
-    if (this.runs.size > this.size) this.runs.delete(this.runs.keys().next().value!);
     return withForkedLog(run);
   }
 
   private key(input: BootInput): string {
-    let enabled = '';
-    for (const sym in input.config) if (input.config[sym] === true) enabled += `${sym},`;
-    let switches = this.switchKeys.get(input.switches);
-    if (switches === undefined) this.switchKeys.set(input.switches, (switches = JSON.stringify(input.switches)));
-    const { arch, boot: cmdline, machine, commit } = input;
-    return JSON.stringify([arch, cmdline, machine.memory, machine.nodes, commit.sha, commit.version ?? null, enabled, switches]);
+    const { arch, boot: cmdline, machine, commit, config, switches } = input;
+    const configId = this.idOf(config, () => Object.keys(config).filter((sym) => config[sym] === true).join(','));
+    const switchesId = this.idOf(switches, () => JSON.stringify(switches));
+    return JSON.stringify([arch, cmdline, machine.memory, machine.nodes, commit.sha, commit.version ?? null, configId, switchesId]);
+  }
+
+  private idOf(object: object, content: () => string): number {
+    let id = this.objectIds.get(object);
+    if (id === undefined) {
+      const text = content();
+      id = this.contentIds.get(text);
+      if (id === undefined) this.contentIds.set(text, (id = this.contentIds.size));
+      this.objectIds.set(object, id);
+    }
+    return id;
   }
 }
 
