@@ -28,7 +28,7 @@ export function expandMatrix({ axes, exclude, include }: ExpandInput): Combinati
   let combos: Combination[] = axes.length ? [{}] : [];
   for (const [name, values] of axes) {
     const next: Combination[] = [];
-    for (const c of combos) for (const v of values) next.push({ ...c, [name]: v });
+    for (const c of combos) for (const v of values) next.push(extended(c, name, v));
     combos = next;
   }
   combos = combos.filter((c) => !exclude.some((e) => matches(e, c)));
@@ -44,6 +44,17 @@ export function expandMatrix({ axes, exclude, include }: ExpandInput): Combinati
     if (!extended) extra.push({ ...entry });
   }
   return [...combos, ...extra];
+}
+
+/**
+ * `{ ...c, [name]: v }`, built by assignment: a spread followed by a key gives each of 100,000
+ * combinations its own V8 hidden class; copies in the same key order share one.
+ */
+function extended(c: Combination, name: string, v: AxisValue): Combination {
+  const out: Combination = {};
+  for (const k in c) out[k] = c[k]!;
+  out[name] = v;
+  return out;
 }
 
 /** Partial match: every key of the entry has the same value in the combination. */

@@ -61,7 +61,8 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
 
   const defaultCommit = commitShas.at(-1) ?? history?.commits.at(-1)?.sha ?? 'HEAD';
   const naming = new Map<string, CommitNaming>();
-  const cells = combos.map((c) => toCell(c, m, defaultCommit, naming));
+  const requests = new Map<string, KconfigRequest>();
+  const cells = combos.map((c) => toCell(c, m, defaultCommit, naming, requests));
   const ids = uniqueIds(cells.map((c) => c.id));
   cells.forEach((c, i) => (c.id = ids[i]!));
   markDuplicates(cells);
@@ -122,29 +123,52 @@ function commitNaming(history: History | undefined, commit: string, memo: Map<st
   return n;
 }
 
-function toCell(c: Combination, m: LoadedMatrix, defaultCommit: string, naming: Map<string, CommitNaming>): Cell {
-  const history = m.history;
-  const arch = String(c.arch ?? AXIS_DEFAULTS.arch) as Arch;
-  const commit = String(c.commit ?? defaultCommit);
-  const { index: commitIndex, names, key: namesKey, canonical: canonicalNames } = commitNaming(history, commit, naming);
-  const requestedPairs = Object.entries(c)
+/** What a cell's Kconfig request comes to at its commit: the same for every cell with the same arch, commit and request. */
+interface KconfigRequest {
+  /** Requested symbols in axis order, as the matrix names them. */
+  pairs: ReadonlyArray<readonly [string, string]>;
+  kconfig: Record<string, Tristate>;
+  resolved: Record<string, Tristate>;
+  reasons: readonly string[];
+}
+
+/** A plan's cells share a few requests: each is resolved once and its objects are shared by its cells. */
+function kconfigRequest(c: Combination, arch: Arch, commit: string, naming: CommitNaming, memo: Map<string, KconfigRequest>): KconfigRequest {
+  let key = `${arch}\u0000${commit}`;
+  for (const k in c) if (k.startsWith('kconfig.')) key += `\u0000${k}\u0000${String(c[k])}`;
+  let request = memo.get(key);
+  if (request) return request;
+  const { names, key: namesKey, canonical: canonicalNames } = naming;
+  const pairs = Object.entries(c)
     .filter(([k]) => k.startsWith('kconfig.'))
     .map(([k, v]) => [k.slice('kconfig.'.length), String(v)] as const);
   const reasons: string[] = [];
   const canonicalRequest: Record<string, Tristate> = {};
-  for (const [name, v] of requestedPairs) {
+  for (const [name, v] of pairs) {
     const canonical = canonicalNames ? canonicalNames.get(name) : name;
     if (canonical === undefined) reasons.push(missingSymbol(name, names, commit));
     else canonicalRequest[canonical] = v as Tristate;
   }
   const exists = (sym: string) => !names || names[sym] !== null;
-  const key = `${arch}|${JSON.stringify(canonicalRequest)}|${namesKey}`;
-  let res = resolutionCache.get(key);
+  const resKey = `${arch}|${JSON.stringify(canonicalRequest)}|${namesKey}`;
+  let res = resolutionCache.get(resKey);
   if (!res) {
     res = resolveKconfig(arch, canonicalRequest, exists);
-    resolutionCache.set(key, res);
+    resolutionCache.set(resKey, res);
   }
   reasons.push(...res.reasons);
+  request = { pairs, kconfig: Object.fromEntries(pairs) as Record<string, Tristate>, resolved: res.resolved, reasons };
+  memo.set(key, request);
+  return request;
+}
+
+function toCell(c: Combination, m: LoadedMatrix, defaultCommit: string, naming: Map<string, CommitNaming>, requests: Map<string, KconfigRequest>): Cell {
+  const history = m.history;
+  const arch = String(c.arch ?? AXIS_DEFAULTS.arch) as Arch;
+  const commit = String(c.commit ?? defaultCommit);
+  const commitNames = commitNaming(history, commit, naming);
+  const commitIndex = commitNames.index;
+  const { pairs: requestedPairs, kconfig, resolved, reasons } = kconfigRequest(c, arch, commit, commitNames, requests);
   const machineDefault = defaultMachine(arch);
   const memory = typeof c.memory === 'number' ? c.memory : m.data.machine?.memory !== undefined ? parseSize(m.data.machine.memory)! : machineDefault.memory;
   const nodes = typeof c.nodes === 'number' ? c.nodes : (m.data.machine?.nodes ?? machineDefault.nodes);
@@ -163,8 +187,8 @@ function toCell(c: Combination, m: LoadedMatrix, defaultCommit: string, naming: 
   return {
     id,
     arch,
-    kconfig: Object.fromEntries(requestedPairs) as Record<string, Tristate>,
-    resolved: res.resolved,
+    kconfig,
+    resolved,
     boot,
     workload,
     commit,

@@ -1,9 +1,9 @@
 /** The small amount of file-system plumbing every reporter shares. */
-import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseLogRef } from '../run/log-pack.js';
 import { makeDirs } from '../util/make-dirs.js';
-import { writeAllSync } from '../util/write-all.js';
+import { BufferedFile } from '../util/buffered-file.js';
 
 /** Where reporters print: process.stdout/stderr, or a string buffer in tests. */
 export interface Writer {
@@ -18,13 +18,14 @@ export interface Writer {
 export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
   makeDirs(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const file = new BufferedFile(tmp, 1 << 20);
   try {
     try {
-      for (const batch of batched(typeof content === 'string' ? [content] : content)) writeAllSync(fd, batch);
-      fsyncSync(fd);
+      file.open();
+      for (const piece of typeof content === 'string' ? [content] : content) file.append(piece);
+      file.sync();
     } finally {
-      closeSync(fd);
+      file.close();
     }
     renameSync(tmp, path);
   } catch (err) {

@@ -17,7 +17,8 @@ import { compareToBaseline, type Baseline, type BaselineComparison } from './bas
 import { cacheKey, ResultCache } from './cache.js';
 import { gateExitCode } from './gate.js';
 import { makeReportDir } from './log-files.js';
-import { baseResult, plannedResult, runPool } from './pool.js';
+import { cellResult, plannedResult } from './cell-result.js';
+import { runPool } from './pool.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { selectShard, type Shard } from './shard.js';
 import type { Backend, CellResult } from './types.js';
@@ -70,7 +71,7 @@ export function createBackend(plan: Plan, opts: { jobs: number; seed: number; lo
 /** The placeholder of a cell in the RunPlan, before it has run. */
 function plannedEntry(cell: Cell): CellResult {
   if (cell.state !== 'run') return plannedResult(cell);
-  return { ...baseResult(cell), status: 'skip', durationMs: 0, attempts: 0, cached: false };
+  return cellResult(cell, { status: 'skip', durationMs: 0, attempts: 0, cached: false });
 }
 
 export async function runPlan(plan: Plan, opts: EngineOptions, io: EngineIo): Promise<EngineResult> {

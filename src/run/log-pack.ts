@@ -23,13 +23,16 @@ export function parseLogRef(ref: string): { file: string; start?: number; end?: 
   return end >= start ? { file: m[1]!, start, end } : { file: ref };
 }
 
+/** The line before a cell's log in the pack. */
+export const packHeader = (id: string): string => `==> ${id.replace(/[\r\n]/g, ' ')} <==\n`;
+
 /** Lays logs out one after another in a pack: the same bytes whether a run or a merge writes them. */
 export class PackLayout {
   private offset = 0;
 
   /** The header, the log's reference and where the header starts, for a log of `bytes` bytes. */
   place(id: string, bytes: number): { header: string; ref: string } {
-    const header = `==> ${id.replace(/[\r\n]/g, ' ')} <==\n`;
+    const header = packHeader(id);
     const start = this.offset + Buffer.byteLength(header);
     const end = start + bytes;
     this.offset = end + 1; // a newline after each log
@@ -52,9 +55,11 @@ export class LogPack {
   }
 
   append(id: string, text: string): string {
-    const { header, ref } = this.layout.place(id, Buffer.byteLength(text));
-    this.file.append(`${header}${text}\n`);
-    return ref;
+    // the header does not depend on the log's length, which encoding the log measures
+    this.file.append(packHeader(id));
+    const bytes = this.file.append(text);
+    this.file.append('\n');
+    return this.layout.place(id, bytes).ref;
   }
 
   close(): void {

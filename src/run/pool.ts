@@ -15,6 +15,7 @@ import pLimit from 'p-limit';
 import { InfraError } from '../errors.js';
 import type { Cell } from '../matrix/types.js';
 import { cacheKey, type CachedResult, type ResultCache } from './cache.js';
+import { cellResult, plannedResult } from './cell-result.js';
 import { logPathOf, makeReportDir, safeFileName } from './log-files.js';
 import { LogPack, PACK_FILE, packed } from './log-pack.js';
 import { Bounded } from '../util/bounded.js';
@@ -50,33 +51,6 @@ export interface PoolRun {
   interrupted: boolean;
   /** Ids of runnable cells that did not complete because of the interruption. */
   notRun: string[];
-}
-
-/** The report fields of a cell, before it has a status. */
-export function baseResult(cell: Cell): Omit<CellResult, 'status' | 'durationMs' | 'attempts' | 'cached'> {
-  return {
-    id: cell.id,
-    arch: cell.arch,
-    kconfig: cell.kconfig,
-    resolved: cell.resolved,
-    boot: cell.boot,
-    workload: cell.workload,
-    commit: cell.commit,
-    machine: cell.machine,
-  };
-}
-
-/** The report entry of a planned-away (invalid or duplicate) cell. */
-export function plannedResult(cell: Cell): CellResult {
-  return {
-    ...baseResult(cell),
-    status: cell.state === 'duplicate' ? 'duplicate' : 'invalid',
-    durationMs: 0,
-    attempts: 0,
-    cached: false,
-    ...(cell.reason !== undefined ? { reason: cell.reason } : {}),
-    ...(cell.duplicateOf !== undefined ? { duplicateOf: cell.duplicateOf } : {}),
-  };
 }
 
 /** Final status from the attempts: pass after a failure is flaky; otherwise the last verdict. */
@@ -230,16 +204,15 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       const hit = await cache.get(key);
       if (hit && reusable(hit, opts.retries)) {
         const log = await storeLog(cell, hit.status, hit.log);
-        await emit(i, {
-          ...baseResult(cell),
+        await emit(i, cellResult(cell, {
           status: hit.status,
-          ...(hit.signature !== undefined ? { signature: hit.signature } : {}),
+          signature: hit.signature,
           durationMs: hit.durationMs,
           attempts: hit.attempts,
           cached: true,
-          ...(log ? { log } : {}),
-          ...(hit.truncated ? { truncated: true } : {}),
-        });
+          log: log || undefined,
+          truncated: hit.truncated,
+        }));
         return;
       }
     }
@@ -266,16 +239,15 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       );
     }
     const log = await storeLog(cell, status, text);
-    await emit(i, {
-      ...baseResult(cell),
+    await emit(i, cellResult(cell, {
       status,
-      ...(signature !== undefined ? { signature } : {}),
+      signature,
       durationMs,
       attempts: verdicts.length,
       cached: false,
-      ...(log ? { log } : {}),
-      ...(truncated ? { truncated: true } : {}),
-    });
+      log: log || undefined,
+      truncated,
+    }));
   };
 
   const runnable: number[] = [];

@@ -32,12 +32,23 @@ export function cellAxes(cell: Cell): Record<string, string> {
   return axes;
 }
 
+/** The simulator's config per resolved Kconfig: cells share their resolution, and the simulator never changes its input. */
+const configs = new WeakMap<Cell['resolved'], SimInput['config']>();
+
+function configOf(resolved: Cell['resolved']): SimInput['config'] {
+  let config = configs.get(resolved);
+  if (!config) {
+    config = {};
+    for (const [sym, v] of Object.entries(resolved)) config[sym] = v === 'y';
+    configs.set(resolved, config);
+  }
+  return config;
+}
+
 export function simInput(cell: Cell, facts: CommitFacts, attempt: number, seed: number): SimInput {
-  const config: Record<string, boolean> = {};
-  for (const [sym, v] of Object.entries(cell.resolved)) config[sym] = v === 'y';
   return {
     arch: cell.arch,
-    config,
+    config: configOf(cell.resolved),
     boot: cell.boot,
     workload: cell.workload,
     machine: { memory: cell.machine.memory, nodes: cell.machine.nodes },

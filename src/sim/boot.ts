@@ -26,13 +26,16 @@ export interface BootRun {
   freed: Range[];
 }
 
-export function releaseOf(input: SimInput): string {
+/** What boot reads of a cell's input: the workload, attempt, seed and axes come after it. */
+export type BootInput = Pick<SimInput, 'arch' | 'config' | 'boot' | 'machine' | 'switches'> & { commit: Pick<SimInput['commit'], 'sha' | 'version'> };
+
+export function releaseOf(input: BootInput): string {
   const version = input.commit.version ?? '6.1.0';
   const sha = /^[0-9a-f]{12,}$/i.test(input.commit.sha) ? `-g${input.commit.sha.slice(0, 12)}` : '';
   return `${version}${sha}`;
 }
 
-export function boot(input: SimInput): BootRun {
+export function boot(input: BootInput): BootRun {
   const p = archProfile(input.arch);
   const cfg = (sym: string) => input.config[sym] === true;
   const parsed = parseBootParams(input.boot, input.arch);

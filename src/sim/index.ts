@@ -2,7 +2,8 @@
  * The embedded simulator: a model of Linux memory bring-up. `simulate` is pure and
  * deterministic; the verdict emerges from modelled state, never from commit ids or axis values.
  */
-import { boot } from './boot.js';
+import { boot, type BootRun } from './boot.js';
+import { BootCache } from './boot-cache.js';
 import { firedRule } from './inject.js';
 import { KernelLog } from './log.js';
 import { extractSignature, normaliseSignature } from './signature.js';
@@ -30,12 +31,25 @@ const WORKLOADS: Record<string, (s: Parameters<typeof kpageflags>[0], release: s
 };
 
 export function simulate(input: SimInput): SimResult {
+  return simulateWith(boot, input);
+}
+
+/**
+ * A simulate() for many cells: boots shared by cells that differ only in what runs after boot
+ * are simulated once (see boot-cache.ts). Same results as simulate().
+ */
+export function createSimulator(boots?: number): (input: SimInput) => SimResult {
+  const cache = new BootCache(boots);
+  return (input) => simulateWith((i) => cache.boot(i), input);
+}
+
+function simulateWith(bootOf: (input: SimInput) => BootRun, input: SimInput): SimResult {
   if (input.buildBroken) {
     const log = new KernelLog();
     log.line(`kmatrix-sim: commit ${input.commit.sha.slice(0, 12)} ("${input.commit.subject}") does not build; the cell is untestable`);
     return { verdict: 'skip', log: log.text() };
   }
-  const run = boot(input);
+  const run = bootOf(input);
   const { log } = run;
   let verdict: SimResult['verdict'] = run.failed ? 'fail' : 'pass';
   if (!run.failed) {

@@ -21,7 +21,11 @@ export function memRange(start: number, end: number): string {
  * the same input always gives the same bytes.
  */
 export class KernelLog {
+  /** Text of the lines logged before this log was forked from another, each ending in a newline. */
+  private head = '';
   private readonly lines: string[] = [];
+  /** text(), remembered for forks until the next line. */
+  private joined: string | undefined;
   private micros = 0;
   private running = false;
 
@@ -29,6 +33,7 @@ export class KernelLog {
     if (this.running) this.micros += 3271;
     const s = Math.floor(this.micros / 1e6);
     const us = this.micros % 1e6;
+    this.joined = undefined;
     this.lines.push(`[${String(s).padStart(5)}.${String(us).padStart(6, '0')}] ${text}`);
   }
 
@@ -48,7 +53,20 @@ export class KernelLog {
     this.micros += Math.round(seconds * 1e6);
   }
 
+  /** A log that goes on from this one (same lines, same clock); what either logs next the other does not see. */
+  fork(): KernelLog {
+    const f = new KernelLog();
+    f.head = this.text();
+    f.micros = this.micros;
+    f.running = this.running;
+    return f;
+  }
+
   text(): string {
-    return this.lines.join('\n') + '\n';
+    if (this.joined === undefined) {
+      const tail = this.lines.length || !this.head ? `${this.lines.join('\n')}\n` : '';
+      this.joined = this.head + tail;
+    }
+    return this.joined;
   }
 }

@@ -1,13 +1,16 @@
 /** Worker thread of the simulator backend: simulates batches of inputs. */
 import { parentPort } from 'node:worker_threads';
-import { simulate } from '../../sim/index.js';
+import { createSimulator, type SimResult } from '../../sim/index.js';
 import type { SimInput } from '../../sim/types.js';
 
 export interface BatchRequest {
   id: number;
   inputs: SimInput[];
 }
-export type BatchReply = { id: number; results: Array<ReturnType<typeof simulate> | { crash: string }> };
+export type BatchReply = { id: number; results: Array<SimResult | { crash: string }> };
+
+/** One per thread: boots shared by the cells of its batches are simulated once. */
+const simulate = createSimulator();
 
 parentPort?.on('message', (req: BatchRequest) => {
   const results = req.inputs.map((input) => {
