@@ -60,12 +60,18 @@ export interface EngineResult {
   comparison?: BaselineComparison;
 }
 
-/** The backend a plan asks for. `jobs` sizes the simulator's worker threads. */
+/**
+ * The backend a plan asks for. The simulator runs in-process whatever `jobs` is: with its boot
+ * cache a cell costs ~50 us there against ~100-130 us through two worker threads, where
+ * handing cells over and logs back costs more than simulating them (test/bench/sim-backend.mjs).
+ * KMATRIX_SIM_THREADS=1 still puts it on `jobs` worker threads.
+ */
 export function createBackend(plan: Plan, opts: { jobs: number; seed: number; logCap?: number }): Backend {
   if (plan.backend.kind === 'command') {
     return new CommandBackend(plan.backend, { baseDir: plan.dir, ...(opts.logCap ? { outputCap: opts.logCap } : {}) });
   }
-  return new SimBackend({ ...(plan.history ? { history: plan.history } : {}), seed: opts.seed, workers: opts.jobs });
+  const workers = process.env.KMATRIX_SIM_THREADS === '1' ? opts.jobs : 0;
+  return new SimBackend({ ...(plan.history ? { history: plan.history } : {}), seed: opts.seed, workers });
 }
 
 /** The placeholder of a cell in the RunPlan, before it has run. */

@@ -332,7 +332,7 @@ matrix:
   it('threads and in-process give the same results; failures carry the signature; the re-run is all cached', async () => {
     const dir = tempDir();
     const file = simMatrix(dir);
-    const threaded = await kmatrix(dir, ['run', file, '--report-dir', 't', '-j', '2', '--no-cache']);
+    const threaded = await kmatrix(dir, ['run', file, '--report-dir', 't', '-j', '2', '--no-cache'], { KMATRIX_SIM_THREADS: '1' });
     const inline = await kmatrix(dir, ['run', file, '--report-dir', 'i', '-j', '1']);
     expect(threaded.exitCode).toBe(1);
     expect(inline.exitCode).toBe(1);

@@ -3,15 +3,15 @@
  * cells are queued and simulated in batches, in-process or spread over worker threads (one
  * per job) so that every core works while the main thread writes logs and cache entries.
  *
- * Measured with test/bench/sim-backend.mjs (2,240 runnable cells, 2 cores shared with other
- * work, load average ~13, Node 20, through the pool with logs written, no cache):
- *   raw simulate() loop, no pool             4249 ms  1.90 ms/cell
- *   pool, in-process                         6585 ms  2.94 ms/cell
- *   pool, 2 worker threads, batch 16         5028 ms  2.25 ms/cell
- *   pool, 2 worker threads, batch 64         5603 ms  2.50 ms/cell
- *   pool, 2 worker threads, batch 256        5551 ms  2.48 ms/cell
- * Threads win (~25%) because simulation overlaps the main thread's file I/O; batches of a
- * few dozen keep both workers fed without long tails. So: threads when jobs > 1, batch 32.
+ * Threads used to win (~25%, when a cell cost ~2 ms). Since boots are shared between cells
+ * (sim/boot-cache.ts) a cell costs far less than handing it to a thread and its log back:
+ * test/bench/sim-backend.mjs, 2,240 runnable cells, 2 cores, load ~2.7, Node 20:
+ *   raw simulate() loop, no pool             225 ms  100 us/cell
+ *   pool, in-process                         106 ms   47 us/cell
+ *   pool, 2 worker threads, batch 16         289 ms  129 us/cell
+ *   pool, 2 worker threads, batch 64         231 ms  103 us/cell
+ *   pool, 2 worker threads, batch 256        296 ms  132 us/cell
+ * So the engine runs it in-process (engine.ts); threads remain for KMATRIX_SIM_THREADS=1.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
