@@ -204,6 +204,23 @@ describe.each([
     }
   });
 
+  it("gives the program BASH_ENV and SHELLOPTS from kmatrix's environment without running them itself", async () => {
+    const dir = tempDir();
+    const startup = join(dir, 'startup.sh');
+    writeFileSync(startup, 'exit 3\n');
+    const b = new CommandBackend({ kind: 'command', command: ['/usr/bin/env'], env: { BASH_ENV: startup, ENV: startup }, inputs: [] }, { baseDir: dir });
+    opened.push(b);
+    const out = await runWith(b);
+    expect(out.verdict).toBe('pass');
+    expect(out.log).toContain(`BASH_ENV=${startup}`);
+    expect(out.log).toContain(`ENV=${startup}`);
+    const opts = new CommandBackend({ kind: 'command', command: ['/usr/bin/env'], env: { SHELLOPTS: 'errexit' }, inputs: [] }, { baseDir: dir });
+    opened.push(opts);
+    const withOpts = await runWith(opts);
+    expect(withOpts.verdict).toBe('pass');
+    expect(withOpts.log).toContain('SHELLOPTS=errexit');
+  });
+
   it('reports a value the OS cannot pass (a NUL byte) as an error, not a crash', async () => {
     const out = await runWith(backend('env'), 20_000, makeCell({ boot: 'mem=1G\0; touch /tmp/x' }));
     expect(out.verdict).toBe('error');

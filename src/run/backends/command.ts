@@ -155,7 +155,8 @@ export class CommandBackend implements Backend {
   private async viaSpawner(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<SpawnerExit> {
     const spawners = this.spawners!;
     const spawner = spawners.acquire();
-    const end = await spawner.run((seq) => cellScript(this.cwd, env, [this.file, ...this.args], seq), log, (pid) => killer.setPid(pid));
+    const exported = { ...spawners.carried, ...env };
+    const end = await spawner.run((seq) => cellScript(this.cwd, exported, [this.file, ...this.args], seq), log, (pid) => killer.setPid(pid));
     spawners.release(spawner);
     return end;
   }

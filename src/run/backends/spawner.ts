@@ -243,6 +243,9 @@ export class Spawner {
   }
 }
 
+/** Files a non-interactive bash sources at start-up when they are set: the spawner's loop must not run them. */
+const STARTUP_FILES = ['BASH_ENV', 'ENV'];
+
 /** The spawners of one backend: one per cell running at once, reused, started on demand. */
 export class Spawners {
   private readonly idle: Spawner[] = [];
@@ -250,18 +253,32 @@ export class Spawners {
   private dir: string | undefined;
   private count = 0;
 
+  /** What the programs get of STARTUP_FILES (the spawner itself never sees them). */
+  readonly carried: Record<string, string> = {};
+  private readonly env: Record<string, string | undefined>;
+
   private constructor(
     private readonly cwd: string,
-    private readonly env: Record<string, string | undefined>,
-  ) {}
+    env: Record<string, string | undefined>,
+  ) {
+    this.env = { ...env };
+    for (const name of STARTUP_FILES) {
+      const value = this.env[name];
+      delete this.env[name];
+      if (value !== undefined) this.carried[name] = value;
+    }
+  }
 
   /**
    * Spawners for `argv` run in `cwd` with `env`, or undefined where a plain spawn must do:
-   * KMATRIX_SPAWNER=0, no bash, a program that is not there (the plain spawn reports it), or
-   * names and values a shell cannot carry.
+   * KMATRIX_SPAWNER=0, no bash, a program that is not there (the plain spawn reports it),
+   * names and values a shell cannot carry (exported bash functions among them), or bash's own
+   * SHELLOPTS/BASHOPTS.
    */
   static for(argv: readonly string[], cwd: string, env: Record<string, string | undefined>): Spawners | undefined {
     if (process.env.KMATRIX_SPAWNER === '0' || !findExecutable('bash')) return undefined;
+    // bash applies these to itself at start-up and keeps them read-only: a program could not get them unchanged
+    if (env.SHELLOPTS !== undefined || env.BASHOPTS !== undefined) return undefined;
     if (!findExecutable(argv[0] ?? '', env.PATH) || !shellSafe(env, argv)) return undefined;
     return new Spawners(cwd, env);
   }
