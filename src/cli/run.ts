@@ -89,7 +89,10 @@ export function registerRun(program: Command, result: CommandResult): void {
         import('../run/signals.js'),
         import('../bisect/explain.js'),
       ]);
-      const plan = await loadPlan(file, flags.maxCells ? { maxCells: flags.maxCells } : {});
+      const cacheDir = process.env.KMATRIX_CACHE_DIR ? resolve(process.env.KMATRIX_CACHE_DIR) : resolve('.kmatrix', 'cache');
+      // with the cache on, history files parsed before are not parsed again (still validated)
+      const yamlMemo = flags.cache ? new (await import('../run/yaml-memo.js')).FileYamlMemo(cacheDir) : undefined;
+      const plan = await loadPlan(file, { ...(flags.maxCells ? { maxCells: flags.maxCells } : {}), ...(yamlMemo ? { yamlMemo } : {}) });
       if (flags.bisect && !plan.history) throw new UserError(`--bisect: ${file} has no history to bisect (add history: and commits:)`);
       const baseline = flags.baseline ? await readBaselineFile(flags.baseline) : undefined;
       const reportDir = flags.reportDir ? resolve(flags.reportDir) : defaultReportDir(plan.name, new Date(), flags.shard);
@@ -97,7 +100,6 @@ export function registerRun(program: Command, result: CommandResult): void {
       for (const always of ['json', 'events']) if (!names.includes(always)) names.push(always);
       const mux = await terminalReporters(names, reportDir, flags);
       const signals = handleSignals(process.stderr);
-      const cacheDir = process.env.KMATRIX_CACHE_DIR ? resolve(process.env.KMATRIX_CACHE_DIR) : resolve('.kmatrix', 'cache');
       try {
         const out = await runPlan(
           plan,

@@ -7,7 +7,7 @@ import type { Problem } from '../errors.js';
 import { isKnownSymbol } from '../matrix/kconfig.js';
 import { SYMBOL_NAMES } from '../matrix/kconfig-model.js';
 import { issuesToProblems } from '../matrix/schema-problems.js';
-import { nulProblems, parseYaml, type PathKey } from '../matrix/yaml.js';
+import { nulProblems, parseYaml, unlocatedYaml, type ParsedYaml, type PathKey, type YamlMemo } from '../matrix/yaml.js';
 import { defaultSwitches, switchesSchema } from '../sim/switches.js';
 import type { Commit, CommitState, History } from './types.js';
 
@@ -43,10 +43,29 @@ const KEYS: Record<string, readonly string[]> = {
   kconfig: Object.keys(KconfigChange.shape),
 };
 
-export function parseSimHistory(file: string, text: string): { ok: true; history: History } | { ok: false; problems: Problem[] } {
+/**
+ * Parse and validate a history file. With a memo, a remembered YAML value of the same text is
+ * validated instead of parsing again; only a valid one is taken (problems are located by a
+ * real parse), and a valid parse is remembered.
+ */
+export function parseSimHistory(file: string, text: string, memo?: YamlMemo): { ok: true; history: History } | { ok: false; problems: Problem[] } {
+  const remembered = memo?.get(text);
+  if (remembered !== undefined) {
+    try {
+      const quick = checkHistory(file, unlocatedYaml(file, remembered));
+      if (quick.ok) return quick;
+    } catch {
+      // a value the checks cannot even walk: parse the text
+    }
+  }
   const parsed = parseYaml(file, text);
   if (!parsed.ok) return parsed;
-  const { yaml } = parsed;
+  const checked = checkHistory(file, parsed.yaml);
+  if (checked.ok) memo?.put(text, parsed.yaml.value);
+  return checked;
+}
+
+function checkHistory(file: string, yaml: ParsedYaml): { ok: true; history: History } | { ok: false; problems: Problem[] } {
   const result = HistoryFileSchema.safeParse(yaml.value);
   const keysAt = (path: readonly PathKey[]) =>
     path.length === 0 ? KEYS.top! : path.at(-1) === 'kconfig' ? KEYS.kconfig! : path[0] === 'commits' && path.length === 2 ? KEYS.commit! : [];

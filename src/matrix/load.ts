@@ -15,7 +15,7 @@ import { SYMBOL_NAMES } from './kconfig-model.js';
 import { AxesSchema, EntrySchema, MatrixFileSchema, type MatrixFile } from './schema.js';
 import { issuesToProblems } from './schema-problems.js';
 import { WORKLOADS } from './types.js';
-import { MAX_YAML_BYTES, nulProblems, parseYaml, type ParsedYaml, type PathKey } from './yaml.js';
+import { MAX_YAML_BYTES, nulProblems, parseYaml, type ParsedYaml, type PathKey, type YamlMemo } from './yaml.js';
 
 export interface LoadedMatrix {
   file: string;
@@ -62,15 +62,15 @@ export function readUserFile(file: string, what: string, from?: { yaml: ParsedYa
   }
 }
 
-export async function loadMatrix(file: string): Promise<LoadedMatrix> {
-  return loadMatrixText(file, readUserFile(file, 'matrix file'));
+export async function loadMatrix(file: string, opts: { yamlMemo?: YamlMemo } = {}): Promise<LoadedMatrix> {
+  return loadMatrixText(file, readUserFile(file, 'matrix file'), opts);
 }
 
 /**
  * Load a matrix from its text; `file` names it in problems and anchors relative paths (the
  * history). Every rejection is a UserError of located problems.
  */
-export async function loadMatrixText(file: string, text: string): Promise<LoadedMatrix> {
+export async function loadMatrixText(file: string, text: string, opts: { yamlMemo?: YamlMemo } = {}): Promise<LoadedMatrix> {
   const parsed = parseYaml(file, text);
   if (!parsed.ok) throw new UserError(parsed.problems);
   const { yaml } = parsed;
@@ -90,7 +90,7 @@ export async function loadMatrixText(file: string, text: string): Promise<Loaded
     // loaded only for a matrix with a history: its schemas (and the simulator switches') take start-up time
     const { parseSimHistory } = await import('../history/sim-history.js');
     try {
-      const r = parseSimHistory(shown, readUserFile(hfile, 'history file', { yaml, path: ['history'] }));
+      const r = parseSimHistory(shown, readUserFile(hfile, 'history file', { yaml, path: ['history'] }), opts.yamlMemo);
       if (r.ok) history = r.history;
       else problems.push(...r.problems);
     } catch (e) {

@@ -13,6 +13,7 @@ import { expandMatrix, flattenEntry, productSize, type AxisValue, type Combinati
 import { resolveKconfig, type Resolution } from './kconfig.js';
 import { loadMatrix, type LoadedMatrix } from './load.js';
 import type { BackendConfig, Plan } from './plan-types.js';
+import type { YamlMemo } from './yaml.js';
 import type { Arch, Cell, Tristate } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 
@@ -22,10 +23,12 @@ export const AXIS_DEFAULTS = { arch: 'x86_64', boot: '', workload: 'boot' } as c
 
 export interface PlanOptions {
   maxCells?: number;
+  /** Remembered parses of history files (see YamlMemo). */
+  yamlMemo?: YamlMemo;
 }
 
 export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<Plan> {
-  return buildPlan(await loadMatrix(file), opts);
+  return buildPlan(await loadMatrix(file, opts.yamlMemo ? { yamlMemo: opts.yamlMemo } : {}), opts);
 }
 
 export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { stringify } from 'yaml';
+import { cacheEntryFiles } from '../helpers/cache-files.js';
 import { decodeEntry } from '../../src/run/cache.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -59,16 +60,9 @@ export const executions = (dir: string): number => (existsSync(path.join(dir, 'c
 
 /** Every entry file under the cache decodes under its own key; returns how many there are. */
 export function validCacheEntries(cacheDir: string): number {
-  let n = 0;
-  for (const sub of existsSync(cacheDir) ? readdirSync(cacheDir) : []) {
-    for (const f of readdirSync(path.join(cacheDir, sub))) {
-      if (!f.endsWith('.json')) continue;
-      const key = f.slice(0, -'.json'.length);
-      if (decodeEntry(readFileSync(path.join(cacheDir, sub, f), 'utf8'), key) === undefined) throw new Error(`corrupt cache entry ${sub}/${f}`);
-      n++;
-    }
-  }
-  return n;
+  const entries = cacheEntryFiles(cacheDir);
+  for (const e of entries) if (decodeEntry(e.text, e.key) === undefined) throw new Error(`corrupt cache entry ${e.name}`);
+  return entries.length;
 }
 
 /** Every file below `dir`, relative to it. */

@@ -8,6 +8,7 @@ import { execa, type ResultPromise } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLogTail } from '../../src/report/io.js';
 import { decodeEntry } from '../../src/run/cache.js';
+import { cacheEntryFiles } from '../helpers/cache-files.js';
 import { CELL_SH, groupGone, tempDir } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -53,16 +54,9 @@ const statusByBoot = (r: Report) => Object.fromEntries(r.cells.map((c) => [c.boo
 
 /** Every file under the cache decodes as a valid entry under its own key. */
 function assertCacheValid(cacheDir: string): number {
-  let n = 0;
-  for (const sub of existsSync(cacheDir) ? readdirSync(cacheDir) : []) {
-    for (const f of readdirSync(join(cacheDir, sub))) {
-      if (!f.endsWith('.json')) continue;
-      const key = f.slice(0, -'.json'.length);
-      expect(decodeEntry(readFileSync(join(cacheDir, sub, f), 'utf8'), key), f).toBeDefined();
-      n++;
-    }
-  }
-  return n;
+  const entries = cacheEntryFiles(cacheDir);
+  for (const e of entries) expect(decodeEntry(e.text, e.key), e.name).toBeDefined();
+  return entries.length;
 }
 
 /** Resolves once `value()` has stayed the same for `quietMs`. */
@@ -344,8 +338,11 @@ matrix:
     const failing = t.cells.filter((c) => c.status === 'fail');
     expect(failing.map((c) => c.signature)).toEqual([expect.stringMatching(/^BUG: Bad page state in process cat/), expect.stringMatching(/^BUG: Bad page state/)]);
     expect(readFileSync(join(dir, 't', failing[0]!.log!), 'utf8')).toContain('Bad page state');
+    // the history's parse was remembered by the cached run (--no-cache remembers nothing)
+    expect(readdirSync(join(dir, '.kmatrix', 'cache', 'yaml'))).toHaveLength(1);
     const again = await kmatrix(dir, ['run', file, '--report-dir', 'again', '--json', '-j', '2']);
     expect((JSON.parse(again.stdout) as Report).summary).toMatchObject({ total: 16, executed: 0, cached: 16, failed: 2 });
+    expect(view(readReport(join(dir, 'again')))).toEqual(view(i));
   }, 120_000);
 
   it('--bisect names the culprit of a regression in report.json; failures get explanations', async () => {

@@ -1,0 +1,51 @@
+/**
+ * YamlMemo kept in the result cache folder: `yaml/<sha256 of the text>.json` holds the parsed
+ * value of a history file that passed validation. `kmatrix run` hands it to the loader, which
+ * still validates every remembered value (sim-history.ts); this only spares the YAML parse.
+ * A value JSON cannot carry exactly (Infinity, -0) is not remembered; anything unreadable is a
+ * miss; entries are written to a temp file and renamed, like cache entries.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { YamlMemo } from '../matrix/yaml.js';
+import { makeDirs } from '../util/make-dirs.js';
+import { sha256 } from './cache.js';
+
+const MEMO_VERSION = 1;
+
+export class FileYamlMemo implements YamlMemo {
+  constructor(readonly dir: string) {}
+
+  private path(text: string): string {
+    return join(this.dir, 'yaml', `${sha256(`kmatrix-yaml ${MEMO_VERSION}\n${text}`)}.json`);
+  }
+
+  get(text: string): unknown {
+    try {
+      return JSON.parse(readFileSync(this.path(text), 'utf8')) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Never throws: a memo that cannot be written only costs the next run a parse. */
+  put(text: string, value: unknown): void {
+    const file = this.path(text);
+    const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+    try {
+      const json = JSON.stringify(value);
+      if (json === undefined || !isDeepStrictEqual(JSON.parse(json), value)) return;
+      makeDirs(dirname(file));
+      writeFileSync(tmp, json);
+      renameSync(tmp, file);
+    } catch {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // no folder, no temp file
+      }
+    }
+  }
+}
