@@ -217,6 +217,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       }
     }
     const logDir = join(reportDir, 'logs', safeFileName(cell.id));
+    backend.prepare?.(cell, logDir);
     // only the attempts hold a job slot: storing the log and reporting the result happen after
     // the slot is free, so the next cell's program starts without waiting for them
     const ran = await limit(() => (stop.aborted ? undefined : attempts(cell, logDir)));

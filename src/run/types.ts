@@ -37,6 +37,11 @@ export interface Backend {
    * wiring, which costs more than a simulated cell. Returns undefined to fall back to run().
    */
   runSync?(cell: Cell, attempt: number): Outcome | undefined;
+  /**
+   * Called when a cell is queued, before it has a job slot: work that needs no slot can start
+   * (the command backend makes the cell's log folder in the thread pool, off the main thread).
+   */
+  prepare?(cell: Cell, logDir: string): void;
   /** Release workers, processes. */
   close?(): Promise<void>;
 }

@@ -221,6 +221,24 @@ describe.each([
     expect(withOpts.log).toContain('SHELLOPTS=errexit');
   });
 
+  it('has the log folder ready when it was prepared ahead, and makes it when its parents are missing', async () => {
+    const b = new CommandBackend(
+      { kind: 'command', command: ['bash', '-c', 'echo kept > "$KMATRIX_LOG_DIR/extra.txt"'], env: {}, inputs: [] },
+      { baseDir: tempDir() },
+    );
+    opened.push(b);
+    const root = tempDir();
+    const ready = join(root, 'ready');
+    b.prepare(makeCell(), ready);
+    const deep = join(root, 'missing', 'parents', 'cell');
+    b.prepare(makeCell(), deep);
+    for (const logDir of [ready, deep]) {
+      const out = await b.run(makeCell(), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir });
+      expect(out.verdict).toBe('pass');
+      expect(readFileSync(join(logDir, 'extra.txt'), 'utf8')).toBe('kept\n');
+    }
+  });
+
   it('reports a value the OS cannot pass (a NUL byte) as an error, not a crash', async () => {
     const out = await runWith(backend('env'), 20_000, makeCell({ boot: 'mem=1G\0; touch /tmp/x' }));
     expect(out.verdict).toBe('error');

@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmdir, statSync } from 'node:fs';
+import { existsSync, mkdir, readFileSync, rmdir, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { BackendConfig } from '../../matrix/plan-types.js';
 import type { Cell } from '../../matrix/types.js';
@@ -93,6 +93,8 @@ export class CommandBackend implements Backend {
   private readonly drainMs: number;
   private readonly spawners: Spawners | undefined;
   private readonly removals = new Map<string, Promise<void>>();
+  /** Log folders being made by prepare(): true once there (a missing parent leaves it to makeDirs). */
+  private readonly folders = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly config: CommandConfig,
@@ -130,10 +132,14 @@ export class CommandBackend implements Backend {
     const log = new CappedLog(this.cap);
     // a retry reuses the folder: let the last attempt's removal finish before making it again
     await this.removals.get(ctx.logDir);
-    try {
-      makeDirs(ctx.logDir);
-    } catch {
-      // the program may not need it; the pool reports an unwritable report directory
+    const made = this.folders.get(ctx.logDir);
+    this.folders.delete(ctx.logDir);
+    if (!(await made)) {
+      try {
+        makeDirs(ctx.logDir);
+      } catch {
+        // the program may not need it; the pool reports an unwritable report directory
+      }
     }
     const env = cellEnv(cell, ctx.logDir, ctx.attempt);
     const killer = new GroupKiller(ctx.signal, this.killGraceMs);
@@ -190,6 +196,12 @@ export class CommandBackend implements Backend {
     child.stdout?.destroy();
     child.stderr?.destroy();
     return end;
+  }
+
+  /** The cell's log folder, made in the thread pool while the cell waits for a job slot. */
+  prepare(_cell: Cell, logDir: string): void {
+    if (this.folders.has(logDir)) return;
+    this.folders.set(logDir, new Promise((r) => mkdir(logDir, (err) => r(!err || err.code === 'EEXIST'))));
   }
 
   /**
