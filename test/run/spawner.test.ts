@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cellScript, findExecutable, OutputScanner, shellQuote, shellSafe } from '../../src/run/backends/spawner.js';
+import { cellScript, findExecutable, OutputScanner, shellQuote, shellSafe } from '../../src/run/backends/spawner-protocol.js';
 import { execFileSync } from 'node:child_process';
 
 const MARKER = Buffer.from('\x01kmatrix-end-0123456789abcdef\x01');

@@ -23,7 +23,8 @@ import { canonicalJson } from '../cache.js';
 import { CappedLog, DEFAULT_OUTPUT_CAP } from '../capped-log.js';
 import type { Backend, Outcome, RunContext } from '../types.js';
 import { GroupKiller, killGroup } from './group-kill.js';
-import { cellScript, shellSafe, Spawners, type SpawnerExit } from './spawner.js';
+import { cellScript, shellSafe, type SpawnerExit } from './spawner-protocol.js';
+import { Spawners } from './spawner.js';
 
 type CommandConfig = Extract<BackendConfig, { kind: 'command' }>;
 
