@@ -7,7 +7,7 @@ import type { Problem } from '../errors.js';
 import { isKnownSymbol } from '../matrix/kconfig.js';
 import { SYMBOL_NAMES } from '../matrix/kconfig-model.js';
 import { issuesToProblems } from '../matrix/schema-problems.js';
-import { nulProblems, parseYaml, unlocatedYaml, type ParsedYaml, type PathKey, type YamlMemo } from '../matrix/yaml.js';
+import { nulProblems, parseYaml, unlocatedYaml, type PathKey, type YamlMemo, type YamlView } from '../matrix/yaml.js';
 import { defaultSwitches, switchesSchema } from '../sim/switches.js';
 import type { Commit, CommitState, History } from './types.js';
 
@@ -51,12 +51,8 @@ const KEYS: Record<string, readonly string[]> = {
 export function parseSimHistory(file: string, text: string, memo?: YamlMemo): { ok: true; history: History } | { ok: false; problems: Problem[] } {
   const remembered = memo?.get(text);
   if (remembered !== undefined) {
-    try {
-      const quick = checkHistory(file, unlocatedYaml(file, remembered));
-      if (quick.ok) return quick;
-    } catch {
-      // a value the checks cannot even walk: parse the text
-    }
+    const quick = checkHistory(file, unlocatedYaml(file, remembered));
+    if (quick.ok) return quick;
   }
   const parsed = parseYaml(file, text);
   if (!parsed.ok) return parsed;
@@ -65,7 +61,7 @@ export function parseSimHistory(file: string, text: string, memo?: YamlMemo): { 
   return checked;
 }
 
-function checkHistory(file: string, yaml: ParsedYaml): { ok: true; history: History } | { ok: false; problems: Problem[] } {
+function checkHistory(file: string, yaml: YamlView): { ok: true; history: History } | { ok: false; problems: Problem[] } {
   const result = HistoryFileSchema.safeParse(yaml.value);
   const keysAt = (path: readonly PathKey[]) =>
     path.length === 0 ? KEYS.top! : path.at(-1) === 'kconfig' ? KEYS.kconfig! : path[0] === 'commits' && path.length === 2 ? KEYS.commit! : [];

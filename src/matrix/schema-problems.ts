@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import { didYouMean } from '../util/suggest.js';
-import type { ParsedYaml, PathKey } from './yaml.js';
+import type { PathKey, YamlView } from './yaml.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -22,7 +22,7 @@ const WHAT: Record<string, string> = {
   history: 'history',
 };
 
-export function issuesToProblems(yaml: ParsedYaml, issues: readonly Issue[], keysAt: KeysAt): Problem[] {
+export function issuesToProblems(yaml: YamlView, issues: readonly Issue[], keysAt: KeysAt): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues) out.push(...issueToProblems(yaml, issue, keysAt));
   // a misspelt required key is one mistake: keep "unknown key (did you mean X?)", drop "missing X"
@@ -39,7 +39,7 @@ export function issuesToProblems(yaml: ParsedYaml, issues: readonly Issue[], key
   });
 }
 
-function issueToProblems(yaml: ParsedYaml, issue: Issue, keysAt: KeysAt): Problem[] {
+function issueToProblems(yaml: YamlView, issue: Issue, keysAt: KeysAt): Problem[] {
   const path = issue.path as PathKey[];
   const got = valueAt(yaml.value, path);
   switch (issue.code) {

@@ -29,13 +29,16 @@ export interface YamlMemo {
   put(text: string, value: unknown): void;
 }
 
+/** What validating a YAML value needs of it: the value, and problems located by path. */
+export type YamlView = Pick<ParsedYaml, 'file' | 'value' | 'problem'>;
+
 /**
- * A ParsedYaml for a remembered value: it has no positions, so it only tells valid from
- * invalid; the caller parses again to locate the problems.
+ * A view of a remembered value: it has no positions, so its problems only tell valid from
+ * invalid; the caller parses again to locate them.
  */
-export function unlocatedYaml(file: string, value: unknown): ParsedYaml {
+export function unlocatedYaml(file: string, value: unknown): YamlView {
   const problem = (path: readonly PathKey[], message: string): Problem => ({ file, line: 1, col: 1, path: formatPath(path), message });
-  return { file, value, doc: undefined as unknown as Document.Parsed, at: () => ({ line: 1, col: 1 }), problem };
+  return { file, value, problem };
 }
 
 /** Parse YAML text. Returns the problems when the text is not a usable YAML document. */
@@ -98,7 +101,7 @@ export function oneLine(s: string): string {
  * A NUL byte cannot reach a program through argv or the environment: refuse it in any key or
  * string of the document, located, rather than fail at run time as an infrastructure error.
  */
-export function nulProblems(yaml: ParsedYaml): Problem[] {
+export function nulProblems(yaml: YamlView): Problem[] {
   const out: Problem[] = [];
   // aliases share (and may nest) objects: visit each once
   const seen = new WeakSet<object>();

@@ -49,7 +49,7 @@ describe('parseSimHistory with a memo', () => {
     expect(memo.hits).toBe(1);
   });
 
-  it('validates what it remembers: a wrong or unwalkable value is parsed again', () => {
+  it('validates what it remembers: a wrong value is parsed again', () => {
     for (const bad of [{ name: 'x', commits: [] }, { name: 'x', commits: [{ sha: 'zz', subject: 's' }] }, 'text', 42]) {
       const memo = mapMemo(bad);
       expect(view(parseSimHistory(FILE, TEXT, memo))).toEqual(view(parseSimHistory(FILE, TEXT)));
