@@ -46,6 +46,9 @@ const ENTRY_VERSION = 1;
 const COMPRESS_ABOVE = 4096;
 const CACHED_STATUSES: readonly string[] = ['pass', 'fail', 'flaky', 'skip'];
 
+/** Whether a result with this status is worth caching (errors and timeouts re-run). */
+export const isCachedStatus = (status: string): status is CachedStatus => CACHED_STATUSES.includes(status);
+
 const isIndexKey = (k: string) => /^(0|[1-9]\d*)$/.test(k) && Number(k) < 2 ** 32 - 1;
 
 /**
@@ -167,7 +170,7 @@ export function decodeEntry(text: string, key: string): CachedResult | undefined
     return undefined;
   }
   if (!e || typeof e !== 'object' || e.v !== ENTRY_VERSION || e.key !== key) return undefined;
-  if (typeof e.status !== 'string' || !CACHED_STATUSES.includes(e.status)) return undefined;
+  if (typeof e.status !== 'string' || !isCachedStatus(e.status)) return undefined;
   if (typeof e.durationMs !== 'number' || typeof e.attempts !== 'number') return undefined;
   if (e.signature !== undefined && typeof e.signature !== 'string') return undefined;
   let log: string;

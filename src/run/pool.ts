@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { InfraError } from '../errors.js';
 import type { Cell } from '../matrix/types.js';
-import { cacheKey, type CachedResult, type ResultCache } from './cache.js';
+import { cacheKey, isCachedStatus, type CachedResult, type ResultCache } from './cache.js';
 import { cellResult, plannedResult } from './cell-result.js';
 import { logPathOf, makeReportDir, safeFileName } from './log-files.js';
 import { LogPack, PACK_FILE, packed } from './log-pack.js';
@@ -230,7 +230,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     const status = finalStatus(verdicts);
     if (status === 'pass' || status === 'skip') signature = undefined;
     const text = logs.join('');
-    if (cache && key && (status === 'pass' || status === 'fail' || status === 'flaky' || status === 'skip')) {
+    if (cache && key && isCachedStatus(status)) {
       const entry = { status, durationMs, attempts: verdicts.length, log: text, ...(signature !== undefined ? { signature } : {}), ...(truncated ? { truncated } : {}) };
       await writes.start(() =>
         cache.put(key, entry).catch((err: unknown) => {

@@ -237,6 +237,12 @@ describe.each([
       expect(out.verdict).toBe('pass');
       expect(readFileSync(join(logDir, 'extra.txt'), 'utf8')).toBe('kept\n');
     }
+    // a cell prepared but never run (the run was interrupted) leaves no empty folder behind
+    const unused = join(root, 'never-ran');
+    b.prepare(makeCell(), unused);
+    await b.close();
+    expect(existsSync(unused)).toBe(false);
+    expect(existsSync(ready)).toBe(true);
   });
 
   it('reports a value the OS cannot pass (a NUL byte) as an error, not a crash', async () => {

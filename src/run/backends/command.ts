@@ -23,7 +23,7 @@ import { canonicalJson } from '../cache.js';
 import { CappedLog, DEFAULT_OUTPUT_CAP } from '../capped-log.js';
 import type { Backend, Outcome, RunContext } from '../types.js';
 import { GroupKiller, killGroup } from './group-kill.js';
-import { cellScript, shellSafe, type SpawnerExit } from './spawner-protocol.js';
+import { cellScript, shellSafe, type ProgramExit } from './spawner-protocol.js';
 import { Spawners } from './spawner.js';
 
 type CommandConfig = Extract<BackendConfig, { kind: 'command' }>;
@@ -144,22 +144,22 @@ export class CommandBackend implements Backend {
     }
     const env = cellEnv(cell, ctx.logDir, ctx.attempt);
     const killer = new GroupKiller(ctx.signal, this.killGraceMs);
-    let end: SpawnerExit;
+    let end: ProgramExit;
     try {
       end = this.spawners && shellSafe(env) ? await this.viaSpawner(env, log, killer) : await this.viaSpawn(env, log, killer);
     } catch (err) {
       // e.g. a NUL byte in a value: the OS cannot take it as argv/env
-      killer.dispose();
       const signature = `cannot run ${this.file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
       return { verdict: 'error', signature, log: `[kmatrix] ${signature}\n` };
+    } finally {
+      killer.dispose();
     }
-    killer.dispose();
     this.removeIfEmpty(ctx.logDir);
     return this.outcome(end, killer.abortedBy, log, started);
   }
 
   /** Through a long-lived shell (see spawner.ts): no fork on kmatrix's main thread. */
-  private async viaSpawner(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<SpawnerExit> {
+  private async viaSpawner(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<ProgramExit> {
     const spawners = this.spawners!;
     const spawner = spawners.acquire();
     const exported = { ...spawners.carried, ...env };
@@ -168,7 +168,7 @@ export class CommandBackend implements Backend {
     return end;
   }
 
-  private async viaSpawn(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<SpawnerExit> {
+  private async viaSpawn(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<ProgramExit> {
     const child = spawn(this.file, this.args, {
       cwd: this.cwd,
       env: { ...process.env, ...this.config.env, ...env },
@@ -176,7 +176,7 @@ export class CommandBackend implements Backend {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // 'close' comes once the program has exited and its pipes are closed; 'error' when it could not start
-    const settled = new Promise<SpawnerExit>((res) => {
+    const settled = new Promise<ProgramExit>((res) => {
       child.once('close', (code, signal) => res({ code, signal }));
       // `on`, not `once`: a later 'error' without a listener would crash the whole run
       child.on('error', (err) => res({ code: null, signal: null, error: err.message }));
@@ -186,7 +186,7 @@ export class CommandBackend implements Backend {
     child.stdout?.on('error', () => undefined);
     child.stderr?.on('error', () => undefined);
     if (child.pid !== undefined) killer.setPid(child.pid);
-    const exited = new Promise<SpawnerExit>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+    const exited = new Promise<ProgramExit>((res) => child.once('exit', (code, signal) => res({ code, signal })));
     const end = await Promise.race([exited, settled]);
     killer.dispose();
     // let buffered output arrive, then kill anything of the tree still holding the pipes
@@ -217,10 +217,14 @@ export class CommandBackend implements Backend {
 
   async close(): Promise<void> {
     this.spawners?.close();
+    // folders prepared for cells that never ran (an interrupted run) go like empty ones
+    const unused = [...this.folders];
+    this.folders.clear();
+    await Promise.all(unused.map(([dir, made]) => made.then(() => this.removeIfEmpty(dir))));
     await Promise.all(this.removals.values());
   }
 
-  private outcome(end: SpawnerExit, abortedBy: GroupKiller['abortedBy'], log: CappedLog, started: number): Outcome {
+  private outcome(end: ProgramExit, abortedBy: GroupKiller['abortedBy'], log: CappedLog, started: number): Outcome {
     const output = log.text();
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     let verdict: Outcome['verdict'];

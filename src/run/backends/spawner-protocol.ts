@@ -61,15 +61,15 @@ export function findExecutable(name: string, path = process.env.PATH ?? ''): str
   return undefined;
 }
 
-/** How a cell's program ended, as the spawner saw it. */
-export interface SpawnerExit {
+/** How a cell's program ended (through a spawner or a plain spawn). */
+export interface ProgramExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   error?: string;
 }
 
 /** bash reports death by signal n as status 128+n. */
-export function exitOfStatus(status: number): SpawnerExit {
+export function exitOfStatus(status: number): ProgramExit {
   const name = status > 128 ? signalName(status - 128) : undefined;
   return name ? { code: null, signal: name } : { code: status, signal: null };
 }

@@ -21,13 +21,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { CappedLog } from '../capped-log.js';
-import { exitOfStatus, findExecutable, LOOP, OutputScanner, shellSafe, type SpawnerExit } from './spawner-protocol.js';
+import { exitOfStatus, findExecutable, LOOP, OutputScanner, shellSafe, type ProgramExit } from './spawner-protocol.js';
 
 interface Job {
   seq: number;
   out: OutputScanner;
   onPid: (pid: number) => void;
-  resolve: (exit: SpawnerExit) => void;
+  resolve: (exit: ProgramExit) => void;
 }
 
 /** One bash, running one cell at a time. */
@@ -65,7 +65,7 @@ export class Spawner {
   }
 
   /** Runs one cell's script; output goes to `log`, the pid to `onPid` as soon as it is known. */
-  run(script: (seq: number) => string, log: CappedLog, onPid: (pid: number) => void): Promise<SpawnerExit> {
+  run(script: (seq: number) => string, log: CappedLog, onPid: (pid: number) => void): Promise<ProgramExit> {
     if (this.dead || this.job) return Promise.resolve({ code: null, signal: null, error: 'the spawner shell is gone' });
     return new Promise((resolve) => {
       const seq = ++this.seq;
