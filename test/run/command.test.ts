@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CommandBackend, verdictOfExit } from '../../src/run/backends/command.js';
+import { CommandBackend, cellEnv, verdictOfExit } from '../../src/run/backends/command.js';
+import type { Cell } from '../../src/matrix/types.js';
 import type { Outcome } from '../../src/run/types.js';
 import { CELL_SH, groupGone, makeCell, tempDir } from './helpers.js';
 
@@ -201,6 +202,25 @@ describe.each([
       const second = await b.run(makeCell(), { signal: AbortSignal.timeout(20_000), attempt: 1, logDir });
       expect(second.verdict).toBe('pass');
       expect(readFileSync(join(logDir, 'extra.txt'), 'utf8')).toBe('kept\n');
+    }
+  });
+
+  it('gives each program exactly cellEnv, also to cells that share their Kconfig objects', async () => {
+    const dir = tempDir();
+    const b = new CommandBackend({ kind: 'command', command: ['/usr/bin/env'], env: {}, inputs: [] }, { baseDir: dir });
+    opened.push(b);
+    const kconfig = { CMA: 'y' } as Cell['kconfig'];
+    const resolved = { CMA: 'y', HIGHMEM: 'n', 'ODD-name': 'm' } as Cell['resolved'];
+    const cells = [makeCell({ id: 'one', kconfig, resolved }), makeCell({ id: 'two', workload: "it's", kconfig, resolved })];
+    for (const [n, cell] of cells.entries()) {
+      const logDir = join(dir, `cell-${n}`);
+      const out = await b.run(cell, { signal: AbortSignal.timeout(20_000), attempt: n, logDir });
+      const got = Object.fromEntries(
+        out.log.split('\n').filter((l) => l.startsWith('KMATRIX_')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      // what kmatrix itself was started with (KMATRIX_SPAWNER here) is inherited, then the cell's own
+      const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KMATRIX_')));
+      expect(got).toEqual({ ...inherited, ...cellEnv(cell, logDir, n) });
     }
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cellScript, findExecutable, OutputScanner, shellQuote, shellSafe } from '../../src/run/backends/spawner-protocol.js';
+import { CellScript, exportWords, findExecutable, OutputScanner, shellQuote, shellSafe } from '../../src/run/backends/spawner-protocol.js';
 import { execFileSync } from 'node:child_process';
 
 const MARKER = Buffer.from('\x01kmatrix-end-0123456789abcdef\x01');
@@ -44,6 +44,8 @@ describe('cell scripts', () => {
     expect(shellSafe({ 'BAD-NAME': 'x' })).toBe(false);
     expect(shellSafe({ A: 'x\0y' })).toBe(false);
     expect(shellSafe({}, ['a\0b'])).toBe(false);
+    expect(exportWords({ A: 'x\0y' })).toBeUndefined();
+    expect(exportWords({ A: "it's", B: '' })).toBe(`'A=it'\\''s' 'B='`);
   });
 
   it('finds programs in PATH and by path, and nothing that is not executable', () => {
@@ -54,7 +56,7 @@ describe('cell scripts', () => {
   });
 
   it('puts the working directory, the environment and argv in single quotes only', () => {
-    const script = cellScript("/tmp/it's", { KMATRIX_BOOT: '$(reboot)' }, ['/bin/echo', '`id`'], 7);
+    const script = new CellScript("/tmp/it's", ['/bin/echo', '`id`']).text(exportWords({ KMATRIX_BOOT: '$(reboot)' })!, 7);
     expect(script).toContain(`cd -- '/tmp/it'\\''s'`);
     expect(script).toContain(`export 'KMATRIX_BOOT=$(reboot)'`);
     expect(script).toContain(`exec -- '/bin/echo' '\`id\`'`);

@@ -23,7 +23,7 @@ import { canonicalJson } from '../cache.js';
 import { CappedLog, DEFAULT_OUTPUT_CAP } from '../capped-log.js';
 import type { Backend, Outcome, RunContext } from '../types.js';
 import { GroupKiller, killGroup } from './group-kill.js';
-import { cellScript, shellSafe, type ProgramExit } from './spawner-protocol.js';
+import { CellScript, exportWords, type ProgramExit } from './spawner-protocol.js';
 import { Spawners } from './spawner.js';
 
 type CommandConfig = Extract<BackendConfig, { kind: 'command' }>;
@@ -41,7 +41,12 @@ export interface CommandBackendOptions {
 
 /** The environment a cell gets: KMATRIX_* variables with the cell's values, verbatim. */
 export function cellEnv(cell: Cell, logDir: string, attempt: number): Record<string, string> {
-  const env: Record<string, string> = {
+  return { ...ownVars(cell, logDir, attempt), KMATRIX_KCONFIG: kconfigLine(cell.kconfig), ...configVars(cell.resolved) };
+}
+
+/** What differs from cell to cell. */
+function ownVars(cell: Cell, logDir: string, attempt: number): Record<string, string> {
+  return {
     KMATRIX_CELL_ID: cell.id,
     KMATRIX_ARCH: cell.arch,
     KMATRIX_BOOT: cell.boot,
@@ -52,13 +57,35 @@ export function cellEnv(cell: Cell, logDir: string, attempt: number): Record<str
     KMATRIX_NODES: String(cell.machine.nodes),
     KMATRIX_LOG_DIR: logDir,
     KMATRIX_ATTEMPT: String(attempt),
-    // what the cell itself asked for (the resolved KMATRIX_CONFIG_* add the model's defaults)
-    KMATRIX_KCONFIG: Object.entries(cell.kconfig).map(([sym, v]) => `${sym}=${v}`).join(' '),
   };
-  for (const [sym, value] of Object.entries(cell.resolved)) {
+}
+
+/** What the cell itself asked for (the resolved KMATRIX_CONFIG_* add the model's defaults). */
+function kconfigLine(kconfig: Cell['kconfig']): string {
+  return Object.entries(kconfig).map(([sym, v]) => `${sym}=${v}`).join(' ');
+}
+
+function configVars(resolved: Cell['resolved']): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [sym, value] of Object.entries(resolved)) {
     env[`KMATRIX_CONFIG_${sym.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`] = value;
   }
   return env;
+}
+
+/**
+ * The Kconfig part of a cell's exports, quoted for a spawner: the cells of one Kconfig request
+ * share their kconfig and resolved objects (plan.ts), so each is quoted once.
+ */
+const kconfigWords = new WeakMap<object, string | undefined>();
+function sharedWords(cell: Cell): string | undefined {
+  const words = (key: object, env: () => Record<string, string>) => {
+    if (!kconfigWords.has(key)) kconfigWords.set(key, exportWords(env()));
+    return kconfigWords.get(key);
+  };
+  const asked = words(cell.kconfig, () => ({ KMATRIX_KCONFIG: kconfigLine(cell.kconfig) }));
+  const resolved = words(cell.resolved, () => configVars(cell.resolved));
+  return asked === undefined || resolved === undefined ? undefined : `${asked} ${resolved}`.trimEnd();
 }
 
 /** Map a `git bisect run`-style exit status to a verdict. */
@@ -93,6 +120,7 @@ export class CommandBackend implements Backend {
   private readonly killGraceMs: number;
   private readonly drainMs: number;
   private readonly spawners: Spawners | undefined;
+  private readonly script: CellScript;
   private readonly removals = new Map<string, Promise<void>>();
   /** Log folders being made by prepare(): true once there (a missing parent leaves it to makeDirs). */
   private readonly folders = new Map<string, Promise<boolean>>();
@@ -122,6 +150,7 @@ export class CommandBackend implements Backend {
       inputs: config.inputs.map((p) => [rel(resolve(options.baseDir, p)), hashFile(resolve(options.baseDir, p))]),
     });
     this.spawners = Spawners.for([this.file, ...this.args], this.cwd, { ...process.env, ...config.env });
+    this.script = new CellScript(this.cwd, [this.file, ...this.args]);
   }
 
   fingerprint(): string {
@@ -142,11 +171,11 @@ export class CommandBackend implements Backend {
         // the program may not need it; the pool reports an unwritable report directory
       }
     }
-    const env = cellEnv(cell, ctx.logDir, ctx.attempt);
     const killer = new GroupKiller(ctx.signal, this.killGraceMs);
     let end: ProgramExit;
     try {
-      end = this.spawners && shellSafe(env) ? await this.viaSpawner(env, log, killer) : await this.viaSpawn(env, log, killer);
+      const words = this.spawners && this.exportsOf(cell, ctx);
+      end = words !== undefined ? await this.viaSpawner(words, log, killer) : await this.viaSpawn(cellEnv(cell, ctx.logDir, ctx.attempt), log, killer);
     } catch (err) {
       // e.g. a NUL byte in a value: the OS cannot take it as argv/env
       const signature = `cannot run ${this.file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
@@ -158,12 +187,19 @@ export class CommandBackend implements Backend {
     return this.outcome(end, killer.abortedBy, log, started);
   }
 
+  /** What a spawner exports for the cell (cellEnv, quoted), or undefined when a shell cannot carry it. */
+  private exportsOf(cell: Cell, ctx: RunContext): string | undefined {
+    const own = exportWords(ownVars(cell, ctx.logDir, ctx.attempt));
+    const shared = sharedWords(cell);
+    if (own === undefined || shared === undefined) return undefined;
+    return [this.spawners!.carried, own, shared].filter((w) => w !== '').join(' ');
+  }
+
   /** Through a long-lived shell (see spawner.ts): no fork on kmatrix's main thread. */
-  private async viaSpawner(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<ProgramExit> {
+  private async viaSpawner(words: string, log: CappedLog, killer: GroupKiller): Promise<ProgramExit> {
     const spawners = this.spawners!;
     const spawner = spawners.acquire();
-    const exported = { ...spawners.carried, ...env };
-    const end = await spawner.run((seq) => cellScript(this.cwd, exported, [this.file, ...this.args], seq), log, (pid) => killer.setPid(pid));
+    const end = await spawner.run((seq) => this.script.text(words, seq), log, (pid) => killer.setPid(pid));
     spawners.release(spawner);
     return end;
   }

@@ -20,25 +20,46 @@ export function shellSafe(env: Record<string, string | undefined>, words: readon
   return words.every((w) => !w.includes('\0'));
 }
 
-/**
- * The script one cell runs inside the spawner: `$2` is the spawner's end marker, `seq` tells
- * this cell's pid report from a late one of the cell before.
- */
-export function cellScript(cwd: string, env: Record<string, string>, argv: readonly string[], seq = 0): string {
-  const exports = Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`));
-  return [
-    `{ exec 2>&1; cd -- ${shellQuote(cwd)} || exit 255`,
-    exports.length > 0 ? `export ${exports.join(' ')}` : ':',
-    `exec -- ${argv.map(shellQuote).join(' ')}`,
-    '} </dev/null 3>&- &',
-    'kmx_pid=$!',
-    `printf 'P ${seq} %s\\n' "$kmx_pid" >&3`,
-    'wait "$kmx_pid"; kmx_status=$?',
-    'kill -KILL -- "-$kmx_pid" 2>/dev/null',
-    `printf '%s%s\\n' "$2" "$kmx_status"`,
-    '',
-  ].join('\n');
+/** `K=V` pairs as single-quoted words for `export`, or undefined when a name or value cannot go through a shell. */
+export function exportWords(env: Record<string, string>): string | undefined {
+  if (!shellSafe(env)) return undefined;
+  return Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ');
 }
+
+/**
+ * The script one cell runs inside the spawner, for one program in one folder: only the cell's
+ * exported words and its sequence number change from cell to cell, so the rest is quoted once.
+ * `$2` is the spawner's end marker; `seq` tells this cell's pid report from a late one of the
+ * cell before.
+ */
+export class CellScript {
+  private readonly head: string;
+  private readonly tail: string;
+
+  constructor(cwd: string, argv: readonly string[]) {
+    this.head = `{ exec 2>&1; cd -- ${shellQuote(cwd)} || exit 255\n`;
+    this.tail = [
+      `exec -- ${argv.map(shellQuote).join(' ')}`,
+      '} </dev/null 3>&- &',
+      'kmx_pid=$!',
+      `printf 'P `,
+    ].join('\n');
+  }
+
+  /** `words` are quoted by exportWords (empty: nothing to export). */
+  text(words: string, seq: number): string {
+    const exports = words === '' ? ':' : `export ${words}`;
+    return `${this.head}${exports}\n${this.tail}${seq}${TAIL}`;
+  }
+}
+
+const TAIL = [
+  ` %s\\n' "$kmx_pid" >&3`,
+  'wait "$kmx_pid"; kmx_status=$?',
+  'kill -KILL -- "-$kmx_pid" 2>/dev/null',
+  `printf '%s%s\\n' "$2" "$kmx_status"`,
+  '',
+].join('\n');
 
 /**
  * The loop the spawner runs: one sourced script per line read. Its own stderr is /dev/null

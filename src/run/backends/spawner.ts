@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { CappedLog } from '../capped-log.js';
-import { exitOfStatus, findExecutable, LOOP, OutputScanner, shellSafe, type ProgramExit } from './spawner-protocol.js';
+import { exitOfStatus, exportWords, findExecutable, LOOP, OutputScanner, shellSafe, type ProgramExit } from './spawner-protocol.js';
 
 interface Job {
   seq: number;
@@ -73,9 +73,7 @@ export class Spawner {
       this.busy();
       try {
         // bash has read the previous script whole before it reported its end
-        const bytes = Buffer.from(script(seq));
-        writeSync(this.fd, bytes, 0, bytes.length, 0);
-        ftruncateSync(this.fd, bytes.length);
+        ftruncateSync(this.fd, writeSync(this.fd, script(seq), 0));
         this.child.stdin?.write('\n');
       } catch (e) {
         this.die(e instanceof Error ? e.message : String(e));
@@ -147,8 +145,8 @@ export class Spawners {
   private dir: string | undefined;
   private count = 0;
 
-  /** What the programs get of STARTUP_FILES (the spawner itself never sees them). */
-  readonly carried: Record<string, string> = {};
+  /** What the programs get of STARTUP_FILES (the spawner itself never sees them), as export words. */
+  readonly carried: string;
   private readonly env: Record<string, string | undefined>;
 
   private constructor(
@@ -156,11 +154,14 @@ export class Spawners {
     env: Record<string, string | undefined>,
   ) {
     this.env = { ...env };
+    const carried: Record<string, string> = {};
     for (const name of STARTUP_FILES) {
       const value = this.env[name];
       delete this.env[name];
-      if (value !== undefined) this.carried[name] = value;
+      if (value !== undefined) carried[name] = value;
     }
+    // shellSafe(env) held in for()
+    this.carried = exportWords(carried) ?? '';
   }
 
   /**
