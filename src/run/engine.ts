@@ -68,7 +68,7 @@ export interface EngineResult {
  */
 export function createBackend(plan: Plan, opts: { jobs: number; seed: number; logCap?: number }): Backend {
   if (plan.backend.kind === 'command') {
-    return new CommandBackend(plan.backend, { baseDir: plan.dir, ...(opts.logCap ? { outputCap: opts.logCap } : {}) });
+    return new CommandBackend(plan.backend, { baseDir: plan.dir, jobs: opts.jobs, ...(opts.logCap ? { outputCap: opts.logCap } : {}) });
   }
   const workers = process.env.KMATRIX_SIM_THREADS === '1' ? opts.jobs : 0;
   return new SimBackend({ ...(plan.history ? { history: plan.history } : {}), seed: opts.seed, workers });

@@ -3,7 +3,8 @@
  * per-cell timeouts, retries, the result cache, and cooperative cancellation.
  *
  * Results stream to `onCellEnd` as cells finish and each log goes straight to its file, so a
- * run of 100,000 cells never holds their logs in memory. Cancellation: when `signal` aborts,
+ * run of 100,000 cells never holds their logs in memory. A queueing backend (Backend.queueDepth)
+ * is handed that many cells more than `jobs`; their timers start when they do. Cancellation: when `signal` aborts,
  * nothing new starts; running cells get `graceMs` to finish, then `killSignal` (or the grace
  * timer) aborts them. Cells that did not complete are left out of the results (they have no
  * status: they were not run) and listed in `notRun`; the run reports `interrupted`.
@@ -19,7 +20,7 @@ import { cellResult, plannedResult } from './cell-result.js';
 import { logPathOf, makeReportDir, safeFileName } from './log-files.js';
 import { LogPack, PACK_FILE, packed } from './log-pack.js';
 import { Bounded } from '../util/bounded.js';
-import type { Backend, CellResult, Outcome, Status } from './types.js';
+import { NotStarted, type Backend, type CellResult, type Outcome, type Status } from './types.js';
 
 export interface PoolOptions {
   backend: Backend;
@@ -79,9 +80,14 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   const kill = new AbortController();
   // every running cell listens to the kill signal: thousands of listeners are expected
   setMaxListeners(0, kill.signal);
-  const onForce = () => kill.abort(new DOMException('killed', 'AbortError'));
+  const onForce = () => {
+    backend.cancelQueued?.();
+    kill.abort(new DOMException('killed', 'AbortError'));
+  };
   let graceTimer: NodeJS.Timeout | undefined;
   const onStop = () => {
+    // nothing new starts, also of what a queueing backend holds
+    backend.cancelQueued?.();
     graceTimer = setTimeout(onForce, graceMs);
   };
   if (opts.killSignal?.aborted) onForce();
@@ -95,10 +101,8 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   let warnedCache = false;
   let fatal: InfraError | undefined;
 
-  // Log files and cache entries are written in the background, at most MAX_WRITES at once: a
-  // file creation costs 0.1-0.5 ms of kernel time, more than a simulated cell, so the next
-  // cell must not wait for it. A cell waits only when that many writes are already under way,
-  // and the pool returns once every write has landed (reporters read logs at the end).
+  // Log files and cache entries are written in the background, at most MAX_WRITES at once (a
+  // file creation costs more than a simulated cell); the pool returns once all have landed.
   const writes = new Bounded(MAX_WRITES);
   /** A log we cannot write is fatal (exit 3): stop the run, keep what the cache has. */
   const cannotWrite = (file: string, err: unknown) => {
@@ -128,17 +132,23 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     await opts.onCellEnd?.(r);
   };
 
-  const attempt = async (cell: Cell, n: number, logDir: string): Promise<Outcome | typeof INTERRUPTED> => {
+  /** `onStart` hears when the attempt's program starts (for a queueing backend, after its wait). */
+  const attempt = async (cell: Cell, n: number, logDir: string, onStart: () => void): Promise<Outcome | typeof INTERRUPTED> => {
     if (kill.signal.aborted) return INTERRUPTED;
     const now = backend.runSync?.(cell, n);
     if (now) return now;
     // own timer rather than AbortSignal.timeout/any: cleared at once, so 100,000 cells leave no timers behind
     const ac = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ac.abort(new DOMException(`cell timed out after ${opts.timeoutMs} ms`, 'TimeoutError'));
-    }, opts.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const started = () => {
+      onStart();
+      timer ??= setTimeout(() => {
+        timedOut = true;
+        ac.abort(new DOMException(`cell timed out after ${opts.timeoutMs} ms`, 'TimeoutError'));
+      }, opts.timeoutMs);
+    };
+    if (!backend.queueDepth) started();
     const onKill = () => ac.abort(kill.signal.reason);
     if (kill.signal.aborted) onKill();
     else kill.signal.addEventListener('abort', onKill, { once: true });
@@ -150,11 +160,11 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       if (ac.signal.aborted) onAbort();
       else ac.signal.addEventListener('abort', onAbort, { once: true });
     });
-    let outcome: Outcome;
+    let outcome: Outcome | typeof INTERRUPTED;
     try {
       outcome = await Promise.race([
-        backend.run(cell, { signal: ac.signal, attempt: n, logDir }).catch(
-          (err: unknown): Outcome => ({
+        backend.run(cell, { signal: ac.signal, attempt: n, logDir, started }).catch(
+          (err: unknown): Outcome | typeof INTERRUPTED => err instanceof NotStarted ? INTERRUPTED : ({
             verdict: 'error',
             signature: `backend ${backend.name} failed: ${err instanceof Error ? err.message : String(err)}`,
             log: `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
@@ -167,7 +177,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       clearTimeout(giveUp);
       kill.signal.removeEventListener('abort', onKill);
     }
-    if (kill.signal.aborted && !timedOut) return INTERRUPTED;
+    if (outcome === INTERRUPTED || (kill.signal.aborted && !timedOut)) return INTERRUPTED;
     if (timedOut && outcome.verdict !== 'timeout') {
       // the backend finished as the clock ran out, or reported the kill as something else
       outcome = { ...outcome, verdict: 'timeout', signature: outcome.signature ?? 'timeout' };
@@ -177,13 +187,16 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
 
   /** Runs a cell's attempts (retries included); undefined when the run was interrupted. */
   const attempts = async (cell: Cell, logDir: string) => {
-    const started = performance.now();
+    let started: number | undefined;
+    const onStart = () => {
+      started ??= performance.now();
+    };
     const verdicts: Outcome['verdict'][] = [];
     const logs: string[] = [];
     let signature: string | undefined;
     let truncated = false;
     for (let n = 0; n <= opts.retries; n++) {
-      const out = await attempt(cell, n, logDir);
+      const out = await attempt(cell, n, logDir, onStart);
       if (out === INTERRUPTED) return undefined;
       verdicts.push(out.verdict);
       logs.push(opts.retries > 0 ? `=== kmatrix: attempt ${n + 1} (${out.verdict}) ===\n${out.log}` : out.log);
@@ -191,7 +204,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       if (out.verdict !== 'pass') signature = out.signature ?? signature;
       if (out.verdict === 'pass' || out.verdict === 'skip' || stop.aborted) break;
     }
-    return { verdicts, logs, signature, truncated, durationMs: Math.round(performance.now() - started) };
+    return { verdicts, logs, signature, truncated, durationMs: Math.round(performance.now() - (started ?? performance.now())) };
   };
 
   const runOne = async (cell: Cell, i: number): Promise<void> => {
@@ -258,10 +271,10 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   }
   // p-limit runs at most `jobs` cells at once; cells are handed to it a few at a time so that a
   // 100,000-cell run never holds a queued promise per cell
-  const jobs = Math.max(1, opts.jobs);
-  const limit = pLimit(jobs);
+  const slots = Math.max(1, opts.jobs) + (backend.queueDepth ?? 0);
+  const limit = pLimit(slots);
   // room for a cell queued behind every slot while as many finished cells are recorded
-  const fed = new Bounded(3 * jobs);
+  const fed = new Bounded(3 * slots);
   try {
     for (const i of runnable) await fed.start(() => runOne(cells[i]!, i));
     await fed.drain();

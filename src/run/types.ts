@@ -21,6 +21,18 @@ export interface RunContext {
   attempt: number;
   /** Directory where the backend may write extra files for this cell. */
   logDir: string;
+  /**
+   * A queueing backend (Backend.queueDepth) calls this when the cell's program starts: the pool's
+   * timeout and the cell's duration count from there.
+   */
+  started?: () => void;
+}
+
+/** What a queueing backend's run() rejects with for a cell it cancelled before it started. */
+export class NotStarted extends Error {
+  constructor() {
+    super('the cell was cancelled before it started');
+  }
 }
 
 /** A backend runs one cell. The simulator and the command runner implement it; tests use fakes. */
@@ -42,6 +54,14 @@ export interface Backend {
    * (the command backend makes the cell's log folder in the thread pool, off the main thread).
    */
   prepare?(cell: Cell, logDir: string): void;
+  /**
+   * Cells the backend takes beyond the `jobs` it runs at once: it queues them and starts each
+   * the moment a running one ends, without a round trip through the pool (the command
+   * backend's spawner shells). Such a backend calls ctx.started when a cell really starts,
+   * and after cancelQueued() rejects the cells it has not started with NotStarted.
+   */
+  readonly queueDepth?: number;
+  cancelQueued?(): void;
   /** Release workers, processes. */
   close?(): Promise<void>;
 }

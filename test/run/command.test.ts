@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CommandBackend, cellEnv, verdictOfExit } from '../../src/run/backends/command.js';
+import { cellEnv } from '../../src/run/backends/cell-env.js';
+import { CommandBackend, verdictOfExit } from '../../src/run/backends/command.js';
 import type { Cell } from '../../src/matrix/types.js';
 import type { Outcome } from '../../src/run/types.js';
 import { CELL_SH, groupGone, makeCell, tempDir } from './helpers.js';

@@ -21,8 +21,9 @@ import { extractSignature } from '../../sim/signature.js';
 import { makeDirs } from '../../util/make-dirs.js';
 import { canonicalJson } from '../cache.js';
 import { CappedLog, DEFAULT_OUTPUT_CAP } from '../capped-log.js';
-import type { Backend, Outcome, RunContext } from '../types.js';
+import { NotStarted, type Backend, type Outcome, type RunContext } from '../types.js';
 import { GroupKiller, killGroup } from './group-kill.js';
+import { cellEnv, ownVars, sharedWords } from './cell-env.js';
 import { CellScript, exportWords, type ProgramExit } from './spawner-protocol.js';
 import { Spawners } from './spawner.js';
 
@@ -37,55 +38,11 @@ export interface CommandBackendOptions {
   killGraceMs?: number;
   /** How long to wait for output after the program exits before killing what holds its pipes. */
   drainMs?: number;
-}
-
-/** The environment a cell gets: KMATRIX_* variables with the cell's values, verbatim. */
-export function cellEnv(cell: Cell, logDir: string, attempt: number): Record<string, string> {
-  return { ...ownVars(cell, logDir, attempt), KMATRIX_KCONFIG: kconfigLine(cell.kconfig), ...configVars(cell.resolved) };
-}
-
-/** What differs from cell to cell. */
-function ownVars(cell: Cell, logDir: string, attempt: number): Record<string, string> {
-  return {
-    KMATRIX_CELL_ID: cell.id,
-    KMATRIX_ARCH: cell.arch,
-    KMATRIX_BOOT: cell.boot,
-    KMATRIX_WORKLOAD: cell.workload,
-    KMATRIX_COMMIT: cell.commit,
-    KMATRIX_COMMIT_LABEL: cell.commitLabel,
-    KMATRIX_MEMORY: String(cell.machine.memory),
-    KMATRIX_NODES: String(cell.machine.nodes),
-    KMATRIX_LOG_DIR: logDir,
-    KMATRIX_ATTEMPT: String(attempt),
-  };
-}
-
-/** What the cell itself asked for (the resolved KMATRIX_CONFIG_* add the model's defaults). */
-function kconfigLine(kconfig: Cell['kconfig']): string {
-  return Object.entries(kconfig).map(([sym, v]) => `${sym}=${v}`).join(' ');
-}
-
-function configVars(resolved: Cell['resolved']): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [sym, value] of Object.entries(resolved)) {
-    env[`KMATRIX_CONFIG_${sym.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`] = value;
-  }
-  return env;
-}
-
-/**
- * The Kconfig part of a cell's exports, quoted for a spawner: the cells of one Kconfig request
- * share their kconfig and resolved objects (plan.ts), so each is quoted once.
- */
-const kconfigWords = new WeakMap<object, string | undefined>();
-function sharedWords(cell: Cell): string | undefined {
-  const words = (key: object, env: () => Record<string, string>) => {
-    if (!kconfigWords.has(key)) kconfigWords.set(key, exportWords(env()));
-    return kconfigWords.get(key);
-  };
-  const asked = words(cell.kconfig, () => ({ KMATRIX_KCONFIG: kconfigLine(cell.kconfig) }));
-  const resolved = words(cell.resolved, () => configVars(cell.resolved));
-  return asked === undefined || resolved === undefined ? undefined : `${asked} ${resolved}`.trimEnd();
+  /**
+   * Programs run at once (--jobs). Given, the backend queues as many cells again and starts
+   * each the moment a program ends (Backend.queueDepth); absent, it runs what it is given.
+   */
+  jobs?: number;
 }
 
 /** Map a `git bisect run`-style exit status to a verdict. */
@@ -112,6 +69,7 @@ function hashFile(path: string): string {
 
 export class CommandBackend implements Backend {
   readonly name = 'command';
+  readonly queueDepth: number;
   private readonly file: string;
   private readonly args: string[];
   private readonly cwd: string;
@@ -149,7 +107,8 @@ export class CommandBackend implements Backend {
       env: config.env,
       inputs: config.inputs.map((p) => [rel(resolve(options.baseDir, p)), hashFile(resolve(options.baseDir, p))]),
     });
-    this.spawners = Spawners.for([this.file, ...this.args], this.cwd, { ...process.env, ...config.env });
+    this.spawners = Spawners.for([this.file, ...this.args], this.cwd, { ...process.env, ...config.env }, options.jobs);
+    this.queueDepth = this.spawners && options.jobs ? options.jobs : 0;
     this.script = new CellScript(this.cwd, [this.file, ...this.args]);
   }
 
@@ -175,7 +134,11 @@ export class CommandBackend implements Backend {
     let end: ProgramExit;
     try {
       const words = this.spawners && this.exportsOf(cell, ctx);
-      end = words !== undefined ? await this.viaSpawner(words, log, killer) : await this.viaSpawn(cellEnv(cell, ctx.logDir, ctx.attempt), log, killer);
+      const queued = words !== undefined ? await this.viaSpawner(words, log, killer, ctx) : undefined;
+      if (queued === undefined || queued.fallBack) {
+        ctx.started?.();
+        end = await this.viaSpawn(cellEnv(cell, ctx.logDir, ctx.attempt), log, killer);
+      } else end = queued;
     } catch (err) {
       // e.g. a NUL byte in a value: the OS cannot take it as argv/env
       const signature = `cannot run ${this.file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
@@ -184,6 +147,7 @@ export class CommandBackend implements Backend {
       killer.dispose();
     }
     this.removeIfEmpty(ctx.logDir);
+    if (end.notStarted) throw new NotStarted();
     return this.outcome(end, killer.abortedBy, log, started);
   }
 
@@ -195,13 +159,16 @@ export class CommandBackend implements Backend {
     return [this.spawners!.carried, own, shared].filter((w) => w !== '').join(' ');
   }
 
-  /** Through a long-lived shell (see spawner.ts): no fork on kmatrix's main thread. */
-  private async viaSpawner(words: string, log: CappedLog, killer: GroupKiller): Promise<ProgramExit> {
-    const spawners = this.spawners!;
-    const spawner = spawners.acquire();
-    const end = await spawner.run((seq) => this.script.text(words, seq), log, (pid) => killer.setPid(pid));
-    spawners.release(spawner);
-    return end;
+  /** Through a spawner shell (see spawner.ts): no fork on kmatrix's main thread. Undefined when the shells keep dying. */
+  private viaSpawner(words: string, log: CappedLog, killer: GroupKiller, ctx: RunContext): Promise<ProgramExit> | undefined {
+    return this.spawners!.run((seq) => this.script.text(words, seq), log, {
+      started: () => ctx.started?.(),
+      pid: (pid) => killer.setPid(pid),
+    });
+  }
+
+  cancelQueued(): void {
+    this.spawners?.cancelQueued();
   }
 
   private async viaSpawn(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<ProgramExit> {

@@ -27,10 +27,11 @@ export function exportWords(env: Record<string, string>): string | undefined {
 }
 
 /**
- * The script one cell runs inside the spawner, for one program in one folder: only the cell's
- * exported words and its sequence number change from cell to cell, so the rest is quoted once.
- * `$2` is the spawner's end marker; `seq` tells this cell's pid report from a late one of the
- * cell before.
+ * The script one cell runs inside a spawner shell, for one program in one folder: only the
+ * cell's exported words and its sequence number change from cell to cell, so the rest is
+ * quoted once. `$2` is the end marker: the shell reports on its stdout, between the program's
+ * output, that cell `seq` started (S), its program's pid (P) and its exit status (E). bash
+ * reads a sourced file whole before running it, so S also says the file can be rewritten.
  */
 export class CellScript {
   private readonly head: string;
@@ -38,35 +39,48 @@ export class CellScript {
 
   constructor(cwd: string, argv: readonly string[]) {
     this.head = `{ exec 2>&1; cd -- ${shellQuote(cwd)} || exit 255\n`;
-    this.tail = [
-      `exec -- ${argv.map(shellQuote).join(' ')}`,
-      '} </dev/null 3>&- &',
-      'kmx_pid=$!',
-      `printf 'P `,
-    ].join('\n');
+    this.tail = `\nexec -- ${argv.map(shellQuote).join(' ')}\n${TAIL}`;
   }
 
   /** `words` are quoted by exportWords (empty: nothing to export). */
   text(words: string, seq: number): string {
     const exports = words === '' ? ':' : `export ${words}`;
-    return `${this.head}${exports}\n${this.tail}${seq}${TAIL}`;
+    return `printf '%sS${seq}\\n' "$2"\n${this.head}${exports}${this.tail}`;
   }
 }
 
 const TAIL = [
-  ` %s\\n' "$kmx_pid" >&3`,
+  '} </dev/null &',
+  'kmx_pid=$!',
+  `printf '%sP%s\\n' "$2" "$kmx_pid"`,
   'wait "$kmx_pid"; kmx_status=$?',
   'kill -KILL -- "-$kmx_pid" 2>/dev/null',
-  `printf '%s%s\\n' "$2" "$kmx_status"`,
+  `printf '%sE%s\\n' "$2" "$kmx_status"`,
   '',
 ].join('\n');
 
+/** What the file of a queued cell is replaced with when it must not start: it reports N. */
+export function notStartedScript(seq: number): string {
+  return `printf '%sN${seq}\\n' "$2"\n`;
+}
+
 /**
- * The loop the spawner runs: one sourced script per line read. Its own stderr is /dev/null
- * (with `set -m` bash reports finished jobs there); a cell's stderr joins its stdout, which
- * ends with the marker and the exit status.
+ * The loop every spawner shell of a backend runs: `$1` is the folder of script files, `$3`
+ * the FIFO they share as a queue. Each trigger is one byte naming a script file; bash reads a
+ * FIFO one byte at a time, so each trigger goes to exactly one idle shell. The first shell
+ * makes the FIFO and all say they are ready (R). Their own stderr is /dev/null (with `set -m`
+ * bash reports finished jobs there); a cell's stderr joins its stdout.
  */
-export const LOOP = 'set -m\nwhile IFS= read -r kmx_line; do . "$1"; done\n';
+export const LOOP = [
+  'set -m',
+  '[ -p "$3" ] || mkfifo -m 600 -- "$3" 2>/dev/null',
+  `printf '%sR\\n' "$2"`,
+  'while IFS= read -r -N 1 kmx_k; do . "$1/$kmx_k"; done < "$3"',
+  '',
+].join('\n');
+
+/** Names of script files, one byte each: a trigger is the file's name. */
+export const TRIGGERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Where `name` would be executed from, or undefined when nothing executable is there. */
 export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
@@ -87,6 +101,10 @@ export interface ProgramExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   error?: string;
+  /** Queued, then cancelled before it started (Spawners.cancelQueued). */
+  notStarted?: true;
+  /** Not started because the spawner shells cannot work here: start it another way. */
+  fallBack?: true;
 }
 
 /** bash reports death by signal n as status 128+n. */
@@ -100,37 +118,52 @@ function signalName(n: number): NodeJS.Signals | undefined {
   return found?.[0] as NodeJS.Signals | undefined;
 }
 
-/** Passes on a cell's output up to the end marker, then reads the exit status after it. */
-export class OutputScanner {
-  private carry: Buffer = Buffer.alloc(0);
-  private trailer: string | undefined;
-  /** The exit status, once the marker and the line after it have come. */
-  status: number | undefined;
+/**
+ * Splits a spawner's stdout into the programs' output and the shell's reports: each report is
+ * the marker, a kind letter and a value up to the end of its line. A report is written in one
+ * write() of a few bytes, so a program's output never cuts through one.
+ */
+export class FrameScanner {
+  private carry: Buffer = EMPTY;
+  /** The report being read, after its marker. */
+  private frame: string | undefined;
 
   constructor(
     private readonly marker: Buffer,
-    private readonly sink: (b: Buffer) => void,
+    private readonly onData: (b: Buffer) => void,
+    private readonly onFrame: (kind: string, value: string) => void,
   ) {}
 
   push(chunk: Buffer): void {
-    if (this.status !== undefined) return; // a grandchild outside the group still writing: dropped
-    if (this.trailer !== undefined) return this.readStatus(chunk.toString('latin1'));
-    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    const at = buf.indexOf(this.marker);
-    if (at >= 0) {
-      if (at > 0) this.sink(buf.subarray(0, at));
-      this.carry = Buffer.alloc(0);
-      this.trailer = '';
-      return this.readStatus(buf.subarray(at + this.marker.length).toString('latin1'));
+    let buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = EMPTY;
+    while (buf.length > 0) {
+      if (this.frame !== undefined) {
+        const nl = buf.indexOf(10);
+        if (nl < 0) {
+          this.frame += buf.toString('latin1');
+          return;
+        }
+        const line = this.frame + buf.toString('latin1', 0, nl);
+        this.frame = undefined;
+        buf = buf.subarray(nl + 1);
+        this.onFrame(line.slice(0, 1), line.slice(1));
+        continue;
+      }
+      const at = buf.indexOf(this.marker);
+      if (at >= 0) {
+        if (at > 0) this.onData(buf.subarray(0, at));
+        this.frame = '';
+        buf = buf.subarray(at + this.marker.length);
+        continue;
+      }
+      // the end may be the start of a marker: keep it for the next chunk
+      const keep = Math.min(buf.length, this.marker.length - 1);
+      if (buf.length > keep) this.onData(buf.subarray(0, buf.length - keep));
+      this.carry = Buffer.from(buf.subarray(buf.length - keep));
+      return;
     }
-    const keep = Math.min(buf.length, this.marker.length - 1);
-    if (buf.length > keep) this.sink(buf.subarray(0, buf.length - keep));
-    this.carry = Buffer.from(buf.subarray(buf.length - keep));
-  }
-
-  private readStatus(text: string): void {
-    this.trailer += text;
-    const nl = this.trailer!.indexOf('\n');
-    if (nl >= 0) this.status = Number(this.trailer!.slice(0, nl));
   }
 }
+
+const EMPTY = Buffer.alloc(0);

@@ -1,149 +1,54 @@
 /**
- * A shell that starts the command backend's programs on kmatrix's behalf.
+ * Shells that start the command backend's programs on kmatrix's behalf.
  *
  * Node forks on its main thread and waits there until the child has exec'd (1-5 ms per
  * spawn, growing with kmatrix's heap), which capped the command backend at a few hundred cells
- * per second whatever --jobs was: 4.2x slower than `xargs -P` on 2,000 cells of `true`
- * (test/bench/pool-overhead.mjs). A long-lived bash per job slot forks instead, in parallel
- * and from a small process: kmatrix writes the cell's script to a file, sends one line, and
- * reads back the program's pid (control pipe, fd 3) and its output (stdout and stderr on one
- * pipe), closed by a random end marker and the exit status.
+ * per second whatever --jobs was (test/bench/pool-overhead.mjs). Long-lived bash shells fork
+ * instead, in parallel and from small processes. kmatrix writes each cell's script into a file
+ * of its own and puts the file's one-byte name in a FIFO that all the backend's shells read:
+ * whichever shell is idle takes the next cell at once, without waiting for kmatrix, so a cell
+ * queued behind the running ones starts the moment one ends. Each shell reports on its stdout,
+ * between the programs' output, when a cell starts, its pid and its exit status
+ * (spawner-protocol.ts).
  *
  * bash rather than sh: only bash's `set -m` gives each background job its own process group
- * without a terminal, which "kill the whole tree" needs. The script goes through a file because
- * bash reads a pipe one byte at a time. Values reach the program as single-quoted words, which
- * the shell never expands, so they are as inert as with a plain spawn.
+ * without a terminal, which "kill the whole tree" needs. Values reach the program as
+ * single-quoted words, which the shell never expands, so they are as inert as with a plain spawn.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import type { CappedLog } from '../capped-log.js';
-import { exitOfStatus, exportWords, findExecutable, LOOP, OutputScanner, shellSafe, type ProgramExit } from './spawner-protocol.js';
-
-interface Job {
-  seq: number;
-  out: OutputScanner;
-  onPid: (pid: number) => void;
-  resolve: (exit: ProgramExit) => void;
-}
-
-/** One bash, running one cell at a time. */
-export class Spawner {
-  private readonly child: ChildProcess;
-  private readonly marker = Buffer.from(`\x01kmatrix-end-${randomBytes(12).toString('hex')}\x01`);
-  private job: Job | undefined;
-  private seq = 0;
-  private control = '';
-  /** The script file, kept open: rewriting it in place costs ~10 us, a new write ~0.5 ms on ext4. */
-  private readonly fd: number;
-  dead = false;
-  private closed = false;
-
-  constructor(
-    scriptFile: string,
-    cwd: string,
-    env: Record<string, string | undefined>,
-  ) {
-    this.fd = openSync(scriptFile, 'w');
-    this.child = spawn('bash', ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', scriptFile, this.marker.toString('latin1')], {
-      cwd,
-      env,
-      detached: true,
-      stdio: ['pipe', 'pipe', 'ignore', 'pipe'],
-    });
-    this.child.on('error', (e) => this.die(e.message));
-    this.child.on('exit', (code, signal) => this.die(`the spawner shell exited (${signal ?? `code ${code}`})`));
-    this.child.stdin?.on('error', () => undefined);
-    this.child.stdout?.on('data', (c: Buffer) => this.job && (this.job.out.push(c), this.settle()));
-    const control = this.child.stdio[3] as Readable;
-    control.setEncoding('latin1');
-    control.on('data', (s: string) => this.onControl(s));
-    this.idle();
-  }
-
-  /** Runs one cell's script; output goes to `log`, the pid to `onPid` as soon as it is known. */
-  run(script: (seq: number) => string, log: CappedLog, onPid: (pid: number) => void): Promise<ProgramExit> {
-    if (this.dead || this.job) return Promise.resolve({ code: null, signal: null, error: 'the spawner shell is gone' });
-    return new Promise((resolve) => {
-      const seq = ++this.seq;
-      this.job = { seq, out: new OutputScanner(this.marker, (b) => log.push(b)), onPid, resolve };
-      this.busy();
-      try {
-        // bash has read the previous script whole before it reported its end
-        ftruncateSync(this.fd, writeSync(this.fd, script(seq), 0));
-        this.child.stdin?.write('\n');
-      } catch (e) {
-        this.die(e instanceof Error ? e.message : String(e));
-      }
-    });
-  }
-
-  private onControl(text: string): void {
-    this.control += text;
-    let nl: number;
-    while ((nl = this.control.indexOf('\n')) >= 0) {
-      const line = this.control.slice(0, nl);
-      this.control = this.control.slice(nl + 1);
-      const [kind, seq, pid] = line.split(' ');
-      if (kind === 'P' && this.job && Number(seq) === this.job.seq) this.job.onPid(Number(pid));
-    }
-  }
-
-  private settle(): void {
-    const job = this.job;
-    if (job?.out.status === undefined) return;
-    this.job = undefined;
-    this.idle();
-    job.resolve(exitOfStatus(job.out.status));
-  }
-
-  private die(reason: string): void {
-    this.dead = true;
-    const job = this.job;
-    this.job = undefined;
-    job?.resolve({ code: null, signal: null, error: reason });
-  }
-
-  /** An idle spawner does not keep kmatrix alive; a busy one does. */
-  private idle(): void {
-    this.child.unref();
-    for (const s of this.child.stdio) (s as { unref?: () => void } | null)?.unref?.();
-  }
-
-  private busy(): void {
-    this.child.ref();
-    for (const s of this.child.stdio) (s as { ref?: () => void } | null)?.ref?.();
-  }
-
-  /** Ends the shell: EOF ends its loop; its group is killed in case a cell still runs. */
-  close(): void {
-    if (!this.closed) closeSync(this.fd);
-    this.closed = true;
-    this.child.stdin?.end();
-    if (this.job && this.child.pid) {
-      try {
-        process.kill(-this.child.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-    for (const s of this.child.stdio) (s as Readable | null)?.destroy?.();
-    this.idle();
-  }
-}
+import { Shell, type Job, type JobEvents } from './spawner-shell.js';
+import { exitOfStatus, exportWords, findExecutable, notStartedScript, shellSafe, TRIGGERS, type ProgramExit } from './spawner-protocol.js';
 
 /** Files a non-interactive bash sources at start-up when they are set: the spawner's loop must not run them. */
 const STARTUP_FILES = ['BASH_ENV', 'ENV'];
+/** Shells dying one after another without a cell ending in between: the backend stops using them. */
+const MAX_DEATHS = 3;
+/** How long an idle shell and a waiting cell may coexist before the cell's trigger is known lost. */
+const LOST_AFTER_MS = 1000;
 
-/** The spawners of one backend: one per cell running at once, reused, started on demand. */
+/** The spawner shells of one backend, their queue and their script files. */
 export class Spawners {
-  private readonly idle: Spawner[] = [];
-  private readonly all = new Set<Spawner>();
+  private readonly shells = new Set<Shell>();
+  /** Written and triggered, not started yet. */
+  private readonly waiting = new Map<number, Job>();
+  /** Not written yet: every script file holds a waiting cell. */
+  private readonly backlog: Job[] = [];
+  private readonly files: number[] = [];
+  private readonly free: number[] = [];
+  private readonly marker = Buffer.from(`\x01kmatrix-end-${randomBytes(12).toString('hex')}\x01`);
   private dir: string | undefined;
-  private count = 0;
+  private queue: number | undefined;
+  private seq = 0;
+  private running = 0;
+  private deaths = 0;
+  private broken = false;
+  /** Cells waiting when a shell died: the dead shell may have taken the trigger of one. */
+  private doubtful = new Set<number>();
+  private watch: NodeJS.Timeout | undefined;
 
   /** What the programs get of STARTUP_FILES (the spawner itself never sees them), as export words. */
   readonly carried: string;
@@ -152,6 +57,7 @@ export class Spawners {
   private constructor(
     private readonly cwd: string,
     env: Record<string, string | undefined>,
+    private readonly slots: number,
   ) {
     this.env = { ...env };
     const carried: Record<string, string> = {};
@@ -165,41 +71,190 @@ export class Spawners {
   }
 
   /**
-   * Spawners for `argv` run in `cwd` with `env`, or undefined where a plain spawn must do:
-   * KMATRIX_SPAWNER=0, no bash, a program that is not there (the plain spawn reports it),
-   * names and values a shell cannot carry (exported bash functions among them), or bash's own
-   * SHELLOPTS/BASHOPTS.
+   * Spawners for `argv` run in `cwd` with `env`, at most `slots` programs at once, or undefined
+   * where a plain spawn must do: KMATRIX_SPAWNER=0, no bash, a program that is not there (the
+   * plain spawn reports it), names and values a shell cannot carry (exported bash functions
+   * among them), or bash's own SHELLOPTS/BASHOPTS.
    */
-  static for(argv: readonly string[], cwd: string, env: Record<string, string | undefined>): Spawners | undefined {
+  static for(argv: readonly string[], cwd: string, env: Record<string, string | undefined>, slots = Infinity): Spawners | undefined {
     if (process.env.KMATRIX_SPAWNER === '0' || !findExecutable('bash')) return undefined;
     // bash applies these to itself at start-up and keeps them read-only: a program could not get them unchanged
     if (env.SHELLOPTS !== undefined || env.BASHOPTS !== undefined) return undefined;
     if (!findExecutable(argv[0] ?? '', env.PATH) || !shellSafe(env, argv)) return undefined;
-    return new Spawners(cwd, env);
+    return new Spawners(cwd, env, slots);
   }
 
-  acquire(): Spawner {
-    for (let s = this.idle.pop(); s; s = this.idle.pop()) if (!s.dead) return s;
-    this.dir ??= mkdtempSync(join(tmpdir(), 'kmatrix-spawn-'));
-    const s = new Spawner(join(this.dir, `cell-${this.count++}.sh`), this.cwd, this.env);
-    this.all.add(s);
-    return s;
+  /**
+   * Runs one cell's script; its output goes to `log`. Undefined when the shells keep dying
+   * (the caller spawns the program itself).
+   */
+  run(script: (seq: number) => string, log: CappedLog, events: JobEvents): Promise<ProgramExit> | undefined {
+    if (this.broken) return undefined;
+    return new Promise((resolve) => {
+      const job: Job = { seq: ++this.seq, script, log, events, resolve };
+      this.backlog.push(job);
+      this.dispatch();
+      this.grow();
+    });
   }
 
-  release(s: Spawner): void {
-    if (!s.dead) {
-      this.idle.push(s);
-      return;
+  /**
+   * Cells that wait for a shell and have not started end with `notStarted` instead (an
+   * interrupted run starts nothing new). A shell may have taken one already: that one runs.
+   */
+  cancelQueued(): void {
+    for (const job of this.backlog.splice(0)) this.finish(job, { code: null, signal: null, notStarted: true });
+    for (const job of this.waiting.values()) {
+      const file = this.fileOf(job.file!);
+      try {
+        // atomically: a shell that opened the old file reads the old file whole
+        writeFileSync(`${file}.tmp`, notStartedScript(job.seq));
+        renameSync(`${file}.tmp`, file);
+        closeSync(this.files[job.file!]!);
+        this.files[job.file!] = openSync(file, 'r+');
+      } catch {
+        // the cell starts after all; its killer ends it on a forced stop
+      }
     }
-    this.all.delete(s);
-    s.close();
   }
 
+  /** Ends the shells: EOF on the queue ends their loops; a running cell's group is killed. */
   close(): void {
-    for (const s of this.all) s.close();
-    this.all.clear();
-    this.idle.length = 0;
+    clearInterval(this.watch);
+    for (const shell of this.shells) shell.close();
+    this.shells.clear();
+    for (const job of [...this.backlog.splice(0), ...this.waiting.values()]) this.finish(job, { code: null, signal: null, error: 'kmatrix closed the spawner shells' });
+    this.waiting.clear();
+    for (const fd of this.files.splice(0)) closeSync(fd);
+    if (this.queue !== undefined) closeSync(this.queue);
+    this.queue = undefined;
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
+  }
+
+  /** Writes backlogged cells into free script files and triggers them, once the FIFO is there. */
+  private dispatch(): void {
+    while (this.queue !== undefined && this.backlog.length > 0) {
+      let file = this.free.pop();
+      if (file === undefined && this.files.length < TRIGGERS.length) {
+        file = this.files.length;
+        this.files.push(openSync(this.fileOf(file), 'w'));
+      }
+      if (file === undefined) return;
+      const job = this.backlog.shift()!;
+      job.file = file;
+      const fd = this.files[file]!;
+      try {
+        ftruncateSync(fd, writeSync(fd, job.script(job.seq), 0));
+        this.waiting.set(job.seq, job);
+        writeSync(this.queue, TRIGGERS[file]!);
+      } catch (e) {
+        this.free.push(file);
+        this.waiting.delete(job.seq);
+        this.finish(job, { code: null, signal: null, error: `cannot queue the cell: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+  }
+
+  /** One shell per cell in flight, up to `slots`. */
+  private grow(): void {
+    const want = Math.min(this.slots, this.running + this.waiting.size + this.backlog.length);
+    if (this.shells.size < want) {
+      try {
+        this.dir ??= mkdtempSync(join(tmpdir(), 'kmatrix-spawn-'));
+      } catch (e) {
+        return this.breakDown(`cannot make the spawner folder: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      while (this.shells.size < want) this.shells.add(new Shell(this.dir, this.marker, this.cwd, this.env, this));
+    }
+    // cells in flight keep kmatrix alive
+    if (want > 0) for (const shell of this.shells) shell.ref();
+  }
+
+  private fileOf(file: number): string {
+    return join(this.dir!, TRIGGERS[file]!);
+  }
+
+  // --- what the shells report (called by Shell) ---
+
+  /** A shell has made the FIFO and opened it: the writing end can be opened without blocking. */
+  onReady(): void {
+    if (this.queue !== undefined || this.dir === undefined) return;
+    try {
+      this.queue = openSync(join(this.dir, 'queue'), constants.O_RDWR | constants.O_NONBLOCK);
+    } catch {
+      return; // the shell could not make it either and dies: counted there
+    }
+    this.dispatch();
+  }
+
+  /** Cell `seq` has started on `shell`: its script file is free again. */
+  onStart(shell: Shell, seq: number, started: boolean): Job | undefined {
+    const job = this.waiting.get(seq);
+    if (!job) return undefined;
+    this.waiting.delete(seq);
+    this.doubtful.delete(seq);
+    this.free.push(job.file!);
+    this.dispatch();
+    if (!started) {
+      this.finish(job, { code: null, signal: null, notStarted: true });
+      return undefined;
+    }
+    this.running++;
+    job.events.started();
+    return job;
+  }
+
+  onEnd(job: Job, status: number): void {
+    this.running--;
+    this.deaths = 0;
+    this.finish(job, exitOfStatus(status));
+  }
+
+  onDeath(shell: Shell, job: Job | undefined, reason: string): void {
+    this.shells.delete(shell);
+    if (job) {
+      this.running--;
+      this.finish(job, { code: null, signal: null, error: reason });
+    }
+    if (++this.deaths >= MAX_DEATHS) return this.breakDown(reason);
+    // it may have read the trigger of a waiting cell and died before starting it
+    for (const seq of this.waiting.keys()) this.doubtful.add(seq);
+    if (this.doubtful.size > 0) this.watch ??= setInterval(() => this.findLost(), LOST_AFTER_MS);
+    this.grow();
+  }
+
+  /** A doubtful cell still waiting while a shell has idled a whole interval lost its trigger. */
+  private findLost(): void {
+    for (const seq of this.doubtful) if (!this.waiting.has(seq)) this.doubtful.delete(seq);
+    const idle = [...this.shells].some((s) => s.idleFor() >= LOST_AFTER_MS);
+    if (idle) {
+      for (const seq of this.doubtful) {
+        const job = this.waiting.get(seq)!;
+        this.waiting.delete(seq);
+        this.free.push(job.file!);
+        this.finish(job, { code: null, signal: null, error: 'the spawner shell is gone' });
+      }
+      this.doubtful.clear();
+      this.dispatch();
+    }
+    if (this.doubtful.size === 0) {
+      clearInterval(this.watch);
+      this.watch = undefined;
+    }
+  }
+
+  /** The shells keep dying (or cannot start): cells not started yet, and all later ones, spawn plainly. */
+  private breakDown(reason: string): void {
+    this.broken = true;
+    for (const shell of this.shells) shell.close();
+    this.shells.clear();
+    for (const job of [...this.backlog.splice(0), ...this.waiting.values()]) this.finish(job, { code: null, signal: null, error: reason, fallBack: true });
+    this.waiting.clear();
+  }
+
+  private finish(job: Job, exit: ProgramExit): void {
+    job.resolve(exit);
+    if (this.running + this.waiting.size + this.backlog.length === 0) for (const shell of this.shells) shell.unref();
   }
 }

@@ -1,0 +1,55 @@
+/**
+ * What a command-backend program learns of its cell: KMATRIX_* environment variables with the
+ * cell's values, verbatim (never shell code), and the same quoted for a spawner shell's script.
+ */
+import type { Cell } from '../../matrix/types.js';
+import { exportWords } from './spawner-protocol.js';
+
+/** The environment a cell gets: KMATRIX_* variables with the cell's values, verbatim. */
+export function cellEnv(cell: Cell, logDir: string, attempt: number): Record<string, string> {
+  return { ...ownVars(cell, logDir, attempt), KMATRIX_KCONFIG: kconfigLine(cell.kconfig), ...configVars(cell.resolved) };
+}
+
+/** What differs from cell to cell. */
+export function ownVars(cell: Cell, logDir: string, attempt: number): Record<string, string> {
+  return {
+    KMATRIX_CELL_ID: cell.id,
+    KMATRIX_ARCH: cell.arch,
+    KMATRIX_BOOT: cell.boot,
+    KMATRIX_WORKLOAD: cell.workload,
+    KMATRIX_COMMIT: cell.commit,
+    KMATRIX_COMMIT_LABEL: cell.commitLabel,
+    KMATRIX_MEMORY: String(cell.machine.memory),
+    KMATRIX_NODES: String(cell.machine.nodes),
+    KMATRIX_LOG_DIR: logDir,
+    KMATRIX_ATTEMPT: String(attempt),
+  };
+}
+
+/** What the cell itself asked for (the resolved KMATRIX_CONFIG_* add the model's defaults). */
+function kconfigLine(kconfig: Cell['kconfig']): string {
+  return Object.entries(kconfig).map(([sym, v]) => `${sym}=${v}`).join(' ');
+}
+
+function configVars(resolved: Cell['resolved']): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [sym, value] of Object.entries(resolved)) {
+    env[`KMATRIX_CONFIG_${sym.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`] = value;
+  }
+  return env;
+}
+
+/**
+ * The Kconfig part of a cell's exports, quoted for a spawner: the cells of one Kconfig request
+ * share their kconfig and resolved objects (plan.ts), so each is quoted once.
+ */
+const kconfigWords = new WeakMap<object, string | undefined>();
+export function sharedWords(cell: Cell): string | undefined {
+  const words = (key: object, env: () => Record<string, string>) => {
+    if (!kconfigWords.has(key)) kconfigWords.set(key, exportWords(env()));
+    return kconfigWords.get(key);
+  };
+  const asked = words(cell.kconfig, () => ({ KMATRIX_KCONFIG: kconfigLine(cell.kconfig) }));
+  const resolved = words(cell.resolved, () => configVars(cell.resolved));
+  return asked === undefined || resolved === undefined ? undefined : `${asked} ${resolved}`.trimEnd();
+}

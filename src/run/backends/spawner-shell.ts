@@ -1,0 +1,120 @@
+/**
+ * One spawner shell (see spawner.ts): a bash that takes cells from its backend's queue one at a
+ * time and reports on its stdout when each starts, its pid and how it ended.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { CappedLog } from '../capped-log.js';
+import { FrameScanner, LOOP, type ProgramExit } from './spawner-protocol.js';
+
+/** What the backend hears of a cell it gave a spawner. */
+export interface JobEvents {
+  /** The program is starting now (the cell's timer starts here). */
+  started(): void;
+  pid(pid: number): void;
+}
+
+/** A cell given to the spawners. */
+export interface Job {
+  seq: number;
+  script: (seq: number) => string;
+  log: CappedLog;
+  events: JobEvents;
+  resolve: (exit: ProgramExit) => void;
+  /** The script file holding it while it waits. */
+  file?: number;
+}
+
+/** What a shell reports to the spawners it belongs to. */
+export interface ShellOwner {
+  onReady(): void;
+  /** The job of cell `seq`, which starts on `shell` (or, when `started` is false, never will). */
+  onStart(shell: Shell, seq: number, started: boolean): Job | undefined;
+  onEnd(job: Job, status: number): void;
+  onDeath(shell: Shell, job: Job | undefined, reason: string): void;
+}
+
+export class Shell {
+  private readonly child: ChildProcess;
+  private readonly scanner: FrameScanner;
+  private current: Job | undefined;
+  /** Between a start report and an end report (also for a cell given up on meanwhile). */
+  private busy = false;
+  private idleSince = performance.now();
+  private dead = false;
+
+  constructor(dir: string, marker: Buffer, cwd: string, env: Record<string, string | undefined>, private readonly owner: ShellOwner) {
+    this.child = spawn('bash', ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', dir, marker.toString('latin1'), join(dir, 'queue')], {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    this.scanner = new FrameScanner(marker, (b) => this.current?.log.push(b), (kind, value) => this.onFrame(kind, value));
+    this.child.on('error', (e) => this.die(e.message));
+    this.child.on('exit', (code, signal) => this.die(`the spawner shell exited (${signal ?? `code ${code}`})`));
+    this.child.stdout?.on('data', (c: Buffer) => this.scanner.push(c));
+  }
+
+  private onFrame(kind: string, value: string): void {
+    switch (kind) {
+      case 'R':
+        return this.owner.onReady();
+      case 'S':
+        this.busy = true;
+        this.current = this.owner.onStart(this, Number(value), true);
+        return;
+      case 'N':
+        this.owner.onStart(this, Number(value), false);
+        return;
+      case 'P':
+        return this.current?.events.pid(Number(value));
+      case 'E': {
+        const job = this.current;
+        this.current = undefined;
+        this.busy = false;
+        this.idleSince = performance.now();
+        if (job) this.owner.onEnd(job, Number(value));
+        return;
+      }
+    }
+  }
+
+  /** How long it has been waiting for a cell (0 while it runs one). */
+  idleFor(): number {
+    return this.busy ? 0 : performance.now() - this.idleSince;
+  }
+
+  private die(reason: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    const job = this.current;
+    this.current = undefined;
+    this.owner.onDeath(this, job, reason);
+  }
+
+  /** A shell with cells in flight keeps kmatrix alive; an idle one does not. */
+  ref(): void {
+    this.child.ref();
+    for (const s of this.child.stdio) (s as { ref?: () => void } | null)?.ref?.();
+  }
+
+  unref(): void {
+    this.child.unref();
+    for (const s of this.child.stdio) (s as { unref?: () => void } | null)?.unref?.();
+  }
+
+  /** Kills the shell's group (a cell's program has a group of its own: its killer ends it). */
+  close(): void {
+    this.dead = true;
+    if (this.child.pid !== undefined) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    this.child.stdout?.destroy();
+    this.unref();
+  }
+}

@@ -1,0 +1,104 @@
+// The command backend's queue (spawner.ts): cells handed over beyond --jobs wait for a free
+// shell, start on whichever shell is idle, count their timeout from their own start, and do
+// not start at all once the run is interrupted.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CommandBackend } from '../../src/run/backends/command.js';
+import { Spawners } from '../../src/run/backends/spawner.js';
+import { CappedLog } from '../../src/run/capped-log.js';
+import { runPool } from '../../src/run/pool.js';
+import { makeCell, tempDir } from './helpers.js';
+
+const opened: Array<{ close(): unknown }> = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((b) => b.close()));
+});
+
+/** A backend whose program sleeps for the cell's workload (seconds) and leaves a file named after the cell. */
+function sleeper(jobs: number, dir: string) {
+  const b = new CommandBackend(
+    { kind: 'command', command: ['bash', '-c', 'touch "$RAN_DIR/$KMATRIX_CELL_ID"; sleep "$KMATRIX_WORKLOAD"'], env: { RAN_DIR: dir }, inputs: [] },
+    { baseDir: dir, jobs, killGraceMs: 200 },
+  );
+  opened.push(b);
+  return b;
+}
+
+const cell = (id: string, seconds: number) => makeCell({ id, workload: String(seconds) });
+
+describe('the spawner queue', () => {
+  it('holds as many cells again as --jobs, and starts their timer when they start', async () => {
+    const dir = tempDir();
+    const backend = sleeper(1, dir);
+    expect(backend.queueDepth).toBe(1);
+    // b waits ~1 s behind a: timed from its hand-over it would time out, from its start it passes
+    const run = await runPool([cell('a', 1), cell('b', 0.1)], { backend, jobs: 1, timeoutMs: 800, retries: 0, reportDir: join(dir, 'report') });
+    const byId = Object.fromEntries(run.results.map((r) => [r.id, r]));
+    expect(byId.a!.status).toBe('timeout');
+    expect(byId.b!.status).toBe('pass');
+    expect(byId.b!.durationMs).toBeLessThan(700);
+  }, 30_000);
+
+  it('starts a waiting cell on whichever shell is free, not behind a long one', async () => {
+    const dir = tempDir();
+    const backend = sleeper(2, dir);
+    const ends: Record<string, number> = {};
+    const t0 = Date.now();
+    const run = (id: string, s: number) =>
+      backend.run(cell(id, s), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir: join(dir, id) }).then((o) => {
+        ends[id] = Date.now() - t0;
+        return o;
+      });
+    const outcomes = await Promise.all([run('long', 3), run('s1', 0.2), run('s2', 0.2), run('s3', 0.2), run('s4', 0.2)]);
+    expect(outcomes.every((o) => o.verdict === 'pass')).toBe(true);
+    for (const id of ['s1', 's2', 's3', 's4']) expect(ends[id]!).toBeLessThan(ends.long! - 1000);
+  }, 30_000);
+
+  it('does not start what waits when the run is interrupted, and reports it not run', async () => {
+    const dir = tempDir();
+    const backend = sleeper(1, dir);
+    const stop = new AbortController();
+    const pending = runPool([cell('a', 0.6), cell('b', 0.1), cell('c', 0.1)], {
+      backend,
+      jobs: 1,
+      timeoutMs: 10_000,
+      retries: 0,
+      reportDir: join(dir, 'report'),
+      signal: stop.signal,
+    });
+    setTimeout(() => stop.abort(), 300);
+    const run = await pending;
+    expect(run.interrupted).toBe(true);
+    expect(run.results.map((r) => [r.id, r.status])).toEqual([['a', 'pass']]);
+    expect(run.notRun).toEqual(['b', 'c']);
+    expect(existsSync(join(dir, 'a'))).toBe(true);
+    // b was handed to the shell's queue before the interruption, yet never ran
+    expect(existsSync(join(dir, 'b'))).toBe(false);
+    expect(existsSync(join(dir, 'c'))).toBe(false);
+  }, 30_000);
+
+  it('gives up on a cell whose shell died after taking it, and runs the next one', async () => {
+    const dir = tempDir();
+    const spawners = Spawners.for(['true'], dir, process.env, 1)!;
+    opened.push(spawners);
+    const events = { started: () => undefined, pid: () => undefined };
+    // the shell kills itself after reading the trigger, before it reports the start
+    const lost = spawners.run(() => 'kill -KILL $$\n', new CappedLog(1000), events)!;
+    const next = spawners.run((seq) => `printf '%sS${seq}\\n%sE0\\n' "$2" "$2"\n`, new CappedLog(1000), events)!;
+    expect(await lost).toMatchObject({ code: null, error: 'the spawner shell is gone' });
+    expect(await next).toMatchObject({ code: 0 });
+  }, 30_000);
+
+  it('runs cells with a plain spawn when the shells cannot make their queue', async () => {
+    const dir = tempDir();
+    // no mkfifo in the shells' PATH: each shell dies at start, and after a few the backend gives up on them
+    const b = new CommandBackend({ kind: 'command', command: ['/bin/echo', 'plain'], env: { PATH: '/nonexistent' }, inputs: [] }, { baseDir: dir, jobs: 2 });
+    opened.push(b);
+    const outs = await Promise.all(['a', 'b', 'c'].map((id) => b.run(cell(id, 0), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir: join(dir, id) })));
+    for (const out of outs) {
+      expect(out.verdict).toBe('pass');
+      expect(out.log).toContain('plain');
+    }
+  }, 30_000);
+});
