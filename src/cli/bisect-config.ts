@@ -76,7 +76,7 @@ async function runBisectConfig(file: string, opts: Options): Promise<number> {
   const backend: Backend =
     plan.backend.kind === 'sim'
       ? new (await import('../run/backends/sim.js')).SimBackend({ ...(plan.history ? { history: plan.history } : {}), seed: plan.settings.seed, workers: 0 })
-      : new (await import('../run/backends/command.js')).CommandBackend(plan.backend, { baseDir: plan.dir });
+      : new (await import('../run/backends/command.js')).CommandBackend(plan.backend, { baseDir: plan.dir, jobs });
   const run = async (cells: Cell[]): Promise<CellResult[]> =>
     (await runPool(cells, { backend, ...(cache ? { cache } : {}), jobs, timeoutMs, retries: 0, reportDir })).results;
   const say = (line: string) => {

@@ -80,7 +80,8 @@ describe('the spawner queue', () => {
 
   it('gives up on a cell whose shell died after taking it, and runs the next one', async () => {
     const dir = tempDir();
-    const spawners = Spawners.for(['true'], dir, process.env, 1)!;
+    // two shells share a FIFO: the lost trigger cannot be told from one still queued, until a shell idles
+    const spawners = Spawners.for(['true'], dir, process.env, 2)!;
     opened.push(spawners);
     const events = { started: () => undefined, pid: () => undefined };
     // the shell kills itself after reading the trigger, before it reports the start
@@ -88,6 +89,17 @@ describe('the spawner queue', () => {
     const next = spawners.run((seq) => `printf '%sS${seq}\\n%sE0\\n' "$2" "$2"\n`, new CappedLog(1000), events)!;
     expect(await lost).toMatchObject({ code: null, error: 'the spawner shell is gone' });
     expect(await next).toMatchObject({ code: 0 });
+  }, 30_000);
+
+  it('gives what waited for a single shell that died to the next shell', async () => {
+    const dir = tempDir();
+    const spawners = Spawners.for(['true'], dir, process.env, 1)!;
+    opened.push(spawners);
+    const events = { started: () => undefined, pid: () => undefined };
+    const dies = spawners.run((seq) => `printf '%sS${seq}\\n' "$2"; kill -KILL $$\n`, new CappedLog(1000), events)!;
+    const waits = spawners.run((seq) => `printf '%sS${seq}\\nwaited\\n%sE0\\n' "$2" "$2"\n`, new CappedLog(1000), events)!;
+    expect(await dies).toMatchObject({ code: null, error: expect.stringMatching(/spawner shell exited/) });
+    expect(await waits).toMatchObject({ code: 0 });
   }, 30_000);
 
   it('runs cells with a plain spawn when the shells cannot make their queue', async () => {

@@ -3,7 +3,6 @@
  * time and reports on its stdout when each starts, its pid and how it ended.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import type { CappedLog } from '../capped-log.js';
 import { FrameScanner, LOOP, type ProgramExit } from './spawner-protocol.js';
 
@@ -34,6 +33,9 @@ export interface ShellOwner {
   onDeath(shell: Shell, job: Job | undefined, reason: string): void;
 }
 
+/** How long a dead shell's last reports get to arrive before its death is handled. */
+const EXIT_READ_MS = 20;
+
 export class Shell {
   private readonly child: ChildProcess;
   private readonly scanner: FrameScanner;
@@ -43,16 +45,19 @@ export class Shell {
   private idleSince = performance.now();
   private dead = false;
 
-  constructor(dir: string, marker: Buffer, cwd: string, env: Record<string, string | undefined>, private readonly owner: ShellOwner) {
-    this.child = spawn('bash', ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', dir, marker.toString('latin1'), join(dir, 'queue')], {
+  /** `queue`: the FIFO shared by the backend's shells, or undefined to take triggers on stdin (write()). */
+  constructor(dir: string, queue: string | undefined, marker: Buffer, cwd: string, env: Record<string, string | undefined>, private readonly owner: ShellOwner) {
+    this.child = spawn('bash', ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', dir, marker.toString('latin1'), queue ?? ''], {
       cwd,
       env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: [queue === undefined ? 'pipe' : 'ignore', 'pipe', 'ignore'],
     });
+    this.child.stdin?.on('error', () => undefined);
     this.scanner = new FrameScanner(marker, (b) => this.current?.log.push(b), (kind, value) => this.onFrame(kind, value));
     this.child.on('error', (e) => this.die(e.message));
-    this.child.on('exit', (code, signal) => this.die(`the spawner shell exited (${signal ?? `code ${code}`})`));
+    // what it wrote before it died may still be in the pipe: read that first
+    this.child.on('exit', (code, signal) => setTimeout(() => this.die(`the spawner shell exited (${signal ?? `code ${code}`})`), EXIT_READ_MS));
     this.child.stdout?.on('data', (c: Buffer) => this.scanner.push(c));
   }
 
@@ -78,6 +83,11 @@ export class Shell {
         return;
       }
     }
+  }
+
+  /** A trigger on the shell's own stdin. */
+  write(trigger: string): void {
+    this.child.stdin?.write(trigger);
   }
 
   /** How long it has been waiting for a cell (0 while it runs one). */

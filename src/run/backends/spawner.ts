@@ -41,7 +41,10 @@ export class Spawners {
   private readonly free: number[] = [];
   private readonly marker = Buffer.from(`\x01kmatrix-end-${randomBytes(12).toString('hex')}\x01`);
   private dir: string | undefined;
-  private queue: number | undefined;
+  /** A single shell takes its triggers on stdin; several share a FIFO (opened once one has made it). */
+  private readonly single: boolean;
+  private fifo: number | undefined;
+  private trigger: ((name: string) => void) | undefined;
   private seq = 0;
   private running = 0;
   private deaths = 0;
@@ -59,6 +62,7 @@ export class Spawners {
     env: Record<string, string | undefined>,
     private readonly slots: number,
   ) {
+    this.single = slots === 1;
     this.env = { ...env };
     const carried: Record<string, string> = {};
     for (const name of STARTUP_FILES) {
@@ -93,8 +97,8 @@ export class Spawners {
     return new Promise((resolve) => {
       const job: Job = { seq: ++this.seq, script, log, events, resolve };
       this.backlog.push(job);
-      this.dispatch();
       this.grow();
+      this.dispatch();
     });
   }
 
@@ -126,15 +130,16 @@ export class Spawners {
     for (const job of [...this.backlog.splice(0), ...this.waiting.values()]) this.finish(job, { code: null, signal: null, error: 'kmatrix closed the spawner shells' });
     this.waiting.clear();
     for (const fd of this.files.splice(0)) closeSync(fd);
-    if (this.queue !== undefined) closeSync(this.queue);
-    this.queue = undefined;
+    if (this.fifo !== undefined) closeSync(this.fifo);
+    this.fifo = undefined;
+    this.trigger = undefined;
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
 
   /** Writes backlogged cells into free script files and triggers them, once the FIFO is there. */
   private dispatch(): void {
-    while (this.queue !== undefined && this.backlog.length > 0) {
+    while (this.trigger && this.backlog.length > 0) {
       let file = this.free.pop();
       if (file === undefined && this.files.length < TRIGGERS.length) {
         file = this.files.length;
@@ -147,7 +152,7 @@ export class Spawners {
       try {
         ftruncateSync(fd, writeSync(fd, job.script(job.seq), 0));
         this.waiting.set(job.seq, job);
-        writeSync(this.queue, TRIGGERS[file]!);
+        this.trigger(TRIGGERS[file]!);
       } catch (e) {
         this.free.push(file);
         this.waiting.delete(job.seq);
@@ -165,10 +170,19 @@ export class Spawners {
       } catch (e) {
         return this.breakDown(`cannot make the spawner folder: ${e instanceof Error ? e.message : String(e)}`);
       }
-      while (this.shells.size < want) this.shells.add(new Shell(this.dir, this.marker, this.cwd, this.env, this));
+      while (this.shells.size < want) this.shells.add(this.newShell(this.dir));
     }
     // cells in flight keep kmatrix alive
     if (want > 0) for (const shell of this.shells) shell.ref();
+  }
+
+  private newShell(dir: string): Shell {
+    if (!this.single) return new Shell(dir, join(dir, 'queue'), this.marker, this.cwd, this.env, this);
+    const shell = new Shell(dir, undefined, this.marker, this.cwd, this.env, this);
+    this.trigger = (name) => shell.write(name);
+    // what waited for a shell that died goes to this one (its files are intact)
+    for (const job of this.waiting.values()) shell.write(TRIGGERS[job.file!]!);
+    return shell;
   }
 
   private fileOf(file: number): string {
@@ -179,9 +193,11 @@ export class Spawners {
 
   /** A shell has made the FIFO and opened it: the writing end can be opened without blocking. */
   onReady(): void {
-    if (this.queue !== undefined || this.dir === undefined) return;
+    if (this.single || this.fifo !== undefined || this.dir === undefined) return;
     try {
-      this.queue = openSync(join(this.dir, 'queue'), constants.O_RDWR | constants.O_NONBLOCK);
+      const fifo = openSync(join(this.dir, 'queue'), constants.O_RDWR | constants.O_NONBLOCK);
+      this.fifo = fifo;
+      this.trigger = (name) => writeSync(fifo, name);
     } catch {
       return; // the shell could not make it either and dies: counted there
     }
@@ -218,6 +234,11 @@ export class Spawners {
       this.finish(job, { code: null, signal: null, error: reason });
     }
     if (++this.deaths >= MAX_DEATHS) return this.breakDown(reason);
+    if (this.single) {
+      this.trigger = undefined;
+      this.grow();
+      return this.dispatch();
+    }
     // it may have read the trigger of a waiting cell and died before starting it
     for (const seq of this.waiting.keys()) this.doubtful.add(seq);
     if (this.doubtful.size > 0) this.watch ??= setInterval(() => this.findLost(), LOST_AFTER_MS);
