@@ -1,5 +1,6 @@
 // `npm run bench`: runs every benchmark of test/bench/, prints a table and writes
 // reports/bench.json. Pass names to run only some: `npm run bench -- startup bisect-cost`.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,9 @@ for (const file of modules) {
   const mod = await import(path.join(dir, file));
   if (only.length && !only.includes(mod.name)) continue;
   process.stderr.write(`bench: ${mod.name}...\n`);
+  // the last module's writes (the cache bench makes 25,000 files) must not be flushed during
+  // this one: writeback slowed the pool bench's per-cell folders by a third
+  spawnSync('sync');
   try {
     results.push(...(await mod.run()).map((r) => ({ group: mod.name, ...r })));
   } catch (e) {

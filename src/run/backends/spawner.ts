@@ -141,20 +141,22 @@ export class Spawners {
   private dispatch(): void {
     while (this.trigger && this.backlog.length > 0) {
       let file = this.free.pop();
-      if (file === undefined && this.files.length < TRIGGERS.length) {
-        file = this.files.length;
-        this.files.push(openSync(this.fileOf(file), 'w'));
-      }
-      if (file === undefined) return;
-      const job = this.backlog.shift()!;
-      job.file = file;
-      const fd = this.files[file]!;
+      const job = this.backlog[0]!;
       try {
+        if (file === undefined && this.files.length < TRIGGERS.length) {
+          this.files.push(openSync(this.fileOf(this.files.length), 'w'));
+          file = this.files.length - 1;
+        }
+        if (file === undefined) return;
+        this.backlog.shift();
+        job.file = file;
+        const fd = this.files[file]!;
         ftruncateSync(fd, writeSync(fd, job.script(job.seq), 0));
         this.waiting.set(job.seq, job);
         this.trigger(TRIGGERS[file]!);
       } catch (e) {
-        this.free.push(file);
+        if (file !== undefined) this.free.push(file);
+        if (this.backlog[0] === job) this.backlog.shift();
         this.waiting.delete(job.seq);
         this.finish(job, { code: null, signal: null, error: `cannot queue the cell: ${e instanceof Error ? e.message : String(e)}` });
       }
