@@ -122,7 +122,7 @@ export class Spawners {
     }
   }
 
-  /** Ends the shells: EOF on the queue ends their loops; a running cell's group is killed. */
+  /** Ends the shells (their own groups are killed: a running cell's program has a group of its own, which its killer ends). */
   close(): void {
     clearInterval(this.watch);
     for (const shell of this.shells) shell.close();
