@@ -3,10 +3,11 @@
  * per-cell timeouts, retries, the result cache, and cooperative cancellation.
  *
  * Results stream to `onCellEnd` as cells finish and each log goes straight to its file, so a
- * run of 100,000 cells never holds their logs in memory. A queueing backend (Backend.queueDepth)
- * is handed that many cells more than `jobs`; their timers start when they do. Cancellation: when `signal` aborts,
- * nothing new starts; running cells get `graceMs` to finish, then `killSignal` (or the grace
- * timer) aborts them. Cells that did not complete are left out of the results (they have no
+ * run of 100,000 cells never holds their logs in memory. A queueing backend
+ * (Backend.queueDepth) is handed that many cells more than `jobs`; their timers start when
+ * they do. Cancellation: when `signal` aborts, nothing new starts (nor what a queueing backend
+ * holds); running cells get `graceMs` to finish, then `killSignal` (or the grace timer) aborts
+ * them. Cells that did not complete are left out of the results (they have no
  * status: they were not run) and listed in `notRun`; the run reports `interrupted`.
  */
 import { setMaxListeners } from 'node:events';
@@ -86,7 +87,6 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   };
   let graceTimer: NodeJS.Timeout | undefined;
   const onStop = () => {
-    // nothing new starts, also of what a queueing backend holds
     backend.cancelQueued?.();
     graceTimer = setTimeout(onForce, graceMs);
   };
