@@ -31,8 +31,7 @@ export class PackLayout {
   private offset = 0;
 
   /** The header, the log's reference and where the header starts, for a log of `bytes` bytes. */
-  place(id: string, bytes: number): { header: string; ref: string } {
-    const header = packHeader(id);
+  place(id: string, bytes: number, header = packHeader(id)): { header: string; ref: string } {
     const start = this.offset + Buffer.byteLength(header);
     const end = start + bytes;
     this.offset = end + 1; // a newline after each log
@@ -56,10 +55,11 @@ export class LogPack {
 
   append(id: string, text: string): string {
     // the header does not depend on the log's length, which encoding the log measures
-    this.file.append(packHeader(id));
+    const header = packHeader(id);
+    this.file.append(header);
     const bytes = this.file.append(text);
     this.file.append('\n');
-    return this.layout.place(id, bytes).ref;
+    return this.layout.place(id, bytes, header).ref;
   }
 
   close(): void {
