@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { BufferedFile } from '../util/buffered-file.js';
+import { arrayPieces } from '../util/json-pieces.js';
 import { UserError } from '../errors.js';
 import type { CellResult } from '../run/types.js';
 import { makeDirs } from '../util/make-dirs.js';
@@ -45,7 +46,6 @@ export type RunEvent =
 
 const FLUSH_BYTES = 64 * 1024;
 const FLUSH_MS = 200;
-const CELLS_PER_PIECE = 32;
 
 export class EventLogReporter implements Reporter {
   readonly name = 'events';
@@ -73,9 +73,7 @@ export class EventLogReporter implements Reporter {
     const { cells, ...rest } = plan;
     const head = JSON.stringify({ type: 'runStart', version: EVENTS_VERSION, plan: { ...rest, cells: [] } } satisfies RunEvent);
     file.append(head.slice(0, -']}}'.length));
-    // a few dozen cells per JSON.stringify: one native call per cell costs ~2x as much, and
-    // pieces under V8's large-object size (128 KB) die young instead of in the old generation
-    for (let i = 0; i < cells.length; i += CELLS_PER_PIECE) file.append((i ? ',' : '') + JSON.stringify(cells.slice(i, i + CELLS_PER_PIECE)).slice(1, -1));
+    for (const piece of arrayPieces(cells, 'compact')) file.append(piece);
     file.append(']}}\n');
     file.flush();
   }

@@ -1,5 +1,6 @@
 /** report.json (issue 4's shape), written atomically at the end of the run. */
 import { join } from 'node:path';
+import { arrayPieces } from '../../util/json-pieces.js';
 import type { ReporterContext } from '../context.js';
 import { batched, writeFileAtomic } from '../io.js';
 import { REPORT_FILE } from '../load.js';
@@ -26,27 +27,11 @@ export function* reportJsonChunks(report: RunReport): Generator<string> {
     else if (cells.length === 0) yield '[]';
     else {
       yield '[';
-      yield* cellChunks(cells);
+      yield* arrayPieces(cells, 'nested');
       yield '\n  ]';
     }
   }
   yield '\n}\n';
-}
-
-/** `{"cells": [...]}` as JSON.stringify(_, null, 2) prints it: its cells come already indented for report.json. */
-const CELLS_HEAD = '{\n  "cells": [';
-const CELLS_TAIL = '\n  ]\n}';
-
-/**
- * The cells' lines, `per` cells at a time: one native JSON.stringify of each slice nested at
- * the cells' depth is ~3x faster than stringifying every cell and re-indenting it; pieces
- * under V8's large-object size (128 KB) die young instead of in the old generation.
- */
-function* cellChunks(cells: readonly unknown[], per = 32): Generator<string> {
-  for (let i = 0; i < cells.length; i += per) {
-    const text = JSON.stringify({ cells: cells.slice(i, i + per) }, null, 2);
-    yield `${i ? ',' : ''}${text.slice(CELLS_HEAD.length, -CELLS_TAIL.length)}`;
-  }
 }
 
 export function createJsonReporter(ctx: ReporterContext): Reporter {
