@@ -1,7 +1,7 @@
 /**
  * What kmatrix and a spawner shell (spawner.ts) say to each other, as pure functions: the
- * script one cell runs (values single-quoted, never expanded), the shell's loop, and how the
- * cell's output, end marker and exit status are read back.
+ * script one cell runs (values single-quoted, never expanded), the shells' loop, and how the
+ * shell's reports (start, pid, exit status) are told from the programs' output.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { constants as os } from 'node:os';
@@ -66,8 +66,9 @@ export function notStartedScript(seq: number): string {
 
 /**
  * The loop every spawner shell of a backend runs: `$1` is the folder of script files, `$3`
- * the FIFO they share as a queue (empty: a single shell reads its stdin). Each trigger is one byte naming a script file; bash reads a
- * FIFO one byte at a time, so each trigger goes to exactly one idle shell. The first shell
+ * the FIFO they share as a queue (empty: a single shell reads its stdin). Each trigger is one
+ * byte naming a script file; bash reads a FIFO one byte at a time, so each trigger goes to
+ * exactly one idle shell. The first shell
  * makes the FIFO and all say they are ready (R). Their own stderr is /dev/null (with `set -m`
  * bash reports finished jobs there); a cell's stderr joins its stdout.
  */

@@ -22,6 +22,8 @@ export interface Job {
   resolve: (exit: ProgramExit) => void;
   /** The script file holding it while it waits. */
   file?: number;
+  /** Its file now reports that it did not start (Spawners.cancelQueued). */
+  cancelled?: boolean;
 }
 
 /** What a shell reports to the spawners it belongs to. */

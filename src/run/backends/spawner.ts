@@ -97,8 +97,7 @@ export class Spawners {
     return new Promise((resolve) => {
       const job: Job = { seq: ++this.seq, script, log, events, resolve };
       this.backlog.push(job);
-      this.grow();
-      this.dispatch();
+      this.serve();
     });
   }
 
@@ -109,6 +108,8 @@ export class Spawners {
   cancelQueued(): void {
     for (const job of this.backlog.splice(0)) this.finish(job, { code: null, signal: null, notStarted: true });
     for (const job of this.waiting.values()) {
+      if (job.cancelled) continue;
+      job.cancelled = true;
       const file = this.fileOf(job.file!);
       try {
         // atomically: a shell that opened the old file reads the old file whole
@@ -127,8 +128,7 @@ export class Spawners {
     clearInterval(this.watch);
     for (const shell of this.shells) shell.close();
     this.shells.clear();
-    for (const job of [...this.backlog.splice(0), ...this.waiting.values()]) this.finish(job, { code: null, signal: null, error: 'kmatrix closed the spawner shells' });
-    this.waiting.clear();
+    this.endUnstarted({ code: null, signal: null, error: 'kmatrix closed the spawner shells' });
     for (const fd of this.files.splice(0)) closeSync(fd);
     if (this.fifo !== undefined) closeSync(this.fifo);
     this.fifo = undefined;
@@ -163,8 +163,8 @@ export class Spawners {
     }
   }
 
-  /** One shell per cell in flight, up to `slots`. */
-  private grow(): void {
+  /** One shell per cell in flight, up to `slots`; then what waits for a script file is written. */
+  private serve(): void {
     const want = Math.min(this.slots, this.running + this.waiting.size + this.backlog.length);
     if (this.shells.size < want) {
       try {
@@ -176,6 +176,7 @@ export class Spawners {
     }
     // cells in flight keep kmatrix alive
     if (want > 0) for (const shell of this.shells) shell.ref();
+    this.dispatch();
   }
 
   private newShell(dir: string): Shell {
@@ -238,13 +239,12 @@ export class Spawners {
     if (++this.deaths >= MAX_DEATHS) return this.breakDown(reason);
     if (this.single) {
       this.trigger = undefined;
-      this.grow();
-      return this.dispatch();
+      return this.serve();
     }
     // it may have read the trigger of a waiting cell and died before starting it
     for (const seq of this.waiting.keys()) this.doubtful.add(seq);
     if (this.doubtful.size > 0) this.watch ??= setInterval(() => this.findLost(), LOST_AFTER_MS);
-    this.grow();
+    this.serve();
   }
 
   /** A doubtful cell still waiting while a shell has idled a whole interval lost its trigger. */
@@ -272,8 +272,14 @@ export class Spawners {
     this.broken = true;
     for (const shell of this.shells) shell.close();
     this.shells.clear();
-    for (const job of [...this.backlog.splice(0), ...this.waiting.values()]) this.finish(job, { code: null, signal: null, error: reason, fallBack: true });
+    this.endUnstarted({ code: null, signal: null, error: reason, fallBack: true });
+  }
+
+  /** Ends every cell that has not started, written or not. */
+  private endUnstarted(exit: ProgramExit): void {
+    const jobs = [...this.backlog.splice(0), ...this.waiting.values()];
     this.waiting.clear();
+    for (const job of jobs) this.finish(job, exit);
   }
 
   private finish(job: Job, exit: ProgramExit): void {
