@@ -27,6 +27,14 @@ function sleeper(jobs: number, dir: string) {
 
 const cell = (id: string, seconds: number) => makeCell({ id, workload: String(seconds) });
 
+/** Spawners of `slots` shells, given scripts directly: `run(script)` for a script of cell `seq`. */
+function shells(slots: number) {
+  const spawners = Spawners.for(['true'], tempDir(), process.env, slots)!;
+  opened.push(spawners);
+  const events = { started: () => undefined, pid: () => undefined };
+  return (script: (seq: number) => string) => spawners.run(script, new CappedLog(1000), events)!;
+}
+
 describe('the spawner queue', () => {
   it('holds as many cells again as --jobs, and starts their timer when they start', async () => {
     const dir = tempDir();
@@ -79,25 +87,19 @@ describe('the spawner queue', () => {
   }, 30_000);
 
   it('gives up on a cell whose shell died after taking it, and runs the next one', async () => {
-    const dir = tempDir();
     // two shells share a FIFO: the lost trigger cannot be told from one still queued, until a shell idles
-    const spawners = Spawners.for(['true'], dir, process.env, 2)!;
-    opened.push(spawners);
-    const events = { started: () => undefined, pid: () => undefined };
+    const run = shells(2);
     // the shell kills itself after reading the trigger, before it reports the start
-    const lost = spawners.run(() => 'kill -KILL $$\n', new CappedLog(1000), events)!;
-    const next = spawners.run((seq) => `printf '%sS${seq}\\n%sE0\\n' "$2" "$2"\n`, new CappedLog(1000), events)!;
+    const lost = run(() => 'kill -KILL $$\n');
+    const next = run((seq) => `printf '%sS${seq}\\n%sE0\\n' "$2" "$2"\n`);
     expect(await lost).toMatchObject({ code: null, error: 'the spawner shell is gone' });
     expect(await next).toMatchObject({ code: 0 });
   }, 30_000);
 
   it('gives what waited for a single shell that died to the next shell', async () => {
-    const dir = tempDir();
-    const spawners = Spawners.for(['true'], dir, process.env, 1)!;
-    opened.push(spawners);
-    const events = { started: () => undefined, pid: () => undefined };
-    const dies = spawners.run((seq) => `printf '%sS${seq}\\n' "$2"; kill -KILL $$\n`, new CappedLog(1000), events)!;
-    const waits = spawners.run((seq) => `printf '%sS${seq}\\nwaited\\n%sE0\\n' "$2" "$2"\n`, new CappedLog(1000), events)!;
+    const run = shells(1);
+    const dies = run((seq) => `printf '%sS${seq}\\n' "$2"; kill -KILL $$\n`);
+    const waits = run((seq) => `printf '%sS${seq}\\nwaited\\n%sE0\\n' "$2" "$2"\n`);
     expect(await dies).toMatchObject({ code: null, error: expect.stringMatching(/spawner shell exited/) });
     expect(await waits).toMatchObject({ code: 0 });
   }, 30_000);
