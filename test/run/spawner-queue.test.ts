@@ -8,6 +8,7 @@ import { CommandBackend } from '../../src/run/backends/command.js';
 import { Spawners } from '../../src/run/backends/spawner.js';
 import { CappedLog } from '../../src/run/capped-log.js';
 import { runPool } from '../../src/run/pool.js';
+import { NotStarted } from '../../src/run/types.js';
 import { makeCell, tempDir } from './helpers.js';
 
 const opened: Array<{ close(): unknown }> = [];
@@ -23,6 +24,11 @@ function sleeper(jobs: number, dir: string) {
   );
   opened.push(b);
   return b;
+}
+
+/** Resolves once `check` holds, polling every 10 ms. */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 10));
 }
 
 const cell = (id: string, seconds: number) => makeCell({ id, workload: String(seconds) });
@@ -75,7 +81,9 @@ describe('the spawner queue', () => {
       reportDir: join(dir, 'report'),
       signal: stop.signal,
     });
-    setTimeout(() => stop.abort(), 300);
+    // interrupt once a runs (b waits in the shell's queue by then), however slow the machine
+    await until(() => existsSync(join(dir, 'a')));
+    stop.abort();
     const run = await pending;
     expect(run.interrupted).toBe(true);
     expect(run.results.map((r) => [r.id, r.status])).toEqual([['a', 'pass']]);
@@ -84,6 +92,21 @@ describe('the spawner queue', () => {
     // b was handed to the shell's queue before the interruption, yet never ran
     expect(existsSync(join(dir, 'b'))).toBe(false);
     expect(existsSync(join(dir, 'c'))).toBe(false);
+  }, 30_000);
+
+  it('does not start a cell handed over before the interruption that was still making its log folder', async () => {
+    const dir = tempDir();
+    const backend = sleeper(1, dir);
+    const logDir = join(dir, 'logs', 'late');
+    // run() first waits for the folder: the cancel comes before the cell reaches the shells' queue
+    const out = backend.run(cell('late', 0), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir, started: () => undefined });
+    backend.cancelQueued();
+    await expect(out).rejects.toBeInstanceOf(NotStarted);
+    // a later cell runs: the cancel was of what had been handed over until then
+    const next = await backend.run(cell('next', 0), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir: join(dir, 'logs', 'next') });
+    expect(next.verdict).toBe('pass');
+    expect(existsSync(join(dir, 'late'))).toBe(false);
+    expect(existsSync(join(dir, 'next'))).toBe(true);
   }, 30_000);
 
   it('gives up on a cell whose shell died after taking it, and runs the next one', async () => {

@@ -79,6 +79,8 @@ export class CommandBackend implements Backend {
   private readonly drainMs: number;
   private readonly spawners: Spawners | undefined;
   private readonly script: CellScript;
+  /** cancelQueued() calls so far: a cell handed over before one has not started. */
+  private cancels = 0;
   private readonly removals = new Map<string, Promise<void>>();
   /** Log folders being made by prepare(): true once there (a missing parent leaves it to makeDirs). */
   private readonly folders = new Map<string, Promise<boolean>>();
@@ -118,6 +120,7 @@ export class CommandBackend implements Backend {
 
   async run(cell: Cell, ctx: RunContext): Promise<Outcome> {
     const started = Date.now();
+    const cancels = this.cancels;
     const log = new CappedLog(this.cap);
     // a retry reuses the folder: let the last attempt's removal finish before making it again
     await this.removals.get(ctx.logDir);
@@ -129,6 +132,11 @@ export class CommandBackend implements Backend {
       } catch {
         // the program may not need it; the pool reports an unwritable report directory
       }
+    }
+    // cancelQueued() came while this cell made its folder: it is queued too, so it does not start
+    if (this.queueDepth && this.cancels !== cancels) {
+      this.removeIfEmpty(ctx.logDir);
+      throw new NotStarted();
     }
     const killer = new GroupKiller(ctx.signal, this.killGraceMs);
     let end: ProgramExit;
@@ -168,6 +176,7 @@ export class CommandBackend implements Backend {
   }
 
   cancelQueued(): void {
+    this.cancels++;
     this.spawners?.cancelQueued();
   }
 
