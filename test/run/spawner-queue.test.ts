@@ -73,7 +73,8 @@ describe('the spawner queue', () => {
     const dir = tempDir();
     const backend = sleeper(1, dir);
     const stop = new AbortController();
-    const pending = runPool([cell('a', 0.6), cell('b', 0.1), cell('c', 0.1)], {
+    // a runs long enough for the interruption to come while it runs, even on a loaded machine
+    const pending = runPool([cell('a', 1.5), cell('b', 0.1), cell('c', 0.1)], {
       backend,
       jobs: 1,
       timeoutMs: 10_000,

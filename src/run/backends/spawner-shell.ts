@@ -35,7 +35,11 @@ export interface ShellOwner {
   onDeath(shell: Shell, job: Job | undefined, reason: string): void;
 }
 
-/** How long a dead shell's last reports get to arrive before its death is handled. */
+/**
+ * How long a dead shell's last reports get to arrive before its death is handled, when its
+ * stdout stays open (a program it started still holds it): otherwise the pipe's close says
+ * that everything it wrote has been read.
+ */
 const EXIT_READ_MS = 20;
 
 export class Shell {
@@ -58,9 +62,19 @@ export class Shell {
     this.child.stdin?.on('error', () => undefined);
     this.scanner = new FrameScanner(marker, (b) => this.current?.log.push(b), (kind, value) => this.onFrame(kind, value));
     this.child.on('error', (e) => this.die(e.message));
-    // what it wrote before it died may still be in the pipe: read that first
-    this.child.on('exit', (code, signal) => setTimeout(() => this.die(`the spawner shell exited (${signal ?? `code ${code}`})`), EXIT_READ_MS));
+    // what it wrote before it died may still be in the pipe: its death is handled once that is read
+    let exit: string | undefined;
+    let drained = false;
+    this.child.on('exit', (code, signal) => {
+      exit = `the spawner shell exited (${signal ?? `code ${code}`})`;
+      if (drained) this.die(exit);
+      else setTimeout(() => this.die(exit!), EXIT_READ_MS);
+    });
     this.child.stdout?.on('data', (c: Buffer) => this.scanner.push(c));
+    this.child.stdout?.on('close', () => {
+      drained = true;
+      if (exit !== undefined) this.die(exit);
+    });
   }
 
   private onFrame(kind: string, value: string): void {
