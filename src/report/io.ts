@@ -1,37 +1,14 @@
 /** The small amount of file-system plumbing every reporter shares. */
-import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseLogRef } from '../run/log-pack.js';
-import { makeDirs } from '../util/make-dirs.js';
-import { BufferedFile } from '../util/buffered-file.js';
+
+export { writeFileAtomic } from '../util/atomic-file.js';
 
 /** Where reporters print: process.stdout/stderr, or a string buffer in tests. */
 export interface Writer {
   write(chunk: string): unknown;
   isTTY?: boolean;
-}
-
-/**
- * Write a file so a reader never sees a partial one: temp file in the same folder, then rename.
- * Content may come in pieces (a report of 100,000 cells is never held as one string).
- */
-export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
-  makeDirs(dirname(path));
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const file = new BufferedFile(tmp, 1 << 20);
-  try {
-    try {
-      file.open();
-      for (const piece of typeof content === 'string' ? [content] : content) file.append(piece);
-      file.sync();
-    } finally {
-      file.close();
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true }); // a full disk must not leave the half-written temp file behind
-    throw err;
-  }
 }
 
 /** Pieces joined into writes of about `size` characters: few system calls, no whole-file string. */

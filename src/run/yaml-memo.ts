@@ -3,14 +3,13 @@
  * value of a history file that passed validation. `kmatrix run` hands it to the loader, which
  * still validates every remembered value (sim-history.ts); this only spares the YAML parse.
  * A value JSON cannot carry exactly (Infinity, -0) is not remembered; anything unreadable is a
- * miss; entries are written to a temp file and renamed, like cache entries.
+ * miss; entries are written atomically (writeFileAtomic).
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { YamlMemo } from '../matrix/yaml.js';
-import { makeDirs } from '../util/make-dirs.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { sha256 } from './cache.js';
 
 const MEMO_VERSION = 1;
@@ -32,20 +31,12 @@ export class FileYamlMemo implements YamlMemo {
 
   /** Never throws: a memo that cannot be written only costs the next run a parse. */
   put(text: string, value: unknown): void {
-    const file = this.path(text);
-    const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     try {
       const json = JSON.stringify(value);
       if (json === undefined || !isDeepStrictEqual(JSON.parse(json), value)) return;
-      makeDirs(dirname(file));
-      writeFileSync(tmp, json);
-      renameSync(tmp, file);
+      writeFileAtomic(this.path(text), json);
     } catch {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // no folder, no temp file
-      }
+      // no folder or no space: the temp file is gone, and the next run parses again
     }
   }
 }
