@@ -2,6 +2,7 @@
 import type { History } from '../history/types.js';
 import type { Cell } from '../matrix/types.js';
 import { formatSize } from '../matrix/units.js';
+import { objectMemo } from '../util/object-memo.js';
 import type { SimInput } from '../sim/types.js';
 
 /** The commit facts a simulated cell depends on (also part of its cache key). */
@@ -33,17 +34,11 @@ export function cellAxes(cell: Cell): Record<string, string> {
 }
 
 /** The simulator's config per resolved Kconfig: cells share their resolution, and the simulator never changes its input. */
-const configs = new WeakMap<Cell['resolved'], SimInput['config']>();
-
-function configOf(resolved: Cell['resolved']): SimInput['config'] {
-  let config = configs.get(resolved);
-  if (!config) {
-    config = {};
-    for (const [sym, v] of Object.entries(resolved)) config[sym] = v === 'y';
-    configs.set(resolved, config);
-  }
+const configOf = objectMemo((resolved: Cell['resolved']): SimInput['config'] => {
+  const config: SimInput['config'] = {};
+  for (const [sym, v] of Object.entries(resolved)) config[sym] = v === 'y';
   return config;
-}
+});
 
 export function simInput(cell: Cell, facts: CommitFacts, attempt: number, seed: number): SimInput {
   return {

@@ -6,13 +6,15 @@
  * is read-only; each cell goes on from a fork of its log. Pure: the same input gives the same
  * result with or without the cache.
  */
+import { objectMemo } from '../util/object-memo.js';
 import { boot, type BootInput, type BootRun } from './boot.js';
 
 export class BootCache {
   private readonly runs = new Map<string, BootRun>();
-  /** A number per distinct config or switches content, and the number of each object seen: cells share these objects. */
+  /** A number per distinct config or switches content; cells share these objects, so each is numbered once. */
   private readonly contentIds = new Map<string, number>();
-  private readonly objectIds = new WeakMap<object, number>();
+  private readonly configId = objectMemo((config: BootInput['config']) => this.contentId(Object.keys(config).filter((sym) => config[sym] === true).join(',')));
+  private readonly switchesId = objectMemo((switches: BootInput['switches']) => this.contentId(JSON.stringify(switches)));
 
   constructor(private readonly size = 256) {}
 
@@ -31,19 +33,12 @@ export class BootCache {
 
   private key(input: BootInput): string {
     const { arch, boot: cmdline, machine, commit, config, switches } = input;
-    const configId = this.idOf(config, () => Object.keys(config).filter((sym) => config[sym] === true).join(','));
-    const switchesId = this.idOf(switches, () => JSON.stringify(switches));
-    return JSON.stringify([arch, cmdline, machine.memory, machine.nodes, commit.sha, commit.version ?? null, configId, switchesId]);
+    return JSON.stringify([arch, cmdline, machine.memory, machine.nodes, commit.sha, commit.version ?? null, this.configId(config), this.switchesId(switches)]);
   }
 
-  private idOf(object: object, content: () => string): number {
-    let id = this.objectIds.get(object);
-    if (id === undefined) {
-      const text = content();
-      id = this.contentIds.get(text);
-      if (id === undefined) this.contentIds.set(text, (id = this.contentIds.size));
-      this.objectIds.set(object, id);
-    }
+  private contentId(text: string): number {
+    let id = this.contentIds.get(text);
+    if (id === undefined) this.contentIds.set(text, (id = this.contentIds.size));
     return id;
   }
 }

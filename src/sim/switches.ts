@@ -5,6 +5,7 @@
  */
 // a namespace import, not `{ z }`: it lets the bundle leave out zod's locales (scripts/bundle.mjs)
 import * as z from 'zod';
+import { objectMemo } from '../util/object-memo.js';
 import type { InjectRule, Switches } from './types.js';
 
 export interface SwitchInfo {
@@ -86,17 +87,11 @@ export function defaultSwitches(): ModelSwitches {
 }
 
 /**
- * Every cell at a commit shares that commit's switch record, so its typed state is read once
- * (the `inject` rules go through zod); the model only reads it.
+ * Read a (possibly partial, loosely typed) switch record into the typed state; bad values fall
+ * back to defaults. Every cell at a commit shares that commit's switch record, so its typed
+ * state is read once (the `inject` rules go through zod); the model only reads it.
  */
-const read = new WeakMap<Switches, ModelSwitches>();
-
-/** Read a (possibly partial, loosely typed) switch record into the typed state; bad values fall back to defaults. */
-export function readSwitches(sw: Switches): ModelSwitches {
-  let state = read.get(sw);
-  if (!state) read.set(sw, (state = readSwitchesOnce(sw)));
-  return state;
-}
+export const readSwitches: (sw: Switches) => ModelSwitches = objectMemo((sw: Switches) => readSwitchesOnce(sw));
 
 function readSwitchesOnce(sw: Switches): ModelSwitches {
   const out = defaultSwitches() as unknown as Record<string, unknown>;

@@ -3,6 +3,7 @@
  * cell's values, verbatim (never shell code), and the same quoted for a spawner shell's script.
  */
 import type { Cell } from '../../matrix/types.js';
+import { objectMemo } from '../../util/object-memo.js';
 import { exportWords } from './spawner-protocol.js';
 
 /** The environment a cell gets: KMATRIX_* variables with the cell's values, verbatim. */
@@ -43,13 +44,10 @@ function configVars(resolved: Cell['resolved']): Record<string, string> {
  * The Kconfig part of a cell's exports, quoted for a spawner: the cells of one Kconfig request
  * share their kconfig and resolved objects (plan.ts), so each is quoted once.
  */
-const kconfigWords = new WeakMap<object, string | undefined>();
+const askedWords = objectMemo((kconfig: Cell['kconfig']) => exportWords({ KMATRIX_KCONFIG: kconfigLine(kconfig) }));
+const resolvedWords = objectMemo((resolved: Cell['resolved']) => exportWords(configVars(resolved)));
 export function sharedWords(cell: Cell): string | undefined {
-  const words = (key: object, env: () => Record<string, string>) => {
-    if (!kconfigWords.has(key)) kconfigWords.set(key, exportWords(env()));
-    return kconfigWords.get(key);
-  };
-  const asked = words(cell.kconfig, () => ({ KMATRIX_KCONFIG: kconfigLine(cell.kconfig) }));
-  const resolved = words(cell.resolved, () => configVars(cell.resolved));
+  const asked = askedWords(cell.kconfig);
+  const resolved = resolvedWords(cell.resolved);
   return asked === undefined || resolved === undefined ? undefined : `${asked} ${resolved}`.trimEnd();
 }
