@@ -81,6 +81,8 @@ export class CommandBackend implements Backend {
   private readonly script: CellScript;
   /** cancelQueued() calls so far: a cell handed over before one has not started. */
   private cancels = 0;
+  /** Resolves once the last cell handed over has its folder and its predecessors have theirs. */
+  private lastTurn: Promise<void> = Promise.resolve();
   private readonly removals = new Map<string, Promise<void>>();
   /** Log folders being made by prepare(): true once there (a missing parent leaves it to makeDirs). */
   private readonly folders = new Map<string, Promise<boolean>>();
@@ -122,17 +124,11 @@ export class CommandBackend implements Backend {
     const started = Date.now();
     const cancels = this.cancels;
     const log = new CappedLog(this.cap);
-    // a retry reuses the folder: let the last attempt's removal finish before making it again
-    await this.removals.get(ctx.logDir);
-    const made = this.folders.get(ctx.logDir);
-    this.folders.delete(ctx.logDir);
-    if (!(await made)) {
-      try {
-        makeDirs(ctx.logDir);
-      } catch {
-        // the program may not need it; the pool reports an unwritable report directory
-      }
-    }
+    // cells reach the shells' queue in the order they were handed over, whichever folder is made first
+    const turn = this.lastTurn;
+    const ready = this.folder(ctx.logDir).then(() => turn);
+    this.lastTurn = ready;
+    await ready;
     // cancelQueued() came while this cell made its folder: it is queued too, so it does not start
     if (this.queueDepth && this.cancels !== cancels) {
       this.removeIfEmpty(ctx.logDir);
@@ -209,6 +205,20 @@ export class CommandBackend implements Backend {
     child.stdout?.destroy();
     child.stderr?.destroy();
     return end;
+  }
+
+  /** Makes the cell's log folder, unless prepare() has. */
+  private async folder(logDir: string): Promise<void> {
+    // a retry reuses the folder: let the last attempt's removal finish before making it again
+    await this.removals.get(logDir);
+    const made = this.folders.get(logDir);
+    this.folders.delete(logDir);
+    if (await made) return;
+    try {
+      makeDirs(logDir);
+    } catch {
+      // the program may not need it; the pool reports an unwritable report directory
+    }
   }
 
   /** The cell's log folder, made in the thread pool while the cell waits for a job slot. */
