@@ -50,10 +50,14 @@ function loadBundle(mode) {
   } catch {
     // no cache yet: compiled from source, then saved below
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __kmatrix_import) {${source}\n})`, { filename, cachedData });
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname, __kmatrix_import) {${source}\n})`,
+    { filename, cachedData },
+  );
   const module = { exports: {} };
   // the bundle requires only Node's own modules; getBuiltinModule skips the module loader
-  const bundleRequire = (name) => process.getBuiltinModule(name) ?? require('node:module').createRequire(filename)(name);
+  const bundleRequire = (name) =>
+    process.getBuiltinModule(name) ?? require('node:module').createRequire(filename)(name);
   // the bundle's import() calls (a reporter module given by path, as a file URL) come here:
   // Node 20 cannot import() from code that vm.Script ran from a code cache
   const bundleImport = (specifier) => import(specifier);
@@ -77,7 +81,8 @@ function loadBundle(mode) {
 
 /** True when no dist/ file the bundle was made from, nor node_modules' lock file, changed since. */
 function isFresh(manifest) {
-  const changed = (file, missing) => (statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs ?? missing) > manifest.built;
+  const changed = (file, missing) =>
+    (statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs ?? missing) > manifest.built;
   // no lock file: installed as a dependency (node_modules is further up), nothing to compare
   if (changed('node_modules/.package-lock.json', 0)) return false;
   return !manifest.inputs.some((file) => changed(`dist/${file}`, Infinity));

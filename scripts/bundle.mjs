@@ -55,12 +55,14 @@ function routeDynamicImports(code) {
   const file = ts.createSourceFile('kmatrix.cjs', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
   const starts = [];
   const visit = (node) => {
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) starts.push(node.expression.getStart(file));
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword)
+      starts.push(node.expression.getStart(file));
     ts.forEachChild(node, visit);
   };
   visit(file);
   let out = code;
-  for (const at of starts.reverse()) out = `${out.slice(0, at)}__kmatrix_import${out.slice(at + 'import'.length)}`;
+  for (const at of starts.reverse())
+    out = `${out.slice(0, at)}__kmatrix_import${out.slice(at + 'import'.length)}`;
   return out;
 }
 
@@ -95,7 +97,9 @@ const cli = await build({
   outfile: path.join(OUT, 'kmatrix.cjs'),
   // import.meta.url: the bundle's own URL, from the __filename the launcher passes in
   define: { 'import.meta.url': '__kmatrix_import_meta_url' },
-  banner: { js: '"use strict";var __kmatrix_import_meta_url=require("node:url").pathToFileURL(__filename).href;' },
+  banner: {
+    js: '"use strict";var __kmatrix_import_meta_url=require("node:url").pathToFileURL(__filename).href;',
+  },
 });
 const workerEntries = workers(DIST);
 const threads = workerEntries.length
@@ -110,21 +114,44 @@ const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
 writeAtomic(path.join(OUT, 'kmatrix.cjs'), `${code}//kmatrix-bundle ${id}\n`);
 
 // zod's `import { z }` form keeps every locale (~350 KB) in the bundle; `import * as z` lets esbuild drop them
-const bundled = Object.values(cli.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([f]) => f));
+const bundled = Object.values(cli.metafile.outputs).flatMap((o) =>
+  Object.entries(o.inputs)
+    .filter(([, i]) => i.bytesInOutput > 0)
+    .map(([f]) => f),
+);
 const locales = bundled.filter((f) => /zod\/v4\/locales\/(?!en\.js|index\.js)/.test(f));
-if (locales.length) process.stderr.write(`bundle: warning: ${locales.length} zod locales bundled; write \`import * as z from 'zod'\`, not \`import { z }\`\n`);
+if (locales.length)
+  process.stderr.write(
+    `bundle: warning: ${locales.length} zod locales bundled; write \`import * as z from 'zod'\`, not \`import { z }\`\n`,
+  );
 
-const inputs = new Set([...Object.keys(cli.metafile.inputs), ...Object.keys(threads.metafile.inputs)].map((f) => path.resolve(ROOT, f)).filter((f) => f.startsWith(`${DIST}${path.sep}`)));
-const manifest = { built, inputs: [...inputs].map((f) => path.relative(DIST, f).split(path.sep).join('/')).sort() };
+const inputs = new Set(
+  [...Object.keys(cli.metafile.inputs), ...Object.keys(threads.metafile.inputs)]
+    .map((f) => path.resolve(ROOT, f))
+    .filter((f) => f.startsWith(`${DIST}${path.sep}`)),
+);
+const manifest = {
+  built,
+  inputs: [...inputs].map((f) => path.relative(DIST, f).split(path.sep).join('/')).sort(),
+};
 writeAtomic(path.join(OUT, 'manifest.json'), `${JSON.stringify(manifest)}\n`);
 
 // warm the code cache: a plan of a shipped matrix compiles what most commands start with
-const warm = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'kmatrix.js'), 'plan', path.join(ROOT, 'matrices', 'seeds.yaml'), '--json'], {
-  cwd: ROOT,
-  env: { ...process.env, KMATRIX_BUNDLE: '1' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-  encoding: 'utf8',
-});
-if (warm.status !== 0) process.stderr.write(`bundle: warning: warming the code cache failed (exit ${warm.status}): ${warm.stderr}`);
+const warm = spawnSync(
+  process.execPath,
+  [path.join(ROOT, 'bin', 'kmatrix.js'), 'plan', path.join(ROOT, 'matrices', 'seeds.yaml'), '--json'],
+  {
+    cwd: ROOT,
+    env: { ...process.env, KMATRIX_BUNDLE: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  },
+);
+if (warm.status !== 0)
+  process.stderr.write(
+    `bundle: warning: warming the code cache failed (exit ${warm.status}): ${warm.stderr}`,
+  );
 const size = (f) => Math.round(statSync(path.join(OUT, f)).size / 1024);
-process.stderr.write(`bundle: dist/bundle/kmatrix.cjs ${size('kmatrix.cjs')} KB from ${inputs.size} dist files${workerEntries.length ? `, ${workerEntries.length} worker(s)` : ''}\n`);
+process.stderr.write(
+  `bundle: dist/bundle/kmatrix.cjs ${size('kmatrix.cjs')} KB from ${inputs.size} dist files${workerEntries.length ? `, ${workerEntries.length} worker(s)` : ''}\n`,
+);

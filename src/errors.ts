@@ -49,6 +49,8 @@ export class InfraError extends Error {
 
   /** A file kmatrix must write (a log, a report) could not be: exit 3, the system's reason given. */
   static cannotWrite(file: string, err: unknown): InfraError {
-    return new InfraError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    return new InfraError(`cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
 }

@@ -20,7 +20,17 @@
  *   `replayLog` gives back the state that produced it, so a bisection can be resumed.
  */
 import { answerConfidence, estimateFailureProbability } from './confidence.js';
-import { addTallies, classify, dominantSignature, EMPTY_TALLY, tallyOfStatus, tallyRuns, type RunObservation, type Tally, type TestStatus } from './verdict.js';
+import {
+  addTallies,
+  classify,
+  dominantSignature,
+  EMPTY_TALLY,
+  tallyOfStatus,
+  tallyRuns,
+  type RunObservation,
+  type Tally,
+  type TestStatus,
+} from './verdict.js';
 
 export interface SearchOptions {
   /** Runs per tested commit (--repeat). */
@@ -87,7 +97,8 @@ export function bounds(state: SearchState): { lo: number; hi: number } | undefin
   for (const [k, s] of Object.entries(state.statuses)) if (s === 'bad' && Number(k) < hi) hi = Number(k);
   if (hi === Infinity) return undefined;
   let lo = -1;
-  for (const [k, s] of Object.entries(state.statuses)) if (s === 'good' && Number(k) < hi && Number(k) > lo) lo = Number(k);
+  for (const [k, s] of Object.entries(state.statuses))
+    if (s === 'good' && Number(k) < hi && Number(k) > lo) lo = Number(k);
   return lo < 0 ? undefined : { lo, hi };
 }
 
@@ -97,11 +108,13 @@ export function refusal(state: SearchState): string | undefined {
   const bad = state.statuses[state.n - 1];
   if (good === undefined || bad === undefined) return undefined;
   const sig = state.log.findLast((e) => e.index === 0)?.signature;
-  if (good === 'bad') return `the good end fails too${state.badSignature ? ` (${state.badSignature})` : ''}: it is not good`;
+  if (good === 'bad')
+    return `the good end fails too${state.badSignature ? ` (${state.badSignature})` : ''}: it is not good`;
   if (good === 'mismatch') return `the good end fails with a different signature (${sig}): it is not good`;
   if (good === 'skip') return 'the good end is untestable (skipped, broken build or errors)';
   if (bad === 'good') return 'the bad end passes: there is no regression to bisect';
-  if (bad === 'mismatch') return `the bad end fails with ${state.log.findLast((e) => e.index === state.n - 1)?.signature}, not ${state.badSignature}`;
+  if (bad === 'mismatch')
+    return `the bad end fails with ${state.log.findLast((e) => e.index === state.n - 1)?.signature}, not ${state.badSignature}`;
   if (bad === 'skip') return 'the bad end is untestable (skipped, broken build or errors)';
   if (bounds(state) === undefined) return 'no good commit precedes the first bad one';
   return undefined;
@@ -121,10 +134,19 @@ export function nextRound(state: SearchState, k: number): Probe[] {
   const repeat = state.options.repeat;
   switch (phase(state)) {
     case 'ends': {
-      const ends = [0, state.n - 1].filter((i) => state.statuses[i] === undefined).map((index): Probe => ({ index, runs: repeat, purpose: 'ends' }));
+      const ends = [0, state.n - 1]
+        .filter((i) => state.statuses[i] === undefined)
+        .map((index): Probe => ({ index, runs: repeat, purpose: 'ends' }));
       // spare slots of the ends round already test interior commits; they count only once the ends check passes
       const spare = ends.length === 2 && Object.keys(state.statuses).length === 0 ? width - 2 : 0;
-      const extra = spare > 0 ? pickProbes(state, 0, state.n - 1, spare).map((index): Probe => ({ index, runs: repeat, purpose: 'search' })) : [];
+      const extra =
+        spare > 0
+          ? pickProbes(state, 0, state.n - 1, spare).map((index): Probe => ({
+              index,
+              runs: repeat,
+              purpose: 'search',
+            }))
+          : [];
       return [ends[0]!, ...extra, ...ends.slice(1)].filter((p) => p !== undefined);
     }
     case 'search': {
@@ -146,17 +168,36 @@ export function applyResults(state: SearchState, results: readonly TestResult[])
   const entries = results.map((r): SearchLogEntry => {
     const { tally, otherSignature } = tallyRuns(r.runs, badSignature);
     const status = classify(addTallies(state.tallies[r.index] ?? EMPTY_TALLY, tally));
-    const signature = status === 'bad' ? badSignature : status === 'mismatch' ? otherSignature ?? lastSignature(state, r.index) : undefined;
-    return { round: state.round, index: r.index, status, ...(signature !== undefined ? { signature } : {}), tally };
+    const signature =
+      status === 'bad'
+        ? badSignature
+        : status === 'mismatch'
+          ? (otherSignature ?? lastSignature(state, r.index))
+          : undefined;
+    return {
+      round: state.round,
+      index: r.index,
+      status,
+      ...(signature !== undefined ? { signature } : {}),
+      tally,
+    };
   });
   return applyEntries(state, entries);
 }
 
 /** Rebuild a state from a log (as `git bisect replay` does); entries of one round go together. */
-export function replayLog(n: number, log: readonly SearchLogEntry[], options: Partial<SearchOptions> = {}): SearchState {
+export function replayLog(
+  n: number,
+  log: readonly SearchLogEntry[],
+  options: Partial<SearchOptions> = {},
+): SearchState {
   let state = startSearch(n, options);
   const rounds = [...new Set(log.map((e) => e.round))].sort((a, b) => a - b);
-  for (const round of rounds) state = applyEntries(state, log.filter((e) => e.round === round));
+  for (const round of rounds)
+    state = applyEntries(
+      state,
+      log.filter((e) => e.round === round),
+    );
   return state;
 }
 
@@ -167,14 +208,28 @@ function applyEntries(state: SearchState, entries: readonly SearchLogEntry[]): S
   let badSignature = state.badSignature;
   let verify = false;
   for (const e of entries) {
-    if (e.index < 0 || e.index >= state.n) throw new RangeError(`commit index ${e.index} outside 0..${state.n - 1}`);
+    if (e.index < 0 || e.index >= state.n)
+      throw new RangeError(`commit index ${e.index} outside 0..${state.n - 1}`);
     if (state.tallies[e.index] !== undefined) verify = true;
     tallies[e.index] = addTallies(tallies[e.index] ?? EMPTY_TALLY, e.tally ?? tallyOfStatus(e.status));
     statuses[e.index] = classify(tallies[e.index]!);
-    if (badSignature === undefined && e.index === state.n - 1 && e.status === 'bad' && e.signature !== undefined) badSignature = e.signature;
+    if (
+      badSignature === undefined &&
+      e.index === state.n - 1 &&
+      e.status === 'bad' &&
+      e.signature !== undefined
+    )
+      badSignature = e.signature;
   }
   const round = Math.max(state.round, ...entries.map((e) => e.round + 1));
-  const next = { ...state, tallies, statuses, round, verifyRounds: state.verifyRounds + (verify ? 1 : 0), log: [...state.log, ...entries] };
+  const next = {
+    ...state,
+    tallies,
+    statuses,
+    round,
+    verifyRounds: state.verifyRounds + (verify ? 1 : 0),
+    log: [...state.log, ...entries],
+  };
   return badSignature === undefined ? next : { ...next, badSignature };
 }
 
@@ -253,16 +308,31 @@ export function outcome(state: SearchState): SearchOutcome {
   const q = estimateFailureProbability(state.tallies, state.statuses);
   const runs = Object.values(state.tallies).reduce((sum, t) => sum + t.pass + t.fail + t.other + t.skip, 0);
   // rounds that tested interior commits: the search rounds, round 0 included when its spare slots probed
-  const rounds = new Set(state.log.filter((e) => e.index !== 0 && e.index !== state.n - 1).map((e) => e.round)).size;
+  const rounds = new Set(
+    state.log.filter((e) => e.index !== 0 && e.index !== state.n - 1).map((e) => e.round),
+  ).size;
   const common = { phase: p, failureProbability: q, rounds, tests: state.log.length, runs };
   const why = refusal(state);
   const b = bounds(state);
   if (why !== undefined || b === undefined) {
-    return { ...common, ...(why !== undefined ? { refusal: why } : {}), culprit: null, candidates: [], confidence: 0 };
+    return {
+      ...common,
+      ...(why !== undefined ? { refusal: why } : {}),
+      culprit: null,
+      candidates: [],
+      confidence: 0,
+    };
   }
   const { lo, hi } = b;
   const candidates: number[] = [];
   if (p === 'done' || p === 'verify') for (let i = lo + 1; i <= hi; i++) candidates.push(i);
   const culprit = candidates.length === 1 ? hi : null;
-  return { ...common, culprit, candidates, lo, hi, confidence: answerConfidence(state.n, state.tallies, lo, hi, q) };
+  return {
+    ...common,
+    culprit,
+    candidates,
+    lo,
+    hi,
+    confidence: answerConfidence(state.n, state.tallies, lo, hi, q),
+  };
 }

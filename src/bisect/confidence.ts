@@ -22,7 +22,10 @@
 import type { Tally, TestStatus } from './verdict.js';
 
 /** Estimated probability that one run of a bad commit fails with the signature. */
-export function estimateFailureProbability(tallies: Readonly<Record<number, Tally>>, statuses: Readonly<Record<number, TestStatus>>): number {
+export function estimateFailureProbability(
+  tallies: Readonly<Record<number, Tally>>,
+  statuses: Readonly<Record<number, TestStatus>>,
+): number {
   let fail = 0;
   let runs = 0;
   for (const key of Object.keys(tallies)) {
@@ -39,7 +42,13 @@ export function estimateFailureProbability(tallies: Readonly<Record<number, Tall
  * Posterior probability that the first bad commit lies in the index interval (lo, hi], given
  * the tallies of n commits and the per-run failure probability q of a bad commit.
  */
-export function answerConfidence(n: number, tallies: Readonly<Record<number, Tally>>, lo: number, hi: number, q: number): number {
+export function answerConfidence(
+  n: number,
+  tallies: Readonly<Record<number, Tally>>,
+  lo: number,
+  hi: number,
+  q: number,
+): number {
   const informative = Object.keys(tallies)
     .map(Number)
     .filter((i) => tallies[i]!.pass + tallies[i]!.fail > 0)

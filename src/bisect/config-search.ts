@@ -46,7 +46,12 @@ export function cellDifferences(good: Cell, bad: Cell): Difference[] {
  * overwritten: the caller re-resolves Kconfig and gives the candidate its id.
  */
 export function applyDifferences(good: Cell, diffs: readonly Difference[]): Cell {
-  const cell: Cell = { ...good, kconfig: { ...good.kconfig }, resolved: { ...good.resolved }, machine: { ...good.machine } };
+  const cell: Cell = {
+    ...good,
+    kconfig: { ...good.kconfig },
+    resolved: { ...good.resolved },
+    machine: { ...good.machine },
+  };
   let params = splitBoot(good.boot);
   for (const d of diffs) {
     switch (d.kind) {
@@ -97,7 +102,8 @@ export function describeMinimal(diffs: readonly Difference[]): string {
   const names = diffs.map(describeDifference);
   if (names.length === 0) return 'fails without any of the differences (the good cell itself fails)';
   if (names.length === 1) return `fails only with ${names[0]}`;
-  const list = names.length === 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const list =
+    names.length === 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
   return `fails only with ${list} together`;
 }
 

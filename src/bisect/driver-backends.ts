@@ -72,7 +72,10 @@ export class WorktreeCommandBackend implements Backend {
       let inner = this.perTree.get(lease.path);
       if (!inner) {
         // a worktree runs one cell at a time: one spawner shell, taking cells on its stdin
-        inner = new CommandBackend({ ...this.config, cwd: lease.path, env: { ...this.config.env, KMATRIX_WORKTREE: lease.path } }, { ...this.options, jobs: 1 });
+        inner = new CommandBackend(
+          { ...this.config, cwd: lease.path, env: { ...this.config.env, KMATRIX_WORKTREE: lease.path } },
+          { ...this.options, jobs: 1 },
+        );
         this.perTree.set(lease.path, inner);
       }
       return await inner.run(cell, ctx);

@@ -23,14 +23,25 @@ import { canRevert, historyWithRevert } from './revert.js';
  * The run engine's backend for a plan; with a git history every command run gets its own
  * worktree, from `worktrees` when given (a pool prepared ahead, see head-start.ts).
  */
-export async function makeBisectBackend(plan: Plan, history: History, jobs: number, forHistory: History = history, worktrees?: WorktreePool): Promise<Backend> {
+export async function makeBisectBackend(
+  plan: Plan,
+  history: History,
+  jobs: number,
+  forHistory: History = history,
+  worktrees?: WorktreePool,
+): Promise<Backend> {
   if (plan.backend.kind === 'sim') {
     const { SimBackend } = await import('../run/backends/sim.js');
     return new SimBackend({ history: forHistory, seed: plan.settings.seed, workers: 0 });
   }
   const options = { baseDir: plan.dir };
   if (history.kind === 'git') {
-    const pool = worktrees ?? new (await import('../history/worktrees.js')).WorktreePool(history.source, { root: path.resolve('.kmatrix', 'worktrees'), size: jobs });
+    const pool =
+      worktrees ??
+      new (await import('../history/worktrees.js')).WorktreePool(history.source, {
+        root: path.resolve('.kmatrix', 'worktrees'),
+        size: jobs,
+      });
     return new WorktreeCommandBackend(plan.backend, options, pool);
   }
   const { CommandBackend } = await import('../run/backends/command.js');
@@ -54,7 +65,17 @@ export function poolRunner(backend: RepeatBackend, s: PoolSettings): BisectCellO
     const { cache, signal, killSignal, onWarning } = s;
     const r = await runPool(
       probes.map((p) => p.cell),
-      { backend, jobs: s.jobs, timeoutMs: s.timeoutMs, retries: 0, reportDir: s.reportDir, ...(cache ? { cache } : {}), ...(signal ? { signal } : {}), ...(killSignal ? { killSignal } : {}), ...(onWarning ? { onWarning } : {}) },
+      {
+        backend,
+        jobs: s.jobs,
+        timeoutMs: s.timeoutMs,
+        retries: 0,
+        reportDir: s.reportDir,
+        ...(cache ? { cache } : {}),
+        ...(signal ? { signal } : {}),
+        ...(killSignal ? { killSignal } : {}),
+        ...(onWarning ? { onWarning } : {}),
+      },
     );
     return r.results;
   };
@@ -65,9 +86,19 @@ export function poolRunner(backend: RepeatBackend, s: PoolSettings): BisectCellO
  * the cache, with the culprit's switch changes reverted, must pass. Null when there is nothing
  * to revert (a git history, or a culprit that changes no switch).
  */
-export async function revertCheck(plan: Plan, history: History, cell: Cell, culprit: number, bad: number, repeat: number, s: Pick<PoolSettings, 'timeoutMs' | 'reportDir'>): Promise<boolean | null> {
+export async function revertCheck(
+  plan: Plan,
+  history: History,
+  cell: Cell,
+  culprit: number,
+  bad: number,
+  repeat: number,
+  s: Pick<PoolSettings, 'timeoutMs' | 'reportDir'>,
+): Promise<boolean | null> {
   if (plan.backend.kind !== 'sim' || !canRevert(history, culprit)) return null;
-  const backend = new RepeatBackend(await makeBisectBackend(plan, history, 1, historyWithRevert(history, culprit, bad)));
+  const backend = new RepeatBackend(
+    await makeBisectBackend(plan, history, 1, historyWithRevert(history, culprit, bad)),
+  );
   const cells = Array.from({ length: repeat }, (_, rep) => {
     const c = probeCell(cell, history, bad, rep);
     const probe = { ...c, id: `${c.id}-revert-${history.commits[culprit]!.sha.slice(0, 12)}` };
@@ -75,7 +106,13 @@ export async function revertCheck(plan: Plan, history: History, cell: Cell, culp
     return probe;
   });
   try {
-    const r = await runPool(cells, { backend, jobs: 1, timeoutMs: s.timeoutMs, retries: 0, reportDir: s.reportDir });
+    const r = await runPool(cells, {
+      backend,
+      jobs: 1,
+      timeoutMs: s.timeoutMs,
+      retries: 0,
+      reportDir: s.reportDir,
+    });
     return r.results.length === repeat && r.results.every((x) => x.status === 'pass');
   } finally {
     await backend.close();

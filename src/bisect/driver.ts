@@ -8,7 +8,18 @@ import { UserError } from '../errors.js';
 import type { History } from '../history/types.js';
 import type { Cell } from '../matrix/types.js';
 import type { CellResult } from '../run/types.js';
-import { applyResults, nextRound, outcome, replayLog, startSearch, type Probe, type SearchLogEntry, type SearchOptions, type SearchOutcome, type SearchState } from './commit-search.js';
+import {
+  applyResults,
+  nextRound,
+  outcome,
+  replayLog,
+  startSearch,
+  type Probe,
+  type SearchLogEntry,
+  type SearchOptions,
+  type SearchOutcome,
+  type SearchState,
+} from './commit-search.js';
 import type { RunObservation, Tally, TestStatus } from './verdict.js';
 
 /** One log line of bisect.json. */
@@ -66,7 +77,10 @@ export interface BisectCellOptions {
   repeat?: number;
   search?: Partial<Omit<SearchOptions, 'repeat'>>;
   /** Run the probe cells (ids are unique per probe and repetition) and return their results. */
-  run(probes: ProbeCell[], round: number): Promise<Array<Pick<CellResult, 'id' | 'status' | 'signature'> & { cached?: boolean }>>;
+  run(
+    probes: ProbeCell[],
+    round: number,
+  ): Promise<Array<Pick<CellResult, 'id' | 'status' | 'signature'> & { cached?: boolean }>>;
   /** Revert check of the culprit (index in history.commits); null when not possible. */
   verify?(culprit: number, state: SearchState): Promise<boolean | null>;
   /** A previous log to resume from (git bisect replay). */
@@ -78,7 +92,13 @@ export interface BisectCellOptions {
 /** The probe cell of commit `index` of `history`, repetition `rep`. */
 export function probeCell(cell: Cell, history: History, index: number, rep: number): Cell {
   const c = history.commits[index]!;
-  return { ...cell, id: `${cell.id}@${c.sha}${rep ? `#${rep}` : ''}`, commit: c.sha, commitLabel: c.tags[0] ?? c.sha.slice(0, 12), state: 'run' };
+  return {
+    ...cell,
+    id: `${cell.id}@${c.sha}${rep ? `#${rep}` : ''}`,
+    commit: c.sha,
+    commitLabel: c.tags[0] ?? c.sha.slice(0, 12),
+    state: 'run',
+  };
 }
 
 export function observationOf(r: Pick<CellResult, 'status' | 'signature'>): RunObservation {
@@ -99,46 +119,64 @@ export function observationOf(r: Pick<CellResult, 'status' | 'signature'>): RunO
 
 /** Bisect one cell between two commits of a history. */
 export async function bisectCell(o: BisectCellOptions): Promise<BisectReport> {
-  if (o.good >= o.bad) throw new RangeError(`the good commit (#${o.good}) must be older than the bad one (#${o.bad})`);
+  if (o.good >= o.bad)
+    throw new RangeError(`the good commit (#${o.good}) must be older than the bad one (#${o.bad})`);
   const n = o.bad - o.good + 1;
   const toIndex = (sha: string) => {
     let i = o.history.index.get(sha);
     // hand-written logs may abbreviate: a unique prefix of 7+ hex digits within the range
     if (i === undefined && /^[0-9a-f]{7,}$/.test(sha)) {
-      const hits = o.history.commits.slice(o.good, o.bad + 1).flatMap((c, j) => (c.sha.startsWith(sha) ? [o.good + j] : []));
+      const hits = o.history.commits
+        .slice(o.good, o.bad + 1)
+        .flatMap((c, j) => (c.sha.startsWith(sha) ? [o.good + j] : []));
       if (hits.length === 1) i = hits[0];
     }
     return i === undefined || i < o.good || i > o.bad ? undefined : i - o.good;
   };
   const options = { ...o.search, repeat: o.repeat ?? 1 };
-  let state = o.replay?.length ? replayLog(n, fromBisectLog(o.replay, toIndex), options) : startSearch(n, options);
+  let state = o.replay?.length
+    ? replayLog(n, fromBisectLog(o.replay, toIndex), options)
+    : startSearch(n, options);
   const jobs = Math.max(1, o.jobs);
   let cached = 0;
-  for (let probes = nextRound(state, jobs); probes.length > 0 && !o.signal?.aborted; probes = nextRound(state, jobs)) {
+  for (
+    let probes = nextRound(state, jobs);
+    probes.length > 0 && !o.signal?.aborted;
+    probes = nextRound(state, jobs)
+  ) {
     o.onRound?.(state.round, probes, state);
-    const cells: ProbeCell[] = probes.flatMap((p) => Array.from({ length: p.runs }, (_, r) => {
-      // repetitions continue where earlier tests of the commit stopped, so verification runs are new runs
-      const rep = r + runsSoFar(state, p.index);
-      return { cell: probeCell(o.cell, o.history, o.good + p.index, rep), index: p.index, rep };
-    }));
+    const cells: ProbeCell[] = probes.flatMap((p) =>
+      Array.from({ length: p.runs }, (_, r) => {
+        // repetitions continue where earlier tests of the commit stopped, so verification runs are new runs
+        const rep = r + runsSoFar(state, p.index);
+        return { cell: probeCell(o.cell, o.history, o.good + p.index, rep), index: p.index, rep };
+      }),
+    );
     const results = await o.run(cells, state.round);
     cached += results.filter((r) => r.cached === true).length;
     const byId = new Map(results.map((r) => [r.id, r]));
     const tested = probes.map((p) => ({
       index: p.index,
       expected: p.runs,
-      runs: cells.filter((c) => c.index === p.index).flatMap((c) => {
-        const r = byId.get(c.cell.id);
-        return r ? [observationOf(r)] : [];
-      }),
+      runs: cells
+        .filter((c) => c.index === p.index)
+        .flatMap((c) => {
+          const r = byId.get(c.cell.id);
+          return r ? [observationOf(r)] : [];
+        }),
     }));
     // after an interruption only the commits whose runs all finished count; the rest are retested on resume
     const complete = o.signal?.aborted ? tested.filter((t) => t.runs.length === t.expected) : tested;
-    if (complete.length) state = applyResults(state, complete.map(({ index, runs }) => ({ index, runs })));
+    if (complete.length)
+      state = applyResults(
+        state,
+        complete.map(({ index, runs }) => ({ index, runs })),
+      );
     if (o.signal?.aborted) break;
   }
   const result = outcome(state);
-  const verified = result.culprit !== null && o.verify ? await o.verify(o.good + result.culprit, state) : null;
+  const verified =
+    result.culprit !== null && o.verify ? await o.verify(o.good + result.culprit, state) : null;
   return toReport(o, state, result, verified, jobs, cached);
 }
 
@@ -147,15 +185,34 @@ function runsSoFar(state: SearchState, index: number): number {
   return t ? t.pass + t.fail + t.other + t.skip : 0;
 }
 
-function fromBisectLog(log: readonly BisectLogEntry[], toIndex: (sha: string) => number | undefined): SearchLogEntry[] {
+function fromBisectLog(
+  log: readonly BisectLogEntry[],
+  toIndex: (sha: string) => number | undefined,
+): SearchLogEntry[] {
   return log.map((e, i) => {
     const index = toIndex(e.commit);
-    if (index === undefined) throw new UserError(`replayed log entry ${i}: commit ${e.commit} is not between the good and the bad commit`);
-    return { round: e.round, index, status: e.status, ...(e.signature !== undefined ? { signature: e.signature } : {}), ...(e.runs ? { tally: e.runs } : {}) };
+    if (index === undefined)
+      throw new UserError(
+        `replayed log entry ${i}: commit ${e.commit} is not between the good and the bad commit`,
+      );
+    return {
+      round: e.round,
+      index,
+      status: e.status,
+      ...(e.signature !== undefined ? { signature: e.signature } : {}),
+      ...(e.runs ? { tally: e.runs } : {}),
+    };
   });
 }
 
-function toReport(o: BisectCellOptions, state: SearchState, r: SearchOutcome, verified: boolean | null, jobs: number, cached: number): BisectReport {
+function toReport(
+  o: BisectCellOptions,
+  state: SearchState,
+  r: SearchOutcome,
+  verified: boolean | null,
+  jobs: number,
+  cached: number,
+): BisectReport {
   const commit = (i: number) => o.history.commits[o.good + i]!;
   return {
     cell: o.cell.id,
@@ -204,7 +261,9 @@ export function formatBisectSummary(report: BisectReport, history: History): str
     lines.push('there are only untestable commits left; the first bad commit is one of:');
     for (const c of report.candidates) lines.push(`  ${label(c)}`);
   } else {
-    const left = report.remaining ? `: the first bad commit is after ${label(report.remaining.good)} and at or before ${label(report.remaining.bad)} (${report.remaining.commits} commits)` : '';
+    const left = report.remaining
+      ? `: the first bad commit is after ${label(report.remaining.good)} and at or before ${label(report.remaining.bad)} (${report.remaining.commits} commits)`
+      : '';
     lines.push(`bisection did not finish${left}; resume it with kmatrix bisect --replay <its bisect.json>`);
   }
   if (report.signature) lines.push(`signature: ${report.signature}`);
@@ -217,7 +276,15 @@ export function formatBisectSummary(report: BisectReport, history: History): str
       `${report.failureProbability < 1 ? ` (a bad commit fails ${(report.failureProbability * 100).toFixed(0)}% of runs)` : ''}`,
   );
   if (skipped) lines.push(`${skipped} untestable commit${skipped === 1 ? '' : 's'} routed around`);
-  for (const m of mismatched) lines.push(`${m.commit.slice(0, 12)} failed with a different signature, treated as untestable: ${m.signature}`);
-  if (report.verified !== null) lines.push(report.verified ? 'verified: reverting the culprit makes the bad commit pass' : 'NOT verified: the bad commit still fails with the culprit reverted');
+  for (const m of mismatched)
+    lines.push(
+      `${m.commit.slice(0, 12)} failed with a different signature, treated as untestable: ${m.signature}`,
+    );
+  if (report.verified !== null)
+    lines.push(
+      report.verified
+        ? 'verified: reverting the culprit makes the bad commit pass'
+        : 'NOT verified: the bad commit still fails with the culprit reverted',
+    );
   return lines.join('\n');
 }

@@ -52,7 +52,10 @@ export function formatLiteral(axis: string, value: string): string {
   return /^$|[\s&"]/.test(value) ? `${axis}=${JSON.stringify(value)}` : `${axis}=${value}`;
 }
 
-export function explainReport(report: Pick<RunReport, 'axes' | 'cells'>, options: ExplainOptions = {}): Explanation[] {
+export function explainReport(
+  report: Pick<RunReport, 'axes' | 'cells'>,
+  options: ExplainOptions = {},
+): Explanation[] {
   const maxSize = options.maxSize ?? 4;
   const maxCounter = options.maxCounterExamples ?? 50;
   const budget = options.budget ?? 50_000_000;
@@ -77,13 +80,22 @@ export function explainReport(report: Pick<RunReport, 'axes' | 'cells'>, options
     }
     const nFail = count(failing);
     const chosen = smallestExact(literals, nFail, all, maxSize, budget) ?? greedy(literals, all);
-    const selected = intersect(chosen.map((i) => literals[i]!.set), all);
+    const selected = intersect(
+      chosen.map((i) => literals[i]!.set),
+      all,
+    );
     const counterExamples: string[] = [];
     for (let i = 0; i < executed.length && counterExamples.length < maxCounter; i++) {
       if (has(selected, i) && !has(failing, i)) counterExamples.push(executed[i]!.id);
     }
     const exact = count(selected) === nFail;
-    out.push({ signature, conjunction: chosen.map((i) => literals[i]!.text), exact, counterExamples, failing: nFail });
+    out.push({
+      signature,
+      conjunction: chosen.map((i) => literals[i]!.text),
+      exact,
+      counterExamples,
+      failing: nFail,
+    });
   }
   return out;
 }
@@ -91,7 +103,9 @@ export function explainReport(report: Pick<RunReport, 'axes' | 'cells'>, options
 /** A human line: "Bad page state <= arch=i386 & kconfig.HIGHMEM=y (exact)". */
 export function formatExplanation(e: Explanation): string {
   const conj = e.conjunction.length ? e.conjunction.join(' & ') : '(every executed cell)';
-  const tail = e.exact ? '' : ` (closest; ${e.counterExamples.length} counter-example${e.counterExamples.length === 1 ? '' : 's'}: ${e.counterExamples.slice(0, 5).join(', ')}${e.counterExamples.length > 5 ? ', ...' : ''})`;
+  const tail = e.exact
+    ? ''
+    : ` (closest; ${e.counterExamples.length} counter-example${e.counterExamples.length === 1 ? '' : 's'}: ${e.counterExamples.slice(0, 5).join(', ')}${e.counterExamples.length > 5 ? ', ...' : ''})`;
   return `${e.signature} <= ${conj}${tail}`;
 }
 
@@ -99,13 +113,27 @@ function isFailing(c: CellResult): boolean {
   return (c.status === 'fail' || c.status === 'flaky') && c.signature !== undefined;
 }
 
-function smallestExact(literals: Array<{ set: Uint32Array }>, nFail: number, all: Uint32Array, maxSize: number, budget: number): number[] | undefined {
+function smallestExact(
+  literals: Array<{ set: Uint32Array }>,
+  nFail: number,
+  all: Uint32Array,
+  maxSize: number,
+  budget: number,
+): number[] | undefined {
   let spent = 0;
   for (let size = 0; size <= Math.min(maxSize, literals.length); size++) {
     for (const combo of combinations(literals.length, size)) {
       spent += all.length * Math.max(1, size);
       if (spent > budget) return undefined;
-      if (count(intersect(combo.map((i) => literals[i]!.set), all)) === nFail) return combo;
+      if (
+        count(
+          intersect(
+            combo.map((i) => literals[i]!.set),
+            all,
+          ),
+        ) === nFail
+      )
+        return combo;
     }
   }
   return undefined;
@@ -129,7 +157,15 @@ function greedy(literals: Array<{ set: Uint32Array }>, all: Uint32Array): number
   const target = count(current);
   for (let i = chosen.length - 1; i >= 0; i--) {
     const without = chosen.filter((_, j) => j !== i);
-    if (count(intersect(without.map((j) => literals[j]!.set), all)) === target) chosen.splice(i, 1);
+    if (
+      count(
+        intersect(
+          without.map((j) => literals[j]!.set),
+          all,
+        ),
+      ) === target
+    )
+      chosen.splice(i, 1);
   }
   return chosen.sort((a, b) => a - b);
 }

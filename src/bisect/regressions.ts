@@ -22,12 +22,17 @@ export interface Regression {
 }
 
 /** Pass-then-fail transitions between consecutive covered commits, per configuration. */
-export function findRegressions(cells: readonly Cell[], results: ReadonlyMap<string, Pick<CellResult, 'status' | 'signature' | 'durationMs'>>, history: History): Regression[] {
+export function findRegressions(
+  cells: readonly Cell[],
+  results: ReadonlyMap<string, Pick<CellResult, 'status' | 'signature' | 'durationMs'>>,
+  history: History,
+): Regression[] {
   const groups = new Map<string, Array<{ cell: Cell; index: number }>>();
   for (const cell of cells) {
     const index = history.index.get(cell.commit);
     const r = results.get(cell.id);
-    if (cell.state !== 'run' || index === undefined || !r || (r.status !== 'pass' && r.status !== 'fail')) continue;
+    if (cell.state !== 'run' || index === undefined || !r || (r.status !== 'pass' && r.status !== 'fail'))
+      continue;
     const key = configKey(cell);
     groups.set(key, [...(groups.get(key) ?? []), { cell, index }]);
   }
@@ -38,7 +43,13 @@ export function findRegressions(cells: readonly Cell[], results: ReadonlyMap<str
       const before = results.get(list[i - 1]!.cell.id)!;
       const after = results.get(list[i]!.cell.id)!;
       if (before.status === 'pass' && after.status === 'fail') {
-        out.push({ signature: after.signature ?? '(no signature)', cell: list[i]!.cell, good: list[i - 1]!.index, bad: list[i]!.index, durationMs: after.durationMs });
+        out.push({
+          signature: after.signature ?? '(no signature)',
+          cell: list[i]!.cell,
+          good: list[i - 1]!.index,
+          bad: list[i]!.index,
+          durationMs: after.durationMs,
+        });
       }
     }
   }
@@ -49,10 +60,15 @@ export function findRegressions(cells: readonly Cell[], results: ReadonlyMap<str
 export function groupRegressions(regressions: readonly Regression[]): Regression[][] {
   const groups = new Map<string, Regression[]>();
   for (const r of regressions) groups.set(r.signature, [...(groups.get(r.signature) ?? []), r]);
-  return [...groups.values()].map((g) => [...g].sort((a, b) => a.durationMs - b.durationMs || a.cell.id.localeCompare(b.cell.id)));
+  return [...groups.values()].map((g) =>
+    [...g].sort((a, b) => a.durationMs - b.durationMs || a.cell.id.localeCompare(b.cell.id)),
+  );
 }
 
-export interface BisectRegressionsOptions extends Pick<BisectCellOptions, 'jobs' | 'repeat' | 'run' | 'signal' | 'search' | 'onRound'> {
+export interface BisectRegressionsOptions extends Pick<
+  BisectCellOptions,
+  'jobs' | 'repeat' | 'run' | 'signal' | 'search' | 'onRound'
+> {
   history: History;
   /** Revert check of a group's culprit on its bisected cell. */
   verify?(cell: Cell, culprit: number, bad: number): Promise<boolean | null>;
@@ -83,7 +99,8 @@ export async function bisectRegressions(
     });
     reports.push(report);
     const culprit = report.culprit ? o.history.index.get(report.culprit.sha)! : undefined;
-    const confirmedOn = culprit === undefined ? [] : await confirmOn(group.slice(1), culprit, head.signature, o);
+    const confirmedOn =
+      culprit === undefined ? [] : await confirmOn(group.slice(1), culprit, head.signature, o);
     groups.push({
       signature: head.signature,
       cells: group.map((r) => r.cell.id),
@@ -97,7 +114,12 @@ export async function bisectRegressions(
 }
 
 /** Cells of the group whose range holds the culprit and that fail at it and pass just before it. */
-async function confirmOn(others: readonly Regression[], culprit: number, signature: string, o: BisectRegressionsOptions): Promise<string[]> {
+async function confirmOn(
+  others: readonly Regression[],
+  culprit: number,
+  signature: string,
+  o: BisectRegressionsOptions,
+): Promise<string[]> {
   const checkable = others.filter((r) => r.good < culprit && culprit <= r.bad);
   if (checkable.length === 0) return [];
   const probes = checkable.flatMap((r) => [

@@ -16,9 +16,13 @@ export function parseSelector(selector: string): Array<[string, string]> {
     .filter(Boolean)
     .map((part) => {
       const eq = part.indexOf('=');
-      if (eq <= 0) throw new UserError(`--cell: "${part}" is not axis=value (e.g. arch=i386,kconfig.HIGHMEM=y)`);
+      if (eq <= 0)
+        throw new UserError(`--cell: "${part}" is not axis=value (e.g. arch=i386,kconfig.HIGHMEM=y)`);
       const key = part.slice(0, eq).trim();
-      const axis = /^(arch|boot|workload|commit|memory|nodes)$/.test(key) || key.startsWith('kconfig.') ? key : `kconfig.${key}`;
+      const axis =
+        /^(arch|boot|workload|commit|memory|nodes)$/.test(key) || key.startsWith('kconfig.')
+          ? key
+          : `kconfig.${key}`;
       return [axis, part.slice(eq + 1).trim()] as [string, string];
     });
 }
@@ -53,21 +57,34 @@ export function selectCell(cells: readonly Cell[], selector: string): Cell {
   const runnable = cells.filter((c) => c.state === 'run');
   const byId = cells.find((c) => c.id === selector);
   if (byId) {
-    if (byId.state !== 'run') throw new UserError(`--cell ${selector}: the cell is ${byId.state}${byId.reason ? ` (${byId.reason})` : ''}, it cannot be run`);
+    if (byId.state !== 'run')
+      throw new UserError(
+        `--cell ${selector}: the cell is ${byId.state}${byId.reason ? ` (${byId.reason})` : ''}, it cannot be run`,
+      );
     return byId;
   }
   if (!selector.includes('=')) {
-    const near = closest(selector, cells.map((c) => c.id));
-    throw new UserError(`--cell: no cell has the id "${selector}"${near ? ` (did you mean ${near}?)` : ' (run "kmatrix plan FILE" to list the ids, or give axis=value pairs)'}`);
+    const near = closest(
+      selector,
+      cells.map((c) => c.id),
+    );
+    throw new UserError(
+      `--cell: no cell has the id "${selector}"${near ? ` (did you mean ${near}?)` : ' (run "kmatrix plan FILE" to list the ids, or give axis=value pairs)'}`,
+    );
   }
   const wanted = parseSelector(selector);
   const hits = runnable.filter((c) => wanted.every(([a, v]) => matches(c, a, v)));
-  if (hits.length === 0) throw new UserError(`--cell ${selector}: no runnable cell matches (run "kmatrix plan FILE" to see the cells)`);
+  if (hits.length === 0)
+    throw new UserError(
+      `--cell ${selector}: no runnable cell matches (run "kmatrix plan FILE" to see the cells)`,
+    );
   const configs = new Map<string, Cell>();
   for (const h of hits) if (!configs.has(configKey(h))) configs.set(configKey(h), h);
   if (configs.size > 1) {
     const ids = [...configs.values()].map((c) => c.id);
-    throw new UserError(`--cell ${selector} matches ${configs.size} configurations: ${ids.slice(0, 6).join(', ')}${ids.length > 6 ? ', ...' : ''} (add axes to the selector)`);
+    throw new UserError(
+      `--cell ${selector} matches ${configs.size} configurations: ${ids.slice(0, 6).join(', ')}${ids.length > 6 ? ', ...' : ''} (add axes to the selector)`,
+    );
   }
   return hits[0]!;
 }
@@ -75,5 +92,13 @@ export function selectCell(cells: readonly Cell[], selector: string): Cell {
 /** Short human description of a cell's configuration. */
 export function describeCell(c: Cell): string {
   const k = Object.entries(c.kconfig).map(([s, v]) => `${s}=${v}`);
-  return [`arch=${c.arch}`, ...k, c.boot ? `boot="${c.boot}"` : '', `workload=${c.workload}`, `memory=${formatSize(c.machine.memory)}`].filter(Boolean).join(' ');
+  return [
+    `arch=${c.arch}`,
+    ...k,
+    c.boot ? `boot="${c.boot}"` : '',
+    `workload=${c.workload}`,
+    `memory=${formatSize(c.machine.memory)}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

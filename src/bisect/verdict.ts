@@ -49,7 +49,10 @@ export function addTallies(a: Tally, b: Tally): Tally {
  * Count runs against the bad signature. With no bad signature known yet (the bad end itself,
  * or a test that prints none) every failure counts as the bad one.
  */
-export function tallyRuns(runs: readonly RunObservation[], badSignature: string | undefined): { tally: Tally; otherSignature?: string } {
+export function tallyRuns(
+  runs: readonly RunObservation[],
+  badSignature: string | undefined,
+): { tally: Tally; otherSignature?: string } {
   const tally = { pass: 0, fail: 0, other: 0, skip: 0 };
   let otherSignature: string | undefined;
   for (const r of runs) {
@@ -93,7 +96,9 @@ export function tallyOfStatus(status: TestStatus): Tally {
 /** The most frequent failure signature of some runs (ties: the first seen). */
 export function dominantSignature(runs: readonly RunObservation[]): string | undefined {
   const counts = new Map<string, number>();
-  for (const r of runs) if (r.verdict === 'fail' && r.signature !== undefined) counts.set(r.signature, (counts.get(r.signature) ?? 0) + 1);
+  for (const r of runs)
+    if (r.verdict === 'fail' && r.signature !== undefined)
+      counts.set(r.signature, (counts.get(r.signature) ?? 0) + 1);
   let best: string | undefined;
   let bestCount = 0;
   for (const [sig, c] of counts) if (c > bestCount) [best, bestCount] = [sig, c];

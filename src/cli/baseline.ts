@@ -13,7 +13,10 @@ export function registerBaseline(program: Command, result: CommandResult): void 
     .requiredOption('-o, --output <file>', 'baseline file to write')
     .action(async (report: string, opts: { output: string }) => {
       // loaded here, not at the top: help imports every command module (start-up)
-      const [{ writeFileAtomic }, { parseBaseline }] = await Promise.all([import('../report/io.js'), import('../run/baseline.js')]);
+      const [{ writeFileAtomic }, { parseBaseline }] = await Promise.all([
+        import('../report/io.js'),
+        import('../run/baseline.js'),
+      ]);
       let file = report;
       try {
         if (statSync(report).isDirectory()) file = join(report, 'report.json');

@@ -27,7 +27,9 @@ interface Options {
 export function registerBisectConfig(program: Command, result: CommandResult): void {
   program
     .command('bisect-config')
-    .description('find the minimal configuration difference (Kconfig, boot parameters, machine) that makes a cell fail')
+    .description(
+      'find the minimal configuration difference (Kconfig, boot parameters, machine) that makes a cell fail',
+    )
     .argument('<file>', 'matrix file (YAML)')
     .requiredOption('--good <cell>', 'a passing cell: id or axis=value pairs')
     .requiredOption('--bad <cell>', 'a failing cell at the same commit')
@@ -43,18 +45,30 @@ export function registerBisectConfig(program: Command, result: CommandResult): v
 
 async function runBisectConfig(file: string, opts: Options): Promise<number> {
   // loaded here, not at the top: every command module is imported for every command (start-up)
-  const [{ loadPlan }, { ResultCache }, { runPool }, { applyDifferences, cellDifferences, ddmin, describeDifference, describeMinimal }, { describeCell, selectCell }, { resolveKconfig }, { writeFileAtomic }] =
-    await Promise.all([
-      import('../matrix/plan.js'),
-      import('../run/cache.js'),
-      import('../run/pool.js'),
-      import('../bisect/config-search.js'),
-      import('../bisect/select.js'),
-      import('../matrix/kconfig.js'),
-      import('../report/io.js'),
-    ]);
+  const [
+    { loadPlan },
+    { ResultCache },
+    { runPool },
+    { applyDifferences, cellDifferences, ddmin, describeDifference, describeMinimal },
+    { describeCell, selectCell },
+    { resolveKconfig },
+    { writeFileAtomic },
+  ] = await Promise.all([
+    import('../matrix/plan.js'),
+    import('../run/cache.js'),
+    import('../run/pool.js'),
+    import('../bisect/config-search.js'),
+    import('../bisect/select.js'),
+    import('../matrix/kconfig.js'),
+    import('../report/io.js'),
+  ]);
   /** The candidate cell for a subset of the differences, or undefined when its Kconfig does not resolve. */
-  const candidateCell = (plan: Plan, good: Cell, diffs: readonly Difference[], n: number): Cell | undefined => {
+  const candidateCell = (
+    plan: Plan,
+    good: Cell,
+    diffs: readonly Difference[],
+    n: number,
+  ): Cell | undefined => {
     const base = applyDifferences(good, diffs);
     const idx = plan.history?.index.get(base.commit);
     const names = idx !== undefined ? plan.history!.stateAt(idx).symbolNames : undefined;
@@ -65,35 +79,58 @@ async function runBisectConfig(file: string, opts: Options): Promise<number> {
   const plan = await loadPlan(file);
   const good = selectCell(plan.cells, opts.good);
   const bad = selectCell(plan.cells, opts.bad);
-  if (good.commit !== bad.commit) throw new UserError(`--good and --bad must be at the same commit (${good.commitLabel} vs ${bad.commitLabel}); use "kmatrix bisect" across commits`);
+  if (good.commit !== bad.commit)
+    throw new UserError(
+      `--good and --bad must be at the same commit (${good.commitLabel} vs ${bad.commitLabel}); use "kmatrix bisect" across commits`,
+    );
   const diffs = cellDifferences(good, bad);
-  if (diffs.length === 0) throw new UserError(`--good ${good.id} and --bad ${bad.id} have the same configuration`);
+  if (diffs.length === 0)
+    throw new UserError(`--good ${good.id} and --bad ${bad.id} have the same configuration`);
   const jobs = opts.jobs ?? plan.settings.jobs ?? availableParallelism();
-  const timeoutMs = opts.timeout ?? (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ?? plan.settings.timeoutMs;
+  const timeoutMs =
+    opts.timeout ??
+    (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ??
+    plan.settings.timeoutMs;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const reportDir = path.resolve(opts.reportDir ?? path.join('reports', `bisect-config-${stamp}`));
   const cache = opts.cache ? new ResultCache(path.resolve('.kmatrix', 'cache')) : undefined;
   const backend: Backend =
     plan.backend.kind === 'sim'
-      ? new (await import('../run/backends/sim.js')).SimBackend({ ...(plan.history ? { history: plan.history } : {}), seed: plan.settings.seed, workers: 0 })
-      : new (await import('../run/backends/command.js')).CommandBackend(plan.backend, { baseDir: plan.dir, jobs });
+      ? new (await import('../run/backends/sim.js')).SimBackend({
+          ...(plan.history ? { history: plan.history } : {}),
+          seed: plan.settings.seed,
+          workers: 0,
+        })
+      : new (await import('../run/backends/command.js')).CommandBackend(plan.backend, {
+          baseDir: plan.dir,
+          jobs,
+        });
   const run = async (cells: Cell[]): Promise<CellResult[]> =>
-    (await runPool(cells, { backend, ...(cache ? { cache } : {}), jobs, timeoutMs, retries: 0, reportDir })).results;
+    (await runPool(cells, { backend, ...(cache ? { cache } : {}), jobs, timeoutMs, retries: 0, reportDir }))
+      .results;
   const say = (line: string) => {
     if (!opts.json) process.stderr.write(`${line}\n`);
   };
   try {
-    say(`good: ${good.id} (${describeCell(good)})\nbad:  ${bad.id} (${describeCell(bad)})\n${diffs.length} differences: ${diffs.map(describeDifference).join(', ')}`);
+    say(
+      `good: ${good.id} (${describeCell(good)})\nbad:  ${bad.id} (${describeCell(bad)})\n${diffs.length} differences: ${diffs.map(describeDifference).join(', ')}`,
+    );
     const [g, b] = await run([good, bad]);
-    if (g?.status !== 'pass') throw new UserError(`--good ${good.id} does not pass (${g?.status ?? 'not run'}${g?.signature ? `: ${g.signature}` : ''})`);
-    if (b?.status !== 'fail') throw new UserError(`--bad ${bad.id} does not fail (${b?.status ?? 'not run'})`);
+    if (g?.status !== 'pass')
+      throw new UserError(
+        `--good ${good.id} does not pass (${g?.status ?? 'not run'}${g?.signature ? `: ${g.signature}` : ''})`,
+      );
+    if (b?.status !== 'fail')
+      throw new UserError(`--bad ${bad.id} does not fail (${b?.status ?? 'not run'})`);
     const signature = b.signature;
     let n = 0;
     const result = await ddmin(diffs, {
       resolves: (subset) => candidateCell(plan, good, subset, 0) !== undefined,
       fails: async (subsets) => {
         const cells = subsets.map((s) => candidateCell(plan, good, s, ++n)!);
-        say(`testing ${cells.length} candidate${cells.length === 1 ? '' : 's'}: ${subsets.map((s) => `{${s.map(describeDifference).join(', ')}}`).join(' ')}`);
+        say(
+          `testing ${cells.length} candidate${cells.length === 1 ? '' : 's'}: ${subsets.map((s) => `{${s.map(describeDifference).join(', ')}}`).join(' ')}`,
+        );
         const results = new Map((await run(cells)).map((r) => [r.id, r]));
         return cells.map((c) => {
           const r = results.get(c.id);
@@ -120,7 +157,9 @@ async function runBisectConfig(file: string, opts: Options): Promise<number> {
     if (opts.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     else {
       process.stdout.write(`${out.description}${signature ? `: ${signature}` : ''}\n`);
-      process.stdout.write(`${out.tests} tests, ${out.unresolved} candidate${out.unresolved === 1 ? '' : 's'} skipped (Kconfig did not resolve)\n`);
+      process.stdout.write(
+        `${out.tests} tests, ${out.unresolved} candidate${out.unresolved === 1 ? '' : 's'} skipped (Kconfig did not resolve)\n`,
+      );
     }
     return ExitCode.ok;
   } finally {

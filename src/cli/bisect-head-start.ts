@@ -49,10 +49,19 @@ export interface HeadStartOptions {
 export async function startHeadStart(file: string, o: HeadStartOptions): Promise<HeadStart | undefined> {
   const doc = readYaml(file);
   const h = doc?.history;
-  if (!isMapping(h) || typeof h.git !== 'string' || (h.firstParent !== undefined && typeof h.firstParent !== 'boolean')) return undefined;
+  if (
+    !isMapping(h) ||
+    typeof h.git !== 'string' ||
+    (h.firstParent !== undefined && typeof h.firstParent !== 'boolean')
+  )
+    return undefined;
   const repo = path.resolve(path.dirname(path.resolve(file)), h.git);
   const prefetch = prefetchGitHistory(repo, { firstParent: h.firstParent ?? true });
-  const jobs = o.jobs ?? (Number.isInteger(doc!.jobs) && (doc!.jobs as number) >= 1 ? (doc!.jobs as number) : Math.min(4, availableParallelism()));
+  const jobs =
+    o.jobs ??
+    (Number.isInteger(doc!.jobs) && (doc!.jobs as number) >= 1
+      ? (doc!.jobs as number)
+      : Math.min(4, availableParallelism()));
   let pool: WorktreePool | undefined;
   const dispose = async (adopted?: WorktreePool) => {
     prefetch.dispose();
@@ -72,7 +81,10 @@ export async function startHeadStart(file: string, o: HeadStartOptions): Promise
   }
   if (command) {
     try {
-      const [good, bad] = await Promise.all([resolveGitRevIndex(history, o.good), resolveGitRevIndex(history, o.bad)]);
+      const [good, bad] = await Promise.all([
+        resolveGitRevIndex(history, o.good),
+        resolveGitRevIndex(history, o.bad),
+      ]);
       if (good < bad) {
         const first = nextRound(startSearch(bad - good + 1, { repeat: o.repeat ?? 1 }), jobs);
         pool ??= new WorktreePool(history.source, { root: o.worktreeRoot, size: jobs });
@@ -86,7 +98,10 @@ export async function startHeadStart(file: string, o: HeadStartOptions): Promise
 }
 
 /** The head start's worktrees, when the loaded plan needs exactly those. */
-export function adoptable(start: HeadStart | undefined, need: { source: string; jobs: number; commandBackend: boolean }): WorktreePool | undefined {
+export function adoptable(
+  start: HeadStart | undefined,
+  need: { source: string; jobs: number; commandBackend: boolean },
+): WorktreePool | undefined {
   if (!start?.pool || !need.commandBackend) return undefined;
   return start.source === need.source && start.jobs === need.jobs ? start.pool : undefined;
 }

@@ -33,13 +33,23 @@ interface BisectOptions {
 export function registerBisect(program: Command, result: CommandResult): void {
   program
     .command('bisect')
-    .description('find the first commit that breaks a cell: k-ary, skip-, signature- and flake-aware bisection')
+    .description(
+      'find the first commit that breaks a cell: k-ary, skip-, signature- and flake-aware bisection',
+    )
     .argument('[file]', 'matrix file (YAML) with a history (default with --replay: the one the record names)')
     .option('--cell <selector>', 'cell id, or axis=value pairs like arch=i386,kconfig.HIGHMEM=y')
     .option('--good <rev>', 'a commit where the cell passes (sha, tag, HEAD~n)')
     .option('--bad <rev>', 'a later commit where it fails')
-    .option('-j, --jobs <k>', 'commits tested per round (k-ary search; 1 = binary search)', intOption('--jobs', 1))
-    .option('--repeat <n>', 'runs per tested commit, for flaky failures (default 1)', intOption('--repeat', 1))
+    .option(
+      '-j, --jobs <k>',
+      'commits tested per round (k-ary search; 1 = binary search)',
+      intOption('--jobs', 1),
+    )
+    .option(
+      '--repeat <n>',
+      'runs per tested commit, for flaky failures (default 1)',
+      intOption('--repeat', 1),
+    )
     .option('--no-cache', 'do not read or fill the result cache')
     .option('--report-dir <dir>', 'where bisect.json and the logs go (default reports/bisect-<cell>-<time>)')
     .option('--json', 'print bisect.json instead of the summary')
@@ -56,8 +66,12 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
   const goodRev = opts.good ?? replay?.good;
   const badRev = opts.bad ?? replay?.bad;
   const file = fileArg ?? replay?.matrix;
-  if (!file) throw new UserError('kmatrix bisect needs a matrix FILE (or --replay with a bisect.json that names one)');
-  if (!selector || !goodRev || !badRev) throw new UserError('kmatrix bisect needs --cell, --good and --bad (or --replay with a bisect.json that names them)');
+  if (!file)
+    throw new UserError('kmatrix bisect needs a matrix FILE (or --replay with a bisect.json that names one)');
+  if (!selector || !goodRev || !badRev)
+    throw new UserError(
+      'kmatrix bisect needs --cell, --good and --bad (or --replay with a bisect.json that names them)',
+    );
   // from here on worktrees may exist: Ctrl-C stops the bisection (before or between rounds) and cleans up
   const signals = (await import('../run/signals.js')).handleSignals(process.stderr);
   // git starts on the repository (history, worktrees) while Node loads the matrix code below
@@ -65,11 +79,27 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
   const headStart = replay
     ? undefined
     : import('./bisect-head-start.js')
-        .then((m) => m.startHeadStart(file, { good: goodRev, bad: badRev, ...(jobsFlag ? { jobs: jobsFlag } : {}), ...(opts.repeat ? { repeat: opts.repeat } : {}), worktreeRoot: path.resolve('.kmatrix', 'worktrees') }))
+        .then((m) =>
+          m.startHeadStart(file, {
+            good: goodRev,
+            bad: badRev,
+            ...(jobsFlag ? { jobs: jobsFlag } : {}),
+            ...(opts.repeat ? { repeat: opts.repeat } : {}),
+            worktreeRoot: path.resolve('.kmatrix', 'worktrees'),
+          }),
+        )
         .catch(() => undefined);
   let adopted: WorktreePool | undefined;
   try {
-    return await bisectWith(file, opts, replay, { selector, goodRev, badRev }, signals, headStart, (pool) => (adopted = pool));
+    return await bisectWith(
+      file,
+      opts,
+      replay,
+      { selector, goodRev, badRev },
+      signals,
+      headStart,
+      (pool) => (adopted = pool),
+    );
   } finally {
     signals.dispose();
     await (await headStart)?.dispose(adopted);
@@ -87,33 +117,60 @@ async function bisectWith(
 ): Promise<number> {
   const { selector, goodRev, badRev } = what;
   // loaded here, not at the top: every command module is imported for every command (start-up)
-  const [{ bisectCell, formatBisectSummary }, { RepeatBackend }, { makeBisectBackend, poolRunner, revertCheck }, { describeCell, selectCell }, { loadPlan }, { safeFileName }, { adoptable }] =
-    await Promise.all([
-      import('../bisect/driver.js'),
-      import('../bisect/driver-backends.js'),
-      import('../bisect/driver-run.js'),
-      import('../bisect/select.js'),
-      import('../matrix/plan.js'),
-      import('../run/log-files.js'),
-      import('./bisect-head-start.js'),
-    ]);
+  const [
+    { bisectCell, formatBisectSummary },
+    { RepeatBackend },
+    { makeBisectBackend, poolRunner, revertCheck },
+    { describeCell, selectCell },
+    { loadPlan },
+    { safeFileName },
+    { adoptable },
+  ] = await Promise.all([
+    import('../bisect/driver.js'),
+    import('../bisect/driver-backends.js'),
+    import('../bisect/driver-run.js'),
+    import('../bisect/select.js'),
+    import('../matrix/plan.js'),
+    import('../run/log-files.js'),
+    import('./bisect-head-start.js'),
+  ]);
   const plan = await loadPlan(file);
   const history = plan.history;
-  if (!history) throw new UserError(`${file}: bisect needs a history (history: histories/<file>.yaml or history: { git: <path> })`);
+  if (!history)
+    throw new UserError(
+      `${file}: bisect needs a history (history: histories/<file>.yaml or history: { git: <path> })`,
+    );
   const cell = selectCell(plan.cells, selector);
   // both at once (a git call each when they are not full shas); --good's error is reported first
-  const [goodR, badR] = await Promise.allSettled([revIndex(history, goodRev, '--good'), revIndex(history, badRev, '--bad')]);
+  const [goodR, badR] = await Promise.allSettled([
+    revIndex(history, goodRev, '--good'),
+    revIndex(history, badRev, '--bad'),
+  ]);
   if (goodR.status === 'rejected') throw goodR.reason;
   if (badR.status === 'rejected') throw badR.reason;
   const [good, bad] = [goodR.value, badR.value];
-  if (good >= bad) throw new UserError(`--good ${goodRev} must be older than --bad ${badRev} on the history's first-parent line`);
+  if (good >= bad)
+    throw new UserError(
+      `--good ${goodRev} must be older than --bad ${badRev} on the history's first-parent line`,
+    );
   const jobs = opts.jobs ?? replay?.jobs ?? plan.settings.jobs ?? Math.min(4, availableParallelism());
   const repeat = opts.repeat ?? replay?.repeat ?? 1;
-  const timeoutMs = opts.timeout ?? (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ?? plan.settings.timeoutMs;
+  const timeoutMs =
+    opts.timeout ??
+    (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ??
+    plan.settings.timeoutMs;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const reportDir = path.resolve(opts.reportDir ?? path.join('reports', `bisect-${safeFileName(cell.id)}-${stamp}`));
-  const cache = opts.cache ? new (await import('../run/cache.js')).ResultCache(path.resolve('.kmatrix', 'cache')) : undefined;
-  const worktrees = adoptable(await headStart, { source: history.source, jobs, commandBackend: history.kind === 'git' && plan.backend.kind === 'command' });
+  const reportDir = path.resolve(
+    opts.reportDir ?? path.join('reports', `bisect-${safeFileName(cell.id)}-${stamp}`),
+  );
+  const cache = opts.cache
+    ? new (await import('../run/cache.js')).ResultCache(path.resolve('.kmatrix', 'cache'))
+    : undefined;
+  const worktrees = adoptable(await headStart, {
+    source: history.source,
+    jobs,
+    commandBackend: history.kind === 'git' && plan.backend.kind === 'command',
+  });
   const inner = await makeBisectBackend(plan, history, jobs, history, worktrees);
   // from here on the pool is closed with the backend, below
   adopt(worktrees);
@@ -121,7 +178,9 @@ async function bisectWith(
   const say = (line: string) => {
     if (!opts.json) process.stderr.write(`${line}\n`);
   };
-  say(`bisecting ${cell.id} (${describeCell(cell)}) from ${label(history, good)} to ${label(history, bad)}: ${bad - good} commits, ${jobs} per round`);
+  say(
+    `bisecting ${cell.id} (${describeCell(cell)}) from ${label(history, good)} to ${label(history, bad)}: ${bad - good} commits, ${jobs} per round`,
+  );
   let report: BisectReport & { matrix?: string };
   try {
     report = await bisectCell({
@@ -134,15 +193,33 @@ async function bisectWith(
       ...(replay?.log.length ? { replay: replay.log } : {}),
       signal: signals.stop,
       onRound: (round, probes) => {
-        const list = (ps: typeof probes) => ps.map((p) => `${history.commits[good + p.index]!.sha.slice(0, 12)}${p.purpose === 'verify' ? ' (again)' : ''}`).join(', ');
+        const list = (ps: typeof probes) =>
+          ps
+            .map(
+              (p) =>
+                `${history.commits[good + p.index]!.sha.slice(0, 12)}${p.purpose === 'verify' ? ' (again)' : ''}`,
+            )
+            .join(', ');
         const ends = probes.filter((p) => p.purpose === 'ends');
         const rest = probes.filter((p) => p.purpose !== 'ends');
         // the ends share round 0 with the first interior probes, which count only if the ends hold
-        if (ends.length) say(`round ${round}: checking both ends: ${list(ends)}${rest.length ? `; testing ${list(rest)}` : ''}`);
+        if (ends.length)
+          say(
+            `round ${round}: checking both ends: ${list(ends)}${rest.length ? `; testing ${list(rest)}` : ''}`,
+          );
         else say(`round ${round}: testing ${list(rest)}`);
       },
-      run: poolRunner(backend, { jobs, timeoutMs, reportDir, ...(cache ? { cache } : {}), signal: signals.stop, killSignal: signals.kill, onWarning: say }),
-      verify: async (culprit, state) => revertCheck(plan, history, cell, culprit, bad, state.options.repeat, { timeoutMs, reportDir }),
+      run: poolRunner(backend, {
+        jobs,
+        timeoutMs,
+        reportDir,
+        ...(cache ? { cache } : {}),
+        signal: signals.stop,
+        killSignal: signals.kill,
+        onWarning: say,
+      }),
+      verify: async (culprit, state) =>
+        revertCheck(plan, history, cell, culprit, bad, state.options.repeat, { timeoutMs, reportDir }),
     });
   } finally {
     await inner.close?.().catch(() => undefined);
@@ -155,7 +232,10 @@ async function bisectWith(
     throw InfraError.cannotWrite(path.join(reportDir, 'bisect.json'), err);
   }
   if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${formatBisectSummary(report, history)}\nreport: ${path.relative(process.cwd(), path.join(reportDir, 'bisect.json'))}\n`);
+  else
+    process.stdout.write(
+      `${formatBisectSummary(report, history)}\nreport: ${path.relative(process.cwd(), path.join(reportDir, 'bisect.json'))}\n`,
+    );
   if (signals.stop.aborted) return ExitCode.interrupted;
   if (report.refused) {
     if (!opts.json) process.stderr.write(`kmatrix bisect: refusing: ${report.refused}\n`);
@@ -192,17 +272,32 @@ async function readReplay(file: string): Promise<Replay> {
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw new UserError(`--replay ${file}: cannot read it as JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new UserError(
+      `--replay ${file}: cannot read it as JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+    );
   }
   const obj = Array.isArray(value) ? { log: value } : (value as Record<string, unknown> | null);
   const log = obj?.log;
-  if (!Array.isArray(log)) throw new UserError(`--replay ${file}: expected a bisect.json or an array of { round, commit, status }`);
+  if (!Array.isArray(log))
+    throw new UserError(`--replay ${file}: expected a bisect.json or an array of { round, commit, status }`);
   const problems: string[] = [];
   log.forEach((e: unknown, i) => {
     const x = e as Partial<BisectLogEntry> | null;
-    if (!x || typeof x.round !== 'number' || typeof x.commit !== 'string' || !['good', 'bad', 'skip', 'mismatch'].includes(String(x.status))) {
-      problems.push(`${file}: log[${i}]: expected { round: number, commit: sha, status: good|bad|skip|mismatch }`);
-    } else if (x.runs !== undefined && !(['pass', 'fail', 'other', 'skip'] as const).every((k) => Number.isInteger(x.runs?.[k]) && x.runs![k] >= 0)) {
+    if (
+      !x ||
+      typeof x.round !== 'number' ||
+      typeof x.commit !== 'string' ||
+      !['good', 'bad', 'skip', 'mismatch'].includes(String(x.status))
+    ) {
+      problems.push(
+        `${file}: log[${i}]: expected { round: number, commit: sha, status: good|bad|skip|mismatch }`,
+      );
+    } else if (
+      x.runs !== undefined &&
+      !(['pass', 'fail', 'other', 'skip'] as const).every(
+        (k) => Number.isInteger(x.runs?.[k]) && x.runs![k] >= 0,
+      )
+    ) {
       problems.push(`${file}: log[${i}].runs: expected { pass, fail, other, skip } counts`);
     }
   });

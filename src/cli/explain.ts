@@ -15,7 +15,10 @@ export function registerExplain(program: Command, result: CommandResult): void {
     .option('--max-size <n>', 'largest conjunction searched exhaustively', intOption('--max-size', 1), 4)
     .action(async (report: string, opts: { json?: boolean; maxSize: number }) => {
       // loaded here, not at the top: help imports every command module (start-up)
-      const [{ explainReport, formatExplanation }, { parseReport, REPORT_FILE }] = await Promise.all([import('../bisect/explain.js'), import('../report/load.js')]);
+      const [{ explainReport, formatExplanation }, { parseReport, REPORT_FILE }] = await Promise.all([
+        import('../bisect/explain.js'),
+        import('../report/load.js'),
+      ]);
       const file = await reportFile(report, REPORT_FILE);
       let text: string;
       try {
@@ -29,7 +32,9 @@ export function registerExplain(program: Command, result: CommandResult): void {
       else if (explanations.length === 0) process.stdout.write(`${run.matrix}: no failures to explain\n`);
       else {
         for (const e of explanations) {
-          process.stdout.write(`${formatExplanation(e)}\n  ${e.failing} failing cell${e.failing === 1 ? '' : 's'}${e.exact ? ', exactly these' : ''}\n`);
+          process.stdout.write(
+            `${formatExplanation(e)}\n  ${e.failing} failing cell${e.failing === 1 ? '' : 's'}${e.exact ? ', exactly these' : ''}\n`,
+          );
         }
       }
       result.code = ExitCode.ok;

@@ -9,7 +9,9 @@ export async function readBaselineFile(file: string): Promise<Baseline> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError(`--baseline: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UserError(
+      `--baseline: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   const { parseBaseline } = await import('../run/baseline.js');
   return parseBaseline(text, file);
@@ -18,7 +20,9 @@ export async function readBaselineFile(file: string): Promise<Baseline> {
 /** New failures, known ones and fixed cells, on stderr. */
 export function printComparison(err: NodeJS.WritableStream, cmp: BaselineComparison): void {
   const { newFailures, knownFailures, fixed } = cmp;
-  err.write(`baseline: ${newFailures.length} new failure(s), ${knownFailures.length} known, ${fixed.length} fixed\n`);
+  err.write(
+    `baseline: ${newFailures.length} new failure(s), ${knownFailures.length} known, ${fixed.length} fixed\n`,
+  );
   for (const r of newFailures) err.write(`  new: ${r.id}: ${r.signature ?? r.status}\n`);
   for (const id of fixed) err.write(`  fixed: ${id}\n`);
 }

@@ -8,7 +8,9 @@ import { ExitCode, InfraError, UserError } from '../errors.js';
 import { commands } from './commands.js';
 
 // two folders up from dist/cli/main.js and from the bundle, dist/bundle/kmatrix.cjs
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Set by a command to report its own exit status (commander actions return nothing). */
 export interface CommandResult {
@@ -22,7 +24,9 @@ export interface CommandResult {
  */
 export async function buildProgram(result: CommandResult, argv: readonly string[]): Promise<Command> {
   const program = new Command('kmatrix')
-    .description('Declarative config-matrix test runner with bisection for Linux-kernel-style configuration testing')
+    .description(
+      'Declarative config-matrix test runner with bisection for Linux-kernel-style configuration testing',
+    )
     .version(version, '-V, --version')
     .showHelpAfterError('(run "kmatrix help" for usage)')
     .exitOverride();

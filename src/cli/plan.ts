@@ -14,7 +14,14 @@ export function planSummary(cells: readonly Cell[]) {
 /** The `plan --json` document. */
 export function planJson(plan: Plan) {
   return {
-    matrix: { name: plan.name, file: plan.file, ...(plan.description ? { description: plan.description } : {}), axes: plan.axes, backend: plan.backend.kind, history: plan.history?.name ?? null },
+    matrix: {
+      name: plan.name,
+      file: plan.file,
+      ...(plan.description ? { description: plan.description } : {}),
+      axes: plan.axes,
+      backend: plan.backend.kind,
+      history: plan.history?.name ?? null,
+    },
     cells: plan.cells.map((c) => ({
       id: c.id,
       arch: c.arch,
@@ -42,27 +49,40 @@ export function registerPlan(program: Command, result: CommandResult): void {
     .option('--limit <n>', 'show at most this many cells in the table (0: all)', intOption('--limit'), 200)
     .option('--ci <system>', 'print a CI matrix for shards (github)')
     .option('--shards <n>', 'number of shards for --ci', intOption('--shards'), 4)
-    .action(async (file: string, opts: { json?: boolean; maxCells?: number; limit: number; ci?: string; shards: number }) => {
-      // loaded here, not at the top: help imports every command module (start-up)
-      const { loadPlan } = await import('../matrix/plan.js');
-      const plan = await loadPlan(file, { ...(opts.maxCells ? { maxCells: opts.maxCells } : {}) });
-      if (opts.ci) {
-        process.stdout.write(`${JSON.stringify(githubShardMatrix(opts.ci, opts.shards))}\n`);
-      } else if (opts.json) {
-        process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
-      } else {
-        process.stdout.write(await renderPlanTable(plan, opts.limit));
-      }
-      result.code = 0;
-    });
+    .action(
+      async (
+        file: string,
+        opts: { json?: boolean; maxCells?: number; limit: number; ci?: string; shards: number },
+      ) => {
+        // loaded here, not at the top: help imports every command module (start-up)
+        const { loadPlan } = await import('../matrix/plan.js');
+        const plan = await loadPlan(file, { ...(opts.maxCells ? { maxCells: opts.maxCells } : {}) });
+        if (opts.ci) {
+          process.stdout.write(`${JSON.stringify(githubShardMatrix(opts.ci, opts.shards))}\n`);
+        } else if (opts.json) {
+          process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+        } else {
+          process.stdout.write(await renderPlanTable(plan, opts.limit));
+        }
+        result.code = 0;
+      },
+    );
 }
 
 async function renderPlanTable(plan: Plan, limit: number): Promise<string> {
   const { default: Table } = await import('cli-table3');
-  const table = new Table({ head: ['cell', 'state', 'reason / duplicate of'], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, 60] as unknown as number[] });
+  const table = new Table({
+    head: ['cell', 'state', 'reason / duplicate of'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [null, null, 60] as unknown as number[],
+  });
   const shown = limit > 0 ? plan.cells.slice(0, limit) : plan.cells;
   for (const c of shown) table.push([c.id, c.state, c.reason ?? c.duplicateOf ?? '']);
   const s = planSummary(plan.cells);
-  const more = shown.length < plan.cells.length ? `(${plan.cells.length - shown.length} more cells not shown; --limit 0 or --json for all)\n` : '';
+  const more =
+    shown.length < plan.cells.length
+      ? `(${plan.cells.length - shown.length} more cells not shown; --limit 0 or --json for all)\n`
+      : '';
   return `${table.toString()}\n${more}${plan.name}: ${s.total} cells: ${s.run} to run, ${s.invalid} invalid, ${s.duplicate} duplicate\n`;
 }

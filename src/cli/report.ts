@@ -9,7 +9,11 @@ export function registerReport(program: Command, result: CommandResult): void {
     .command('report')
     .description('re-render a run folder (events.jsonl, or report.json) with any reporters')
     .argument('<run-dir>', 'a run folder, e.g. reports/mm-20250101-120000')
-    .option('-r, --reporter <names>', 'table,json,junit,markdown,html,events or a reporter module path', 'table')
+    .option(
+      '-r, --reporter <names>',
+      'table,json,junit,markdown,html,events or a reporter module path',
+      'table',
+    )
     .option('--rows <axes>', 'table/html pivot rows, e.g. arch,boot (kconfig = every kconfig.* axis)')
     .option('--cols <axes>', 'table/html pivot columns, e.g. kconfig')
     .action(async (dir: string, opts: { reporter: string; rows?: string; cols?: string }) => {

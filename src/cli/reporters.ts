@@ -12,9 +12,17 @@ export interface ReporterFlags {
 }
 
 /** Comma-separated axes, as --rows and --cols take them. */
-export const axesList = (v: string | undefined): string[] | undefined => v?.split(',').map((s) => s.trim()).filter(Boolean);
+export const axesList = (v: string | undefined): string[] | undefined =>
+  v
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
-export async function terminalReporters(names: string[], reportDir: string, flags: ReporterFlags): Promise<Multiplexer> {
+export async function terminalReporters(
+  names: string[],
+  reportDir: string,
+  flags: ReporterFlags,
+): Promise<Multiplexer> {
   // loaded here: the report code is not needed by every command (start-up)
   const { createReporters, Multiplexer, wantColor } = await import('../report/index.js');
   const rows = axesList(flags.rows);

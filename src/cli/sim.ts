@@ -31,7 +31,9 @@ const EXIT = { pass: 0, fail: 1, skip: 125 } as const;
 export function registerSim(program: Command, result: CommandResult): void {
   program
     .command('sim')
-    .description('run one cell through the embedded simulator and print its log (exit 0 pass, 1 fail, 125 skip)')
+    .description(
+      'run one cell through the embedded simulator and print its log (exit 0 pass, 1 fail, 125 skip)',
+    )
     .requiredOption('--arch <arch>', `one of ${ARCHES.join(', ')}`)
     .option('--kconfig <list>', 'requested Kconfig values, e.g. HIGHMEM=y,CMA=y')
     .option('--boot <cmdline>', 'kernel command line', '')
@@ -58,7 +60,10 @@ export function registerSim(program: Command, result: CommandResult): void {
 
 function parseKconfig(list: string | undefined): Record<string, Tristate> {
   const out: Record<string, Tristate> = {};
-  for (const item of (list ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(?:CONFIG_)?([A-Z0-9_]+)=([yn])$/.exec(item);
     if (!m) throw new UserError(`--kconfig: "${item}" is not SYMBOL=y or SYMBOL=n`);
     if (!isKnownSymbol(m[1]!)) throw new UserError(`--kconfig: unknown Kconfig symbol ${m[1]}`);
@@ -67,12 +72,20 @@ function parseKconfig(list: string | undefined): Record<string, Tristate> {
   return out;
 }
 
-function parseMachine(spec: string | undefined, arch: Arch, defaultMachine: SimModule['defaultMachine']): { memory: number; nodes: number } {
+function parseMachine(
+  spec: string | undefined,
+  arch: Arch,
+  defaultMachine: SimModule['defaultMachine'],
+): { memory: number; nodes: number } {
   const machine = defaultMachine(arch);
-  for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [key, value = ''] = item.split('=');
     if (key === 'memory' && parseSize(value) !== undefined) machine.memory = parseSize(value)!;
-    else if (key === 'nodes' && /^[1-9]\d*$/.test(value) && Number(value) <= 64) machine.nodes = Number(value);
+    else if (key === 'nodes' && /^[1-9]\d*$/.test(value) && Number(value) <= 64)
+      machine.nodes = Number(value);
     else throw new UserError(`--machine: "${item}" is not memory=<size> or nodes=<1-64>`);
   }
   return machine;
@@ -80,14 +93,27 @@ function parseMachine(spec: string | undefined, arch: Arch, defaultMachine: SimM
 
 type SimModule = typeof import('../sim/index.js');
 
-async function buildInput(opts: SimOptions, { defaultMachine, parseBootParams }: SimModule): Promise<SimInput> {
-  if (!(ARCHES as readonly string[]).includes(opts.arch)) throw new UserError(`--arch: unknown arch "${opts.arch}" (one of ${ARCHES.join(', ')})`);
+async function buildInput(
+  opts: SimOptions,
+  { defaultMachine, parseBootParams }: SimModule,
+): Promise<SimInput> {
+  if (!(ARCHES as readonly string[]).includes(opts.arch))
+    throw new UserError(`--arch: unknown arch "${opts.arch}" (one of ${ARCHES.join(', ')})`);
   const arch = opts.arch as Arch;
   const requested = parseKconfig(opts.kconfig);
   const machine = parseMachine(opts.machine, arch, defaultMachine);
   const boot = parseBootParams(opts.boot, arch);
   if (boot.problems.length) {
-    throw new UserError(boot.problems.map((p) => ({ file: '--boot', line: 1, col: p.offset + 1, path: '', message: `${p.param}: ${p.message}`, ...(p.hint ? { hint: p.hint } : {}) })));
+    throw new UserError(
+      boot.problems.map((p) => ({
+        file: '--boot',
+        line: 1,
+        col: p.offset + 1,
+        path: '',
+        message: `${p.param}: ${p.message}`,
+        ...(p.hint ? { hint: p.hint } : {}),
+      })),
+    );
   }
   let commit: SimInput['commit'] = { sha: 'HEAD', subject: 'no history: every switch at its default' };
   let switches: Record<string, unknown> = {};
@@ -112,10 +138,29 @@ async function buildInput(opts: SimOptions, { defaultMachine, parseBootParams }:
     exists = (sym) => state.symbolNames[sym] !== null;
   } else if (opts.commit) throw new UserError('--commit needs --history');
   const resolution = resolveKconfig(arch, requested, exists);
-  if (resolution.reasons.length) throw new UserError(`--kconfig: the cell is invalid: ${resolution.reasons.join('; ')}`);
+  if (resolution.reasons.length)
+    throw new UserError(`--kconfig: the cell is invalid: ${resolution.reasons.join('; ')}`);
   const config = Object.fromEntries(Object.entries(resolution.resolved).map(([k, v]) => [k, v === 'y']));
   const axes: Record<string, string> = { arch };
   for (const [sym, v] of Object.entries(requested)) axes[`kconfig.${sym}`] = v;
-  Object.assign(axes, { boot: opts.boot, workload: opts.workload, memory: formatSize(machine.memory), nodes: String(machine.nodes), commit: opts.commit ?? 'HEAD' });
-  return { arch, config, boot: opts.boot, workload: opts.workload, machine, commit, switches, axes, attempt: opts.attempt, seed: opts.seed, ...(buildBroken ? { buildBroken } : {}) };
+  Object.assign(axes, {
+    boot: opts.boot,
+    workload: opts.workload,
+    memory: formatSize(machine.memory),
+    nodes: String(machine.nodes),
+    commit: opts.commit ?? 'HEAD',
+  });
+  return {
+    arch,
+    config,
+    boot: opts.boot,
+    workload: opts.workload,
+    machine,
+    commit,
+    switches,
+    axes,
+    attempt: opts.attempt,
+    seed: opts.seed,
+    ...(buildBroken ? { buildBroken } : {}),
+  };
 }

@@ -29,18 +29,33 @@ export const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const MAX_OUTPUT = 1 << 30;
 
 /** Run git in `repo`; a failure becomes an InfraError carrying git's own message. */
-export function git(repo: string, args: readonly string[], opts: { reject?: boolean } = {}): Promise<{ stdout: string; exitCode: number }> {
+export function git(
+  repo: string,
+  args: readonly string[],
+  opts: { reject?: boolean } = {},
+): Promise<{ stdout: string; exitCode: number }> {
   return new Promise((resolve, reject) => {
-    execFile('git', ['-C', repo, ...args], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: MAX_OUTPUT, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const out = stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
-      if (!err) return resolve({ stdout: out, exitCode: 0 });
-      const e = err as Error & { code?: number | string };
-      if (e.code === 'ENOENT') return reject(new InfraError('git is not installed (needed for a git history)', { cause: err }));
-      // a non-zero exit has a numeric code; anything else (signal, output cap) is a failure to run git
-      if (typeof e.code === 'number' && opts.reject === false) return resolve({ stdout: out, exitCode: e.code });
-      const detail = stderr.trim() ? stderr.trim().split('\n')[0] : typeof e.code === 'number' ? `exit code ${e.code}` : e.message.split('\n')[0];
-      reject(new InfraError(`git ${args[0]} in ${repo} failed: ${detail}`, { cause: err }));
-    });
+    execFile(
+      'git',
+      ['-C', repo, ...args],
+      { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: MAX_OUTPUT, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        const out = stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
+        if (!err) return resolve({ stdout: out, exitCode: 0 });
+        const e = err as Error & { code?: number | string };
+        if (e.code === 'ENOENT')
+          return reject(new InfraError('git is not installed (needed for a git history)', { cause: err }));
+        // a non-zero exit has a numeric code; anything else (signal, output cap) is a failure to run git
+        if (typeof e.code === 'number' && opts.reject === false)
+          return resolve({ stdout: out, exitCode: e.code });
+        const detail = stderr.trim()
+          ? stderr.trim().split('\n')[0]
+          : typeof e.code === 'number'
+            ? `exit code ${e.code}`
+            : e.message.split('\n')[0];
+        reject(new InfraError(`git ${args[0]} in ${repo} failed: ${detail}`, { cause: err }));
+      },
+    );
   });
 }
 
@@ -48,11 +63,17 @@ export function git(repo: string, args: readonly string[], opts: { reject?: bool
 async function rootAndTip(repoPath: string, ref: string): Promise<{ root: string; tip: string }> {
   if (ref.startsWith('-')) throw new UserError(`"${ref}" is not a revision`);
   const abs = path.resolve(repoPath);
-  const r = await git(abs, ['rev-parse', '--show-toplevel', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { reject: false }).catch(() => ({ stdout: '', exitCode: 128 }));
+  const r = await git(
+    abs,
+    ['rev-parse', '--show-toplevel', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+    { reject: false },
+  ).catch(() => ({ stdout: '', exitCode: 128 }));
   const [root, tip] = r.stdout.split('\n').map((l) => l.trim());
   // git prints the top folder before it looks at the revision: no top folder, no repository
-  if (!root || (r.exitCode !== 0 && r.exitCode !== 1)) throw new UserError(`${repoPath}: not a git repository (history: { git: <path> } must name one)`);
-  if (r.exitCode !== 0 || !tip || !FULL_SHA.test(tip)) throw new UserError(`unknown revision "${ref}" in ${root}`);
+  if (!root || (r.exitCode !== 0 && r.exitCode !== 1))
+    throw new UserError(`${repoPath}: not a git repository (history: { git: <path> } must name one)`);
+  if (r.exitCode !== 0 || !tip || !FULL_SHA.test(tip))
+    throw new UserError(`unknown revision "${ref}" in ${root}`);
   return { root, tip };
 }
 
@@ -70,7 +91,10 @@ function prefetchKey(repoPath: string, options: GitHistoryOptions): string | und
  * git while Node is still loading the matrix code): the next `loadGitHistory` with the same
  * arguments takes this load over, once. `dispose` forgets it when nobody took it.
  */
-export function prefetchGitHistory(repoPath: string, options: GitHistoryOptions = {}): { history: Promise<History>; dispose(): void } {
+export function prefetchGitHistory(
+  repoPath: string,
+  options: GitHistoryOptions = {},
+): { history: Promise<History>; dispose(): void } {
   const key = prefetchKey(repoPath, options)!;
   const history = readGitHistory(repoPath, options);
   // nobody may ever await it: a failure is met again (and reported) by the load that takes over
@@ -97,7 +121,14 @@ async function readGitHistory(repoPath: string, options: GitHistoryOptions): Pro
   const ref = options.ref ?? 'HEAD';
   // tags come with the log as decorations (annotated tags peeled), limited to refs/tags and in
   // short form whatever log.decorate says: one git call instead of a log and a for-each-ref
-  const args = ['log', '--reverse', '--no-show-signature', '--decorate=short', '--decorate-refs=refs/tags/', '--format=%H%x00%s%x00%D'];
+  const args = [
+    'log',
+    '--reverse',
+    '--no-show-signature',
+    '--decorate=short',
+    '--decorate-refs=refs/tags/',
+    '--format=%H%x00%s%x00%D',
+  ];
   if (options.firstParent !== false) args.push('--first-parent');
   // the log runs alongside the rev-parse that finds the top folder and vets the ref: it is on
   // the critical path of a bisection's start; when it fails, rev-parse's verdict explains why
@@ -146,7 +177,9 @@ function tagsOf(refs: string): string[] {
 /** Full sha of a revision (sha prefix, tag, branch, HEAD~n, ...); a UserError when git does not know it. */
 export async function resolveGitRev(repo: string, rev: string): Promise<string> {
   if (rev.startsWith('-')) throw new UserError(`"${rev}" is not a revision`);
-  const r = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { reject: false });
+  const r = await git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], {
+    reject: false,
+  });
   const sha = r.stdout.trim();
   if (r.exitCode !== 0 || !FULL_SHA.test(sha)) throw new UserError(`unknown revision "${rev}" in ${repo}`);
   return sha;
@@ -159,6 +192,9 @@ export async function resolveGitRevIndex(history: History, rev: string): Promise
   if (known !== undefined) return known;
   const sha = await resolveGitRev(history.source, rev);
   const index = history.index.get(sha);
-  if (index === undefined) throw new UserError(`revision "${rev}" (${sha.slice(0, 12)}) is not on the first-parent line of ${history.name}`);
+  if (index === undefined)
+    throw new UserError(
+      `revision "${rev}" (${sha.slice(0, 12)}) is not on the first-parent line of ${history.name}`,
+    );
   return index;
 }

@@ -15,7 +15,8 @@ export function resolveRev(history: History, rev: string): RevResult {
   const found = resolveBase(history, base);
   if (!found.ok) return found;
   const index = found.index - back;
-  if (index < 0) return { ok: false, message: `${rev} goes past the first commit of history ${history.name}` };
+  if (index < 0)
+    return { ok: false, message: `${rev} goes past the first commit of history ${history.name}` };
   return { ok: true, index };
 }
 
@@ -24,20 +25,31 @@ function resolveBase(history: History, rev: string): RevResult {
   if (rev === 'HEAD' || rev === '') return { ok: true, index: last };
   const exact = history.index.get(rev);
   if (exact !== undefined) return { ok: true, index: exact };
-  for (let i = 0; i < history.commits.length; i++) if (history.commits[i]!.tags.includes(rev)) return { ok: true, index: i };
+  for (let i = 0; i < history.commits.length; i++)
+    if (history.commits[i]!.tags.includes(rev)) return { ok: true, index: i };
   if (/^[0-9a-f]{4,40}$/i.test(rev)) {
     const lower = rev.toLowerCase();
     const hits: number[] = [];
-    for (let i = 0; i < history.commits.length && hits.length < 2; i++) if (history.commits[i]!.sha.startsWith(lower)) hits.push(i);
+    for (let i = 0; i < history.commits.length && hits.length < 2; i++)
+      if (history.commits[i]!.sha.startsWith(lower)) hits.push(i);
     if (hits.length === 1) return { ok: true, index: hits[0]! };
-    if (hits.length > 1) return { ok: false, message: `commit ${rev} is ambiguous in history ${history.name}`, hint: 'give more hex digits' };
+    if (hits.length > 1)
+      return {
+        ok: false,
+        message: `commit ${rev} is ambiguous in history ${history.name}`,
+        hint: 'give more hex digits',
+      };
   }
   const tags = history.commits.flatMap((c) => c.tags);
   const near = closest(rev, tags);
   return {
     ok: false,
     message: `unknown commit or tag "${rev}" in history ${history.name}`,
-    hint: near ? `did you mean ${near}?` : tags.length ? `tags: ${tags.slice(0, 8).join(', ')}${tags.length > 8 ? ', ...' : ''}` : 'give a sha of the history',
+    hint: near
+      ? `did you mean ${near}?`
+      : tags.length
+        ? `tags: ${tags.slice(0, 8).join(', ')}${tags.length > 8 ? ', ...' : ''}`
+        : 'give a sha of the history',
   };
 }
 
@@ -56,7 +68,12 @@ export function resolveRevOrRange(history: History, spec: string): RangeResult {
   const b = resolveRev(history, to || 'HEAD');
   if (!b.ok) return b;
   const start = from ? a.index + 1 : 0;
-  if (start > b.index) return { ok: false, message: `range "${spec}" is empty: ${from} is not older than ${to || 'HEAD'}`, hint: 'ranges go from older to newer' };
+  if (start > b.index)
+    return {
+      ok: false,
+      message: `range "${spec}" is empty: ${from} is not older than ${to || 'HEAD'}`,
+      hint: 'ranges go from older to newer',
+    };
   const indices: number[] = [];
   for (let i = start; i <= b.index; i++) indices.push(i);
   return { ok: true, indices };

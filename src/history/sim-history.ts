@@ -7,7 +7,14 @@ import type { Problem } from '../errors.js';
 import { isKnownSymbol } from '../matrix/kconfig.js';
 import { SYMBOL_NAMES } from '../matrix/kconfig-model.js';
 import { issuesToProblems } from '../matrix/schema-problems.js';
-import { nulProblems, parseYaml, unlocatedYaml, type PathKey, type YamlMemo, type YamlView } from '../matrix/yaml.js';
+import {
+  nulProblems,
+  parseYaml,
+  unlocatedYaml,
+  type PathKey,
+  type YamlMemo,
+  type YamlView,
+} from '../matrix/yaml.js';
 import { defaultSwitches, switchesSchema } from '../sim/switches.js';
 import type { Commit, CommitState, History } from './types.js';
 
@@ -48,7 +55,11 @@ const KEYS: Record<string, readonly string[]> = {
  * validated instead of parsing again; only a valid one is taken (problems are located by a
  * real parse), and a valid parse is remembered.
  */
-export function parseSimHistory(file: string, text: string, memo?: YamlMemo): { ok: true; history: History } | { ok: false; problems: Problem[] } {
+export function parseSimHistory(
+  file: string,
+  text: string,
+  memo?: YamlMemo,
+): { ok: true; history: History } | { ok: false; problems: Problem[] } {
   const remembered = memo?.get(text);
   if (remembered !== undefined) {
     const quick = checkHistory(file, unlocatedYaml(file, remembered));
@@ -61,11 +72,24 @@ export function parseSimHistory(file: string, text: string, memo?: YamlMemo): { 
   return checked;
 }
 
-function checkHistory(file: string, yaml: YamlView): { ok: true; history: History } | { ok: false; problems: Problem[] } {
+function checkHistory(
+  file: string,
+  yaml: YamlView,
+): { ok: true; history: History } | { ok: false; problems: Problem[] } {
   const result = HistoryFileSchema.safeParse(yaml.value);
   const keysAt = (path: readonly PathKey[]) =>
-    path.length === 0 ? KEYS.top! : path.at(-1) === 'kconfig' ? KEYS.kconfig! : path[0] === 'commits' && path.length === 2 ? KEYS.commit! : [];
-  if (!result.success) return { ok: false, problems: [...issuesToProblems(yaml, result.error.issues, keysAt), ...nulProblems(yaml)] };
+    path.length === 0
+      ? KEYS.top!
+      : path.at(-1) === 'kconfig'
+        ? KEYS.kconfig!
+        : path[0] === 'commits' && path.length === 2
+          ? KEYS.commit!
+          : [];
+  if (!result.success)
+    return {
+      ok: false,
+      problems: [...issuesToProblems(yaml, result.error.issues, keysAt), ...nulProblems(yaml)],
+    };
   const data = result.data;
   // tags and versions reach a command backend (KMATRIX_COMMIT_LABEL)
   const problems: Problem[] = nulProblems(yaml);
@@ -73,15 +97,32 @@ function checkHistory(file: string, yaml: YamlView): { ok: true; history: Histor
   const seenTag = new Map<string, number>();
   data.commits.forEach((c, i) => {
     const prev = seenSha.get(c.sha);
-    if (prev !== undefined) problems.push(yaml.problem(['commits', i, 'sha'], `duplicate sha ${c.sha}`, { hint: `commits[${prev}] has it too` }));
+    if (prev !== undefined)
+      problems.push(
+        yaml.problem(['commits', i, 'sha'], `duplicate sha ${c.sha}`, {
+          hint: `commits[${prev}] has it too`,
+        }),
+      );
     seenSha.set(c.sha, i);
     (c.tags ?? []).forEach((t, j) => {
-      if (seenTag.has(t)) problems.push(yaml.problem(['commits', i, 'tags', j], `duplicate tag ${t}`, { hint: `commits[${seenTag.get(t)}] has it too` }));
+      if (seenTag.has(t))
+        problems.push(
+          yaml.problem(['commits', i, 'tags', j], `duplicate tag ${t}`, {
+            hint: `commits[${seenTag.get(t)}] has it too`,
+          }),
+        );
       seenTag.set(t, i);
     });
     if (c.set) {
       const r = switchesSchema.safeParse(c.set);
-      if (!r.success) problems.push(...issuesToProblems(yaml, r.error.issues.map((e) => ({ ...e, path: ['commits', i, 'set', ...e.path] })), () => Object.keys(defaultSwitches())));
+      if (!r.success)
+        problems.push(
+          ...issuesToProblems(
+            yaml,
+            r.error.issues.map((e) => ({ ...e, path: ['commits', i, 'set', ...e.path] })),
+            () => Object.keys(defaultSwitches()),
+          ),
+        );
     }
     if (c.kconfig) problems.push(...kconfigProblems(c.kconfig, ['commits', i, 'kconfig'], yaml.problem));
   });
@@ -90,10 +131,19 @@ function checkHistory(file: string, yaml: YamlView): { ok: true; history: Histor
   return { ok: true, history: buildHistory(file, data) };
 }
 
-function kconfigProblems(change: KconfigChangeT, at: PathKey[], problem: (p: readonly PathKey[], m: string, o?: { hint?: string; key?: boolean }) => Problem): Problem[] {
+function kconfigProblems(
+  change: KconfigChangeT,
+  at: PathKey[],
+  problem: (p: readonly PathKey[], m: string, o?: { hint?: string; key?: boolean }) => Problem,
+): Problem[] {
   const out: Problem[] = [];
   for (const [j, s] of (change.remove ?? []).entries()) {
-    if (!isKnownSymbol(s)) out.push(problem([...at, 'remove', j], `unknown Kconfig symbol ${s}`, { hint: `the model has: ${SYMBOL_NAMES.join(', ')}` }));
+    if (!isKnownSymbol(s))
+      out.push(
+        problem([...at, 'remove', j], `unknown Kconfig symbol ${s}`, {
+          hint: `the model has: ${SYMBOL_NAMES.join(', ')}`,
+        }),
+      );
   }
   return out;
 }
@@ -111,7 +161,10 @@ export function buildHistory(source: string, data: HistoryFile): History {
   }));
   const states: CommitState[] = [];
   let switches: Record<string, unknown> = { ...defaults };
-  let names: Record<string, string | null> = applyNaming(Object.fromEntries(SYMBOL_NAMES.map((s) => [s, s])), data.kconfig);
+  let names: Record<string, string | null> = applyNaming(
+    Object.fromEntries(SYMBOL_NAMES.map((s) => [s, s])),
+    data.kconfig,
+  );
   let version: string | undefined;
   data.commits.forEach((c, i) => {
     if (c.set && Object.keys(c.set).length) switches = { ...switches, ...c.set };
@@ -137,10 +190,14 @@ export function buildHistory(source: string, data: HistoryFile): History {
 }
 
 /** Apply renames/adds/removes; names are looked up among the names in force. */
-function applyNaming(names: Record<string, string | null>, change: KconfigChangeT | undefined): Record<string, string | null> {
+function applyNaming(
+  names: Record<string, string | null>,
+  change: KconfigChangeT | undefined,
+): Record<string, string | null> {
   if (!change) return names;
   const out = { ...names };
-  const canonicalOf = (name: string) => Object.keys(out).find((k) => out[k] === name) ?? (name in out ? name : undefined);
+  const canonicalOf = (name: string) =>
+    Object.keys(out).find((k) => out[k] === name) ?? (name in out ? name : undefined);
   for (const [from, to] of Object.entries(change.rename ?? {})) {
     const c = canonicalOf(from);
     if (c) out[c] = to;

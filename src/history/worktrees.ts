@@ -43,9 +43,16 @@ export class WorktreePool {
   private readonly waiting: Array<() => void> = [];
   private closed = false;
 
-  constructor(readonly repo: string, private readonly options: WorktreePoolOptions) {
+  constructor(
+    readonly repo: string,
+    private readonly options: WorktreePoolOptions,
+  ) {
     const size = Math.max(1, Math.floor(options.size));
-    this.slots = Array.from({ length: size }, (_, i) => ({ path: path.resolve(options.root, String(i)), busy: false, created: false }));
+    this.slots = Array.from({ length: size }, (_, i) => ({
+      path: path.resolve(options.root, String(i)),
+      busy: false,
+      created: false,
+    }));
   }
 
   /** A worktree checked out at `commit`; waits while every worktree is leased. */
@@ -53,7 +60,8 @@ export class WorktreePool {
     for (;;) {
       if (this.closed) throw new Error('worktree pool is closed');
       const free = this.slots.filter((s) => !s.busy);
-      const slot = free.find((s) => s.commit === commit) ?? free.find((s) => !s.created && !s.preparing) ?? free[0];
+      const slot =
+        free.find((s) => s.commit === commit) ?? free.find((s) => !s.created && !s.preparing) ?? free[0];
       if (slot) {
         slot.busy = true;
         try {
@@ -191,11 +199,14 @@ async function worktreeCommonDir(dir: string): Promise<string | undefined> {
 }
 
 async function commonDirOf(dir: string, mustBeTop: boolean): Promise<string | undefined> {
-  const r = await git(dir, ['rev-parse', '--show-toplevel', '--git-common-dir'], { reject: false }).catch(() => ({ stdout: '', exitCode: 1 }));
+  const r = await git(dir, ['rev-parse', '--show-toplevel', '--git-common-dir'], { reject: false }).catch(
+    () => ({ stdout: '', exitCode: 1 }),
+  );
   const [top, common] = r.stdout.split('\n').map((l) => l.trim());
   if (r.exitCode !== 0 || !top || !common) return undefined;
   // a folder inside some other checkout (no .git of its own that works) is not a worktree of ours
-  if (mustBeTop && (await realpath(top).catch(() => top)) !== (await realpath(dir).catch(() => dir))) return undefined;
+  if (mustBeTop && (await realpath(top).catch(() => top)) !== (await realpath(dir).catch(() => dir)))
+    return undefined;
   const abs = path.resolve(dir, common);
   return realpath(abs).catch(() => abs);
 }

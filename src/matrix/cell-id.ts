@@ -33,7 +33,12 @@ export function cellId(p: IdParts): string {
 export function bootSlug(boot: string): string {
   const text = boot.trim();
   const plain = /^[A-Za-z0-9=]+$/.test(text);
-  let s = text.replace(/=/g, '-').replace(/\s+/g, '_').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/[-_]*-[-_]*/g, '-').replace(/^[-_]+|[-_]+$/g, '');
+  let s = text
+    .replace(/=/g, '-')
+    .replace(/\s+/g, '_')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/[-_]*-[-_]*/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
   if (s.length > MAX_SLUG) s = s.slice(0, MAX_SLUG).replace(/[-_]+$/, '');
   if (plain && s.length === text.length) return s;
   return `${s || 'boot'}~${shortHash(text)}`;

@@ -23,7 +23,8 @@ export function parseExpr(text: string): Expr {
       if (next() !== ')') throw new Error(`kconfig expression "${text}": missing )`);
       return e;
     }
-    if (t === undefined || !/^[A-Za-z0-9_]+$/.test(t)) throw new Error(`kconfig expression "${text}": unexpected ${t ?? 'end'}`);
+    if (t === undefined || !/^[A-Za-z0-9_]+$/.test(t))
+      throw new Error(`kconfig expression "${text}": unexpected ${t ?? 'end'}`);
     if (t === 'y' || t === 'n') return { op: 'const', value: t === 'y' };
     return { op: 'sym', name: t };
   };

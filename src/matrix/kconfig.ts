@@ -30,7 +30,11 @@ export interface Resolution {
  * Resolve `requested` (canonical names) for `arch`. `exists(sym)` says whether a symbol exists
  * in the tree at the commit (histories may remove symbols); absent symbols are n.
  */
-export function resolveKconfig(arch: Arch, requested: Record<string, Tristate>, exists: (sym: string) => boolean = () => true): Resolution {
+export function resolveKconfig(
+  arch: Arch,
+  requested: Record<string, Tristate>,
+  exists: (sym: string) => boolean = () => true,
+): Resolution {
   const value = new Map<string, boolean>();
   const selectedBy = new Map<string, string>();
   for (const s of ARCH_SELECTS[arch]) if (exists(s)) selectedBy.set(s, ARCH_SYMBOL[arch]);
@@ -41,12 +45,14 @@ export function resolveKconfig(arch: Arch, requested: Record<string, Tristate>, 
       const v = exists(decl.name) ? computeValue(decl, depends, def, value, selectedBy, requested) : false;
       if (value.get(decl.name) !== v) changed = true;
       value.set(decl.name, v);
-      if (v) for (const s of decl.selects ?? []) if (exists(s) && !selectedBy.has(s)) selectedBy.set(s, decl.name);
+      if (v)
+        for (const s of decl.selects ?? []) if (exists(s) && !selectedBy.has(s)) selectedBy.set(s, decl.name);
     }
     if (!changed) break;
   }
   const resolved: Record<string, Tristate> = {};
-  for (const { decl } of COMPILED) if (exists(decl.name)) resolved[decl.name] = value.get(decl.name) ? 'y' : 'n';
+  for (const { decl } of COMPILED)
+    if (exists(decl.name)) resolved[decl.name] = value.get(decl.name) ? 'y' : 'n';
   const reasons: string[] = [];
   for (const [sym, want] of Object.entries(requested)) {
     const got = value.get(sym) ? 'y' : 'n';
@@ -71,17 +77,26 @@ function computeValue(
   return def ? evalExpr(def, get) : false;
 }
 
-function explainDrop(arch: Arch, sym: string, want: Tristate, got: Tristate, value: Map<string, boolean>, selectedBy: Map<string, string>): string {
+function explainDrop(
+  arch: Arch,
+  sym: string,
+  want: Tristate,
+  got: Tristate,
+  value: Map<string, boolean>,
+  selectedBy: Map<string, string>,
+): string {
   const decl = SYMBOL_BY_NAME.get(sym);
   const head = `${sym}=${want} requested but`;
   const tail = `(resolved to ${got})`;
   if (!decl) return `${head} ${sym} is not a symbol of the model ${tail}`;
-  if (want === 'n' && selectedBy.has(sym)) return `${head} ${sym} is selected by ${selectedBy.get(sym)} ${tail}`;
+  if (want === 'n' && selectedBy.has(sym))
+    return `${head} ${sym} is selected by ${selectedBy.get(sym)} ${tail}`;
   if (decl.dependsOn) {
     const unmet = parseExprSymbolsUnmet(decl.dependsOn, value);
     if (unmet) return `${head} ${sym} depends on ${decl.dependsOn}, and on ${arch} ${unmet} ${tail}`;
   }
-  if (!decl.prompt) return `${head} ${sym} has no prompt: only an arch select sets it, and ${arch} does not ${tail}`;
+  if (!decl.prompt)
+    return `${head} ${sym} has no prompt: only an arch select sets it, and ${arch} does not ${tail}`;
   return `${head} ${sym} cannot take that value on ${arch} ${tail}`;
 }
 

@@ -15,7 +15,14 @@ import { SYMBOL_NAMES } from './kconfig-model.js';
 import { AxesSchema, EntrySchema, MatrixFileSchema, type MatrixFile } from './schema.js';
 import { issuesToProblems } from './schema-problems.js';
 import { WORKLOADS } from './types.js';
-import { MAX_YAML_BYTES, nulProblems, parseYaml, type ParsedYaml, type PathKey, type YamlMemo } from './yaml.js';
+import {
+  MAX_YAML_BYTES,
+  nulProblems,
+  parseYaml,
+  type ParsedYaml,
+  type PathKey,
+  type YamlMemo,
+} from './yaml.js';
 
 export interface LoadedMatrix {
   file: string;
@@ -40,13 +47,20 @@ function keysAt(p: readonly PathKey[]): readonly string[] {
 }
 
 /** Read a text file as a located user error when it cannot be read. */
-export function readUserFile(file: string, what: string, from?: { yaml: ParsedYaml; path: PathKey[] }): string {
+export function readUserFile(
+  file: string,
+  what: string,
+  from?: { yaml: ParsedYaml; path: PathKey[] },
+): string {
   const shown = path.relative(process.cwd(), file) || file;
   const fail = (message: string): never => {
     if (from) throw new UserError([from.yaml.problem(from.path, message)]);
     throw new UserError([{ file, line: 1, col: 1, path: '', message }]);
   };
-  const cannot = (e: unknown) => fail(`cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  const cannot = (e: unknown) =>
+    fail(
+      `cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   let st: ReturnType<typeof statSync>;
   try {
     st = statSync(file);
@@ -54,7 +68,8 @@ export function readUserFile(file: string, what: string, from?: { yaml: ParsedYa
     return cannot(e);
   }
   if (!st.isFile()) fail(`${what} ${shown} is not a file`);
-  if (st.size > MAX_YAML_BYTES) fail(`${what} ${shown} is ${st.size} bytes, larger than the ${MAX_YAML_BYTES} bytes allowed`);
+  if (st.size > MAX_YAML_BYTES)
+    fail(`${what} ${shown} is ${st.size} bytes, larger than the ${MAX_YAML_BYTES} bytes allowed`);
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
@@ -70,7 +85,11 @@ export async function loadMatrix(file: string, opts: { yamlMemo?: YamlMemo } = {
  * Load a matrix from its text; `file` names it in problems and anchors relative paths (the
  * history). Every rejection is a UserError of located problems.
  */
-export async function loadMatrixText(file: string, text: string, opts: { yamlMemo?: YamlMemo } = {}): Promise<LoadedMatrix> {
+export async function loadMatrixText(
+  file: string,
+  text: string,
+  opts: { yamlMemo?: YamlMemo } = {},
+): Promise<LoadedMatrix> {
   const parsed = parseYaml(file, text);
   if (!parsed.ok) throw new UserError(parsed.problems);
   const { yaml } = parsed;
@@ -90,7 +109,11 @@ export async function loadMatrixText(file: string, text: string, opts: { yamlMem
     // loaded only for a matrix with a history: its schemas (and the simulator switches') take start-up time
     const { parseSimHistory } = await import('../history/sim-history.js');
     try {
-      const r = parseSimHistory(shown, readUserFile(hfile, 'history file', { yaml, path: ['history'] }), opts.yamlMemo);
+      const r = parseSimHistory(
+        shown,
+        readUserFile(hfile, 'history file', { yaml, path: ['history'] }),
+        opts.yamlMemo,
+      );
       if (r.ok) history = r.history;
       else problems.push(...r.problems);
     } catch (e) {
@@ -118,10 +141,21 @@ function checkBackendCwd(yaml: ParsedYaml, raw: Record<string, unknown>, dir: st
   } catch {
     // reported below
   }
-  return isDir ? [] : [yaml.problem(['backend', 'cwd'], `no such directory ${cwd}`, { hint: 'cwd is relative to the matrix file' })];
+  return isDir
+    ? []
+    : [
+        yaml.problem(['backend', 'cwd'], `no such directory ${cwd}`, {
+          hint: 'cwd is relative to the matrix file',
+        }),
+      ];
 }
 
-async function loadGit(yaml: ParsedYaml, dir: string, h: { git: string; firstParent?: boolean }, problems: Problem[]): Promise<History | undefined> {
+async function loadGit(
+  yaml: ParsedYaml,
+  dir: string,
+  h: { git: string; firstParent?: boolean },
+  problems: Problem[],
+): Promise<History | undefined> {
   const repo = path.resolve(dir, h.git);
   try {
     // a literal specifier, so that the bundle loads the same module instance the bisect head start
@@ -129,18 +163,33 @@ async function loadGit(yaml: ParsedYaml, dir: string, h: { git: string; firstPar
     const { loadGitHistory } = await import('../history/git.js');
     return await loadGitHistory(repo, { firstParent: h.firstParent ?? true });
   } catch (e) {
-    problems.push(yaml.problem(['history', 'git'], `cannot read git repository ${repo}: ${(e as Error).message.split('\n')[0]}`));
+    problems.push(
+      yaml.problem(
+        ['history', 'git'],
+        `cannot read git repository ${repo}: ${(e as Error).message.split('\n')[0]}`,
+      ),
+    );
     return undefined;
   }
 }
 
-function checkCommits(yaml: ParsedYaml, raw: Record<string, unknown>, history: History | undefined, problems: Problem[]): number[] {
+function checkCommits(
+  yaml: ParsedYaml,
+  raw: Record<string, unknown>,
+  history: History | undefined,
+  problems: Problem[],
+): number[] {
   const commits = Array.isArray(raw.commits) ? raw.commits : [];
   const out: number[] = [];
   commits.forEach((c, i) => {
     if (typeof c !== 'string') return;
     if (!history) {
-      if (raw.history === undefined) problems.push(yaml.problem(['commits', i], `commit ${c} given but the matrix has no history`, { hint: 'add history: histories/<file>.yaml' }));
+      if (raw.history === undefined)
+        problems.push(
+          yaml.problem(['commits', i], `commit ${c} given but the matrix has no history`, {
+            hint: 'add history: histories/<file>.yaml',
+          }),
+        );
       return;
     }
     const r = resolveRevOrRange(history, c);
@@ -153,11 +202,14 @@ function checkCommits(yaml: ParsedYaml, raw: Record<string, unknown>, history: H
       const c = e && typeof e === 'object' ? (e as Record<string, unknown>).commit : undefined;
       if (typeof c !== 'string') return;
       if (!history) {
-        if (raw.history === undefined) problems.push(yaml.problem([list, i, 'commit'], `commit ${c} given but the matrix has no history`));
+        if (raw.history === undefined)
+          problems.push(yaml.problem([list, i, 'commit'], `commit ${c} given but the matrix has no history`));
       } else {
         const r = resolveRevOrRange(history, c);
-        if (!r.ok) problems.push(yaml.problem([list, i, 'commit'], r.message, r.hint ? { hint: r.hint } : {}));
-        else if (r.indices.length !== 1) problems.push(yaml.problem([list, i, 'commit'], `an ${list} entry names one commit, not a range`));
+        if (!r.ok)
+          problems.push(yaml.problem([list, i, 'commit'], r.message, r.hint ? { hint: r.hint } : {}));
+        else if (r.indices.length !== 1)
+          problems.push(yaml.problem([list, i, 'commit'], `an ${list} entry names one commit, not a range`));
       }
     });
   }
@@ -178,29 +230,52 @@ function historySymbolNames(history: History): Set<string> {
   return names;
 }
 
-function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>, historyNames: ReadonlySet<string>): Problem[] {
+function checkSemantics(
+  yaml: ParsedYaml,
+  raw: Record<string, unknown>,
+  historyNames: ReadonlySet<string>,
+): Problem[] {
   const problems: Problem[] = [];
   const isSim = raw.backend === undefined || raw.backend === 'sim';
   const matrix = (raw.matrix && typeof raw.matrix === 'object' ? raw.matrix : {}) as Record<string, unknown>;
   const symbol = (name: string, at: PathKey[]) => {
     if (/^[A-Z0-9_]+$/.test(name) && !isKnownSymbol(name) && !historyNames.has(name))
-      problems.push(yaml.problem(at, `unknown Kconfig symbol ${name}`, { key: true, hint: didYouMean(name, [...SYMBOL_NAMES, ...historyNames]) ?? `known: ${SYMBOL_NAMES.join(', ')}` }));
+      problems.push(
+        yaml.problem(at, `unknown Kconfig symbol ${name}`, {
+          key: true,
+          hint: didYouMean(name, [...SYMBOL_NAMES, ...historyNames]) ?? `known: ${SYMBOL_NAMES.join(', ')}`,
+        }),
+      );
   };
   const workload = (w: unknown, at: PathKey[]) => {
     if (isSim && typeof w === 'string' && !(WORKLOADS as readonly string[]).includes(w))
-      problems.push(yaml.problem(at, `unknown workload "${w}"`, { hint: didYouMean(w, WORKLOADS) ?? `the simulator runs: ${WORKLOADS.join(', ')}` }));
+      problems.push(
+        yaml.problem(at, `unknown workload "${w}"`, {
+          hint: didYouMean(w, WORKLOADS) ?? `the simulator runs: ${WORKLOADS.join(', ')}`,
+        }),
+      );
   };
   const boot = (b: unknown, at: PathKey[]) => {
     // a NUL is refused on its own (nulProblems): one problem, not two
     if (typeof b !== 'string' || b.includes('\0')) return;
     for (const p of parseBootParams(b, 'x86_64').problems)
-      problems.push(yaml.problem(at, `boot parameter ${p.param}: ${p.message}`, { offset: p.offset, ...(p.hint ? { hint: p.hint } : {}) }));
+      problems.push(
+        yaml.problem(at, `boot parameter ${p.param}: ${p.message}`, {
+          offset: p.offset,
+          ...(p.hint ? { hint: p.hint } : {}),
+        }),
+      );
   };
   const kconfig = isMapping(matrix.kconfig) ? matrix.kconfig : {};
   for (const sym of Object.keys(kconfig)) symbol(sym, ['matrix', 'kconfig', sym]);
-  if (Array.isArray(matrix.workload)) matrix.workload.forEach((w, i) => workload(w, ['matrix', 'workload', i]));
+  if (Array.isArray(matrix.workload))
+    matrix.workload.forEach((w, i) => workload(w, ['matrix', 'workload', i]));
   if (Array.isArray(matrix.boot)) matrix.boot.forEach((b, i) => boot(b, ['matrix', 'boot', i]));
-  const axes = new Set([...Object.keys(matrix).filter((k) => k !== 'kconfig'), ...Object.keys(kconfig).map((s) => `kconfig.${s}`), ...(Array.isArray(raw.commits) ? ['commit'] : [])]);
+  const axes = new Set([
+    ...Object.keys(matrix).filter((k) => k !== 'kconfig'),
+    ...Object.keys(kconfig).map((s) => `kconfig.${s}`),
+    ...(Array.isArray(raw.commits) ? ['commit'] : []),
+  ]);
   for (const list of ['include', 'exclude'] as const) {
     const entries = Array.isArray(raw[list]) ? (raw[list] as unknown[]) : [];
     entries.forEach((e, i) => {
@@ -212,10 +287,19 @@ function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>, historyN
       workload(entry.workload, [list, i, 'workload']);
       boot(entry.boot, [list, i, 'boot']);
       if (list === 'exclude') {
-        const keys = [...Object.keys(entry).filter((k) => k !== 'kconfig'), ...Object.keys(kc).map((s) => `kconfig.${s}`)];
+        const keys = [
+          ...Object.keys(entry).filter((k) => k !== 'kconfig'),
+          ...Object.keys(kc).map((s) => `kconfig.${s}`),
+        ];
         for (const k of keys)
           if ((k in EntrySchema.shape || k.startsWith('kconfig.')) && !axes.has(k))
-            problems.push(yaml.problem(k.startsWith('kconfig.') ? [list, i, 'kconfig', k.slice(8)] : [list, i, k], `exclude key ${k} is not an axis of the matrix`, { key: true, hint: `axes: ${[...axes].join(', ')}` }));
+            problems.push(
+              yaml.problem(
+                k.startsWith('kconfig.') ? [list, i, 'kconfig', k.slice(8)] : [list, i, k],
+                `exclude key ${k} is not an axis of the matrix`,
+                { key: true, hint: `axes: ${[...axes].join(', ')}` },
+              ),
+            );
       }
     });
   }

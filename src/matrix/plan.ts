@@ -46,7 +46,12 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
   if (commitShas.length) axes.push(['commit', [...new Set(commitShas)]]);
 
   const tooMany = (count: number) =>
-    new UserError([m.yaml.problem(['matrix'], `matrix expands to ${count} cells, more than the limit of ${maxCells}`, { key: true, hint: 'narrow an axis, add excludes, or raise the limit with --max-cells' })]);
+    new UserError([
+      m.yaml.problem(['matrix'], `matrix expands to ${count} cells, more than the limit of ${maxCells}`, {
+        key: true,
+        hint: 'narrow an axis, add excludes, or raise the limit with --max-cells',
+      }),
+    ]);
   const before = productSize(axes);
   if (before > maxCells) throw tooMany(before);
 
@@ -59,7 +64,11 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
     }
     return flat;
   };
-  const combos = expandMatrix({ axes, exclude: (data.exclude ?? []).map(entry), include: (data.include ?? []).map(entry) });
+  const combos = expandMatrix({
+    axes,
+    exclude: (data.exclude ?? []).map(entry),
+    include: (data.include ?? []).map(entry),
+  });
   if (combos.length > maxCells) throw tooMany(combos.length);
 
   const defaultCommit = commitShas.at(-1) ?? history?.commits.at(-1)?.sha ?? 'HEAD';
@@ -109,7 +118,11 @@ function intern(text: string): string {
   return id;
 }
 
-function commitNaming(history: History | undefined, commit: string, memo: Map<string, CommitNaming>): CommitNaming {
+function commitNaming(
+  history: History | undefined,
+  commit: string,
+  memo: Map<string, CommitNaming>,
+): CommitNaming {
   let n = memo.get(commit);
   if (!n) {
     const index = history?.index.get(commit);
@@ -118,7 +131,8 @@ function commitNaming(history: History | undefined, commit: string, memo: Map<st
     if (names) {
       canonical = new Map();
       // the first canonical name wins, as a linear search over the entries would find it
-      for (const [c, current] of Object.entries(names)) if (current !== null && !canonical.has(current)) canonical.set(current, c);
+      for (const [c, current] of Object.entries(names))
+        if (current !== null && !canonical.has(current)) canonical.set(current, c);
     }
     n = { index, names, key: names ? intern(JSON.stringify(names)) : '', canonical };
     memo.set(commit, n);
@@ -136,7 +150,13 @@ interface KconfigRequest {
 }
 
 /** A plan's cells share a few requests: each is resolved once and its objects are shared by its cells. */
-function kconfigRequest(c: Combination, arch: Arch, commit: string, naming: CommitNaming, memo: Map<string, KconfigRequest>): KconfigRequest {
+function kconfigRequest(
+  c: Combination,
+  arch: Arch,
+  commit: string,
+  naming: CommitNaming,
+  memo: Map<string, KconfigRequest>,
+): KconfigRequest {
   let key = `${arch}\u0000${commit}`;
   for (const k in c) if (k.startsWith('kconfig.')) key += `\u0000${k}\u0000${String(c[k])}`;
   let request = memo.get(key);
@@ -160,24 +180,46 @@ function kconfigRequest(c: Combination, arch: Arch, commit: string, naming: Comm
     resolutionCache.set(resKey, res);
   }
   reasons.push(...res.reasons);
-  request = { pairs, kconfig: Object.fromEntries(pairs) as Record<string, Tristate>, resolved: res.resolved, reasons };
+  request = {
+    pairs,
+    kconfig: Object.fromEntries(pairs) as Record<string, Tristate>,
+    resolved: res.resolved,
+    reasons,
+  };
   memo.set(key, request);
   return request;
 }
 
-function toCell(c: Combination, m: LoadedMatrix, defaultCommit: string, naming: Map<string, CommitNaming>, requests: Map<string, KconfigRequest>): Cell {
+function toCell(
+  c: Combination,
+  m: LoadedMatrix,
+  defaultCommit: string,
+  naming: Map<string, CommitNaming>,
+  requests: Map<string, KconfigRequest>,
+): Cell {
   const history = m.history;
   const arch = String(c.arch ?? AXIS_DEFAULTS.arch) as Arch;
   const commit = String(c.commit ?? defaultCommit);
   const commitNames = commitNaming(history, commit, naming);
   const commitIndex = commitNames.index;
-  const { pairs: requestedPairs, kconfig, resolved, reasons } = kconfigRequest(c, arch, commit, commitNames, requests);
+  const {
+    pairs: requestedPairs,
+    kconfig,
+    resolved,
+    reasons,
+  } = kconfigRequest(c, arch, commit, commitNames, requests);
   const machineDefault = defaultMachine(arch);
-  const memory = typeof c.memory === 'number' ? c.memory : m.data.machine?.memory !== undefined ? parseSize(m.data.machine.memory)! : machineDefault.memory;
+  const memory =
+    typeof c.memory === 'number'
+      ? c.memory
+      : m.data.machine?.memory !== undefined
+        ? parseSize(m.data.machine.memory)!
+        : machineDefault.memory;
   const nodes = typeof c.nodes === 'number' ? c.nodes : (m.data.machine?.nodes ?? machineDefault.nodes);
   const boot = String(c.boot ?? AXIS_DEFAULTS.boot);
   const workload = String(c.workload ?? AXIS_DEFAULTS.workload);
-  const commitLabel = commitIndex !== undefined ? history!.commits[commitIndex]!.tags[0] ?? commit.slice(0, 12) : commit;
+  const commitLabel =
+    commitIndex !== undefined ? (history!.commits[commitIndex]!.tags[0] ?? commit.slice(0, 12)) : commit;
   const id = cellId({
     arch,
     kconfig: requestedPairs,
@@ -202,7 +244,11 @@ function toCell(c: Combination, m: LoadedMatrix, defaultCommit: string, naming: 
   };
 }
 
-function missingSymbol(name: string, names: Record<string, string | null> | undefined, commit: string): string {
+function missingSymbol(
+  name: string,
+  names: Record<string, string | null> | undefined,
+  commit: string,
+): string {
   const current = names?.[name];
   const at = commit.slice(0, 12);
   if (current) return `${name} does not exist at ${at}: it is called ${current} there`;
@@ -221,7 +267,9 @@ function markDuplicates(cells: Cell[]): void {
     if (resolved === undefined) resolvedText.set(c.resolved, (resolved = intern(JSON.stringify(c.resolved))));
     let boot = bootText.get(c.boot);
     if (boot === undefined) bootText.set(c.boot, (boot = c.boot.trim().split(/\s+/).join(' ')));
-    const key = [c.arch, resolved, boot, c.workload, c.machine.memory, c.machine.nodes, c.commit].join('\u0000');
+    const key = [c.arch, resolved, boot, c.workload, c.machine.memory, c.machine.nodes, c.commit].join(
+      '\u0000',
+    );
     const original = first.get(key);
     if (original) {
       c.state = 'duplicate';

@@ -26,7 +26,13 @@ export function issuesToProblems(yaml: YamlView, issues: readonly Issue[], keysA
   const out: Problem[] = [];
   for (const issue of issues) out.push(...issueToProblems(yaml, issue, keysAt));
   // a misspelt required key is one mistake: keep "unknown key (did you mean X?)", drop "missing X"
-  const misspelt = new Set(out.flatMap((p) => (p.hint?.startsWith('did you mean ') ? [`${p.path.replace(/\.?[^.[\]]+$/, '')}|${p.hint.slice(13, -1)}`] : [])));
+  const misspelt = new Set(
+    out.flatMap((p) =>
+      p.hint?.startsWith('did you mean ')
+        ? [`${p.path.replace(/\.?[^.[\]]+$/, '')}|${p.hint.slice(13, -1)}`]
+        : [],
+    ),
+  );
   // one problem per location and message
   const seen = new Set<string>();
   return out.filter((p) => {
@@ -55,26 +61,57 @@ function issueToProblems(yaml: YamlView, issue: Issue, keysAt: KeysAt): Problem[
       // (only scalars: String() throws on an object whose toString is not a function)
       const text = typeof got === 'object' || typeof got === 'function' ? '' : String(got);
       const guess = text.length > 2 ? didYouMean(text, allowed) : undefined;
-      return [yaml.problem(path, `unknown ${what} ${show(got)}`, { hint: guess ?? `one of: ${allowed.join(', ')}` })];
+      return [
+        yaml.problem(path, `unknown ${what} ${show(got)}`, {
+          hint: guess ?? `one of: ${allowed.join(', ')}`,
+        }),
+      ];
     }
     case 'invalid_type': {
-      if (got === undefined) return [yaml.problem(path.slice(0, -1), `missing required key "${String(path.at(-1))}"`)];
-      if (path.length === 0 && got === null) return [yaml.problem(path, 'the file is empty', { hint: 'a matrix needs at least name: and matrix:' })];
-      const hint = whatAt(path) === 'Kconfig value' && issue.expected === 'string' ? 'write y or n' : undefined;
-      return [yaml.problem(path, `expected ${article(issue.expected)}, got ${described(got)}`, hint ? { hint } : {})];
+      if (got === undefined)
+        return [yaml.problem(path.slice(0, -1), `missing required key "${String(path.at(-1))}"`)];
+      if (path.length === 0 && got === null)
+        return [
+          yaml.problem(path, 'the file is empty', { hint: 'a matrix needs at least name: and matrix:' }),
+        ];
+      const hint =
+        whatAt(path) === 'Kconfig value' && issue.expected === 'string' ? 'write y or n' : undefined;
+      return [
+        yaml.problem(
+          path,
+          `expected ${article(issue.expected)}, got ${described(got)}`,
+          hint ? { hint } : {},
+        ),
+      ];
     }
     case 'too_small':
-      if (issue.origin === 'array') return [yaml.problem(path, issue.message.startsWith('Too small') ? 'list is empty' : issue.message)];
-      return [yaml.problem(path, `${show(got)} is too small (${issue.inclusive === false ? 'it must be more than' : 'minimum'} ${String(issue.minimum)})`)];
+      if (issue.origin === 'array')
+        return [yaml.problem(path, issue.message.startsWith('Too small') ? 'list is empty' : issue.message)];
+      return [
+        yaml.problem(
+          path,
+          `${show(got)} is too small (${issue.inclusive === false ? 'it must be more than' : 'minimum'} ${String(issue.minimum)})`,
+        ),
+      ];
     case 'too_big':
       return [yaml.problem(path, `${show(got)} is too big (maximum ${String(issue.maximum)})`)];
     case 'invalid_format':
-      if (String(path.at(-1)) === 'sha' && typeof got !== 'string') return [yaml.problem(path, `expected a string, got ${described(got)}`, { hint: 'quote the sha' })];
-      return [yaml.problem(path, `invalid ${whatAt(path)} ${show(got)}`, { hint: formatHint(path, issue.message) })];
+      if (String(path.at(-1)) === 'sha' && typeof got !== 'string')
+        return [yaml.problem(path, `expected a string, got ${described(got)}`, { hint: 'quote the sha' })];
+      return [
+        yaml.problem(path, `invalid ${whatAt(path)} ${show(got)}`, { hint: formatHint(path, issue.message) }),
+      ];
     case 'invalid_union': {
       // report the branch of the same shape as the input (an object given for an object branch)
-      const branch = issue.errors.find((errs) => errs.length > 0 && !errs.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value')));
-      if (branch) return branch.flatMap((e) => issueToProblems(yaml, { ...e, path: [...issue.path, ...e.path] } as Issue, keysAt));
+      const branch = issue.errors.find(
+        (errs) =>
+          errs.length > 0 &&
+          !errs.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value')),
+      );
+      if (branch)
+        return branch.flatMap((e) =>
+          issueToProblems(yaml, { ...e, path: [...issue.path, ...e.path] } as Issue, keysAt),
+        );
       return [yaml.problem(path, `invalid ${whatAt(path)} ${show(got)}`, { hint: unionHint(path) })];
     }
     default:
@@ -125,11 +162,26 @@ function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : typeof v;
+  return typeof v === 'string'
+    ? 'a string'
+    : typeof v === 'number'
+      ? 'a number'
+      : typeof v === 'boolean'
+        ? 'a boolean'
+        : typeof v;
 }
 
 function article(expected: string): string {
-  const names: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', number: 'a number', int: 'an integer', boolean: 'a boolean', record: 'a mapping', map: 'a mapping' };
+  const names: Record<string, string> = {
+    array: 'a list',
+    object: 'a mapping',
+    string: 'a string',
+    number: 'a number',
+    int: 'an integer',
+    boolean: 'a boolean',
+    record: 'a mapping',
+    map: 'a mapping',
+  };
   return names[expected] ?? expected;
 }
 

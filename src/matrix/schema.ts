@@ -11,18 +11,28 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const SIZE = /^\d+\s*[KMGTkmgt]?(i?B)?$/;
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$|^\d+(\.\d+)?$/;
 
-const Tristate = z.enum(['y', 'n']).meta({ description: 'y or n (quote nothing: y and n are plain strings in YAML 1.2)' });
-const SymbolName = z.string().regex(/^[A-Z0-9_]+$/, 'a Kconfig symbol is written in capitals without CONFIG_, e.g. HIGHMEM');
+const Tristate = z
+  .enum(['y', 'n'])
+  .meta({ description: 'y or n (quote nothing: y and n are plain strings in YAML 1.2)' });
+const SymbolName = z
+  .string()
+  .regex(/^[A-Z0-9_]+$/, 'a Kconfig symbol is written in capitals without CONFIG_, e.g. HIGHMEM');
 // the refinements catch what the patterns let through (0s, a size above 2^53, a timer overflow);
 // a value the union already rejects (a bad pattern, 0, -5, 1.5) gets that one message only
 const wellFormed = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
 export const Size = z
   .union([z.int().positive(), z.string().regex(SIZE)])
-  .refine((v) => parseSize(v) !== undefined, { message: 'memory size out of range (more than 0 and at most 8191T)', ...wellFormed })
+  .refine((v) => parseSize(v) !== undefined, {
+    message: 'memory size out of range (more than 0 and at most 8191T)',
+    ...wellFormed,
+  })
   .meta({ description: 'memory size: 8G, 512M, 1024K or bytes' });
 export const Duration = z
   .union([z.number().positive(), z.string().regex(DURATION)])
-  .refine((v) => parseDuration(v) !== undefined, { message: 'duration out of range (at least 1ms and at most 24 days)', ...wellFormed })
+  .refine((v) => parseDuration(v) !== undefined, {
+    message: 'duration out of range (at least 1ms and at most 24 days)',
+    ...wellFormed,
+  })
   .meta({ description: 'duration: 500ms, 30s, 10m, 1h, or seconds' });
 const Workload = z.string().regex(SLUG, 'a workload name is letters, digits, ".", "_" or "-"');
 const Commit = z.string().min(1).meta({ description: 'sha (prefix), tag, or range A..B of the history' });
@@ -33,7 +43,9 @@ const axis = <T extends z.ZodType>(item: T, description: string) =>
 export const AxesSchema = z
   .strictObject({
     arch: axis(z.enum(ARCHES), 'architectures'),
-    kconfig: z.record(SymbolName, axis(Tristate, 'values of this Kconfig symbol')).meta({ description: 'Kconfig symbol -> values' }),
+    kconfig: z
+      .record(SymbolName, axis(Tristate, 'values of this Kconfig symbol'))
+      .meta({ description: 'Kconfig symbol -> values' }),
     boot: axis(z.string(), 'kernel command lines (extra boot parameters); "" for none'),
     workload: axis(Workload, 'what runs after boot: boot, dma-alloc, kpageflags, hotplug, devdax'),
     memory: axis(Size, 'machine memory sizes'),
@@ -55,33 +67,60 @@ export const EntrySchema = z
   .partial();
 
 const CommandBackend = z.strictObject({
-  command: z.array(z.string()).min(1, 'command needs at least the program to run').meta({ description: 'argv; run without a shell, relative to the matrix file' }),
+  command: z
+    .array(z.string())
+    .min(1, 'command needs at least the program to run')
+    .meta({ description: 'argv; run without a shell, relative to the matrix file' }),
   timeout: Duration.optional(),
   cwd: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
-  inputs: z.array(z.string()).optional().meta({ description: 'files whose content is part of the result cache key' }),
+  inputs: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'files whose content is part of the result cache key' }),
 });
 
 export const MatrixFileSchema = z
   .strictObject({
-    name: z.string().regex(SLUG, 'a matrix name is letters, digits, ".", "_" or "-"').meta({ description: 'matrix name, used in report folder names' }),
+    name: z
+      .string()
+      .regex(SLUG, 'a matrix name is letters, digits, ".", "_" or "-"')
+      .meta({ description: 'matrix name, used in report folder names' }),
     description: z.string().optional(),
     history: z
-      .union([z.string().min(1), z.strictObject({ git: z.string().min(1), firstParent: z.boolean().default(true) })])
+      .union([
+        z.string().min(1),
+        z.strictObject({ git: z.string().min(1), firstParent: z.boolean().default(true) }),
+      ])
       .optional()
       .meta({ description: 'simulated history file (relative to this file) or {git: repository}' }),
-    commits: z.array(Commit).min(1, 'commits is empty').optional().meta({ description: 'commits to test: shas, tags, ranges A..B; default: the newest' }),
+    commits: z
+      .array(Commit)
+      .min(1, 'commits is empty')
+      .optional()
+      .meta({ description: 'commits to test: shas, tags, ranges A..B; default: the newest' }),
     matrix: AxesSchema,
     exclude: z.array(EntrySchema).optional(),
     include: z.array(EntrySchema).optional(),
-    machine: z.strictObject({ memory: Size, nodes: z.int().min(1).max(64) }).partial().optional().meta({ description: 'simulated hardware; per-arch defaults otherwise' }),
+    machine: z
+      .strictObject({ memory: Size, nodes: z.int().min(1).max(64) })
+      .partial()
+      .optional()
+      .meta({ description: 'simulated hardware; per-arch defaults otherwise' }),
     backend: z.union([z.literal('sim'), CommandBackend]).default('sim'),
     jobs: z.int().min(1).max(1024).optional(),
     timeout: Duration.default('30s'),
     retries: z.int().min(0).max(100).default(0),
-    seed: z.int().min(0).default(0).meta({ description: 'seed for injected (flaky) failures of the simulator' }),
+    seed: z
+      .int()
+      .min(0)
+      .default(0)
+      .meta({ description: 'seed for injected (flaky) failures of the simulator' }),
   })
-  .meta({ title: 'kmatrix matrix', description: 'A kmatrix test matrix: architectures x Kconfig x boot parameters x workloads x commits' });
+  .meta({
+    title: 'kmatrix matrix',
+    description: 'A kmatrix test matrix: architectures x Kconfig x boot parameters x workloads x commits',
+  });
 
 export type MatrixFile = z.output<typeof MatrixFileSchema>;
 export type MatrixEntry = z.output<typeof EntrySchema>;
@@ -89,5 +128,8 @@ export type MatrixAxes = z.output<typeof AxesSchema>;
 
 /** The published JSON Schema (draft 2020-12). */
 export function matrixJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(MatrixFileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return z.toJSONSchema(MatrixFileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
 }

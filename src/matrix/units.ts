@@ -13,7 +13,12 @@ export function parseSize(value: string | number): number | undefined {
 
 /** `8G` for 8 GiB, `1536M`, or bytes; the shortest exact form. */
 export function formatSize(bytes: number): string {
-  for (const [suffix, shift] of [['T', 40], ['G', 30], ['M', 20], ['K', 10]] as const) {
+  for (const [suffix, shift] of [
+    ['T', 40],
+    ['G', 30],
+    ['M', 20],
+    ['K', 10],
+  ] as const) {
     const unit = 2 ** shift;
     if (bytes >= unit && bytes % unit === 0) return `${bytes / unit}${suffix}`;
   }

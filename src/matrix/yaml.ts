@@ -2,7 +2,17 @@
  * YAML with positions: parse a user's file once, keep the node tree, and turn any path into
  * `file:line:col`. Pure over the text; reading the file is the caller's job.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { Problem } from '../errors.js';
 
 /** Refuse inputs above this size before parsing (alias bombs are caught separately). */
@@ -17,7 +27,11 @@ export interface ParsedYaml {
   doc: Document.Parsed;
   /** Locate a path; `key: true` points at the mapping key instead of its value. */
   at(path: readonly PathKey[], opts?: { key?: boolean }): { line: number; col: number };
-  problem(path: readonly PathKey[], message: string, opts?: { hint?: string; key?: boolean; offset?: number }): Problem;
+  problem(
+    path: readonly PathKey[],
+    message: string,
+    opts?: { hint?: string; key?: boolean; offset?: number },
+  ): Problem;
 }
 
 /**
@@ -37,16 +51,34 @@ export type YamlView = Pick<ParsedYaml, 'file' | 'value' | 'problem'>;
  * invalid; the caller parses again to locate them.
  */
 export function unlocatedYaml(file: string, value: unknown): YamlView {
-  const problem = (path: readonly PathKey[], message: string): Problem => ({ file, line: 1, col: 1, path: formatPath(path), message });
+  const problem = (path: readonly PathKey[], message: string): Problem => ({
+    file,
+    line: 1,
+    col: 1,
+    path: formatPath(path),
+    message,
+  });
   return { file, value, problem };
 }
 
 /** Parse YAML text. Returns the problems when the text is not a usable YAML document. */
-export function parseYaml(file: string, text: string): { ok: true; yaml: ParsedYaml } | { ok: false; problems: Problem[] } {
+export function parseYaml(
+  file: string,
+  text: string,
+): { ok: true; yaml: ParsedYaml } | { ok: false; problems: Problem[] } {
   if (text.length > MAX_YAML_BYTES) {
     return {
       ok: false,
-      problems: [{ file, line: 1, col: 1, path: '', message: `file is ${text.length} bytes, larger than the ${MAX_YAML_BYTES} bytes a matrix or history may have`, hint: 'split it or generate fewer entries' }],
+      problems: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: '',
+          message: `file is ${text.length} bytes, larger than the ${MAX_YAML_BYTES} bytes a matrix or history may have`,
+          hint: 'split it or generate fewer entries',
+        },
+      ],
     };
   }
   const lineCounter = new LineCounter();
@@ -70,17 +102,35 @@ export function parseYaml(file: string, text: string): { ok: true; yaml: ParsedY
     const alias = /alias/i.test(message);
     return {
       ok: false,
-      problems: [{
-        file, line: 1, col: 1, path: '',
-        message: alias ? 'too many YAML alias expansions (an alias bomb?)' : `YAML error: ${firstLine(message)}`,
-        ...(alias ? { hint: `at most ${MAX_ALIASES} alias uses are allowed` } : {}),
-      }],
+      problems: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: '',
+          message: alias
+            ? 'too many YAML alias expansions (an alias bomb?)'
+            : `YAML error: ${firstLine(message)}`,
+          ...(alias ? { hint: `at most ${MAX_ALIASES} alias uses are allowed` } : {}),
+        },
+      ],
     };
   }
-  const at = (path: readonly PathKey[], opts?: { key?: boolean }) => pos(offsetOf(doc, path, opts?.key ?? false));
-  const problem = (path: readonly PathKey[], message: string, opts?: { hint?: string; key?: boolean; offset?: number }): Problem => {
+  const at = (path: readonly PathKey[], opts?: { key?: boolean }) =>
+    pos(offsetOf(doc, path, opts?.key ?? false));
+  const problem = (
+    path: readonly PathKey[],
+    message: string,
+    opts?: { hint?: string; key?: boolean; offset?: number },
+  ): Problem => {
     const base = offsetOf(doc, path, opts?.key ?? false);
-    return { file, ...pos(base + (opts?.offset ?? 0)), path: oneLine(formatPath(path)), message: oneLine(message), ...(opts?.hint ? { hint: oneLine(opts.hint) } : {}) };
+    return {
+      file,
+      ...pos(base + (opts?.offset ?? 0)),
+      path: oneLine(formatPath(path)),
+      message: oneLine(message),
+      ...(opts?.hint ? { hint: oneLine(opts.hint) } : {}),
+    };
   };
   return { ok: true, yaml: { file, value, doc, at, problem } };
 }
@@ -94,7 +144,15 @@ export function formatPath(path: readonly PathKey[]): string {
 
 /** Control characters shown as escapes, so a problem about a key or value "a\nb" stays one line. */
 export function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
@@ -108,14 +166,20 @@ export function nulProblems(yaml: YamlView): Problem[] {
   const walk = (v: unknown, at: PathKey[]): void => {
     if (out.length >= 20) return;
     if (typeof v === 'string') {
-      if (v.includes('\0')) out.push(yaml.problem(at, 'contains a NUL byte ("\\0"), which cannot be passed to a program', { hint: 'remove it' }));
+      if (v.includes('\0'))
+        out.push(
+          yaml.problem(at, 'contains a NUL byte ("\\0"), which cannot be passed to a program', {
+            hint: 'remove it',
+          }),
+        );
       return;
     }
     if (!v || typeof v !== 'object' || seen.has(v)) return;
     seen.add(v);
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...at, i]));
     for (const [k, x] of Object.entries(v)) {
-      if (k.includes('\0')) out.push(yaml.problem([...at, k], 'key contains a NUL byte ("\\0")', { key: true }));
+      if (k.includes('\0'))
+        out.push(yaml.problem([...at, k], 'key contains a NUL byte ("\\0")', { key: true }));
       else walk(x, [...at, k]);
     }
   };

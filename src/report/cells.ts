@@ -98,8 +98,16 @@ export function pivot(cells: readonly CellResult[], rowAxes: string[], colAxes: 
     return i;
   };
   for (const c of cells) {
-    const r = indexOf(rowAxes.map((a) => axisValue(c, a)), rowIndex, rows);
-    const k = indexOf(colAxes.map((a) => axisValue(c, a)), colIndex, cols);
+    const r = indexOf(
+      rowAxes.map((a) => axisValue(c, a)),
+      rowIndex,
+      rows,
+    );
+    const k = indexOf(
+      colAxes.map((a) => axisValue(c, a)),
+      colIndex,
+      cols,
+    );
     const pos = `${r},${k}`;
     const list = at.get(pos);
     if (list) list.push(c);
@@ -114,7 +122,10 @@ export interface SignatureGroup {
   cells: CellResult[];
 }
 
-export function groupBySignature(cells: readonly CellResult[], statuses: readonly Status[] = PROBLEM_STATUSES): SignatureGroup[] {
+export function groupBySignature(
+  cells: readonly CellResult[],
+  statuses: readonly Status[] = PROBLEM_STATUSES,
+): SignatureGroup[] {
   const groups = new Map<string, CellResult[]>();
   for (const c of cells) {
     if (!statuses.includes(c.status)) continue;

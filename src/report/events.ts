@@ -19,13 +19,16 @@ const READABLE = new Set([1, 2]);
 /** What a cell is (the plan says it); a cellEnd repeats only what differs. */
 const STATIC_KEYS = ['arch', 'kconfig', 'resolved', 'boot', 'workload', 'commit', 'machine'] as const;
 
-const sameValue = (a: unknown, b: unknown) => a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
+const sameValue = (a: unknown, b: unknown) =>
+  a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
 
 /** A result without what its plan cell already says (a cell's Kconfig is most of its JSON). */
 function delta(cell: CellResult, planned: CellResult | undefined): Partial<CellResult> & { id: string } {
   if (!planned) return cell;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(cell)) if (!(STATIC_KEYS as readonly string[]).includes(k) || !sameValue(v, planned[k as keyof CellResult])) out[k] = v;
+  for (const [k, v] of Object.entries(cell))
+    if (!(STATIC_KEYS as readonly string[]).includes(k) || !sameValue(v, planned[k as keyof CellResult]))
+      out[k] = v;
   return out as Partial<CellResult> & { id: string };
 }
 
@@ -42,7 +45,13 @@ function undelta(cell: Partial<CellResult> & { id: string }, planned: CellResult
 export type RunEvent =
   | { type: 'runStart'; version: number; plan: RunPlan }
   | { type: 'cellEnd'; ms: number; cell: Partial<CellResult> & { id: string } }
-  | { type: 'runEnd'; ms: number; reason: RunEndReason; report: Omit<RunReport, 'cells'>; cells: Array<string | CellResult> };
+  | {
+      type: 'runEnd';
+      ms: number;
+      reason: RunEndReason;
+      report: Omit<RunReport, 'cells'>;
+      cells: Array<string | CellResult>;
+    };
 
 const FLUSH_BYTES = 64 * 1024;
 const FLUSH_MS = 200;
@@ -71,7 +80,11 @@ export class EventLogReporter implements Reporter {
     }
     // written in pieces: the plan of 100,000 cells is ~100 MB of JSON as one string
     const { cells, ...rest } = plan;
-    const head = JSON.stringify({ type: 'runStart', version: EVENTS_VERSION, plan: { ...rest, cells: [] } } satisfies RunEvent);
+    const head = JSON.stringify({
+      type: 'runStart',
+      version: EVENTS_VERSION,
+      plan: { ...rest, cells: [] },
+    } satisfies RunEvent);
     file.append(head.slice(0, -']}}'.length));
     for (const piece of arrayPieces(cells, 'compact')) file.append(piece);
     file.append(']}}\n');
@@ -80,7 +93,11 @@ export class EventLogReporter implements Reporter {
 
   onCellEnd(cell: CellResult): void {
     this.logged.set(cell.id, cell);
-    this.append({ type: 'cellEnd', ms: this.now() - this.started, cell: delta(cell, this.planned.get(cell.id)) });
+    this.append({
+      type: 'cellEnd',
+      ms: this.now() - this.started,
+      cell: delta(cell, this.planned.get(cell.id)),
+    });
   }
 
   onRunEnd(report: RunReport, reason: RunEndReason): void {
@@ -135,7 +152,9 @@ export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog 
     } catch {
       const isLast = lines.slice(i + 1).every((l) => l.trim() === '');
       if (isLast) break; // the line a killed run was writing
-      throw new UserError([{ file, line: i + 1, col: 1, path: '', message: 'corrupt event log line (not JSON)' }]);
+      throw new UserError([
+        { file, line: i + 1, col: 1, path: '', message: 'corrupt event log line (not JSON)' },
+      ]);
     }
     const bad = (message: string) => new UserError([{ file, line: i + 1, col: 1, path: '', message }]);
     if (event.type === 'runStart') {
@@ -153,7 +172,8 @@ export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog 
       throw bad(`unknown event type ${JSON.stringify((event as { type?: unknown }).type)}`);
     }
   }
-  if (!plan) throw new UserError([{ file, line: 1, col: 1, path: '', message: 'empty event log: no runStart event' }]);
+  if (!plan)
+    throw new UserError([{ file, line: 1, col: 1, path: '', message: 'empty event log: no runStart event' }]);
 
   const byId = new Map<string, CellResult>();
   for (const c of plan.cells) byId.set(c.id, c);

@@ -25,7 +25,12 @@ export function* batched(chunks: Iterable<string>, size = 1 << 20): Generator<st
 }
 
 /** Last `maxLines` lines (at most `maxBytes`) of a cell's log; '' when there is none. */
-export function readLogTail(reportDir: string, log: string | undefined, maxLines = 60, maxBytes = 8192): string {
+export function readLogTail(
+  reportDir: string,
+  log: string | undefined,
+  maxLines = 60,
+  maxBytes = 8192,
+): string {
   if (!log) return '';
   const ref = parseLogRef(log);
   const path = resolve(reportDir, ref.file);

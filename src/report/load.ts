@@ -57,12 +57,16 @@ export function parseReport(text: string, file: string): RunReport {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UserError([{ file, line: 1, col: 1, path: '', message: `not valid JSON: ${(err as Error).message}` }]);
+    throw new UserError([
+      { file, line: 1, col: 1, path: '', message: `not valid JSON: ${(err as Error).message}` },
+    ]);
   }
   const parsed = runReportSchema.safeParse(data);
   if (!parsed.success) {
     throw new UserError(
-      parsed.error.issues.slice(0, 20).map((i) => ({ file, line: 1, col: 1, path: i.path.join('.'), message: i.message })),
+      parsed.error.issues
+        .slice(0, 20)
+        .map((i) => ({ file, line: 1, col: 1, path: i.path.join('.'), message: i.message })),
     );
   }
   return parsed.data as unknown as RunReport;
@@ -81,9 +85,12 @@ export function loadRun(dirArg: string): LoadedRun {
   if (events !== undefined) return { ...parseEventLog(events, eventsPath), dir, source: 'events' };
   const reportPath = join(dir, REPORT_FILE);
   const text = readTextIfExists(reportPath);
-  if (text === undefined) throw new UserError(`${dirArg}: not a kmatrix run folder (no ${EVENTS_FILE} or ${REPORT_FILE})`);
+  if (text === undefined)
+    throw new UserError(`${dirArg}: not a kmatrix run folder (no ${EVENTS_FILE} or ${REPORT_FILE})`);
   const report = parseReport(text, reportPath);
-  const cellEnds: CellResult[] = report.cells.filter((c) => c.status !== 'invalid' && c.status !== 'duplicate');
+  const cellEnds: CellResult[] = report.cells.filter(
+    (c) => c.status !== 'invalid' && c.status !== 'duplicate',
+  );
   return {
     dir,
     source: 'report',

@@ -27,7 +27,12 @@ export interface MergedRun {
 
 /** Two results of one cell agree when everything but timing and caching agrees. */
 function sameResult(a: CellResult, b: CellResult): boolean {
-  return a.status === b.status && (a.signature ?? '') === (b.signature ?? '') && a.commit === b.commit && a.arch === b.arch;
+  return (
+    a.status === b.status &&
+    (a.signature ?? '') === (b.signature ?? '') &&
+    a.commit === b.commit &&
+    a.arch === b.arch
+  );
 }
 
 export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun {
@@ -48,18 +53,26 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
       if (!prev) kept.set(cell.id, { cell, run });
       else if (!sameResult(prev.cell, cell)) {
         const show = (c: CellResult) => `${c.status}${c.signature ? ` "${c.signature}"` : ''}`;
-        conflicts.push(`merge: cell ${cell.id} has different results: ${show(prev.cell)} in ${prev.run.dir}, ${show(cell)} in ${run.dir}`);
+        conflicts.push(
+          `merge: cell ${cell.id} has different results: ${show(prev.cell)} in ${prev.run.dir}, ${show(cell)} in ${run.dir}`,
+        );
       }
     }
   }
-  if (conflicts.length) throw new UserError(conflicts.slice(0, 20).join('\n') + (conflicts.length > 20 ? `\n... and ${conflicts.length - 20} more` : ''));
+  if (conflicts.length)
+    throw new UserError(
+      conflicts.slice(0, 20).join('\n') +
+        (conflicts.length > 20 ? `\n... and ${conflicts.length - 20} more` : ''),
+    );
 
   // a plan that lists every merged cell gives the whole run's order; otherwise shard order
   const covers = (ids: string[]) => {
     const set = new Set(ids);
     return [...kept.keys()].every((id) => set.has(id));
   };
-  const full = ordered.map((r) => r.plan.cells.map((c) => c.id)).find((ids) => ids.length >= kept.size && covers(ids));
+  const full = ordered
+    .map((r) => r.plan.cells.map((c) => c.id))
+    .find((ids) => ids.length >= kept.size && covers(ids));
   const ids = full ? full.filter((id) => kept.has(id)) : [...kept.keys()];
   // packed logs get new places in the merged pack, in the merged order
   const layout = new PackLayout();
@@ -95,7 +108,14 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     cells,
     axes,
   };
-  const plan: RunPlan = { matrix: report.matrix, file: report.file ?? first.plan.file, reportDir: resolve(outDir), startedAt, cells, axes };
+  const plan: RunPlan = {
+    matrix: report.matrix,
+    file: report.file ?? first.plan.file,
+    reportDir: resolve(outDir),
+    startedAt,
+    cells,
+    axes,
+  };
   const executed = new Set(runs.flatMap((r) => r.cellEnds.map((c) => c.id)));
   const cellEnds = cells.filter((c) => executed.has(c.id));
   return { plan, cellEnds, report, reason: endReason(summary, interrupted), logs };

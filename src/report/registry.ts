@@ -35,12 +35,18 @@ function isModulePath(name: string): boolean {
   return isAbsolute(name) || name.startsWith('./') || name.startsWith('../');
 }
 
-export async function createReporters(names: string[], ctx: ReporterContext, cwd = process.cwd()): Promise<Reporter[]> {
+export async function createReporters(
+  names: string[],
+  ctx: ReporterContext,
+  cwd = process.cwd(),
+): Promise<Reporter[]> {
   const problems: string[] = [];
   for (const n of names) {
     if (!BUILT_IN[n] && !isModulePath(n)) {
       const near = closest(n, REPORTER_NAMES);
-      problems.push(`--reporter: unknown reporter "${n}"${near ? ` (did you mean "${near}"?)` : ''}; built-in: ${REPORTER_NAMES.join(', ')}, or a module path starting with ./ or /`);
+      problems.push(
+        `--reporter: unknown reporter "${n}"${near ? ` (did you mean "${near}"?)` : ''}; built-in: ${REPORTER_NAMES.join(', ')}, or a module path starting with ./ or /`,
+      );
     }
   }
   if (problems.length) throw new UserError(problems.join('\n'));
@@ -55,21 +61,30 @@ async function loadUserReporter(spec: string, ctx: ReporterContext, cwd: string)
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (err) {
-    throw new UserError(`--reporter: cannot load reporter module ${spec}: ${(err as Error).message.split('\n')[0]}`);
+    throw new UserError(
+      `--reporter: cannot load reporter module ${spec}: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   let value = mod.default;
   if (typeof value === 'function') value = await (value as (ctx: ReporterContext) => unknown)(ctx);
   if (!isReporter(value)) {
-    throw new UserError(`--reporter: ${spec} must default-export a reporter object (with onRunStart/onCellEnd/onRunEnd hooks) or a function returning one`);
+    throw new UserError(
+      `--reporter: ${spec} must default-export a reporter object (with onRunStart/onCellEnd/onRunEnd hooks) or a function returning one`,
+    );
   }
   const hooks = value;
   // a user reporter without a name is reported under its path
-  return typeof hooks.name === 'string' && hooks.name ? hooks : Object.assign(Object.create(hooks) as Reporter, { name: spec });
+  return typeof hooks.name === 'string' && hooks.name
+    ? hooks
+    : Object.assign(Object.create(hooks) as Reporter, { name: spec });
 }
 
 function isReporter(v: unknown): v is Reporter {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   const hooks = ['onRunStart', 'onCellEnd', 'onRunEnd'];
-  return hooks.some((h) => typeof r[h] === 'function') && hooks.every((h) => r[h] === undefined || typeof r[h] === 'function');
+  return (
+    hooks.some((h) => typeof r[h] === 'function') &&
+    hooks.every((h) => r[h] === undefined || typeof r[h] === 'function')
+  );
 }

@@ -53,17 +53,24 @@ export function parseBaseline(text: string, file: string): Baseline {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file}: not a baseline or report.json: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UserError(
+      `${file}: not a baseline or report.json: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const asBaseline = baselineSchema.safeParse(data);
   if (asBaseline.success) return asBaseline.data;
   const asReport = reportSchema.safeParse(data);
   if (asReport.success) {
-    return baselineFromReport({ matrix: asReport.data.matrix, cells: asReport.data.cells as CellResult[] }, asReport.data.startedAt ?? '');
+    return baselineFromReport(
+      { matrix: asReport.data.matrix, cells: asReport.data.cells as CellResult[] },
+      asReport.data.startedAt ?? '',
+    );
   }
   const issue = asBaseline.error.issues[0];
   const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new UserError(`${file}: not a baseline or report.json: ${where}${issue?.message ?? 'unexpected shape'}`);
+  throw new UserError(
+    `${file}: not a baseline or report.json: ${where}${issue?.message ?? 'unexpected shape'}`,
+  );
 }
 
 export interface BaselineComparison {
@@ -75,7 +82,11 @@ export interface BaselineComparison {
   fixed: string[];
 }
 
-export function compareToBaseline(results: readonly CellResult[], baseline: Baseline, strict: boolean): BaselineComparison {
+export function compareToBaseline(
+  results: readonly CellResult[],
+  baseline: Baseline,
+  strict: boolean,
+): BaselineComparison {
   const gating: readonly Status[] = strict ? FAILING : ['fail', 'timeout'];
   const cmp: BaselineComparison = { newFailures: [], knownFailures: [], fixed: [] };
   for (const r of results) {

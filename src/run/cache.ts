@@ -66,8 +66,10 @@ export function canonicalJson(value: unknown, memo?: WeakMap<object, string>): s
 }
 
 function canonicalObject(value: object, memo: WeakMap<object, string> | undefined): string {
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON(), memo);
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v, memo))).join(',')}]`;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return canonicalJson((value as { toJSON(): unknown }).toJSON(), memo);
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v, memo))).join(',')}]`;
   const record = value as Record<string, unknown>;
   const parts: string[] = [];
   // the order an object built from the sorted entries enumerates in: integer-like keys first
@@ -93,8 +95,10 @@ export function sha256(text: string | Buffer): string {
 export const sharedJson = new WeakMap<object, string>();
 
 /** `"name":<canonical JSON of value>`, or nothing for an undefined value (as canonicalJson omits it). */
-const member = (name: string, value: unknown): string | undefined => (value === undefined ? undefined : `"${name}":${canonicalJson(value, sharedJson)}`);
-const object = (...members: Array<string | undefined>): string => `{${members.filter((m) => m !== undefined).join(',')}}`;
+const member = (name: string, value: unknown): string | undefined =>
+  value === undefined ? undefined : `"${name}":${canonicalJson(value, sharedJson)}`;
+const object = (...members: Array<string | undefined>): string =>
+  `{${members.filter((m) => m !== undefined).join(',')}}`;
 
 /**
  * The cache key of a cell under a backend: its content without the id, plus the fingerprints.
@@ -111,7 +115,14 @@ export function cacheKey(cell: Cell, backendFingerprint: string, cellFingerprint
     member('resolved', cell.resolved),
     member('workload', cell.workload),
   );
-  return sha256(object(member('backend', backendFingerprint), member('cell', cellFingerprint), `"content":${content}`, member('v', ENTRY_VERSION)));
+  return sha256(
+    object(
+      member('backend', backendFingerprint),
+      member('cell', cellFingerprint),
+      `"content":${content}`,
+      member('v', ENTRY_VERSION),
+    ),
+  );
 }
 
 export class ResultCache {

@@ -68,7 +68,11 @@ export interface EngineResult {
  */
 export function createBackend(plan: Plan, opts: { jobs: number; seed: number; logCap?: number }): Backend {
   if (plan.backend.kind === 'command') {
-    return new CommandBackend(plan.backend, { baseDir: plan.dir, jobs: opts.jobs, ...(opts.logCap ? { outputCap: opts.logCap } : {}) });
+    return new CommandBackend(plan.backend, {
+      baseDir: plan.dir,
+      jobs: opts.jobs,
+      ...(opts.logCap ? { outputCap: opts.logCap } : {}),
+    });
   }
   const workers = process.env.KMATRIX_SIM_THREADS === '1' ? opts.jobs : 0;
   return new SimBackend({ ...(plan.history ? { history: plan.history } : {}), seed: opts.seed, workers });
@@ -83,7 +87,10 @@ function plannedEntry(cell: Cell): CellResult {
 export async function runPlan(plan: Plan, opts: EngineOptions, io: EngineIo): Promise<EngineResult> {
   const now = io.now ?? (() => new Date());
   const jobs = Math.max(1, opts.jobs ?? plan.settings.jobs ?? availableParallelism());
-  const timeoutMs = opts.timeoutMs ?? (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ?? plan.settings.timeoutMs;
+  const timeoutMs =
+    opts.timeoutMs ??
+    (plan.backend.kind === 'command' ? plan.backend.timeoutMs : undefined) ??
+    plan.settings.timeoutMs;
   const retries = opts.retries ?? plan.settings.retries;
   const seed = opts.seed ?? plan.settings.seed;
   const cache = opts.cacheDir ? new ResultCache(opts.cacheDir) : undefined;
@@ -123,7 +130,9 @@ export async function runPlan(plan: Plan, opts: EngineOptions, io: EngineIo): Pr
     // before any reporter touches it
     makeReportDir(opts.reportDir);
     await io.reporter.onRunStart?.(runPlanInfo);
-    const progress = io.progress ? new ProgressLine(cells.filter((c) => c.state === 'run').length, io.progress) : undefined;
+    const progress = io.progress
+      ? new ProgressLine(cells.filter((c) => c.state === 'run').length, io.progress)
+      : undefined;
     const inFlight = backend instanceof SimBackend ? Math.max(backend.inFlight, 16) : jobs;
     let run;
     try {
@@ -177,5 +186,6 @@ export async function runPlan(plan: Plan, opts: EngineOptions, io: EngineIo): Pr
 
 /** The report must exist after the run: a missing report.json is an infrastructure failure. */
 export function assertReportWritten(reportDir: string): void {
-  if (!existsSync(join(reportDir, 'report.json'))) throw new InfraError(`could not write ${join(reportDir, 'report.json')}`);
+  if (!existsSync(join(reportDir, 'report.json')))
+    throw new InfraError(`could not write ${join(reportDir, 'report.json')}`);
 }

@@ -11,7 +11,10 @@ const MAX_NAME = 160;
  * When anything had to change, a short hash of the original keeps distinct ids distinct.
  */
 export function safeFileName(id: string): string {
-  let name = id.replace(/[^A-Za-z0-9._,=+~@-]+/g, '_').replace(/\.{2,}/g, '_').replace(/^\./, '_');
+  let name = id
+    .replace(/[^A-Za-z0-9._,=+~@-]+/g, '_')
+    .replace(/\.{2,}/g, '_')
+    .replace(/^\./, '_');
   if (name === id && name.length <= MAX_NAME && name.length > 0) return name;
   const hash = createHash('sha256').update(id).digest('hex').slice(0, 10);
   if (name.length > MAX_NAME) name = name.slice(0, MAX_NAME);
@@ -28,6 +31,9 @@ export function makeReportDir(reportDir: string): void {
   try {
     makeDirs(join(reportDir, 'logs'));
   } catch (err) {
-    throw new InfraError(`cannot create the report directory ${reportDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new InfraError(
+      `cannot create the report directory ${reportDir}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 }

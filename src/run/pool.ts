@@ -133,7 +133,12 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   };
 
   /** `onStart` hears when the attempt's program starts (for a queueing backend, after its wait). */
-  const attempt = async (cell: Cell, n: number, logDir: string, onStart: () => void): Promise<Outcome | typeof INTERRUPTED> => {
+  const attempt = async (
+    cell: Cell,
+    n: number,
+    logDir: string,
+    onStart: () => void,
+  ): Promise<Outcome | typeof INTERRUPTED> => {
     if (kill.signal.aborted) return INTERRUPTED;
     const now = backend.runSync?.(cell, n);
     if (now) return now;
@@ -155,7 +160,11 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     let giveUp: NodeJS.Timeout | undefined;
     const abandoned = new Promise<Outcome>((res) => {
       const onAbort = () => {
-        giveUp = setTimeout(() => res({ verdict: 'timeout', log: '[kmatrix] backend did not stop after its cell was aborted\n' }), settleMs);
+        giveUp = setTimeout(
+          () =>
+            res({ verdict: 'timeout', log: '[kmatrix] backend did not stop after its cell was aborted\n' }),
+          settleMs,
+        );
       };
       if (ac.signal.aborted) onAbort();
       else ac.signal.addEventListener('abort', onAbort, { once: true });
@@ -163,13 +172,17 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     let outcome: Outcome | typeof INTERRUPTED;
     try {
       outcome = await Promise.race([
-        backend.run(cell, { signal: ac.signal, attempt: n, logDir, started }).catch(
-          (err: unknown): Outcome | typeof INTERRUPTED => err instanceof NotStarted ? INTERRUPTED : ({
-            verdict: 'error',
-            signature: `backend ${backend.name} failed: ${err instanceof Error ? err.message : String(err)}`,
-            log: `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-          }),
-        ),
+        backend
+          .run(cell, { signal: ac.signal, attempt: n, logDir, started })
+          .catch((err: unknown): Outcome | typeof INTERRUPTED =>
+            err instanceof NotStarted
+              ? INTERRUPTED
+              : {
+                  verdict: 'error',
+                  signature: `backend ${backend.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+                  log: `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+                },
+          ),
         abandoned,
       ]);
     } finally {
@@ -199,12 +212,20 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       const out = await attempt(cell, n, logDir, onStart);
       if (out === INTERRUPTED) return undefined;
       verdicts.push(out.verdict);
-      logs.push(opts.retries > 0 ? `=== kmatrix: attempt ${n + 1} (${out.verdict}) ===\n${out.log}` : out.log);
+      logs.push(
+        opts.retries > 0 ? `=== kmatrix: attempt ${n + 1} (${out.verdict}) ===\n${out.log}` : out.log,
+      );
       truncated ||= out.truncated === true;
       if (out.verdict !== 'pass') signature = out.signature ?? signature;
       if (out.verdict === 'pass' || out.verdict === 'skip' || stop.aborted) break;
     }
-    return { verdicts, logs, signature, truncated, durationMs: Math.round(performance.now() - (started ?? performance.now())) };
+    return {
+      verdicts,
+      logs,
+      signature,
+      truncated,
+      durationMs: Math.round(performance.now() - (started ?? performance.now())),
+    };
   };
 
   const runOne = async (cell: Cell, i: number): Promise<void> => {
@@ -217,15 +238,18 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       const hit = await cache.get(key);
       if (hit && reusable(hit, opts.retries)) {
         const log = await storeLog(cell, hit.status, hit.log);
-        await emit(i, cellResult(cell, {
-          status: hit.status,
-          signature: hit.signature,
-          durationMs: hit.durationMs,
-          attempts: hit.attempts,
-          cached: true,
-          log: log || undefined,
-          truncated: hit.truncated,
-        }));
+        await emit(
+          i,
+          cellResult(cell, {
+            status: hit.status,
+            signature: hit.signature,
+            durationMs: hit.durationMs,
+            attempts: hit.attempts,
+            cached: true,
+            log: log || undefined,
+            truncated: hit.truncated,
+          }),
+        );
         return;
       }
     }
@@ -244,24 +268,37 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     if (status === 'pass' || status === 'skip') signature = undefined;
     const text = logs.join('');
     if (cache && key && isCachedStatus(status)) {
-      const entry = { status, durationMs, attempts: verdicts.length, log: text, ...(signature !== undefined ? { signature } : {}), ...(truncated ? { truncated } : {}) };
+      const entry = {
+        status,
+        durationMs,
+        attempts: verdicts.length,
+        log: text,
+        ...(signature !== undefined ? { signature } : {}),
+        ...(truncated ? { truncated } : {}),
+      };
       await writes.start(() =>
         cache.put(key, entry).catch((err: unknown) => {
-          if (!warnedCache) opts.onWarning?.(`cannot write the result cache: ${err instanceof Error ? err.message : String(err)}`);
+          if (!warnedCache)
+            opts.onWarning?.(
+              `cannot write the result cache: ${err instanceof Error ? err.message : String(err)}`,
+            );
           warnedCache = true;
         }),
       );
     }
     const log = await storeLog(cell, status, text);
-    await emit(i, cellResult(cell, {
-      status,
-      signature,
-      durationMs,
-      attempts: verdicts.length,
-      cached: false,
-      log: log || undefined,
-      truncated,
-    }));
+    await emit(
+      i,
+      cellResult(cell, {
+        status,
+        signature,
+        durationMs,
+        attempts: verdicts.length,
+        cached: false,
+        log: log || undefined,
+        truncated,
+      }),
+    );
   };
 
   const runnable: number[] = [];

@@ -27,7 +27,8 @@ export function formatProgress(c: ProgressCounts, elapsedMs: number): string {
   const parts = [`${c.passed} passed`, `${c.failed} failed`];
   if (c.errors) parts.push(`${c.errors} errors`);
   if (c.cached) parts.push(`${c.cached} cached`);
-  const eta = c.done > 0 && c.done < c.total ? `, ETA ${clock((elapsedMs / c.done) * (c.total - c.done))}` : '';
+  const eta =
+    c.done > 0 && c.done < c.total ? `, ETA ${clock((elapsedMs / c.done) * (c.total - c.done))}` : '';
   return `[${String(c.done).padStart(width)}/${c.total}] ${parts.join(', ')} | ${clock(elapsedMs)} elapsed${eta}`;
 }
 

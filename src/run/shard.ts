@@ -26,10 +26,20 @@ export function parseShard(text: string): Shard {
 }
 
 /** Shard number (1-based) of every cell, by id. Cells that do not run weigh nothing. */
-export function assignShards(cells: readonly Cell[], count: number, durationOf: (cell: Cell) => number | undefined): Map<string, number> {
-  const known = cells.filter((c) => c.state === 'run').map(durationOf).filter((d): d is number => d !== undefined && d >= 0);
+export function assignShards(
+  cells: readonly Cell[],
+  count: number,
+  durationOf: (cell: Cell) => number | undefined,
+): Map<string, number> {
+  const known = cells
+    .filter((c) => c.state === 'run')
+    .map(durationOf)
+    .filter((d): d is number => d !== undefined && d >= 0);
   const fallback = known.length ? known.reduce((a, b) => a + b, 0) / known.length : 1;
-  const weighted = cells.map((c) => ({ id: c.id, w: c.state === 'run' ? Math.max(durationOf(c) ?? fallback, 1e-3) : 0 }));
+  const weighted = cells.map((c) => ({
+    id: c.id,
+    w: c.state === 'run' ? Math.max(durationOf(c) ?? fallback, 1e-3) : 0,
+  }));
   weighted.sort((a, b) => b.w - a.w || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const load = new Array<number>(count).fill(0);
   const assignment = new Map<string, number>();
@@ -42,7 +52,11 @@ export function assignShards(cells: readonly Cell[], count: number, durationOf: 
   return assignment;
 }
 
-export function selectShard(cells: readonly Cell[], shard: Shard, durationOf: (cell: Cell) => number | undefined): Cell[] {
+export function selectShard(
+  cells: readonly Cell[],
+  shard: Shard,
+  durationOf: (cell: Cell) => number | undefined,
+): Cell[] {
   const assignment = assignShards(cells, shard.count, durationOf);
   return cells.filter((c) => assignment.get(c.id) === shard.index);
 }

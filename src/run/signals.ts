@@ -13,12 +13,17 @@ export interface SignalHandling {
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-export function handleSignals(stderr: { write(text: string): unknown }, proc: NodeJS.EventEmitter = process): SignalHandling {
+export function handleSignals(
+  stderr: { write(text: string): unknown },
+  proc: NodeJS.EventEmitter = process,
+): SignalHandling {
   const stop = new AbortController();
   const kill = new AbortController();
   const onSignal = (signal: string) => {
     if (!stop.signal.aborted) {
-      stderr.write(`\nkmatrix: ${signal}: stopping; running cells get a grace period (press Ctrl-C again to kill them now)\n`);
+      stderr.write(
+        `\nkmatrix: ${signal}: stopping; running cells get a grace period (press Ctrl-C again to kill them now)\n`,
+      );
       stop.abort(new DOMException(signal, 'AbortError'));
     } else if (!kill.signal.aborted) {
       stderr.write(`\nkmatrix: ${signal} again: killing running cells\n`);

@@ -18,7 +18,13 @@ export function commitFacts(cell: Cell, history: History | undefined): CommitFac
   const i = history?.index.get(cell.commit);
   if (!history || i === undefined) return { sha: cell.commit, subject: '', buildBroken: false, switches: {} };
   const s = history.stateAt(i);
-  return { sha: s.sha, subject: s.subject, ...(s.version !== undefined ? { version: s.version } : {}), buildBroken: s.buildBroken, switches: s.switches };
+  return {
+    sha: s.sha,
+    subject: s.subject,
+    ...(s.version !== undefined ? { version: s.version } : {}),
+    buildBroken: s.buildBroken,
+    switches: s.switches,
+  };
 }
 
 /** Flattened axes of a cell, as `inject` rules and exclude entries name them. */
@@ -47,7 +53,11 @@ export function simInput(cell: Cell, facts: CommitFacts, attempt: number, seed: 
     boot: cell.boot,
     workload: cell.workload,
     machine: { memory: cell.machine.memory, nodes: cell.machine.nodes },
-    commit: { sha: facts.sha, subject: facts.subject, ...(facts.version !== undefined ? { version: facts.version } : {}) },
+    commit: {
+      sha: facts.sha,
+      subject: facts.subject,
+      ...(facts.version !== undefined ? { version: facts.version } : {}),
+    },
     switches: facts.switches,
     axes: cellAxes(cell),
     attempt,

@@ -1,7 +1,16 @@
 import type { Cell, Machine } from '../matrix/types.js';
 
 /** Final status of a cell in a run report. */
-export const STATUSES = ['pass', 'fail', 'flaky', 'skip', 'invalid', 'duplicate', 'error', 'timeout'] as const;
+export const STATUSES = [
+  'pass',
+  'fail',
+  'flaky',
+  'skip',
+  'invalid',
+  'duplicate',
+  'error',
+  'timeout',
+] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** What a backend says about one attempt of one cell. */

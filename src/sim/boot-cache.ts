@@ -13,8 +13,16 @@ export class BootCache {
   private readonly runs = new Map<string, BootRun>();
   /** A number per distinct config or switches content; cells share these objects, so each is numbered once. */
   private readonly contentIds = new Map<string, number>();
-  private readonly configId = objectMemo((config: BootInput['config']) => this.contentId(Object.keys(config).filter((sym) => config[sym] === true).join(',')));
-  private readonly switchesId = objectMemo((switches: BootInput['switches']) => this.contentId(JSON.stringify(switches)));
+  private readonly configId = objectMemo((config: BootInput['config']) =>
+    this.contentId(
+      Object.keys(config)
+        .filter((sym) => config[sym] === true)
+        .join(','),
+    ),
+  );
+  private readonly switchesId = objectMemo((switches: BootInput['switches']) =>
+    this.contentId(JSON.stringify(switches)),
+  );
 
   constructor(private readonly size = 256) {}
 
@@ -33,7 +41,16 @@ export class BootCache {
 
   private key(input: BootInput): string {
     const { arch, boot: cmdline, machine, commit, config, switches } = input;
-    return JSON.stringify([arch, cmdline, machine.memory, machine.nodes, commit.sha, commit.version ?? null, this.configId(config), this.switchesId(switches)]);
+    return JSON.stringify([
+      arch,
+      cmdline,
+      machine.memory,
+      machine.nodes,
+      commit.sha,
+      commit.version ?? null,
+      this.configId(config),
+      this.switchesId(switches),
+    ]);
   }
 
   private contentId(text: string): number {
@@ -45,5 +62,11 @@ export class BootCache {
 
 /** The run with a fork of its log. Spelled out: `{ ...run, log }` would give every cell's run its own hidden class. */
 function withForkedLog(run: BootRun): BootRun {
-  return { state: run.state, log: run.log.fork(), release: run.release, failed: run.failed, freed: run.freed };
+  return {
+    state: run.state,
+    log: run.log.fork(),
+    release: run.release,
+    failed: run.failed,
+    freed: run.freed,
+  };
 }

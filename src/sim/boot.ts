@@ -27,7 +27,9 @@ export interface BootRun {
 }
 
 /** What boot reads of a cell's input: the workload, attempt, seed and axes come after it. */
-export type BootInput = Pick<SimInput, 'arch' | 'config' | 'boot' | 'machine' | 'switches'> & { commit: Pick<SimInput['commit'], 'sha' | 'version'> };
+export type BootInput = Pick<SimInput, 'arch' | 'config' | 'boot' | 'machine' | 'switches'> & {
+  commit: Pick<SimInput['commit'], 'sha' | 'version'>;
+};
 
 export function releaseOf(input: BootInput): string {
   const version = input.commit.version ?? '6.1.0';
@@ -43,23 +45,42 @@ export function boot(input: BootInput): BootRun {
   const log = new KernelLog();
   const release = releaseOf(input);
   const s: BootState = {
-    p, cfg, sw: readSwitches(input.switches), params, firmware: firmwareMap(p, input.machine.memory),
-    memory: [], reserved: [], nodes: [], maxPfn: 0, maxLowPfn: 0, highmem: false, zones: [],
-    movableStart: new Map(), sections: [], cma: [],
+    p,
+    cfg,
+    sw: readSwitches(input.switches),
+    params,
+    firmware: firmwareMap(p, input.machine.memory),
+    memory: [],
+    reserved: [],
+    nodes: [],
+    maxPfn: 0,
+    maxLowPfn: 0,
+    highmem: false,
+    zones: [],
+    movableStart: new Map(),
+    sections: [],
+    cma: [],
     memmap: { initialised: [], zeroed: [], raw: [], reservedUnavailable: 0, zeroedUnavailable: 0 },
     hashMmu: p.faultStyle === 'ppc' && params.disableRadix,
   };
   const run: BootRun = { state: s, log, release, failed: false, freed: [] };
-  log.line(`Linux version ${release} (kmatrix@sim) (gcc (GCC) 12.2.0, GNU ld (GNU Binutils) 2.40) #1 SMP PREEMPT`);
+  log.line(
+    `Linux version ${release} (kmatrix@sim) (gcc (GCC) 12.2.0, GNU ld (GNU Binutils) 2.40) #1 SMP PREEMPT`,
+  );
   if (p.faultStyle === 'x86') log.line(`Command line: ${input.boot}`);
-  if (p.faultStyle === 'ppc') log.line(s.hashMmu ? 'hash-mmu: Initializing hash mmu with SLB' : 'radix-mmu: Initializing Radix MMU');
+  if (p.faultStyle === 'ppc')
+    log.line(s.hashMmu ? 'hash-mmu: Initializing hash mmu with SLB' : 'radix-mmu: Initializing Radix MMU');
   for (const pr of parsed.problems) log.line(`Malformed early option '${pr.param.split('=')[0]}'`);
 
   if (p.firmware === 'e820') {
     printMap(log, 'BIOS-provided physical RAM map:', 'BIOS-e820', s.firmware);
     if (params.memmap.length || params.mem !== undefined) {
       s.userMap = applyMemmap(s.firmware, params);
-      if (params.mem !== undefined) s.userMap = applyMemmap(s.userMap, { ...params, memmap: [{ kind: 'limit', start: 0, size: params.mem }] });
+      if (params.mem !== undefined)
+        s.userMap = applyMemmap(s.userMap, {
+          ...params,
+          memmap: [{ kind: 'limit', start: 0, size: params.mem }],
+        });
       printMap(log, 'user-defined physical RAM map:', 'user', s.userMap);
     }
   }
@@ -77,11 +98,25 @@ export function boot(input: BootInput): BootRun {
   if (cma.structCmaAt !== undefined && p.cmaBeforeLinearMap) {
     // struct cma came from memblock_alloc(); __va() of it is not mapped before paging_init()
     const va = p.pageOffset + BigInt(cma.structCmaAt - p.ramBase);
-    log.lines_(faultReport(p, {
-      addr: va + 8n, write: true, fn: 'cma_init_reserved_mem', comm: 'swapper', pid: 0, release,
-      trace: ['cma_declare_contiguous_nid', 'dma_contiguous_reserve_area', 'dma_contiguous_reserve', p.faultStyle === 'arm64' ? 'arm64_memblock_init' : 'arm_memblock_init', 'setup_arch', 'start_kernel'],
-      panic: 'Attempted to kill the idle task!',
-    }));
+    log.lines_(
+      faultReport(p, {
+        addr: va + 8n,
+        write: true,
+        fn: 'cma_init_reserved_mem',
+        comm: 'swapper',
+        pid: 0,
+        release,
+        trace: [
+          'cma_declare_contiguous_nid',
+          'dma_contiguous_reserve_area',
+          'dma_contiguous_reserve',
+          p.faultStyle === 'arm64' ? 'arm64_memblock_init' : 'arm_memblock_init',
+          'setup_arch',
+          'start_kernel',
+        ],
+        panic: 'Attempted to kill the idle task!',
+      }),
+    );
     s.cma = cma.areas;
     run.failed = true;
     return run;
@@ -94,11 +129,15 @@ export function boot(input: BootInput): BootRun {
   Object.assign(s, { zones: z.zones, movableStart: z.movableStart, sections: z.sections });
   printZones(s, log);
   s.memmap = initMemmap(s);
-  if (s.memmap.reservedUnavailable) log.line(`Reserved but unavailable: ${s.memmap.reservedUnavailable} pages`);
-  if (s.memmap.zeroedUnavailable) log.line(`Zeroed struct page in unavailable ranges: ${s.memmap.zeroedUnavailable} pages`);
+  if (s.memmap.reservedUnavailable)
+    log.line(`Reserved but unavailable: ${s.memmap.reservedUnavailable} pages`);
+  if (s.memmap.zeroedUnavailable)
+    log.line(`Zeroed struct page in unavailable ranges: ${s.memmap.zeroedUnavailable} pages`);
   log.line(`Kernel command line: ${input.boot}`);
   if (parsed.unknown.length) {
-    log.line(`Unknown kernel command line parameters "${parsed.unknown.join(' ')}", will be passed to user space.`);
+    log.line(
+      `Unknown kernel command line parameters "${parsed.unknown.join(' ')}", will be passed to user space.`,
+    );
   }
 
   const freed = freeToBuddy(s);
@@ -111,7 +150,8 @@ export function boot(input: BootInput): BootRun {
   run.freed = freed.freed;
   log.line(memoryLine(s, freed.freed, freed.highmemFreed));
   log.startClock(0.05);
-  if (cfg('DEFERRED_STRUCT_PAGE_INIT')) for (const n of s.nodes) log.line(`node ${n.id} deferred pages initialised in 0ms`);
+  if (cfg('DEFERRED_STRUCT_PAGE_INIT'))
+    for (const n of s.nodes) log.line(`node ${n.id} deferred pages initialised in 0ms`);
   log.line('Freeing unused kernel image (initmem) memory: 1024K');
   log.line('Run /sbin/init as init process');
   return run;

@@ -37,12 +37,14 @@ export interface ParsedBootParams {
 
 /** Real parameters known on every arch that do not change the modelled state. */
 const IGNORED = new Set(
-  ('console earlycon earlyprintk root rootfstype rootwait ro rw init rdinit quiet loglevel debug ignore_loglevel ' +
+  (
+    'console earlycon earlyprintk root rootfstype rootwait ro rw init rdinit quiet loglevel debug ignore_loglevel ' +
     'panic nokaslr hugepages hugepagesz default_hugepagesz hugetlb_cma crashkernel memblock page_poison ' +
     'init_on_alloc init_on_free mitigations nosmp maxcpus nr_cpus initcall_debug kmemleak movable_node ' +
     'memhp_default_state hung_task_panic softlockup_panic audit selinux apparmor ip nfsroot slub_debug ' +
     'page_owner norandmaps transparent_hugepage nohz isolcpus threadirqs oops panic_on_oops ' +
-    'debug_pagealloc memtest swiotlb iommu no_hash_pointers').split(' '),
+    'debug_pagealloc memtest swiotlb iommu no_hash_pointers'
+  ).split(' '),
 );
 const IGNORED_X86 = new Set('nopti noapic nolapic acpi pci vga noexec nox2apic tsc clocksource'.split(' '));
 
@@ -89,7 +91,12 @@ function parseMemmapOne(v: string): MemmapEntry | string {
   if (!size) return 'expected a size such as 1G';
   const rest = v.slice(size.end);
   if (rest === '') return { kind: 'limit', start: 0, size: size.value };
-  const kinds: Record<string, MemmapEntry['kind']> = { '!': 'pmem', $: 'reserved', '#': 'acpi', '@': 'usable' };
+  const kinds: Record<string, MemmapEntry['kind']> = {
+    '!': 'pmem',
+    $: 'reserved',
+    '#': 'acpi',
+    '@': 'usable',
+  };
   const kind = kinds[rest[0]!];
   if (!kind) return `unexpected "${rest[0]}" after the size (expected ! $ # or @)`;
   const start = whole(rest.slice(1));
@@ -172,7 +179,11 @@ export function parseBootParams(cmdline: string, arch: string): ParsedBootParams
       } else if (value !== 'noacpi' && value !== 'nohmat') bad(`malformed value "${value ?? ''}"`);
     } else if (name === 'disable_radix' && knows('disable_radix')) {
       params.disableRadix = value === undefined || /^(1|y|yes|on|true)$/i.test(value);
-    } else if (IGNORED.has(name) || name.includes('.') || (profile.faultStyle === 'x86' && IGNORED_X86.has(name))) {
+    } else if (
+      IGNORED.has(name) ||
+      name.includes('.') ||
+      (profile.faultStyle === 'x86' && IGNORED_X86.has(name))
+    ) {
       params.ignored.push(text);
     } else {
       unknown.push(text);

@@ -43,20 +43,44 @@ export function freeToBuddy(s: BootState): FreeResult {
       const label = z.name === 'Movable' ? 'Movable' : 'HighMem';
       lines.push(`Initializing ${label} for node ${z.node} (${xdigits(z.start, 8)}:${xdigits(z.end, 8)})`);
       let walk = clamp(free, z.start, z.end);
-      if (s.sw.highmem_init_clamp) walk = pagesOfZone(s, walk.flatMap((r) => splitByZone(s, r)), i);
+      if (s.sw.highmem_init_clamp)
+        walk = pagesOfZone(
+          s,
+          walk.flatMap((r) => splitByZone(s, r)),
+          i,
+        );
       highmemFreed += total(walk);
-      const bad = release(walk, ['__free_pages', 'free_highmem_page', 'add_highpages_with_active_regions', 'set_highmem_pages_init', 'mem_init', 'start_kernel']);
+      const bad = release(walk, [
+        '__free_pages',
+        'free_highmem_page',
+        'add_highpages_with_active_regions',
+        'set_highmem_pages_init',
+        'mem_init',
+        'start_kernel',
+      ]);
       if (bad) return { freed, highmemFreed, lines, doubleFree: bad };
     }
   }
   const low = s.highmem ? clamp(free, 0, s.maxLowPfn) : free;
-  const bad = release(low, ['__free_pages', '__free_pages_boot_core', 'free_all_bootmem', 'mem_init', 'start_kernel']);
+  const bad = release(low, [
+    '__free_pages',
+    '__free_pages_boot_core',
+    'free_all_bootmem',
+    'mem_init',
+    'start_kernel',
+  ]);
   if (bad) return { freed, highmemFreed, lines, doubleFree: bad };
   if (s.highmem && s.p.highmemFree === 'memblock') {
     // arm free_highpages(): memblock free ranges above max_low_pfn, whatever the zones say
     const high = clamp(free, s.maxLowPfn, s.maxPfn);
     highmemFreed += total(high);
-    const bad2 = release(high, ['__free_pages', 'free_highmem_page', 'free_highpages', 'mem_init', 'start_kernel']);
+    const bad2 = release(high, [
+      '__free_pages',
+      'free_highmem_page',
+      'free_highpages',
+      'mem_init',
+      'start_kernel',
+    ]);
     if (bad2) return { freed, highmemFreed, lines, doubleFree: bad2 };
   }
   return { freed, highmemFreed, lines };

@@ -16,7 +16,13 @@ export interface CmaResult {
 }
 
 /** Top-down aligned allocation of `count` pfns from `free` within [lo, hi). */
-export function allocTopDown(free: Range[], count: number, align: number, lo: number, hi: number): number | undefined {
+export function allocTopDown(
+  free: Range[],
+  count: number,
+  align: number,
+  lo: number,
+  hi: number,
+): number | undefined {
   const within = intersect(free, [{ start: lo, end: hi }]);
   for (let i = within.length - 1; i >= 0; i--) {
     const r = within[i]!;
@@ -26,7 +32,12 @@ export function allocTopDown(free: Range[], count: number, align: number, lo: nu
   return undefined;
 }
 
-export function reserveCma(s: Pick<BootState, 'p' | 'cfg' | 'sw' | 'params' | 'memory' | 'reserved' | 'maxPfn' | 'maxLowPfn' | 'nodes'>): CmaResult {
+export function reserveCma(
+  s: Pick<
+    BootState,
+    'p' | 'cfg' | 'sw' | 'params' | 'memory' | 'reserved' | 'maxPfn' | 'maxLowPfn' | 'nodes'
+  >,
+): CmaResult {
   const none: CmaResult = { areas: [], lines: [], reserved: [] };
   if (!s.cfg('CMA')) return none;
   const ps = s.p.pageShift;
@@ -37,7 +48,12 @@ export function reserveCma(s: Pick<BootState, 'p' | 'cfg' | 'sw' | 'params' | 'm
   const align = 2 ** order;
   const count = Math.ceil(bytes / 2 ** ps / align) * align;
   const mib = (count * 2 ** ps) / 2 ** 20;
-  const archLimit = s.p.cmaLimit === 'lowmem' ? s.maxLowPfn : s.p.cmaLimit === 'dma32' ? Math.min(s.maxPfn, 2 ** (32 - ps)) : s.maxPfn;
+  const archLimit =
+    s.p.cmaLimit === 'lowmem'
+      ? s.maxLowPfn
+      : s.p.cmaLimit === 'dma32'
+        ? Math.min(s.maxPfn, 2 ** (32 - ps))
+        : s.maxPfn;
   const cmdLimit = s.params.cma?.limit ? Math.floor(s.params.cma.limit / 2 ** ps) : 0;
   const limit = cmdLimit ? Math.min(cmdLimit, archLimit) : archLimit;
   const free = subtract(s.memory, s.reserved);
@@ -52,7 +68,13 @@ export function reserveCma(s: Pick<BootState, 'p' | 'cfg' | 'sw' | 'params' | 'm
   } else {
     // "try allocating from high memory first and fall back to low memory"
     if (limit > highmemStart) base = allocTopDown(free, count, align, highmemStart, limit);
-    base ??= allocTopDown(free, count, align, 0, Math.min(limit, highmemStart < limit ? highmemStart : limit));
+    base ??= allocTopDown(
+      free,
+      count,
+      align,
+      0,
+      Math.min(limit, highmemStart < limit ? highmemStart : limit),
+    );
   }
   if (base === undefined) return { ...none, lines: [`cma: Failed to reserve ${mib} MiB`] };
   const node = s.nodes.find((n) => base! >= n.start && base! < n.end)?.id ?? 0;
@@ -64,5 +86,10 @@ export function reserveCma(s: Pick<BootState, 'p' | 'cfg' | 'sw' | 'params' | 'm
   const structPfn = allocTopDown(subtract(free, reserved), 1, 1, 0, s.maxLowPfn);
   if (structPfn === undefined) return { areas, lines, reserved };
   const structCmaAt = (structPfn + 1) * 2 ** ps - 0x80;
-  return { areas, lines, structCmaAt, reserved: normalise([...reserved, { start: structPfn, end: structPfn + 1 }]) };
+  return {
+    areas,
+    lines,
+    structCmaAt,
+    reserved: normalise([...reserved, { start: structPfn, end: structPfn + 1 }]),
+  };
 }

@@ -17,7 +17,9 @@ export function explainState(s: BootState): string {
   const ps = s.p.pageShift;
   const b = (pfn: number) => pfn * 2 ** ps;
   const out: string[] = [];
-  out.push(`arch ${s.p.name}: ${2 ** ps / 1024}K pages, section ${2 ** (s.p.sectionBits - 20)} MiB, pageblock order ${s.p.pageblockOrder}, MAX_ORDER ${s.p.maxOrder}`);
+  out.push(
+    `arch ${s.p.name}: ${2 ** ps / 1024}K pages, section ${2 ** (s.p.sectionBits - 20)} MiB, pageblock order ${s.p.pageblockOrder}, MAX_ORDER ${s.p.maxOrder}`,
+  );
   out.push('firmware map:');
   for (const e of s.firmware) out.push(`  ${memRange(e.start, e.end)} ${e.type}`);
   if (s.userMap) {
@@ -26,13 +28,21 @@ export function explainState(s: BootState): string {
   }
   out.push(`memblock.memory   (pfn): ${pfns(s, s.memory)}`);
   out.push(`memblock.reserved (pfn): ${pfns(s, s.reserved)}`);
-  out.push(`max_pfn ${s.maxPfn.toString(16)}, max_low_pfn ${s.maxLowPfn.toString(16)}${s.highmem ? ' (highmem present)' : ''}`);
+  out.push(
+    `max_pfn ${s.maxPfn.toString(16)}, max_low_pfn ${s.maxLowPfn.toString(16)}${s.highmem ? ' (highmem present)' : ''}`,
+  );
   out.push('nodes:');
-  for (const n of s.nodes) out.push(`  node ${n.id}: span ${memRange(b(n.start), b(n.end))}, memory ${pfns(s, n.memory)}`);
+  for (const n of s.nodes)
+    out.push(`  node ${n.id}: span ${memRange(b(n.start), b(n.end))}, memory ${pfns(s, n.memory)}`);
   out.push('zones (spans may contain holes):');
   for (const z of s.zones) {
-    const tags = [z.stretched ? 'stretched over the node for CMA' : '', isHighmemZone(s, z) ? 'is_highmem' : ''].filter(Boolean);
-    out.push(`  node ${z.node} ${z.name.padEnd(8)} pfn ${z.start.toString(16)}-${(z.end - 1).toString(16)} ${memRange(b(z.start), b(z.end))}${tags.length ? ` [${tags.join(', ')}]` : ''}`);
+    const tags = [
+      z.stretched ? 'stretched over the node for CMA' : '',
+      isHighmemZone(s, z) ? 'is_highmem' : '',
+    ].filter(Boolean);
+    out.push(
+      `  node ${z.node} ${z.name.padEnd(8)} pfn ${z.start.toString(16)}-${(z.end - 1).toString(16)} ${memRange(b(z.start), b(z.end))}${tags.length ? ` [${tags.join(', ')}]` : ''}`,
+    );
   }
   out.push(`present sections (pfn): ${pfns(s, s.sections)}`);
   out.push('CMA areas:');
@@ -42,7 +52,14 @@ export function explainState(s: BootState): string {
   out.push(`  initialised (__init_single_page): ${pfns(s, s.memmap.initialised)}`);
   out.push(`  zeroed, not initialised:          ${pfns(s, s.memmap.zeroed)}`);
   out.push(`  raw vmemmap (0xff poison):        ${pfns(s, s.memmap.raw)}`);
-  out.push(`switches: ${Object.entries(s.sw).filter(([k, v]) => k !== 'inject' && v === true).map(([k]) => k).join(', ') || 'none'}`);
+  out.push(
+    `switches: ${
+      Object.entries(s.sw)
+        .filter(([k, v]) => k !== 'inject' && v === true)
+        .map(([k]) => k)
+        .join(', ') || 'none'
+    }`,
+  );
   return out.join('\n') + '\n';
 }
 

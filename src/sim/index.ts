@@ -46,7 +46,9 @@ export function createSimulator(boots?: number): (input: SimInput) => SimResult 
 function simulateWith(bootOf: (input: SimInput) => BootRun, input: SimInput): SimResult {
   if (input.buildBroken) {
     const log = new KernelLog();
-    log.line(`kmatrix-sim: commit ${input.commit.sha.slice(0, 12)} ("${input.commit.subject}") does not build; the cell is untestable`);
+    log.line(
+      `kmatrix-sim: commit ${input.commit.sha.slice(0, 12)} ("${input.commit.subject}") does not build; the cell is untestable`,
+    );
     return { verdict: 'skip', log: log.text() };
   }
   const run = bootOf(input);
@@ -63,7 +65,12 @@ function simulateWith(bootOf: (input: SimInput) => BootRun, input: SimInput): Si
   }
   let injected: string | undefined;
   if (verdict === 'pass') {
-    const rule = firedRule(run.state.sw.inject, { axes: input.axes, sha: input.commit.sha, attempt: input.attempt, seed: input.seed });
+    const rule = firedRule(run.state.sw.inject, {
+      axes: input.axes,
+      sha: input.commit.sha,
+      attempt: input.attempt,
+      seed: input.seed,
+    });
     if (rule) {
       log.line(rule.fail);
       injected = rule.fail;
@@ -71,6 +78,7 @@ function simulateWith(bootOf: (input: SimInput) => BootRun, input: SimInput): Si
     }
   }
   const text = log.text();
-  const signature = verdict === 'fail' ? (extractSignature(text) ?? (injected && normaliseSignature(injected))) : undefined;
+  const signature =
+    verdict === 'fail' ? (extractSignature(text) ?? (injected && normaliseSignature(injected))) : undefined;
   return signature ? { verdict, signature, log: text } : { verdict, log: text };
 }

@@ -33,7 +33,10 @@ export interface InjectContext {
 
 /** The first rule that fires for this (cell, commit, attempt, seed), if any. */
 export function firedRule(rules: readonly InjectRule[], ctx: InjectContext): InjectRule | undefined {
-  const axes = Object.keys(ctx.axes).sort().map((k) => `${k}=${ctx.axes[k]}`).join(',');
+  const axes = Object.keys(ctx.axes)
+    .sort()
+    .map((k) => `${k}=${ctx.axes[k]}`)
+    .join(',');
   return rules.find((rule, i) => {
     if (!injectMatches(rule, ctx.axes)) return false;
     const p = rule.probability ?? 1;

@@ -26,7 +26,8 @@ export function normalise(ranges: readonly Range[]): Range[] {
   const out: Range[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];
-    if (last && r.start <= last.end) out[out.length - 1] = { start: last.start, end: Math.max(last.end, r.end) };
+    if (last && r.start <= last.end)
+      out[out.length - 1] = { start: last.start, end: Math.max(last.end, r.end) };
     else out.push(r);
   }
   return out;
@@ -105,5 +106,7 @@ export function toPfnsOuter(a: readonly Range[], pageShift: number): Range[] {
 
 /** Align every range outwards to multiples of `unit` (present sections from memory ranges). */
 export function alignOuter(a: readonly Range[], unit: number): Range[] {
-  return normalise(a.map((r) => ({ start: Math.floor(r.start / unit) * unit, end: Math.ceil(r.end / unit) * unit })));
+  return normalise(
+    a.map((r) => ({ start: Math.floor(r.start / unit) * unit, end: Math.ceil(r.end / unit) * unit })),
+  );
 }

@@ -6,7 +6,16 @@
  */
 import type { ArchProfile } from './arch.js';
 import type { BootParams } from './bootparams.js';
-import { clamp, normalise, span, subtract, toPfnsInner, toPfnsOuter, total, type Range } from './intervals.js';
+import {
+  clamp,
+  normalise,
+  span,
+  subtract,
+  toPfnsInner,
+  toPfnsOuter,
+  total,
+  type Range,
+} from './intervals.js';
 import { KernelLog, hex, memRange } from './log.js';
 import type { Cfg, MapEntry, NodeState } from './state.js';
 
@@ -52,16 +61,24 @@ export function applyMemmap(map: MapEntry[], params: BootParams): MapEntry[] {
   let entries = [...map];
   for (const e of params.memmap) {
     if (e.kind === 'exactmap') entries = [];
-    else if (e.kind === 'limit') entries = entries.flatMap((x) => (x.type !== 'usable' ? [x] : x.start >= e.size ? [] : [{ ...x, end: Math.min(x.end, e.size) }]));
+    else if (e.kind === 'limit')
+      entries = entries.flatMap((x) =>
+        x.type !== 'usable' ? [x] : x.start >= e.size ? [] : [{ ...x, end: Math.min(x.end, e.size) }],
+      );
     else {
-      const type = ({ pmem: 'persistent (type 12)', reserved: 'reserved', acpi: 'ACPI data', usable: 'usable' } as const)[e.kind];
+      const type = (
+        { pmem: 'persistent (type 12)', reserved: 'reserved', acpi: 'ACPI data', usable: 'usable' } as const
+      )[e.kind];
       entries.push({ start: e.start, end: e.start + e.size, type });
     }
   }
   const out: MapEntry[] = [];
   let claimed: Range[] = [];
   for (const type of PRECEDENCE) {
-    const mine = subtract(entries.filter((x) => x.type === type), claimed);
+    const mine = subtract(
+      entries.filter((x) => x.type === type),
+      claimed,
+    );
     claimed = normalise([...claimed, ...mine]);
     out.push(...mine.map((r) => ({ ...r, type })));
   }
@@ -81,7 +98,13 @@ export interface Memblock {
 }
 
 /** memblock.memory and .reserved (pfns) after the arch's caps, with the kernel's warnings. */
-export function buildMemblock(p: ArchProfile, cfg: Cfg, map: MapEntry[], params: BootParams, log: KernelLog): Memblock {
+export function buildMemblock(
+  p: ArchProfile,
+  cfg: Cfg,
+  map: MapEntry[],
+  params: BootParams,
+  log: KernelLog,
+): Memblock {
   const ps = p.pageShift;
   const usable = map.filter((e) => e.type === 'usable');
   let bytes: Range[] = normalise(usable);
@@ -109,7 +132,8 @@ export function buildMemblock(p: ArchProfile, cfg: Cfg, map: MapEntry[], params:
   }
   const kernelStart = p.firmware === 'e820' ? 0x1000000 : p.ramBase + 0x200000;
   const reservedBytes: Range[] = [{ start: kernelStart, end: kernelStart + 0x1800000 }];
-  if (p.firmware === 'e820') reservedBytes.push({ start: 0, end: 0x10000 }, { start: 0x9f000, end: 0x100000 });
+  if (p.firmware === 'e820')
+    reservedBytes.push({ start: 0, end: 0x10000 }, { start: 0x9f000, end: 0x100000 });
   return { memory, reserved: toPfnsOuter(reservedBytes, ps), maxPfn, maxLowPfn };
 }
 
@@ -139,14 +163,24 @@ function splitByAmount(memory: Range[], parts: number): Range[][] {
       out[k]!.push({ start: s, end: s + take });
       s += take;
       used += take;
-      if (used >= per && k < parts - 1) { k++; used = 0; }
+      if (used >= per && k < parts - 1) {
+        k++;
+        used = 0;
+      }
     }
   }
   return out;
 }
 
 /** Assign memblock.memory to nodes: QEMU's equal split of board RAM, numa=fake=, or one node. */
-export function buildNodes(p: ArchProfile, cfg: Cfg, machine: { memory: number; nodes: number }, params: BootParams, memory: Range[], log: KernelLog): NodeState[] {
+export function buildNodes(
+  p: ArchProfile,
+  cfg: Cfg,
+  machine: { memory: number; nodes: number },
+  params: BootParams,
+  memory: Range[],
+  log: KernelLog,
+): NodeState[] {
   const ps = p.pageShift;
   let groups: Range[][];
   if (!cfg('NUMA') || params.numa?.off) {
@@ -155,7 +189,8 @@ export function buildNodes(p: ArchProfile, cfg: Cfg, machine: { memory: number; 
     if (cfg('NUMA') && s) log.line(`Faking a node at ${memRange(s.start * 2 ** ps, s.end * 2 ** ps)}`);
     groups = [memory];
   } else if (params.numa?.fakeNodes || params.numa?.fakeSize) {
-    const n = params.numa.fakeNodes ?? Math.max(1, Math.ceil((total(memory) * 2 ** ps) / params.numa.fakeSize!));
+    const n =
+      params.numa.fakeNodes ?? Math.max(1, Math.ceil((total(memory) * 2 ** ps) / params.numa.fakeSize!));
     groups = splitByAmount(memory, Math.min(n, 64));
   } else {
     const n = Math.max(1, machine.nodes);

@@ -8,7 +8,9 @@ import type { BootState, MemmapState } from './state.js';
 /** "Initialise at least 2G of the highest zone" before deferring (update_defer_init). */
 const DEFER_AFTER_BYTES = 2 * 2 ** 30;
 
-export function initMemmap(s: Pick<BootState, 'p' | 'cfg' | 'sw' | 'zones' | 'nodes' | 'sections' | 'memory' | 'reserved' | 'maxPfn'>): MemmapState {
+export function initMemmap(
+  s: Pick<BootState, 'p' | 'cfg' | 'sw' | 'zones' | 'nodes' | 'sections' | 'memory' | 'reserved' | 'maxPfn'>,
+): MemmapState {
   const deferredOn = s.cfg('DEFERRED_STRUCT_PAGE_INIT');
   let early: Range[] = [];
   let deferred: Range[] = [];

@@ -33,8 +33,10 @@ export interface Fault {
 }
 
 function hw(p: ArchProfile): string {
-  if (p.faultStyle === 'x86') return 'QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014';
-  if (p.faultStyle === 'ppc') return 'IBM pSeries (emulated by qemu) POWER9 (raw) 0x4e1202 0xf000005 of:SLOF,HEAD pSeries';
+  if (p.faultStyle === 'x86')
+    return 'QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014';
+  if (p.faultStyle === 'ppc')
+    return 'IBM pSeries (emulated by qemu) POWER9 (raw) 0x4e1202 0xf000005 of:SLOF,HEAD pSeries';
   if (p.faultStyle === 's390') return 'QEMU 3906 QEMU (KVM/Linux)';
   return p.faultStyle === 'arm' ? 'Generic DT based system' : 'linux,dummy-virt (DT)';
 }
@@ -48,36 +50,102 @@ export function faultReport(p: ArchProfile, f: Fault, opts: { hashMmu?: boolean 
   const out: string[] = [];
   switch (p.faultStyle) {
     case 'x86':
-      out.push(`BUG: unable to handle kernel ${isNull ? 'NULL pointer dereference' : 'paging request'} at ${a}`);
+      out.push(
+        `BUG: unable to handle kernel ${isNull ? 'NULL pointer dereference' : 'paging request'} at ${a}`,
+      );
       out.push(p.bits === 32 ? '*pde = 00000000' : 'PGD 0 P4D 0');
-      out.push(`Oops: ${f.write ? '0002' : '0000'} [#1] PREEMPT SMP${p.bits === 64 ? ' PTI' : ''}`, 'Modules linked in:', cpu, `Hardware name: ${hw(p)}`);
+      out.push(
+        `Oops: ${f.write ? '0002' : '0000'} [#1] PREEMPT SMP${p.bits === 64 ? ' PTI' : ''}`,
+        'Modules linked in:',
+        cpu,
+        `Hardware name: ${hw(p)}`,
+      );
       out.push(p.bits === 32 ? `EIP: ${fnAt(f.fn)}` : `RIP: 0010:${fnAt(f.fn)}`, 'Call Trace:', ...trace);
       break;
     case 'arm64':
-      out.push(`Unable to handle kernel ${isNull ? 'NULL pointer dereference' : 'paging request'} at virtual address ${a}`);
-      out.push('Mem abort info:', `  ESR = 0x${f.write ? '96000045' : '96000006'}`, '  EC = 0x25: DABT (current EL), IL = 32 bits');
-      out.push(`Internal error: Oops: ${f.write ? '96000045' : '96000006'} [#1] PREEMPT SMP`, 'Modules linked in:', cpu, `Hardware name: ${hw(p)}`);
-      out.push(`pc : ${fnAt(f.fn)}`, `lr : ${fnAt(f.trace[0] ?? f.fn)}`, 'Call trace:', ` ${fnAt(f.fn)}`, ...trace);
+      out.push(
+        `Unable to handle kernel ${isNull ? 'NULL pointer dereference' : 'paging request'} at virtual address ${a}`,
+      );
+      out.push(
+        'Mem abort info:',
+        `  ESR = 0x${f.write ? '96000045' : '96000006'}`,
+        '  EC = 0x25: DABT (current EL), IL = 32 bits',
+      );
+      out.push(
+        `Internal error: Oops: ${f.write ? '96000045' : '96000006'} [#1] PREEMPT SMP`,
+        'Modules linked in:',
+        cpu,
+        `Hardware name: ${hw(p)}`,
+      );
+      out.push(
+        `pc : ${fnAt(f.fn)}`,
+        `lr : ${fnAt(f.trace[0] ?? f.fn)}`,
+        'Call trace:',
+        ` ${fnAt(f.fn)}`,
+        ...trace,
+      );
       break;
     case 'arm':
-      out.push('8<--- cut here ---', `Unable to handle kernel ${isNull ? 'NULL pointer dereference' : 'paging request'} at virtual address ${a}`);
-      out.push(`[${a}] *pgd=00000000`, `Internal error: Oops: ${f.write ? '805' : '5'} [#1] SMP ARM`, 'Modules linked in:', cpu, `Hardware name: ${hw(p)}`);
+      out.push(
+        '8<--- cut here ---',
+        `Unable to handle kernel ${isNull ? 'NULL pointer dereference' : 'paging request'} at virtual address ${a}`,
+      );
+      out.push(
+        `[${a}] *pgd=00000000`,
+        `Internal error: Oops: ${f.write ? '805' : '5'} [#1] SMP ARM`,
+        'Modules linked in:',
+        cpu,
+        `Hardware name: ${hw(p)}`,
+      );
       out.push(`PC is at ${fnAt(f.fn)}`, `LR is at ${fnAt(f.trace[0] ?? f.fn)}`, 'Backtrace:', ...trace);
       break;
     case 'ppc':
-      out.push(`BUG: Unable to handle kernel data access on ${f.write ? 'write' : 'read'} at 0x${a}`, 'Faulting instruction address: 0xc0000000004c3d08');
-      out.push('Oops: Kernel access of bad area, sig: 11 [#1]', `LE PAGE_SIZE=64K MMU=${opts.hashMmu ? 'Hash' : 'Radix'} SMP NR_CPUS=2048 NUMA pSeries`);
+      out.push(
+        `BUG: Unable to handle kernel data access on ${f.write ? 'write' : 'read'} at 0x${a}`,
+        'Faulting instruction address: 0xc0000000004c3d08',
+      );
+      out.push(
+        'Oops: Kernel access of bad area, sig: 11 [#1]',
+        `LE PAGE_SIZE=64K MMU=${opts.hashMmu ? 'Hash' : 'Radix'} SMP NR_CPUS=2048 NUMA pSeries`,
+      );
       out.push('Modules linked in:', cpu, `NIP [c0000000004c3d08] ${fnAt(f.fn)}`, 'Call Trace:', ...trace);
       break;
     case 's390':
-      out.push('Unable to handle kernel pointer dereference in virtual kernel address space', `Failing address: ${a} TEID: ${a.slice(0, 13)}803`);
-      out.push('Oops: 0004 ilc:3 [#1] SMP', 'Modules linked in:', cpu, `Hardware name: ${hw(p)}`, `Krnl PSW : 0704c00180000000 000000000040b0e2 (${fnAt(f.fn)})`, 'Call Trace:', ...trace);
+      out.push(
+        'Unable to handle kernel pointer dereference in virtual kernel address space',
+        `Failing address: ${a} TEID: ${a.slice(0, 13)}803`,
+      );
+      out.push(
+        'Oops: 0004 ilc:3 [#1] SMP',
+        'Modules linked in:',
+        cpu,
+        `Hardware name: ${hw(p)}`,
+        `Krnl PSW : 0704c00180000000 000000000040b0e2 (${fnAt(f.fn)})`,
+        'Call Trace:',
+        ...trace,
+      );
       break;
     case 'riscv':
-      out.push(`Unable to handle kernel paging request at virtual address ${a}`, 'Oops [#1]', 'Modules linked in:', cpu, `Hardware name: riscv-virtio,qemu (DT)`, `epc : ${fnAt(f.fn)}`, 'Call Trace:', ...trace);
+      out.push(
+        `Unable to handle kernel paging request at virtual address ${a}`,
+        'Oops [#1]',
+        'Modules linked in:',
+        cpu,
+        `Hardware name: riscv-virtio,qemu (DT)`,
+        `epc : ${fnAt(f.fn)}`,
+        'Call Trace:',
+        ...trace,
+      );
       break;
     case 'loongarch':
-      out.push(`CPU 0 Unable to handle kernel paging request at virtual address ${a}, era == 90000000002d3f04, ra == 90000000002d3e80`, 'Oops[#1]:', cpu, `ERA: ${fnAt(f.fn)}`, 'Call Trace:', ...trace);
+      out.push(
+        `CPU 0 Unable to handle kernel paging request at virtual address ${a}, era == 90000000002d3f04, ra == 90000000002d3e80`,
+        'Oops[#1]:',
+        cpu,
+        `ERA: ${fnAt(f.fn)}`,
+        'Call Trace:',
+        ...trace,
+      );
       break;
   }
   out.push('---[ end trace 0000000000000000 ]---');
@@ -97,7 +165,9 @@ export function badPageReport(p: ArchProfile, pfn: number, release: string, trac
     'Modules linked in:',
     `CPU: 0 PID: 0 Comm: swapper Not tainted ${release} #1`,
     'Call Trace:',
-    ...['dump_stack', 'bad_page', 'free_pages_check_bad', '__free_pages_ok', ...trace].map((t) => ` ${fnAt(t)}`),
+    ...['dump_stack', 'bad_page', 'free_pages_check_bad', '__free_pages_ok', ...trace].map(
+      (t) => ` ${fnAt(t)}`,
+    ),
     'Disabling lock debugging due to kernel taint',
   ];
 }

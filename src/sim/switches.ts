@@ -18,12 +18,13 @@ export interface SwitchInfo {
   schema: z.ZodType;
 }
 
-const bool = (
-  name: string,
-  sha: string,
-  subject: string,
-  effect: string,
-): SwitchInfo => ({ name, commit: { sha, subject }, effect, default: false, schema: z.boolean() });
+const bool = (name: string, sha: string, subject: string, effect: string): SwitchInfo => ({
+  name,
+  commit: { sha, subject },
+  effect,
+  default: false,
+  schema: z.boolean(),
+});
 
 const axisValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 
@@ -35,24 +36,60 @@ export const injectRuleSchema = z.strictObject({
 });
 
 export const SWITCHES: readonly SwitchInfo[] = [
-  bool('cma_zone_movable', 'bad8c6c0b114', 'mm/cma: manage the memory of the CMA area by using the ZONE_MOVABLE',
-    "CMA pages move to ZONE_MOVABLE, whose span is stretched over every node that holds a CMA area"),
-  bool('highmem_init_clamp', 'x86/32/highmem', 'x86/32/highmem: check if the zone is matched when free highmem pages on init',
-    'x86_32 set_highmem_pages_init() frees only pfns whose struct page belongs to the walked zone'),
-  bool('cma_areas_memblock', 'c999bd436fe9', 'mm/cma: make number of CMA areas dynamic, remove CONFIG_CMA_AREAS',
-    'struct cma is allocated with memblock_alloc() and written through __va() at reservation time'),
-  bool('vmemmap_no_zeroing', 'f7f99100d8d9', 'mm: stop zeroing memory during allocation in vmemmap',
-    'vmemmap is allocated raw (poisoned 0xff); only zone pfns and reserved-unavailable pfns get initialised'),
-  bool('zero_unavailable_pages', '907ec5fca3dc', 'mm: zero remaining unavailable struct pages',
-    'struct pages of every hole below max_pfn in a present section are zeroed'),
-  bool('isolate_pageblock', 'zi-yan-v11', 'Use pageblock_order for cma and alloc_contig_range alignment (v11)',
-    'page isolation and CMA alignment at pageblock granularity, with the v11 boundary bugs'),
-  bool('isolate_boundary_fix', '88ee134320b8', 'mm: fix a potential infinite loop in start_isolate_page_range()',
-    'isolate_single_pageblock() checks boundaries correctly and bounds its buddy-head search by MAX_ORDER'),
-  bool('devmap_compound_vmemmap', '4917f55b4ef9', 'mm/sparse-vmemmap: improve memory savings for compound devmaps',
-    'devdax vmemmap with align > PAGE_SIZE is populated by vmemmap_populate_compound_pages() in init_mm'),
-  bool('vmemmap_can_optimize', '87a7ae75d738', 'mm/vmemmap/devdax: fix kernel crash when probing devdax devices',
-    'compound vmemmap population only where the arch selects ARCH_WANT_OPTIMIZE_VMEMMAP'),
+  bool(
+    'cma_zone_movable',
+    'bad8c6c0b114',
+    'mm/cma: manage the memory of the CMA area by using the ZONE_MOVABLE',
+    'CMA pages move to ZONE_MOVABLE, whose span is stretched over every node that holds a CMA area',
+  ),
+  bool(
+    'highmem_init_clamp',
+    'x86/32/highmem',
+    'x86/32/highmem: check if the zone is matched when free highmem pages on init',
+    'x86_32 set_highmem_pages_init() frees only pfns whose struct page belongs to the walked zone',
+  ),
+  bool(
+    'cma_areas_memblock',
+    'c999bd436fe9',
+    'mm/cma: make number of CMA areas dynamic, remove CONFIG_CMA_AREAS',
+    'struct cma is allocated with memblock_alloc() and written through __va() at reservation time',
+  ),
+  bool(
+    'vmemmap_no_zeroing',
+    'f7f99100d8d9',
+    'mm: stop zeroing memory during allocation in vmemmap',
+    'vmemmap is allocated raw (poisoned 0xff); only zone pfns and reserved-unavailable pfns get initialised',
+  ),
+  bool(
+    'zero_unavailable_pages',
+    '907ec5fca3dc',
+    'mm: zero remaining unavailable struct pages',
+    'struct pages of every hole below max_pfn in a present section are zeroed',
+  ),
+  bool(
+    'isolate_pageblock',
+    'zi-yan-v11',
+    'Use pageblock_order for cma and alloc_contig_range alignment (v11)',
+    'page isolation and CMA alignment at pageblock granularity, with the v11 boundary bugs',
+  ),
+  bool(
+    'isolate_boundary_fix',
+    '88ee134320b8',
+    'mm: fix a potential infinite loop in start_isolate_page_range()',
+    'isolate_single_pageblock() checks boundaries correctly and bounds its buddy-head search by MAX_ORDER',
+  ),
+  bool(
+    'devmap_compound_vmemmap',
+    '4917f55b4ef9',
+    'mm/sparse-vmemmap: improve memory savings for compound devmaps',
+    'devdax vmemmap with align > PAGE_SIZE is populated by vmemmap_populate_compound_pages() in init_mm',
+  ),
+  bool(
+    'vmemmap_can_optimize',
+    '87a7ae75d738',
+    'mm/vmemmap/devdax: fix kernel crash when probing devdax devices',
+    'compound vmemmap population only where the arch selects ARCH_WANT_OPTIMIZE_VMEMMAP',
+  ),
   {
     name: 'inject',
     commit: { sha: '-', subject: 'not a kernel change: user-defined, openly non-mechanistic failures' },
@@ -64,7 +101,10 @@ export const SWITCHES: readonly SwitchInfo[] = [
 
 /** `set:` of a history commit: every switch optional, unknown names rejected. */
 export const switchesSchema = z.strictObject(
-  Object.fromEntries(SWITCHES.map((s) => [s.name, s.schema.optional()])) as Record<string, z.ZodOptional<z.ZodType>>,
+  Object.fromEntries(SWITCHES.map((s) => [s.name, s.schema.optional()])) as Record<
+    string,
+    z.ZodOptional<z.ZodType>
+  >,
 );
 
 /** The typed switch state the model reads. */
@@ -91,7 +131,9 @@ export function defaultSwitches(): ModelSwitches {
  * back to defaults. Every cell at a commit shares that commit's switch record, so its typed
  * state is read once (the `inject` rules go through zod); the model only reads it.
  */
-export const readSwitches: (sw: Switches) => ModelSwitches = objectMemo((sw: Switches) => readSwitchesOnce(sw));
+export const readSwitches: (sw: Switches) => ModelSwitches = objectMemo((sw: Switches) =>
+  readSwitchesOnce(sw),
+);
 
 function readSwitchesOnce(sw: Switches): ModelSwitches {
   const out = defaultSwitches() as unknown as Record<string, unknown>;

@@ -10,7 +10,11 @@ import { KernelLog, hex, memRange } from './log.js';
 import type { BootState, CmaArea, NodeState, ZoneState } from './state.js';
 
 /** Arch zone bounds as pfns, the HighMem/Normal split at max_low_pfn. */
-export function zoneBounds(p: ArchProfile, maxLowPfn: number, maxPfn: number): Array<{ name: ZoneName; start: number; end: number }> {
+export function zoneBounds(
+  p: ArchProfile,
+  maxLowPfn: number,
+  maxPfn: number,
+): Array<{ name: ZoneName; start: number; end: number }> {
   const out: Array<{ name: ZoneName; start: number; end: number }> = [];
   let lo = 0;
   for (const z of p.zones) {
@@ -30,7 +34,11 @@ function pagesOf(v: SizeOrPercent | undefined, totalPages: number, pageShift: nu
 }
 
 /** find_zone_movable_pfns_for_nodes(), spreading the movable share evenly over nodes. */
-function movableStarts(s: Pick<BootState, 'p' | 'params'>, nodes: NodeState[], bounds: ReturnType<typeof zoneBounds>): Map<number, number> {
+function movableStarts(
+  s: Pick<BootState, 'p' | 'params'>,
+  nodes: NodeState[],
+  bounds: ReturnType<typeof zoneBounds>,
+): Map<number, number> {
   const out = new Map<number, number>();
   const all = nodes.flatMap((n) => n.memory);
   const totalPages = total(all);
@@ -67,7 +75,10 @@ export interface ZoneLayout {
 }
 
 /** Zone spans per node. `cma` areas stretch ZONE_MOVABLE over their node when cma_zone_movable is set. */
-export function buildZones(s: Pick<BootState, 'p' | 'params' | 'sw' | 'nodes' | 'maxPfn' | 'maxLowPfn' | 'memory'>, cma: CmaArea[]): ZoneLayout {
+export function buildZones(
+  s: Pick<BootState, 'p' | 'params' | 'sw' | 'nodes' | 'maxPfn' | 'maxLowPfn' | 'memory'>,
+  cma: CmaArea[],
+): ZoneLayout {
   const bounds = zoneBounds(s.p, s.maxLowPfn, s.maxPfn);
   const movableStart = movableStarts(s, s.nodes, bounds);
   const zones: ZoneState[] = [];
@@ -99,7 +110,11 @@ export function isHighmemZone(s: Pick<BootState, 'zones' | 'memory'>, z: ZoneSta
 }
 
 /** page_zone(pfn_to_page(pfn)): activated CMA pages live in ZONE_MOVABLE under cma_zone_movable. */
-export function zoneOfPfn(s: Pick<BootState, 'zones' | 'sw' | 'cma'>, pfn: number, cmaActive: boolean): ZoneState | undefined {
+export function zoneOfPfn(
+  s: Pick<BootState, 'zones' | 'sw' | 'cma'>,
+  pfn: number,
+  cmaActive: boolean,
+): ZoneState | undefined {
   const here = s.zones.filter((z) => pfn >= z.start && pfn < z.end);
   const inCma = s.cma.some((a) => pfn >= a.base && pfn < a.base + a.count);
   if (cmaActive && inCma && s.sw.cma_zone_movable) return here.find((z) => z.name === 'Movable');
@@ -118,6 +133,8 @@ export function printZones(s: BootState, log: KernelLog): void {
   log.line('Movable zone start for each node');
   for (const [nid, pfn] of s.movableStart) log.line(`  Node ${nid}: ${hex(b(pfn))}`);
   log.line('Early memory node ranges');
-  for (const n of s.nodes) for (const r of n.memory) log.line(`  node ${String(n.id).padStart(3)}: ${memRange(b(r.start), b(r.end))}`);
+  for (const n of s.nodes)
+    for (const r of n.memory)
+      log.line(`  node ${String(n.id).padStart(3)}: ${memRange(b(r.start), b(r.end))}`);
   for (const n of s.nodes) log.line(`Initmem setup node ${n.id} ${memRange(b(n.start), b(n.end))}`);
 }

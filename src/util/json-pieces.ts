@@ -14,10 +14,17 @@ const NESTED_TAIL = '\n  ]\n}';
  * JSON.stringify(items) has between `[` and `]`; `nested`, what JSON.stringify(_, null, 2)
  * prints between `"key": [` and `\n  ]` for the array as the value of a top-level key.
  */
-export function* arrayPieces(items: readonly unknown[], style: 'compact' | 'nested', per = 32): Generator<string> {
+export function* arrayPieces(
+  items: readonly unknown[],
+  style: 'compact' | 'nested',
+  per = 32,
+): Generator<string> {
   for (let i = 0; i < items.length; i += per) {
     const slice = items.slice(i, i + per);
-    const text = style === 'compact' ? JSON.stringify(slice).slice(1, -1) : JSON.stringify({ k: slice }, null, 2).slice(NESTED_HEAD.length, -NESTED_TAIL.length);
+    const text =
+      style === 'compact'
+        ? JSON.stringify(slice).slice(1, -1)
+        : JSON.stringify({ k: slice }, null, 2).slice(NESTED_HEAD.length, -NESTED_TAIL.length);
     yield i ? `,${text}` : text;
   }
 }

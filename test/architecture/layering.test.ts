@@ -17,7 +17,8 @@ function files(dir: string): string[] {
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/g)) out.push(m[1]!);
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/g))
+    out.push(m[1]!);
   for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]/g)) out.push(m[1]!);
   return out;
 }
@@ -30,14 +31,37 @@ function target(file: string, spec: string): string {
 }
 
 const RULES: Array<{ folder: string; forbid: RegExp; why: string; except?: RegExp }> = [
-  { folder: 'sim', forbid: /^(run|report|cli|bisect|history|node:fs|node:fs\/promises|node:child_process|node:worker_threads|execa|fs|child_process)$/, why: 'the simulator is pure' },
-  { folder: 'bisect', forbid: /^(cli|report|node:fs|node:fs\/promises|node:child_process|execa|fs|fs\/promises|child_process)$/, why: 'bisection is a pure core; the CLI drives it', except: /bisect\/driver/ },
-  { folder: 'matrix', forbid: /^(run|report|cli|bisect|node:child_process|execa)$/, why: 'matrix expansion and Kconfig resolution are pure' },
-  { folder: 'matrix', forbid: /^(node:fs|fs)$/, why: 'only the loader reads files', except: /matrix\/load\.ts$/ },
+  {
+    folder: 'sim',
+    forbid:
+      /^(run|report|cli|bisect|history|node:fs|node:fs\/promises|node:child_process|node:worker_threads|execa|fs|child_process)$/,
+    why: 'the simulator is pure',
+  },
+  {
+    folder: 'bisect',
+    forbid: /^(cli|report|node:fs|node:fs\/promises|node:child_process|execa|fs|fs\/promises|child_process)$/,
+    why: 'bisection is a pure core; the CLI drives it',
+    except: /bisect\/driver/,
+  },
+  {
+    folder: 'matrix',
+    forbid: /^(run|report|cli|bisect|node:child_process|execa)$/,
+    why: 'matrix expansion and Kconfig resolution are pure',
+  },
+  {
+    folder: 'matrix',
+    forbid: /^(node:fs|fs)$/,
+    why: 'only the loader reads files',
+    except: /matrix\/load\.ts$/,
+  },
   { folder: 'history', forbid: /^(run|report|cli|bisect)$/, why: 'histories are commit sources only' },
   { folder: 'report', forbid: /^(cli|bisect)$/, why: 'reporters render results; they do not drive commands' },
   { folder: 'run', forbid: /^cli$/, why: 'the engine does not know the CLI' },
-  { folder: 'util', forbid: /^(cli|run|report|bisect|history|matrix|sim)$/, why: 'utilities are leaves every layer may use' },
+  {
+    folder: 'util',
+    forbid: /^(cli|run|report|bisect|history|matrix|sim)$/,
+    why: 'utilities are leaves every layer may use',
+  },
 ];
 
 describe('layering', () => {
@@ -50,17 +74,26 @@ describe('layering', () => {
       const bad: string[] = [];
       for (const f of all.filter((p) => path.relative(SRC, p).startsWith(`${rule.folder}${path.sep}`))) {
         if (rule.except?.test(f)) continue;
-        for (const spec of imports(f)) if (rule.forbid.test(target(f, spec))) bad.push(`${path.relative(SRC, f)} -> ${spec}`);
+        for (const spec of imports(f))
+          if (rule.forbid.test(target(f, spec))) bad.push(`${path.relative(SRC, f)} -> ${spec}`);
       }
       expect(bad).toEqual([]);
     });
   }
   it('nothing but the CLI imports src/cli', () => {
-    const bad = all.filter((f) => !path.relative(SRC, f).startsWith('cli')).flatMap((f) => imports(f).filter((s) => target(f, s) === 'cli').map((s) => `${path.relative(SRC, f)} -> ${s}`));
+    const bad = all
+      .filter((f) => !path.relative(SRC, f).startsWith('cli'))
+      .flatMap((f) =>
+        imports(f)
+          .filter((s) => target(f, s) === 'cli')
+          .map((s) => `${path.relative(SRC, f)} -> ${s}`),
+      );
     expect(bad).toEqual([]);
   });
   it('modules stay small (at most 400 lines; aim for 50-300)', () => {
-    const big = all.map((f) => [path.relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, n]) => n > 400);
+    const big = all
+      .map((f) => [path.relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const)
+      .filter(([, n]) => n > 400);
     expect(big).toEqual([]);
   });
 });

@@ -9,7 +9,13 @@ function bisect(n, k, culprit) {
   for (;;) {
     const probes = nextRound(state, k);
     if (probes.length === 0) break;
-    state = applyResults(state, probes.map((p) => ({ index: p.index, runs: [p.index >= culprit ? { verdict: 'fail', signature: 'BUG: x' } : { verdict: 'pass' }] })));
+    state = applyResults(
+      state,
+      probes.map((p) => ({
+        index: p.index,
+        runs: [p.index >= culprit ? { verdict: 'fail', signature: 'BUG: x' } : { verdict: 'pass' }],
+      })),
+    );
   }
   return outcome(state);
 }
@@ -23,7 +29,8 @@ export async function run() {
       const culprits = [1, Math.floor(n / 3), Math.floor(n / 2), n - 1];
       for (const c of culprits) {
         const o = bisect(n, k, c);
-        if (o.culprit !== c) throw new Error(`bisect-cost: wrong culprit for n=${n} k=${k} c=${c}: ${o.culprit}`);
+        if (o.culprit !== c)
+          throw new Error(`bisect-cost: wrong culprit for n=${n} k=${k} c=${c}: ${o.culprit}`);
         worstRounds = Math.max(worstRounds, o.rounds);
         totalTests += o.tests;
       }

@@ -45,17 +45,40 @@ export async function run() {
     let rounds;
     for (let i = 0; i < runs(3); i++) {
       const r = await timeCommand(
-        kmatrixArgv(['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', shas[0], '--bad', shas[COMMITS - 1], '--jobs', String(JOBS), '--no-cache', '--report-dir', `out-${i}`]),
+        kmatrixArgv([
+          'bisect',
+          'matrix.yaml',
+          '--cell',
+          'arch=x86_64',
+          '--good',
+          shas[0],
+          '--bad',
+          shas[COMMITS - 1],
+          '--jobs',
+          String(JOBS),
+          '--no-cache',
+          '--report-dir',
+          `out-${i}`,
+        ]),
         { cwd: work },
       );
-      if (r.code !== 0 || !r.stdout.includes(`first bad commit: ${shas[CULPRIT].slice(0, 12)}`)) throw new Error(`kmatrix bisect exited ${r.code}: ${r.stdout.slice(-1000)}${r.stderr.slice(-1000)}`);
+      if (r.code !== 0 || !r.stdout.includes(`first bad commit: ${shas[CULPRIT].slice(0, 12)}`))
+        throw new Error(`kmatrix bisect exited ${r.code}: ${r.stdout.slice(-1000)}${r.stderr.slice(-1000)}`);
       k.push(r.ms);
       rounds = JSON.parse(readFileSync(path.join(work, `out-${i}`, 'bisect.json'), 'utf8')).rounds;
       // what Node alone costs to start here, in the same environment (NODE_OPTIONS, NODE_EXTRA_CA_CERTS...)
       nodeStart.push((await timeCommand([process.execPath, '-e', '0'], { cwd: work })).ms);
       git(repo, ['bisect', 'reset']);
-      const t = await timeCommand(['sh', '-c', `git bisect start --first-parent ${shas[COMMITS - 1]} ${shas[0]} >/dev/null && git bisect run ${script}`], { cwd: repo, env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
-      if (t.code !== 0 || !t.stdout.includes(`${shas[CULPRIT]} is the first bad commit`)) throw new Error(`git bisect run exited ${t.code}: ${t.stdout.slice(-1000)}${t.stderr.slice(-1000)}`);
+      const t = await timeCommand(
+        [
+          'sh',
+          '-c',
+          `git bisect start --first-parent ${shas[COMMITS - 1]} ${shas[0]} >/dev/null && git bisect run ${script}`,
+        ],
+        { cwd: repo, env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } },
+      );
+      if (t.code !== 0 || !t.stdout.includes(`${shas[CULPRIT]} is the first bad commit`))
+        throw new Error(`git bisect run exited ${t.code}: ${t.stdout.slice(-1000)}${t.stderr.slice(-1000)}`);
       g.push(t.ms);
       git(repo, ['bisect', 'reset']);
     }
@@ -67,7 +90,13 @@ export async function run() {
         unit: `x faster (kmatrix ${Math.round(median(k))} ms, git ${Math.round(median(g))} ms, median of ${k.length})`,
         target: `>= ${MIN_SPEEDUP}`,
         ok: speedup >= MIN_SPEEDUP,
-        extra: { kmatrixMs: k.map(Math.round), gitMs: g.map(Math.round), rounds, nodeStartMs: Math.round(median(nodeStart)), floorMs: Math.round(rounds * 200 + median(nodeStart)) },
+        extra: {
+          kmatrixMs: k.map(Math.round),
+          gitMs: g.map(Math.round),
+          rounds,
+          nodeStartMs: Math.round(median(nodeStart)),
+          floorMs: Math.round(rounds * 200 + median(nodeStart)),
+        },
       },
     ];
   } finally {

@@ -3,7 +3,17 @@
 // Both runs at --jobs <nproc>, medians of pairs; wall time of the whole process.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { kmatrixArgv, median, nproc, readReportSummary, removeDir, runs, sizedSimMatrix, tempDir, timeCommand } from './lib.mjs';
+import {
+  kmatrixArgv,
+  median,
+  nproc,
+  readReportSummary,
+  removeDir,
+  runs,
+  sizedSimMatrix,
+  tempDir,
+  timeCommand,
+} from './lib.mjs';
 
 export const name = 'cache';
 
@@ -22,15 +32,32 @@ export async function run() {
       const env = { KMATRIX_CACHE_DIR: path.join(work, `cache-${i}`) };
       const one = async (label) => {
         const reportDir = path.join(work, `report-${i}-${label}`);
-        const r = await timeCommand(kmatrixArgv(['run', file, '--reporter', 'json', '--no-progress', '--report-dir', reportDir, '--jobs', String(nproc())]), { env });
-        if (r.code !== 0 && r.code !== 1) throw new Error(`kmatrix run (${label}) exited ${r.code}: ${r.stderr.slice(-2000)}`);
+        const r = await timeCommand(
+          kmatrixArgv([
+            'run',
+            file,
+            '--reporter',
+            'json',
+            '--no-progress',
+            '--report-dir',
+            reportDir,
+            '--jobs',
+            String(nproc()),
+          ]),
+          { env },
+        );
+        if (r.code !== 0 && r.code !== 1)
+          throw new Error(`kmatrix run (${label}) exited ${r.code}: ${r.stderr.slice(-2000)}`);
         const s = readReportSummary(reportDir);
         removeDir(reportDir);
         return { ...s, ms: r.ms };
       };
       const a = await one('first');
       const b = await one('again');
-      if (b.summary.cached !== a.summary.executed || b.summary.executed !== 0) throw new Error(`second run: ${b.summary.cached} of ${a.summary.executed} cells from the cache, ${b.summary.executed} executed`);
+      if (b.summary.cached !== a.summary.executed || b.summary.executed !== 0)
+        throw new Error(
+          `second run: ${b.summary.cached} of ${a.summary.executed} cells from the cache, ${b.summary.executed} executed`,
+        );
       first.push(a.ms);
       second.push(b.ms);
       inRun.push(a.durationMs / Math.max(1, b.durationMs));
@@ -44,7 +71,11 @@ export async function run() {
         unit: `x faster (first ${Math.round(median(first))} ms, again ${Math.round(median(second))} ms, median of ${first.length})`,
         target: `>= ${MIN_SPEEDUP}`,
         ok: speedup >= MIN_SPEEDUP,
-        extra: { firstMs: first.map(Math.round), againMs: second.map(Math.round), inRunSpeedup: Number(median(inRun).toFixed(1)) },
+        extra: {
+          firstMs: first.map(Math.round),
+          againMs: second.map(Math.round),
+          inRunSpeedup: Number(median(inRun).toFixed(1)),
+        },
       },
     ];
   } finally {

@@ -25,7 +25,11 @@ export function timeSync(fn) {
 export function timeCommand(argv, opts = {}) {
   return new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const stopWatching = opts.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
@@ -109,8 +113,12 @@ export async function timeCommandRss(argv, opts = {}) {
 export function git(cwd, args, input) {
   const env = {
     ...process.env,
-    GIT_AUTHOR_NAME: 'kmatrix bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'kmatrix bench', GIT_COMMITTER_EMAIL: 'bench@example.com',
-    GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'kmatrix bench',
+    GIT_AUTHOR_EMAIL: 'bench@example.com',
+    GIT_COMMITTER_NAME: 'kmatrix bench',
+    GIT_COMMITTER_EMAIL: 'bench@example.com',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
   };
   const r = spawnSync('git', args, { cwd, env, input, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
@@ -133,9 +141,33 @@ export function linearGitRepo(dir, count, state) {
   return git(dir, ['rev-list', '--reverse', 'main']).trim().split('\n');
 }
 
-const BOOTS = ['', 'cma=16M', 'cma=64M', 'cma=256M', 'mem=2G', 'mem=4G', 'movablecore=25%', 'movablecore=10%', 'kernelcore=50%', 'kernelcore=1G',
-  'numa=off', 'numa=fake=2', 'cma=32M mem=4G', 'cma=64M movablecore=25%', 'memmap=64M$1G', 'cma=8M', 'cma=128M', 'mem=3G', 'movablecore=50%', 'kernelcore=25%',
-  'cma=4M kernelcore=50%', 'numa=fake=4', 'mem=6G cma=64M', 'movablecore=512M', 'kernelcore=2G'];
+const BOOTS = [
+  '',
+  'cma=16M',
+  'cma=64M',
+  'cma=256M',
+  'mem=2G',
+  'mem=4G',
+  'movablecore=25%',
+  'movablecore=10%',
+  'kernelcore=50%',
+  'kernelcore=1G',
+  'numa=off',
+  'numa=fake=2',
+  'cma=32M mem=4G',
+  'cma=64M movablecore=25%',
+  'memmap=64M$1G',
+  'cma=8M',
+  'cma=128M',
+  'mem=3G',
+  'movablecore=50%',
+  'kernelcore=25%',
+  'cma=4M kernelcore=50%',
+  'numa=fake=4',
+  'mem=6G cma=64M',
+  'movablecore=512M',
+  'kernelcore=2G',
+];
 
 /**
  * A generated sim matrix at one commit of the seeds history, of exactly `cells` cells:
@@ -145,7 +177,8 @@ const BOOTS = ['', 'cma=16M', 'cma=64M', 'cma=256M', 'mem=2G', 'mem=4G', 'movabl
 export function sizedSimMatrix(cells) {
   const kconfig = cells % 4000 === 0 ? 4 : 1;
   const boots = cells / 1000 / kconfig;
-  if (!Number.isInteger(boots) || boots < 1 || boots > BOOTS.length) throw new Error(`sizedSimMatrix: cannot make ${cells} cells`);
+  if (!Number.isInteger(boots) || boots < 1 || boots > BOOTS.length)
+    throw new Error(`sizedSimMatrix: cannot make ${cells} cells`);
   return `name: bench-${cells}
 history: ${JSON.stringify(path.join(ROOT, 'matrices/histories/linux-mm.yaml'))}
 commits: [v6.4-rc1]
@@ -153,7 +186,9 @@ matrix:
   arch: [i386, x86_64, arm, arm64, ppc64, s390, loongarch, riscv64]
   kconfig:
     CMA: [y${kconfig === 4 ? ', n' : ''}]
-${kconfig === 4 ? '    DEFERRED_STRUCT_PAGE_INIT: [y, n]\n' : ''}  boot: [${BOOTS.slice(0, boots).map((b) => JSON.stringify(b)).join(', ')}]
+${kconfig === 4 ? '    DEFERRED_STRUCT_PAGE_INIT: [y, n]\n' : ''}  boot: [${BOOTS.slice(0, boots)
+    .map((b) => JSON.stringify(b))
+    .join(', ')}]
   workload: [boot, dma-alloc, kpageflags, hotplug, devdax]
   memory: [1G, 2G, 4G, 8G, 16G]
   nodes: [1, 2, 3, 4, 8]
@@ -168,7 +203,8 @@ export function readReportSummary(reportDir) {
     const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
     const duration = /"durationMs":\s*(\d+)/.exec(head);
     const summary = /"summary":\s*(\{[^}]*\})/.exec(head);
-    if (!duration || !summary) throw new Error(`${reportDir}/report.json: no durationMs or summary in its head`);
+    if (!duration || !summary)
+      throw new Error(`${reportDir}/report.json: no durationMs or summary in its head`);
     return { durationMs: Number(duration[1]), summary: JSON.parse(summary[1]) };
   } finally {
     closeSync(fd);

@@ -40,7 +40,9 @@ async function shellFloor(work, file, jobs) {
   mkdirSync(dir);
   const plan = await loadPlan(file);
   const cell = plan.cells[0];
-  const words = [exportWords(ownVars(cell, path.join(work, 'logs', cell.id), 0)), sharedWords(cell)].filter((w) => w !== '').join(' ');
+  const words = [exportWords(ownVars(cell, path.join(work, 'logs', cell.id), 0)), sharedWords(cell)]
+    .filter((w) => w !== '')
+    .join(' ');
   writeFileSync(path.join(dir, 'A'), new CellScript(work, ['true']).text(words, 1));
   writeFileSync(path.join(dir, 'loop.sh'), LOOP);
   writeFileSync(path.join(dir, 'triggers'), 'A'.repeat(CELLS / jobs));
@@ -61,7 +63,21 @@ export async function run() {
     const f = [];
     for (let i = 0; i < runs(3); i++) {
       const reportDir = path.join(work, `report-${i}`);
-      const r = await timeCommand(kmatrixArgv(['run', file, '--no-cache', '--reporter', 'json', '--no-progress', '--report-dir', reportDir, '--jobs', String(jobs)]), { cwd: work });
+      const r = await timeCommand(
+        kmatrixArgv([
+          'run',
+          file,
+          '--no-cache',
+          '--reporter',
+          'json',
+          '--no-progress',
+          '--report-dir',
+          reportDir,
+          '--jobs',
+          String(jobs),
+        ]),
+        { cwd: work },
+      );
       if (r.code !== 0) throw new Error(`kmatrix run exited ${r.code}: ${r.stderr.slice(-2000)}`);
       removeDir(reportDir);
       k.push(r.ms);

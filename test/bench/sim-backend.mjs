@@ -37,7 +37,9 @@ function time(label, fn) {
     const t0 = performance.now();
     await fn();
     const ms = performance.now() - t0;
-    console.log(`${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  ${((ms * 1000) / cells.length).toFixed(0).padStart(5)} us/cell`);
+    console.log(
+      `${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  ${((ms * 1000) / cells.length).toFixed(0).padStart(5)} us/cell`,
+    );
   };
 }
 
@@ -53,7 +55,13 @@ for (const [label, workers, batchSize] of [
 ]) {
   const backend = new SimBackend({ seed: 0, workers, batchSize, history: plan.history });
   await time(`${label}${backend.threaded ? '' : ' (no threads)'}`, () =>
-    runPool(cells, { backend, jobs: Math.max(16, backend.inFlight), timeoutMs: 30_000, retries: 0, reportDir: mkdtempSync(join(dir, 'r-')) }),
+    runPool(cells, {
+      backend,
+      jobs: Math.max(16, backend.inFlight),
+      timeoutMs: 30_000,
+      retries: 0,
+      reportDir: mkdtempSync(join(dir, 'r-')),
+    }),
   )();
   await backend.close();
 }

@@ -8,7 +8,17 @@
 // size of the generated matrix (default 100000, a multiple of 4000).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { kmatrixArgv, median, nproc, readReportSummary, removeDir, runs, sizedSimMatrix, tempDir, timeCommandRss } from './lib.mjs';
+import {
+  kmatrixArgv,
+  median,
+  nproc,
+  readReportSummary,
+  removeDir,
+  runs,
+  sizedSimMatrix,
+  tempDir,
+  timeCommandRss,
+} from './lib.mjs';
 
 export const name = 'sim-throughput';
 
@@ -18,10 +28,24 @@ const MAX_RSS_MB = 500;
 /** One `kmatrix run` of `file`; cells/s counts executed cells over the process's wall time. */
 async function runOnce(file, jobs, work) {
   const reportDir = path.join(work, `report-${jobs}`);
-  const r = await timeCommandRss(kmatrixArgv(['run', file, '--no-cache', '--reporter', 'json', '--no-progress', '--report-dir', reportDir, '--jobs', String(jobs)]));
+  const r = await timeCommandRss(
+    kmatrixArgv([
+      'run',
+      file,
+      '--no-cache',
+      '--reporter',
+      'json',
+      '--no-progress',
+      '--report-dir',
+      reportDir,
+      '--jobs',
+      String(jobs),
+    ]),
+  );
   try {
     // 1: some cells fail (the seeds' regressions), which is what the matrix is for
-    if (r.code !== 0 && r.code !== 1) throw new Error(`kmatrix run ${file} --jobs ${jobs} exited ${r.code}: ${r.stderr.slice(-2000)}`);
+    if (r.code !== 0 && r.code !== 1)
+      throw new Error(`kmatrix run ${file} --jobs ${jobs} exited ${r.code}: ${r.stderr.slice(-2000)}`);
     const { summary, durationMs } = readReportSummary(reportDir);
     return { executed: summary.executed, wallMs: r.ms, runMs: durationMs, rssMB: r.rssMB };
   } finally {
@@ -47,7 +71,11 @@ async function measure(label, file, jobsList, n, work) {
       unit: `cells/s (${executed} cells, median of ${n})`,
       target: judged && jobs === 1 ? `>= ${MIN_CELLS_PER_S}` : 'report',
       ok: judged && jobs === 1 ? perS >= MIN_CELLS_PER_S : true,
-      extra: { wallMs: Math.round(median(xs.map((x) => x.wallMs))), inRunCellsPerS: Math.round(inRun), rssMB: Math.round(rss) },
+      extra: {
+        wallMs: Math.round(median(xs.map((x) => x.wallMs))),
+        inRunCellsPerS: Math.round(inRun),
+        rssMB: Math.round(rss),
+      },
     });
     rows.push({
       bench: `${label} --jobs ${jobs} peak RSS`,

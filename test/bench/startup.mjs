@@ -18,7 +18,10 @@ function bundleState() {
   } catch {
     return 'missing';
   }
-  const newer = manifest.inputs.some((f) => (statSync(path.join(ROOT, 'dist', f), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) > manifest.built);
+  const newer = manifest.inputs.some(
+    (f) =>
+      (statSync(path.join(ROOT, 'dist', f), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) > manifest.built,
+  );
   return newer ? 'stale' : 'fresh';
 }
 
@@ -38,11 +41,24 @@ export async function run() {
     unbundled.push(await times(kmatrixArgv(PLAN), { KMATRIX_BUNDLE: '0' }));
   }
   const bundle = bundleState();
-  const row = (bench, xs, target, ok, extra) => ({ bench, value: Math.round(median(xs)), unit: `ms (median of ${RUNS})`, target, ok, extra: { ms: xs.map(Math.round), ...extra } });
+  const row = (bench, xs, target, ok, extra) => ({
+    bench,
+    value: Math.round(median(xs)),
+    unit: `ms (median of ${RUNS})`,
+    target,
+    ok,
+    extra: { ms: xs.map(Math.round), ...extra },
+  });
   return [
     row('kmatrix --version', version, '< 300', median(version) < 300),
     // a missing or stale bundle (tsc run after the build) measures dist/cli: say so, and miss
-    row(`kmatrix plan (small)${bundle === 'fresh' ? '' : `, bundle ${bundle}: npm run build`}`, bundled, '< 300', bundle === 'fresh' && median(bundled) < 300, { bundle }),
+    row(
+      `kmatrix plan (small)${bundle === 'fresh' ? '' : `, bundle ${bundle}: npm run build`}`,
+      bundled,
+      '< 300',
+      bundle === 'fresh' && median(bundled) < 300,
+      { bundle },
+    ),
     row('kmatrix plan (small), KMATRIX_BUNDLE=0', unbundled, 'report', true),
   ];
 }

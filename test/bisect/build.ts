@@ -21,7 +21,10 @@ async function newestSource(dir: string): Promise<number> {
 }
 
 async function fresh(): Promise<boolean> {
-  const built = await stat(STAMP).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(STAMP).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   return built > (await newestSource(path.join(ROOT, 'src')));
 }
 
@@ -30,7 +33,10 @@ export async function buildOnce(): Promise<void> {
   await mkdir(path.dirname(LOCK), { recursive: true });
   for (let waited = 0; ; waited += 250) {
     if (await fresh()) return;
-    const got = await mkdir(LOCK).then(() => true, () => false);
+    const got = await mkdir(LOCK).then(
+      () => true,
+      () => false,
+    );
     if (got) break;
     // a lock left by a killed run is stolen after two minutes
     if (waited > 120_000) await rmdir(LOCK).catch(() => undefined);

@@ -28,7 +28,19 @@ afterAll(async () => {
 
 describe('kmatrix bisect-config', () => {
   it('finds the minimal failure-inducing difference among kconfig and boot parameters', async () => {
-    const r = kmatrix(['bisect-config', 'm.yaml', '--good', 'arch=i386,HIGHMEM=n,CMA=n,boot=', '--bad', 'arch=i386,HIGHMEM=y,CMA=y,boot=cma=64M', '--report-dir', 'cfg'], { cwd: work });
+    const r = kmatrix(
+      [
+        'bisect-config',
+        'm.yaml',
+        '--good',
+        'arch=i386,HIGHMEM=n,CMA=n,boot=',
+        '--bad',
+        'arch=i386,HIGHMEM=y,CMA=y,boot=cma=64M',
+        '--report-dir',
+        'cfg',
+      ],
+      { cwd: work },
+    );
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`fails only with CMA=y and HIGHMEM=y together: ${SIG}`);
@@ -39,9 +51,21 @@ describe('kmatrix bisect-config', () => {
   }, 60_000);
 
   it('refuses when the good cell does not pass', () => {
-    const r = kmatrix(['bisect-config', 'm.yaml', '--good', 'arch=i386,HIGHMEM=y,CMA=y,boot=', '--bad', 'arch=i386,HIGHMEM=y,CMA=y,boot=cma=64M'], { cwd: work });
+    const r = kmatrix(
+      [
+        'bisect-config',
+        'm.yaml',
+        '--good',
+        'arch=i386,HIGHMEM=y,CMA=y,boot=',
+        '--bad',
+        'arch=i386,HIGHMEM=y,CMA=y,boot=cma=64M',
+      ],
+      { cwd: work },
+    );
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--good i386\.HIGHMEM-y\.CMA-y\.boot@b0000001 does not pass \(fail: BUG: Bad page state/);
+    expect(r.stderr).toMatch(
+      /--good i386\.HIGHMEM-y\.CMA-y\.boot@b0000001 does not pass \(fail: BUG: Bad page state/,
+    );
   }, 60_000);
 });
 
@@ -51,9 +75,19 @@ describe('kmatrix explain', () => {
     expect(run.code).toBe(1);
     const r = kmatrix(['explain', 'run1'], { cwd: work });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`${SIG} <= arch=i386 & kconfig.HIGHMEM=y & kconfig.CMA=y\n  2 failing cells, exactly these\n`);
+    expect(r.stdout).toBe(
+      `${SIG} <= arch=i386 & kconfig.HIGHMEM=y & kconfig.CMA=y\n  2 failing cells, exactly these\n`,
+    );
     const json = kmatrix(['explain', 'run1/report.json', '--json'], { cwd: work });
-    expect(JSON.parse(json.stdout)).toEqual([{ signature: SIG, conjunction: ['arch=i386', 'kconfig.HIGHMEM=y', 'kconfig.CMA=y'], exact: true, counterExamples: [], failing: 2 }]);
+    expect(JSON.parse(json.stdout)).toEqual([
+      {
+        signature: SIG,
+        conjunction: ['arch=i386', 'kconfig.HIGHMEM=y', 'kconfig.CMA=y'],
+        exact: true,
+        counterExamples: [],
+        failing: 2,
+      },
+    ]);
   }, 60_000);
 
   it('rejects a missing report with exit 2', () => {

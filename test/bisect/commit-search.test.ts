@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyResults, nextRound, outcome, phase, replayLog, startSearch } from '../../src/bisect/commit-search.js';
+import {
+  applyResults,
+  nextRound,
+  outcome,
+  phase,
+  replayLog,
+  startSearch,
+} from '../../src/bisect/commit-search.js';
 import { classify } from '../../src/bisect/verdict.js';
 import { BAD, ceilLog, deterministic, drive, prng } from './helpers.js';
 
@@ -19,17 +26,22 @@ describe('commit search on skip-free deterministic ranges', () => {
 
   it('property: the culprit is found and rounds stay within one of ceil(log_{k+1} N)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 8 }), fc.double({ min: 0, max: 1, noNaN: true }), (N, k, where) => {
-        // N commits after the good end: indices 0..N, culprit in 1..N
-        const culprit = 1 + Math.min(N - 1, Math.floor(where * N));
-        const { result, state } = drive(N + 1, k, deterministic(culprit));
-        expect(result.culprit).toBe(culprit);
-        const bound = ceilLog(N, k + 1);
-        expect(Math.abs(result.rounds - bound)).toBeLessThanOrEqual(1);
-        // wall-clock rounds, the ends check included, never exceed the bound plus that check
-        expect(state.round).toBeLessThanOrEqual(bound + 1);
-        expect(result.tests).toBeLessThanOrEqual(Math.max(2, k) + k * (state.round - 1));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (N, k, where) => {
+          // N commits after the good end: indices 0..N, culprit in 1..N
+          const culprit = 1 + Math.min(N - 1, Math.floor(where * N));
+          const { result, state } = drive(N + 1, k, deterministic(culprit));
+          expect(result.culprit).toBe(culprit);
+          const bound = ceilLog(N, k + 1);
+          expect(Math.abs(result.rounds - bound)).toBeLessThanOrEqual(1);
+          // wall-clock rounds, the ends check included, never exceed the bound plus that check
+          expect(state.round).toBeLessThanOrEqual(bound + 1);
+          expect(result.tests).toBeLessThanOrEqual(Math.max(2, k) + k * (state.round - 1));
+        },
+      ),
       { numRuns: 300, seed: 5 },
     );
   });
@@ -113,7 +125,9 @@ describe('untestable commits', () => {
         fc.integer({ min: 3, max: 5000 }),
         fc.integer({ min: 1, max: 8 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 30 })), { maxLength: 5 }),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 30 })), {
+          maxLength: 5,
+        }),
         (n, k, where, ranges) => {
           const culprit = 1 + Math.floor(where * (n - 1)) - (where === 1 ? 1 : 0);
           const skips = new Set<number>();
@@ -169,7 +183,10 @@ describe('flaky tests', () => {
       const n = 2 + Math.floor(rand() * 2000);
       const culprit = 1 + Math.floor(rand() * (n - 1));
       const k = 1 + Math.floor(rand() * 4);
-      const oracle = (i: number) => (i >= culprit && rand() < 0.3 ? { verdict: 'fail' as const, signature: BAD } : { verdict: 'pass' as const });
+      const oracle = (i: number) =>
+        i >= culprit && rand() < 0.3
+          ? { verdict: 'fail' as const, signature: BAD }
+          : { verdict: 'pass' as const };
       const attempt = () => drive(n, k, oracle, { repeat: 10 });
       // the bad end must fail in the ends check for a bisection to start; re-run it like a user would
       let run = attempt();
@@ -183,7 +200,8 @@ describe('flaky tests', () => {
 
   it('reports a confidence below 1 for a flaky test and verifies the last good commit', () => {
     const rand = prng(42);
-    const oracle = (i: number) => (i >= 37 && rand() < 0.3 ? { verdict: 'fail' as const, signature: BAD } : { verdict: 'pass' as const });
+    const oracle = (i: number) =>
+      i >= 37 && rand() < 0.3 ? { verdict: 'fail' as const, signature: BAD } : { verdict: 'pass' as const };
     const { result, state } = drive(100, 1, oracle, { repeat: 10 });
     expect(result.failureProbability).toBeGreaterThan(0.1);
     expect(result.failureProbability).toBeLessThan(0.6);
@@ -199,11 +217,20 @@ describe('replay', () => {
     const { state } = drive(300, 3, deterministic(123, new Set([100, 101, 150])));
     expect(replayLog(300, state.log)).toEqual(state);
     // midway: replay the first 3 rounds and continue to the same answer
-    const partial = replayLog(300, state.log.filter((e) => e.round < 3));
+    const partial = replayLog(
+      300,
+      state.log.filter((e) => e.round < 3),
+    );
     expect(phase(partial)).toBe('search');
     let resumed = partial;
     for (let probes = nextRound(resumed, 3); probes.length; probes = nextRound(resumed, 3)) {
-      resumed = applyResults(resumed, probes.map((p) => ({ index: p.index, runs: [deterministic(123, new Set([100, 101, 150]))(p.index)] })));
+      resumed = applyResults(
+        resumed,
+        probes.map((p) => ({
+          index: p.index,
+          runs: [deterministic(123, new Set([100, 101, 150]))(p.index)],
+        })),
+      );
     }
     expect(resumed).toEqual(state);
     expect(outcome(resumed).culprit).toBe(123);
@@ -211,7 +238,8 @@ describe('replay', () => {
 
   it('replays a flaky bisection with its run counts', () => {
     const rand = prng(9);
-    const oracle = (i: number) => (i >= 11 && rand() < 0.4 ? { verdict: 'fail' as const, signature: BAD } : { verdict: 'pass' as const });
+    const oracle = (i: number) =>
+      i >= 11 && rand() < 0.4 ? { verdict: 'fail' as const, signature: BAD } : { verdict: 'pass' as const };
     const { state } = drive(64, 2, oracle, { repeat: 5 });
     expect(replayLog(64, state.log, { repeat: 5 })).toEqual(state);
   });

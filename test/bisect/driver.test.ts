@@ -7,8 +7,16 @@ import type { CellResult } from '../../src/run/types.js';
 import { BAD, fakeHistory, prng } from './helpers.js';
 
 const cell: Cell = {
-  id: 'i386-HIGHMEM_y-CMA_y', arch: 'i386', kconfig: { HIGHMEM: 'y', CMA: 'y' }, resolved: { HIGHMEM: 'y', CMA: 'y' }, boot: '', workload: 'boot',
-  commit: 'x', commitLabel: 'x', machine: { memory: 2 ** 30, nodes: 1 }, state: 'run',
+  id: 'i386-HIGHMEM_y-CMA_y',
+  arch: 'i386',
+  kconfig: { HIGHMEM: 'y', CMA: 'y' },
+  resolved: { HIGHMEM: 'y', CMA: 'y' },
+  boot: '',
+  workload: 'boot',
+  commit: 'x',
+  commitLabel: 'x',
+  machine: { memory: 2 ** 30, nodes: 1 },
+  state: 'run',
 };
 
 /** A run function over a history: fails from `culprit` on, skips broken builds, records what it ran. */
@@ -28,7 +36,15 @@ describe('bisectCell', () => {
   it('names the culprit with its subject and writes the issue-5 record', async () => {
     const h = fakeHistory(200, { 137: { cmaEarly: true } });
     const ran: ProbeCell[][] = [];
-    const report = await bisectCell({ cell, history: h, good: 10, bad: 190, jobs: 3, run: runner(h, 137, ran), verify: async (c) => c === 137 });
+    const report = await bisectCell({
+      cell,
+      history: h,
+      good: 10,
+      bad: 190,
+      jobs: 3,
+      run: runner(h, 137, ran),
+      verify: async (c) => c === 137,
+    });
     expect(report.culprit).toEqual({ sha: h.commits[137]!.sha, subject: 'commit 137' });
     expect(report.candidates).toEqual([h.commits[137]!.sha]);
     expect(report.good).toBe(h.commits[10]!.sha);
@@ -38,10 +54,21 @@ describe('bisectCell', () => {
     expect(report.signature).toBe(BAD);
     expect(report.rounds).toBeLessThanOrEqual(4); // ceil(log4 180) = 4
     expect(report.tests).toBe(report.log.length);
-    expect(report.log[0]).toEqual({ round: 0, commit: h.commits[10]!.sha, status: 'good', runs: { pass: 1, fail: 0, other: 0, skip: 0 } });
-    expect(report.log.find((e) => e.commit === h.commits[190]!.sha)).toMatchObject({ round: 0, status: 'bad', signature: BAD });
+    expect(report.log[0]).toEqual({
+      round: 0,
+      commit: h.commits[10]!.sha,
+      status: 'good',
+      runs: { pass: 1, fail: 0, other: 0, skip: 0 },
+    });
+    expect(report.log.find((e) => e.commit === h.commits[190]!.sha)).toMatchObject({
+      round: 0,
+      status: 'bad',
+      signature: BAD,
+    });
     // the ends round's spare slot already probed the middle of the range
-    expect(report.log.filter((e) => e.round === 0).map((e) => e.commit)).toEqual([10, 100, 190].map((i) => h.commits[i]!.sha));
+    expect(report.log.filter((e) => e.round === 0).map((e) => e.commit)).toEqual(
+      [10, 100, 190].map((i) => h.commits[i]!.sha),
+    );
     // every round ran at most k probes, each a distinct commit
     for (const round of ran.slice(1)) {
       expect(round.length).toBeLessThanOrEqual(3);
@@ -68,17 +95,35 @@ describe('bisectCell', () => {
     expect(report.refused).toMatch(/good end fails too/);
     expect(report.culprit).toBeNull();
     expect(ran).toHaveLength(1);
-    expect(formatBisectSummary(report, h)).toMatch(/cannot bisect i386-HIGHMEM_y-CMA_y: the good end fails too/);
+    expect(formatBisectSummary(report, h)).toMatch(
+      /cannot bisect i386-HIGHMEM_y-CMA_y: the good end fails too/,
+    );
   });
 
   it('replays a finished log without running anything, and resumes a partial one', async () => {
     const h = fakeHistory(500);
     const first = await bisectCell({ cell, history: h, good: 0, bad: 499, jobs: 2, run: runner(h, 321, []) });
     const ran: ProbeCell[][] = [];
-    const replayed = await bisectCell({ cell, history: h, good: 0, bad: 499, jobs: 2, replay: first.log, run: runner(h, 321, ran) });
+    const replayed = await bisectCell({
+      cell,
+      history: h,
+      good: 0,
+      bad: 499,
+      jobs: 2,
+      replay: first.log,
+      run: runner(h, 321, ran),
+    });
     expect(ran).toHaveLength(0);
     expect(replayed).toEqual(first);
-    const resumed = await bisectCell({ cell, history: h, good: 0, bad: 499, jobs: 2, replay: first.log.filter((e) => e.round < 3), run: runner(h, 321, ran) });
+    const resumed = await bisectCell({
+      cell,
+      history: h,
+      good: 0,
+      bad: 499,
+      jobs: 2,
+      replay: first.log.filter((e) => e.round < 3),
+      run: runner(h, 321, ran),
+    });
     expect(resumed).toEqual(first);
     expect(ran.length).toBe(first.rounds + 1 - 3);
   });
@@ -89,7 +134,12 @@ describe('bisectCell', () => {
     const ran: ProbeCell[][] = [];
     const inner = runner(h, 123, ran);
     const report = await bisectCell({
-      cell, history: h, good: 0, bad: 299, jobs: 2, signal: ac.signal,
+      cell,
+      history: h,
+      good: 0,
+      bad: 299,
+      jobs: 2,
+      signal: ac.signal,
       run: async (probes) => {
         const r = await inner(probes);
         if (ran.length === 2) ac.abort();
@@ -100,8 +150,18 @@ describe('bisectCell', () => {
     expect(report.culprit).toBeNull();
     expect(report.candidates).toEqual([]);
     expect(report.remaining).toEqual({ good: h.commits[99]!.sha, bad: h.commits[199]!.sha, commits: 100 });
-    expect(formatBisectSummary(report, h)).toMatch(/^bisection did not finish: the first bad commit is after c0{10}\w+ commit 99 and at or before c0{10}\w+ commit 199 \(100 commits\)/);
-    const resumed = await bisectCell({ cell, history: h, good: 0, bad: 299, jobs: 2, replay: report.log, run: runner(h, 123, []) });
+    expect(formatBisectSummary(report, h)).toMatch(
+      /^bisection did not finish: the first bad commit is after c0{10}\w+ commit 99 and at or before c0{10}\w+ commit 199 \(100 commits\)/,
+    );
+    const resumed = await bisectCell({
+      cell,
+      history: h,
+      good: 0,
+      bad: 299,
+      jobs: 2,
+      replay: report.log,
+      run: runner(h, 123, []),
+    });
     expect(resumed.culprit?.subject).toBe('commit 123');
     expect(resumed.remaining).toBeUndefined();
   });
@@ -110,7 +170,15 @@ describe('bisectCell', () => {
     const h = fakeHistory(100);
     const ran: ProbeCell[][] = [];
     const rand = prng(3);
-    const report = await bisectCell({ cell, history: h, good: 0, bad: 99, jobs: 2, repeat: 5, run: runner(h, 60, ran, () => rand() < 0.5) });
+    const report = await bisectCell({
+      cell,
+      history: h,
+      good: 0,
+      bad: 99,
+      jobs: 2,
+      repeat: 5,
+      run: runner(h, 60, ran, () => rand() < 0.5),
+    });
     const all = ran.flat();
     expect(new Set(all.map((p) => p.cell.id)).size).toBe(all.length);
     expect(ran[1]!.length).toBe(10);
@@ -124,7 +192,11 @@ describe('bisectCell', () => {
 
 describe('revert check', () => {
   it("reverts the culprit's switches to their values before it, at the bad end only", () => {
-    const h = fakeHistory(10, { 2: { cmaEarly: true, zoneMovable: 1 }, 5: { cmaEarly: 'late' }, 7: { other: 1 } });
+    const h = fakeHistory(10, {
+      2: { cmaEarly: true, zoneMovable: 1 },
+      5: { cmaEarly: 'late' },
+      7: { other: 1 },
+    });
     expect(revertedSwitches(h, 5)).toEqual({ cmaEarly: true });
     const r = historyWithRevert(h, 5, 9);
     expect(r.stateAt(9).switches).toEqual({ cmaEarly: true, zoneMovable: 1, other: 1 });

@@ -4,15 +4,33 @@ import type { CellResult, Status } from '../../src/run/types.js';
 
 const SIG = 'BUG: Bad page state in process swapper/0 pfn:2fe00';
 
-function result(arch: string, highmem: string, cma: string, boot: string, status: Status, signature?: string): CellResult {
+function result(
+  arch: string,
+  highmem: string,
+  cma: string,
+  boot: string,
+  status: Status,
+  signature?: string,
+): CellResult {
   return {
     id: `${arch}-HIGHMEM${highmem}-CMA${cma}-${boot || 'noboot'}`,
-    arch, kconfig: { HIGHMEM: highmem, CMA: cma }, resolved: { HIGHMEM: highmem, CMA: cma }, boot, workload: 'boot', commit: 'c0ffee',
-    status, durationMs: 1, attempts: 1, cached: false, ...(signature ? { signature } : {}),
+    arch,
+    kconfig: { HIGHMEM: highmem, CMA: cma },
+    resolved: { HIGHMEM: highmem, CMA: cma },
+    boot,
+    workload: 'boot',
+    commit: 'c0ffee',
+    status,
+    durationMs: 1,
+    attempts: 1,
+    cached: false,
+    ...(signature ? { signature } : {}),
   };
 }
 
-function synthetic(fails: (arch: string, h: string, c: string, boot: string) => string | undefined): CellResult[] {
+function synthetic(
+  fails: (arch: string, h: string, c: string, boot: string) => string | undefined,
+): CellResult[] {
   const out: CellResult[] = [];
   for (const arch of ['i386', 'x86_64', 'arm'])
     for (const h of ['y', 'n'])
@@ -31,12 +49,24 @@ describe('explain', () => {
     const cells = synthetic((a, h, c) => (a === 'i386' && h === 'y' && c === 'y' ? SIG : undefined));
     const [e, ...rest] = explainReport({ axes, cells });
     expect(rest).toEqual([]);
-    expect(e).toEqual({ signature: SIG, conjunction: ['arch=i386', 'kconfig.HIGHMEM=y', 'kconfig.CMA=y'], exact: true, counterExamples: [], failing: 2 });
+    expect(e).toEqual({
+      signature: SIG,
+      conjunction: ['arch=i386', 'kconfig.HIGHMEM=y', 'kconfig.CMA=y'],
+      exact: true,
+      counterExamples: [],
+      failing: 2,
+    });
     expect(formatExplanation(e!)).toBe(`${SIG} <= arch=i386 & kconfig.HIGHMEM=y & kconfig.CMA=y`);
   });
 
   it('explains each signature separately and ignores cells that did not execute', () => {
-    const cells = synthetic((a, h, _c, boot) => (a === 'arm' && boot === 'cma=64M' ? 'Kernel panic - not syncing: cma' : a === 'x86_64' && h === 'n' ? 'WARNING: x' : undefined));
+    const cells = synthetic((a, h, _c, boot) =>
+      a === 'arm' && boot === 'cma=64M'
+        ? 'Kernel panic - not syncing: cma'
+        : a === 'x86_64' && h === 'n'
+          ? 'WARNING: x'
+          : undefined,
+    );
     cells.push({ ...result('i386', 'y', 'y', 'mem=1G', 'skip'), id: 'skipped' });
     const es = explainReport({ axes, cells });
     expect(es.map((e) => [e.signature, e.conjunction, e.exact])).toEqual([
@@ -47,7 +77,9 @@ describe('explain', () => {
 
   it('gives the closest conjunction with counter-examples when none is exact', () => {
     // fails on i386 with HIGHMEM=y, but one such cell passes (a flake or a hidden axis)
-    const cells = synthetic((a, h, c, boot) => (a === 'i386' && h === 'y' && !(c === 'n' && boot === '') ? SIG : undefined));
+    const cells = synthetic((a, h, c, boot) =>
+      a === 'i386' && h === 'y' && !(c === 'n' && boot === '') ? SIG : undefined,
+    );
     const [e] = explainReport({ axes, cells });
     expect(e!.exact).toBe(false);
     expect(e!.conjunction).toEqual(['arch=i386', 'kconfig.HIGHMEM=y']);

@@ -33,7 +33,9 @@ let shas: string[];
 beforeAll(async () => {
   await buildOnce();
   work = await mkdtemp(path.join(tmpdir(), 'kmatrix-bisect-e2e-'));
-  ({ dir: repo, shas } = await linearRepo(COUNT, (i) => (SKIPS.has(i) ? `skip ${i}\n` : i >= CULPRIT ? `broken ${i}\n` : `ok ${i}\n`)));
+  ({ dir: repo, shas } = await linearRepo(COUNT, (i) =>
+    SKIPS.has(i) ? `skip ${i}\n` : i >= CULPRIT ? `broken ${i}\n` : `ok ${i}\n`,
+  ));
   await writeFile(path.join(work, 'test.sh'), SCRIPT, { mode: 0o755 });
   await writeFile(
     path.join(work, 'matrix.yaml'),
@@ -62,12 +64,31 @@ describe('kmatrix bisect on a git repository', () => {
   it('names the same first bad commit as git bisect run, with parallel worktrees', async () => {
     const expected = await gitBisectRun();
     expect(expected).toBe(shas[CULPRIT]);
-    const r = kmatrix(['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', shas[0]!.slice(0, 10), '--bad', 'HEAD', '--jobs', '4', '--report-dir', 'out', '--no-cache'], { cwd: work });
+    const r = kmatrix(
+      [
+        'bisect',
+        'matrix.yaml',
+        '--cell',
+        'arch=x86_64',
+        '--good',
+        shas[0]!.slice(0, 10),
+        '--bad',
+        'HEAD',
+        '--jobs',
+        '4',
+        '--report-dir',
+        'out',
+        '--no-cache',
+      ],
+      { cwd: work },
+    );
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`first bad commit: ${expected.slice(0, 12)} commit ${CULPRIT}`);
     // the ends share round 0 with two interior probes
-    expect(r.stderr).toContain(`round 0: checking both ends: ${shas[0]!.slice(0, 12)}, ${shas[COUNT - 1]!.slice(0, 12)}; testing `);
+    expect(r.stderr).toContain(
+      `round 0: checking both ends: ${shas[0]!.slice(0, 12)}, ${shas[COUNT - 1]!.slice(0, 12)}; testing `,
+    );
     const report = JSON.parse(await readFile(path.join(work, 'out', 'bisect.json'), 'utf8'));
     expect(report.culprit).toEqual({ sha: expected, subject: `commit ${CULPRIT}` });
     expect(report.candidates).toEqual([expected]);
@@ -86,7 +107,9 @@ describe('kmatrix bisect on a git repository', () => {
 
     // replaying the finished log re-derives the same answer without running the script
     await writeFile(path.join(work, 'test.sh'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
-    const again = kmatrix(['bisect', '--replay', 'out/bisect.json', '--report-dir', 'out2', '--json'], { cwd: work });
+    const again = kmatrix(['bisect', '--replay', 'out/bisect.json', '--report-dir', 'out2', '--json'], {
+      cwd: work,
+    });
     await writeFile(path.join(work, 'test.sh'), SCRIPT, { mode: 0o755 });
     expect(again.code).toBe(0);
     const replayed = JSON.parse(again.stdout);
@@ -95,17 +118,42 @@ describe('kmatrix bisect on a git repository', () => {
   }, 120_000);
 
   it('refuses when the good end already fails, exit 2 with a clear message', async () => {
-    const r = kmatrix(['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', shas[250]!, '--bad', 'HEAD', '--jobs', '2', '--report-dir', 'refused', '--no-cache'], { cwd: work });
+    const r = kmatrix(
+      [
+        'bisect',
+        'matrix.yaml',
+        '--cell',
+        'arch=x86_64',
+        '--good',
+        shas[250]!,
+        '--bad',
+        'HEAD',
+        '--jobs',
+        '2',
+        '--report-dir',
+        'refused',
+        '--no-cache',
+      ],
+      { cwd: work },
+    );
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/cannot bisect .*: the good end fails too \(BUG: Bad page state in process swapper\/N\): it is not good/);
+    expect(r.stdout).toMatch(
+      /cannot bisect .*: the good end fails too \(BUG: Bad page state in process swapper\/N\): it is not good/,
+    );
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
   }, 60_000);
 
   it('rejects unknown revisions and cells as located user errors', async () => {
-    const bad = kmatrix(['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', 'v9.9', '--bad', 'HEAD'], { cwd: work });
+    const bad = kmatrix(
+      ['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', 'v9.9', '--bad', 'HEAD'],
+      { cwd: work },
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown revision "v9.9"/);
-    const cell = kmatrix(['bisect', 'matrix.yaml', '--cell', 'arch=arm64', '--good', shas[0]!, '--bad', 'HEAD'], { cwd: work });
+    const cell = kmatrix(
+      ['bisect', 'matrix.yaml', '--cell', 'arch=arm64', '--good', shas[0]!, '--bad', 'HEAD'],
+      { cwd: work },
+    );
     expect(cell.code).toBe(2);
     expect(cell.stderr).toMatch(/--cell arch=arm64: no runnable cell matches/);
   }, 60_000);

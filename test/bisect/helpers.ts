@@ -1,5 +1,13 @@
 /** Test helpers: a seeded PRNG and a loop that drives the pure commit search with an oracle. */
-import { applyResults, nextRound, outcome, startSearch, type SearchOptions, type SearchOutcome, type SearchState } from '../../src/bisect/commit-search.js';
+import {
+  applyResults,
+  nextRound,
+  outcome,
+  startSearch,
+  type SearchOptions,
+  type SearchOutcome,
+  type SearchState,
+} from '../../src/bisect/commit-search.js';
 import type { RunObservation } from '../../src/bisect/verdict.js';
 import type { Commit, History } from '../../src/history/types.js';
 
@@ -18,7 +26,11 @@ export function prng(seed: number): () => number {
 export const BAD = 'BUG: Bad page state in process swapper';
 
 /** Deterministic oracle: commits at or after `culprit` fail with BAD, `skips` are untestable. */
-export function deterministic(culprit: number, skips: ReadonlySet<number> = new Set(), other: ReadonlyMap<number, string> = new Map()) {
+export function deterministic(
+  culprit: number,
+  skips: ReadonlySet<number> = new Set(),
+  other: ReadonlyMap<number, string> = new Map(),
+) {
   return (index: number): RunObservation => {
     if (skips.has(index)) return { verdict: 'skip' };
     const sig = other.get(index);
@@ -33,7 +45,13 @@ export interface Driven {
 }
 
 /** Run the search to its end with `oracle` answering each run. */
-export function drive(n: number, k: number, oracle: (index: number) => RunObservation, options: Partial<SearchOptions> = {}, maxRounds = 200): Driven {
+export function drive(
+  n: number,
+  k: number,
+  oracle: (index: number) => RunObservation,
+  options: Partial<SearchOptions> = {},
+  maxRounds = 200,
+): Driven {
   let state = startSearch(n, options);
   for (let r = 0; r < maxRounds; r++) {
     const probes = nextRound(state, k);
@@ -54,7 +72,11 @@ export function ceilLog(n: number, base: number): number {
 }
 
 /** A simulated history of n commits: sha c000..<i>, `sets` switch changes, `broken` builds. */
-export function fakeHistory(n: number, sets: Record<number, Record<string, unknown>> = {}, broken: ReadonlySet<number> = new Set()): History {
+export function fakeHistory(
+  n: number,
+  sets: Record<number, Record<string, unknown>> = {},
+  broken: ReadonlySet<number> = new Set(),
+): History {
   const commits: Commit[] = Array.from({ length: n }, (_, i) => ({
     sha: `c${i.toString(16).padStart(39, '0')}`,
     subject: `commit ${i}`,
@@ -67,5 +89,12 @@ export function fakeHistory(n: number, sets: Record<number, Record<string, unkno
     for (let j = 0; j <= i; j++) Object.assign(switches, commits[j]!.set);
     return { sha: c.sha, subject: c.subject, buildBroken: c.buildBroken, switches, symbolNames: {} };
   });
-  return { kind: 'sim', name: 'fake', source: '/fake', commits, index: new Map(commits.map((c, i) => [c.sha, i])), stateAt: (i) => states[i]! };
+  return {
+    kind: 'sim',
+    name: 'fake',
+    source: '/fake',
+    commits,
+    index: new Map(commits.map((c, i) => [c.sha, i])),
+    stateAt: (i) => states[i]!,
+  };
 }

@@ -28,9 +28,19 @@ async function bisectSeed(file: string) {
   const reportDir = path.join(dir, file);
   const backend = new SimBackend({ history: plan.history!, seed: plan.settings.seed, workers: 0 });
   const matrix = await runPool(plan.cells, { backend, jobs: 2, timeoutMs: 30_000, retries: 0, reportDir });
-  const { groups, reports } = await bisectPlanRegressions(plan, matrix.results, { jobs: 3, timeoutMs: 30_000, reportDir });
+  const { groups, reports } = await bisectPlanRegressions(plan, matrix.results, {
+    jobs: 3,
+    timeoutMs: 30_000,
+    reportDir,
+  });
   expect(reports.map((r) => r.culprit?.sha)).toEqual(groups.map((g) => g.culprit?.sha));
-  return groups.map((g) => ({ signature: g.signature, culprit: g.culprit?.sha.slice(0, 12) ?? null, verified: g.verified, cells: g.cells.length, confirmed: g.confirmedOn?.length }));
+  return groups.map((g) => ({
+    signature: g.signature,
+    culprit: g.culprit?.sha.slice(0, 12) ?? null,
+    verified: g.verified,
+    cells: g.cells.length,
+    confirmed: g.confirmedOn?.length,
+  }));
 }
 
 describe('seed regressions bisect to their culprits', () => {
@@ -38,12 +48,19 @@ describe('seed regressions bisect to their culprits', () => {
     ['seed-000-cma-highmem.yaml', 'bad8c6c0b114', 'BUG: Bad page state in process swapper pfn:N', 2],
     ['seed-001-isolation.yaml', '81d1aaf395de', 'INFO: task kmemleak:N blocked for more than N seconds.', 2],
     ['seed-002-kpageflags.yaml', 'f7f99100d8d9', 'BUG: unable to handle kernel paging request at ADDR', 2],
-    ['seed-003-cma-areas.yaml', 'c999bd436fe9', 'Unable to handle kernel paging request at virtual address ADDR', 4],
+    [
+      'seed-003-cma-areas.yaml',
+      'c999bd436fe9',
+      'Unable to handle kernel paging request at virtual address ADDR',
+      4,
+    ],
     ['seed-004-devdax.yaml', '4917f55b4ef9', 'BUG: Unable to handle kernel data access on write at ADDR', 1],
   ] as const) {
     it(`${file} -> ${culprit}`, async () => {
       // one group per seed; its culprit is verified by revert and confirmed on every cell of the group
-      expect(await bisectSeed(file)).toEqual([{ signature, culprit, verified: true, cells, confirmed: cells }]);
+      expect(await bisectSeed(file)).toEqual([
+        { signature, culprit, verified: true, cells, confirmed: cells },
+      ]);
     }, 120_000);
   }
 });

@@ -20,7 +20,12 @@ function history(probability: number): string {
     if (i === 0) lines.push('    tags: [v1.0]');
     if (i === 119) lines.push('    tags: [v1.1]');
     if (i === 57 || i === 58) lines.push('    build: broken');
-    if (i === 90) lines.push('    set:', '      inject:', `        - { when: { arch: i386 }, fail: "${SOFT}", probability: ${probability} }`);
+    if (i === 90)
+      lines.push(
+        '    set:',
+        '      inject:',
+        `        - { when: { arch: i386 }, fail: "${SOFT}", probability: ${probability} }`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -33,7 +38,10 @@ beforeAll(async () => {
   await writeFile(path.join(work, 'steady.yaml'), history(1));
   await writeFile(path.join(work, 'flaky.yaml'), history(0.3));
   for (const name of ['steady', 'flaky']) {
-    await writeFile(path.join(work, `${name}-m.yaml`), `name: ${name}\nhistory: ${name}.yaml\ncommits: [v1.1]\nmatrix:\n  arch: [i386, x86_64]\n  workload: [boot]\n`);
+    await writeFile(
+      path.join(work, `${name}-m.yaml`),
+      `name: ${name}\nhistory: ${name}.yaml\ncommits: [v1.1]\nmatrix:\n  arch: [i386, x86_64]\n  workload: [boot]\n`,
+    );
   }
 }, 120_000);
 
@@ -43,7 +51,23 @@ afterAll(async () => {
 
 describe('kmatrix bisect on a simulated history', () => {
   it('finds the culprit, verifies it by revert, and fills the cache', () => {
-    const r = kmatrix(['bisect', 'steady-m.yaml', '--cell', 'arch=i386', '--good', 'v1.0', '--bad', 'v1.1', '--jobs', '1', '--report-dir', 'steady'], { cwd: work });
+    const r = kmatrix(
+      [
+        'bisect',
+        'steady-m.yaml',
+        '--cell',
+        'arch=i386',
+        '--good',
+        'v1.0',
+        '--bad',
+        'v1.1',
+        '--jobs',
+        '1',
+        '--report-dir',
+        'steady',
+      ],
+      { cwd: work },
+    );
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`first bad commit: ${shaOf(90).slice(0, 12)} mm: change 90`);
@@ -55,21 +79,66 @@ describe('kmatrix bisect on a simulated history', () => {
       expect(report.signature).toBe(SOFT.replace(/\d+/g, 'N'));
       expect(report.rounds).toBeLessThanOrEqual(8); // ceil(log2 119) = 7, +1 for the broken builds
       // a second bisection is served from the cache (filled by the first): same answer, same log
-      const again = kmatrix(['bisect', 'steady-m.yaml', '--cell', 'arch=i386', '--good', 'v1.0', '--bad', 'v1.1', '--jobs', '1', '--json', '--report-dir', 'steady2'], { cwd: work });
+      const again = kmatrix(
+        [
+          'bisect',
+          'steady-m.yaml',
+          '--cell',
+          'arch=i386',
+          '--good',
+          'v1.0',
+          '--bad',
+          'v1.1',
+          '--jobs',
+          '1',
+          '--json',
+          '--report-dir',
+          'steady2',
+        ],
+        { cwd: work },
+      );
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout).log).toEqual(report.log);
       expect(report.cached).toBe(0);
       expect(JSON.parse(again.stdout).cached).toBe(report.runs);
-      return readdir(path.join(work, '.kmatrix', 'cache')).then((shards) => expect(shards.length).toBeGreaterThan(0));
+      return readdir(path.join(work, '.kmatrix', 'cache')).then((shards) =>
+        expect(shards.length).toBeGreaterThan(0),
+      );
     });
   }, 60_000);
 
   it('names a candidate list when broken builds border the culprit', async () => {
     // move the injection onto commit 59, right after the broken builds 57 and 58
-    const moved = history(1).replace(/    set:\n      inject:\n[^\n]*\n/, '').replace(`subject: "mm: change 59"\n`, `subject: "mm: change 59"\n    set:\n      inject:\n        - { when: { arch: i386 }, fail: "${SOFT}" }\n`);
+    const moved = history(1)
+      .replace(/    set:\n      inject:\n[^\n]*\n/, '')
+      .replace(
+        `subject: "mm: change 59"\n`,
+        `subject: "mm: change 59"\n    set:\n      inject:\n        - { when: { arch: i386 }, fail: "${SOFT}" }\n`,
+      );
     await writeFile(path.join(work, 'border.yaml'), moved);
-    await writeFile(path.join(work, 'border-m.yaml'), 'name: border\nhistory: border.yaml\ncommits: [v1.1]\nmatrix:\n  arch: [i386]\n');
-    const r = kmatrix(['bisect', 'border-m.yaml', '--cell', 'arch=i386', '--good', 'v1.0', '--bad', 'v1.1', '--jobs', '2', '--json', '--report-dir', 'border', '--no-cache'], { cwd: work });
+    await writeFile(
+      path.join(work, 'border-m.yaml'),
+      'name: border\nhistory: border.yaml\ncommits: [v1.1]\nmatrix:\n  arch: [i386]\n',
+    );
+    const r = kmatrix(
+      [
+        'bisect',
+        'border-m.yaml',
+        '--cell',
+        'arch=i386',
+        '--good',
+        'v1.0',
+        '--bad',
+        'v1.1',
+        '--jobs',
+        '2',
+        '--json',
+        '--report-dir',
+        'border',
+        '--no-cache',
+      ],
+      { cwd: work },
+    );
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.culprit).toBeNull();
@@ -78,7 +147,27 @@ describe('kmatrix bisect on a simulated history', () => {
   }, 60_000);
 
   it('with a flaky regression (p=0.3) and --repeat 10 still names the culprit, with a confidence below 1', () => {
-    const r = kmatrix(['bisect', 'flaky-m.yaml', '--cell', 'arch=i386', '--good', 'v1.0', '--bad', 'v1.1', '--jobs', '2', '--repeat', '10', '--json', '--report-dir', 'flaky', '--no-cache'], { cwd: work });
+    const r = kmatrix(
+      [
+        'bisect',
+        'flaky-m.yaml',
+        '--cell',
+        'arch=i386',
+        '--good',
+        'v1.0',
+        '--bad',
+        'v1.1',
+        '--jobs',
+        '2',
+        '--repeat',
+        '10',
+        '--json',
+        '--report-dir',
+        'flaky',
+        '--no-cache',
+      ],
+      { cwd: work },
+    );
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -99,21 +188,80 @@ describe('kmatrix bisect on a simulated history', () => {
         { round: 1, commit: shaOf(60).slice(0, 8), status: 'good' },
       ]),
     );
-    const r = kmatrix(['bisect', 'steady-m.yaml', '--cell', 'arch=i386', '--good', 'v1.0', '--bad', 'v1.1', '--jobs', '1', '--replay', 'hand.json', '--json', '--report-dir', 'hand', '--no-cache'], { cwd: work });
+    const r = kmatrix(
+      [
+        'bisect',
+        'steady-m.yaml',
+        '--cell',
+        'arch=i386',
+        '--good',
+        'v1.0',
+        '--bad',
+        'v1.1',
+        '--jobs',
+        '1',
+        '--replay',
+        'hand.json',
+        '--json',
+        '--report-dir',
+        'hand',
+        '--no-cache',
+      ],
+      { cwd: work },
+    );
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.culprit.sha).toBe(shaOf(90));
-    expect(report.log.slice(0, 3).map((e: { commit: string; status: string }) => [e.commit, e.status])).toEqual([[shaOf(0), 'good'], [shaOf(119), 'bad'], [shaOf(60), 'good']]);
+    expect(
+      report.log.slice(0, 3).map((e: { commit: string; status: string }) => [e.commit, e.status]),
+    ).toEqual([
+      [shaOf(0), 'good'],
+      [shaOf(119), 'bad'],
+      [shaOf(60), 'good'],
+    ]);
     // the resumed rounds only probe commits after the replayed good one
     expect(report.log.slice(3).every((e: { commit: string }) => e.commit > shaOf(60))).toBe(true);
-    await writeFile(path.join(work, 'broken.json'), JSON.stringify({ log: [{ round: 'x', commit: 1, status: 'maybe' }] }));
-    const bad = kmatrix(['bisect', 'steady-m.yaml', '--cell', 'arch=i386', '--good', 'v1.0', '--bad', 'v1.1', '--replay', 'broken.json'], { cwd: work });
+    await writeFile(
+      path.join(work, 'broken.json'),
+      JSON.stringify({ log: [{ round: 'x', commit: 1, status: 'maybe' }] }),
+    );
+    const bad = kmatrix(
+      [
+        'bisect',
+        'steady-m.yaml',
+        '--cell',
+        'arch=i386',
+        '--good',
+        'v1.0',
+        '--bad',
+        'v1.1',
+        '--replay',
+        'broken.json',
+      ],
+      { cwd: work },
+    );
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('broken.json: log[0]: expected { round: number, commit: sha, status: good|bad|skip|mismatch }\n');
+    expect(bad.stderr).toBe(
+      'broken.json: log[0]: expected { round: number, commit: sha, status: good|bad|skip|mismatch }\n',
+    );
   }, 60_000);
 
   it('refuses a range whose bad end passes', () => {
-    const r = kmatrix(['bisect', 'steady-m.yaml', '--cell', 'arch=x86_64', '--good', 'v1.0', '--bad', 'v1.1', '--report-dir', 'x86'], { cwd: work });
+    const r = kmatrix(
+      [
+        'bisect',
+        'steady-m.yaml',
+        '--cell',
+        'arch=x86_64',
+        '--good',
+        'v1.0',
+        '--bad',
+        'v1.1',
+        '--report-dir',
+        'x86',
+      ],
+      { cwd: work },
+    );
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('the bad end passes: there is no regression to bisect');
   }, 60_000);

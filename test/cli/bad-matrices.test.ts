@@ -6,8 +6,13 @@ import { kmatrix, ROOT } from '../helpers/cli.js';
 // The corpus of malformed matrices: each must give exactly its one located error line,
 // exit status 2, no stack trace and nothing on stdout.
 const DIR = 'test/fixtures/bad';
-const expected = JSON.parse(readFileSync(path.join(ROOT, DIR, 'expected.json'), 'utf8')) as Record<string, string>;
-const fixtures = readdirSync(path.join(ROOT, DIR)).filter((f) => f.endsWith('.yaml')).sort();
+const expected = JSON.parse(readFileSync(path.join(ROOT, DIR, 'expected.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+const fixtures = readdirSync(path.join(ROOT, DIR))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('kmatrix plan on malformed matrices', () => {
   it('has a corpus of at least 30 fixtures, each with its expected message', () => {
@@ -42,7 +47,9 @@ describe('kmatrix plan on malformed matrices', () => {
   it('refuses a matrix above the cell limit with its count unless --max-cells raises it', () => {
     const r = kmatrix(['plan', 'test/fixtures/wide.yaml', '--max-cells', '100']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('test/fixtures/wide.yaml:2:1: matrix: matrix expands to 160 cells, more than the limit of 100 (narrow an axis, add excludes, or raise the limit with --max-cells)\n');
+    expect(r.stderr).toBe(
+      'test/fixtures/wide.yaml:2:1: matrix: matrix expands to 160 cells, more than the limit of 100 (narrow an axis, add excludes, or raise the limit with --max-cells)\n',
+    );
     const ok = kmatrix(['plan', 'test/fixtures/wide.yaml', '--max-cells', '200', '--json']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).summary.total).toBe(160);
@@ -51,7 +58,9 @@ describe('kmatrix plan on malformed matrices', () => {
   it('a missing matrix file is a located error too', () => {
     const r = kmatrix(['plan', 'no/such/matrix.yaml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('no/such/matrix.yaml:1:1: cannot read matrix file no/such/matrix.yaml: no such file\n');
+    expect(r.stderr).toBe(
+      'no/such/matrix.yaml:1:1: cannot read matrix file no/such/matrix.yaml: no such file\n',
+    );
   });
 
   it('an unknown option is a usage error with exit 2', () => {

@@ -9,13 +9,20 @@ import { kmatrix, ROOT } from '../helpers/cli.js';
 // force one or the other. (The whole CLI suite runs on either with KMATRIX_BUNDLE set.)
 
 function newestMtime(dir: string): number {
-  return Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestMtime(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)));
+  return Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory() ? newestMtime(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs,
+    ),
+  );
 }
 
 /** Whether the bundle exists and no source was edited since it was built (else it may rightly differ). */
 function bundleCurrent(): boolean {
   try {
-    const { built } = JSON.parse(readFileSync(path.join(ROOT, 'dist/bundle/manifest.json'), 'utf8')) as { built: number };
+    const { built } = JSON.parse(readFileSync(path.join(ROOT, 'dist/bundle/manifest.json'), 'utf8')) as {
+      built: number;
+    };
     return newestMtime(path.join(ROOT, 'src')) <= built;
   } catch {
     return false;
@@ -29,7 +36,21 @@ const CASES: string[][] = [
   ['plan', 'no/such/matrix.yaml'],
   ['plan', '--frobnicate', 'x.yaml'],
   ['schema'],
-  ['sim', '--arch', 'i386', '--kconfig', 'HIGHMEM=y,CMA=y', '--boot', 'cma=4M', '--machine', 'memory=2G', '--history', 'matrices/histories/linux-mm.yaml', '--commit', 'v4.15-rc1'],
+  [
+    'sim',
+    '--arch',
+    'i386',
+    '--kconfig',
+    'HIGHMEM=y,CMA=y',
+    '--boot',
+    'cma=4M',
+    '--machine',
+    'memory=2G',
+    '--history',
+    'matrices/histories/linux-mm.yaml',
+    '--commit',
+    'v4.15-rc1',
+  ],
   ['help'],
   ['help', 'run'],
   ['bisect', '--help'],
@@ -49,7 +70,10 @@ describe.skipIf(!bundleCurrent())('the bundle runs as dist/cli does', () => {
   it('loads a reporter module given by path (import() from the bundle)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmatrix-bundle-'));
     cpSync(path.join(ROOT, 'test/fixtures/reports/mm-highmem-cma'), dir, { recursive: true });
-    writeFileSync(path.join(dir, 'count.mjs'), 'let n = 0;\nexport default { name: "count", onCellEnd() { n++; }, onRunEnd() { process.stdout.write(`cells: ${n}\\n`); } };\n');
+    writeFileSync(
+      path.join(dir, 'count.mjs'),
+      'let n = 0;\nexport default { name: "count", onCellEnd() { n++; }, onRunEnd() { process.stdout.write(`cells: ${n}\\n`); } };\n',
+    );
     const r = both(['report', '.', '--reporter', './count.mjs'], dir);
     expect(r.stdout).toMatch(/^cells: \d+\n$/);
   });

@@ -30,12 +30,17 @@ describe('kmatrix merge --gate', () => {
   it('passes with a baseline that knows those failures, and names new ones otherwise', () => {
     const baseline = path.join(tmp, 'baseline.json');
     expect(kmatrix(['baseline', path.join(tmp, 'whole'), '-o', baseline]).code).toBe(0);
-    const known = kmatrix(['merge', ...shards, '-o', path.join(tmp, 'merged-2'), '--gate', '--baseline', baseline], { env });
+    const known = kmatrix(
+      ['merge', ...shards, '-o', path.join(tmp, 'merged-2'), '--gate', '--baseline', baseline],
+      { env },
+    );
     expect(known.stderr).toContain('baseline: 0 new failure(s), 3 known, 0 fixed');
     expect(known.code).toBe(0);
     const empty = path.join(tmp, 'empty-baseline.json');
     expect(kmatrix(['baseline', shards[0]!, '-o', empty]).code).toBe(0);
-    const r = kmatrix(['merge', ...shards, '-o', path.join(tmp, 'merged-3'), '--gate', '--baseline', empty], { env });
+    const r = kmatrix(['merge', ...shards, '-o', path.join(tmp, 'merged-3'), '--gate', '--baseline', empty], {
+      env,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/baseline: [1-3] new failure\(s\)/);
   });

@@ -18,7 +18,11 @@ function planJson(file: string) {
   const r = kmatrix(['plan', file, '--json']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as { matrix: { name: string }; cells: PlanCell[]; summary: Record<string, number> };
+  return JSON.parse(r.stdout) as {
+    matrix: { name: string };
+    cells: PlanCell[];
+    summary: Record<string, number>;
+  };
 }
 
 describe('kmatrix plan', () => {
@@ -34,7 +38,9 @@ describe('kmatrix plan', () => {
       ['arm64.NUMA-y.boot@HEAD', 'duplicate'],
     ]);
     const invalid = plan.cells[2]!;
-    expect(invalid.reason).toBe('HIGHMEM=y requested but HIGHMEM depends on X86_32 || ARM, and on x86_64 X86_32=n, ARM=n (resolved to n)');
+    expect(invalid.reason).toBe(
+      'HIGHMEM=y requested but HIGHMEM depends on X86_32 || ARM, and on x86_64 X86_32=n, ARM=n (resolved to n)',
+    );
     expect(invalid.kconfig).toEqual({ HIGHMEM: 'y' });
     expect(invalid.resolved.HIGHMEM).toBe('n');
     expect(plan.cells[5]!.duplicateOf).toBe('arm64.boot@HEAD');
@@ -53,7 +59,9 @@ describe('kmatrix plan', () => {
     const plan = planJson('test/fixtures/plan/renamed.yaml');
     const [old, young] = plan.cells;
     expect(old!.state).toBe('invalid');
-    expect(old!.reason).toMatch(/^ARCH_WANT_OPTIMIZE_VMEMMAP does not exist at [0-9a-f]{12}: it is called ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP there$/);
+    expect(old!.reason).toMatch(
+      /^ARCH_WANT_OPTIMIZE_VMEMMAP does not exist at [0-9a-f]{12}: it is called ARCH_WANT_HUGETLB_PAGE_OPTIMIZE_VMEMMAP there$/,
+    );
     expect(young!.state).toBe('run');
     expect(young!.resolved.ARCH_WANT_OPTIMIZE_VMEMMAP).toBe('y');
   });

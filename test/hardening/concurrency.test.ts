@@ -16,12 +16,17 @@ describe('runs sharing a cache', () => {
   it('three concurrent simulator runs and a killed fourth leave a valid cache; a fifth executes zero cells', async () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'histories'));
-    cpSync(path.join(ROOT, 'matrices', 'histories', 'linux-4.17-cma.yaml'), path.join(dir, 'histories', 'linux-4.17-cma.yaml'));
+    cpSync(
+      path.join(ROOT, 'matrices', 'histories', 'linux-4.17-cma.yaml'),
+      path.join(dir, 'histories', 'linux-4.17-cma.yaml'),
+    );
     cpSync(path.join(ROOT, 'matrices', 'seed-000-cma-highmem.yaml'), path.join(dir, 'm.yaml'));
     const cache = path.join(dir, 'shared-cache');
     const env = { KMATRIX_CACHE_DIR: cache };
     const killed = kmatrix(dir, ['run', 'm.yaml', '--report-dir', 'k', '-j', '2', '--no-progress'], env);
-    const runs = ['a', 'b', 'c'].map((n) => kmatrix(dir, ['run', 'm.yaml', '--report-dir', n, '-j', '2', '--no-progress'], env));
+    const runs = ['a', 'b', 'c'].map((n) =>
+      kmatrix(dir, ['run', 'm.yaml', '--report-dir', n, '-j', '2', '--no-progress'], env),
+    );
     setTimeout(() => killed.kill('SIGKILL'), 700);
     const results = await Promise.all(runs);
     await killed;
@@ -29,7 +34,9 @@ describe('runs sharing a cache', () => {
     expect(new Set(codes).size).toBe(1);
     expect([0, 1]).toContain(codes[0]);
     const reports = ['a', 'b', 'c'].map((n) => readReport(path.join(dir, n)));
-    const statuses = reports.map((r) => Object.fromEntries(r.cells.map((c) => [c.id, [c.status, c.signature]])));
+    const statuses = reports.map((r) =>
+      Object.fromEntries(r.cells.map((c) => [c.id, [c.status, c.signature]])),
+    );
     expect(statuses[1]).toEqual(statuses[0]);
     expect(statuses[2]).toEqual(statuses[0]);
     const runnable = reports[0]!.cells.filter((c) => !['invalid', 'duplicate'].includes(c.status)).length;

@@ -33,8 +33,20 @@ async function peakRssKiB(pid: number, done: Promise<unknown>): Promise<number> 
 describe('command backend faults, end to end', () => {
   it('segfault, abort, SIGKILL, hang, ignored SIGTERM and a grandchild holding the pipe each get their status; the run goes on', async () => {
     const dir = tempDir();
-    const boots = ['kmx=segv', 'kmx=abort', 'kmx=sigkill', 'kmx=hang', 'kmx=ignore-term', 'kmx=grandchild-hang', 'kmx=fail', 'kmx=pass'];
-    const file = commandMatrix(dir, boots, { timeout: '1500ms', env: { COUNT_FILE: path.join(dir, 'count'), PID_FILE: path.join(dir, 'pid') } });
+    const boots = [
+      'kmx=segv',
+      'kmx=abort',
+      'kmx=sigkill',
+      'kmx=hang',
+      'kmx=ignore-term',
+      'kmx=grandchild-hang',
+      'kmx=fail',
+      'kmx=pass',
+    ];
+    const file = commandMatrix(dir, boots, {
+      timeout: '1500ms',
+      env: { COUNT_FILE: path.join(dir, 'count'), PID_FILE: path.join(dir, 'pid') },
+    });
     const r = await kmatrix(dir, ['run', file, '--report-dir', 'out', '-j', '2', '--no-progress']);
     expect(r.stderr).not.toMatch(STACK);
     // errors outrank failures and timeouts in the gate
@@ -52,15 +64,26 @@ describe('command backend faults, end to end', () => {
       'kmx=fail': ['fail', 'Kernel panic - not syncing: hardening test'],
       'kmx=pass': ['pass', undefined],
     });
-    expect(report.summary).toMatchObject({ total: 8, passed: 1, failed: 1, errors: 3, timeouts: 3, executed: 8 });
+    expect(report.summary).toMatchObject({
+      total: 8,
+      passed: 1,
+      failed: 1,
+      errors: 3,
+      timeouts: 3,
+      executed: 8,
+    });
     // a timed-out cell ends within its timeout, the SIGTERM->SIGKILL grace (2 s) and the
     // pool's settle time (5 s): a bound of the design, with slack for a loaded machine
     for (const b of ['kmx=hang', 'kmx=ignore-term', 'kmx=grandchild-hang']) {
       expect(by[b]!.durationMs, b).toBeGreaterThanOrEqual(1500);
       expect(by[b]!.durationMs, b).toBeLessThan(1500 + 2000 + 5000 + 5000);
-      expect(readFileSync(path.join(dir, 'out', by[b]!.log!), 'utf8')).toMatch(/\[kmatrix\] timed out after [\d.]+s, process group killed\n$/);
+      expect(readFileSync(path.join(dir, 'out', by[b]!.log!), 'utf8')).toMatch(
+        /\[kmatrix\] timed out after [\d.]+s, process group killed\n$/,
+      );
     }
-    expect(readFileSync(path.join(dir, 'out', by['kmx=ignore-term']!.log!), 'utf8')).toContain('ignoring SIGTERM');
+    expect(readFileSync(path.join(dir, 'out', by['kmx=ignore-term']!.log!), 'utf8')).toContain(
+      'ignoring SIGTERM',
+    );
     // the grandchild (sleep 1000) of the grandchild-hang cell died with its group
     expect(await groupGone(path.join(dir, 'pid'))).toBe(true);
     // errors and timeouts are not cached: a re-run retries exactly those six
@@ -72,7 +95,17 @@ describe('command backend faults, end to end', () => {
   it('1 GiB of output: capped at --log-cap, marked truncated, signature from the tail, bounded memory', async () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=gigabyte', 'kmx=pass'], { timeout: '5m' });
-    const child = kmatrix(dir, ['run', file, '--report-dir', 'out', '--log-cap', '1M', '-j', '1', '--no-progress']);
+    const child = kmatrix(dir, [
+      'run',
+      file,
+      '--report-dir',
+      'out',
+      '--log-cap',
+      '1M',
+      '-j',
+      '1',
+      '--no-progress',
+    ]);
     const peak = await peakRssKiB(child.pid!, child);
     const r = await child;
     expect(r.stderr).not.toMatch(STACK);
@@ -92,7 +125,9 @@ describe('command backend faults, end to end', () => {
     expect(text).toMatch(/\n\[kmatrix: output truncated, \d+ bytes omitted\]\n/);
     const omitted = Number(/output truncated, (\d+) bytes omitted/.exec(text)![1]);
     expect(omitted).toBeGreaterThan(1024 ** 3 - 2 * 1024 * 1024);
-    expect(text).toMatch(/BUG: unable to handle page fault at the end\n\[kmatrix\] exit code 1 after [\d.]+s\n$/);
+    expect(text).toMatch(
+      /BUG: unable to handle page fault at the end\n\[kmatrix\] exit code 1 after [\d.]+s\n$/,
+    );
     // the cap bounds memory: holding 1 GiB would need more than 1,000,000 KiB
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThan(400 * 1024);

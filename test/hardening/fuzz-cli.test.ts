@@ -19,8 +19,18 @@ describe('fuzzed matrices through the CLI', () => {
     const shipped = corpus.matrices.map((f) => readFileSync(path.join(corpus.dir, f), 'utf8'));
     const texts = [
       ...fc.sample(matrixLikeArb, { numRuns: 6, seed: 42 }).map((v) => toYaml(v) ?? ''),
-      ...fc.sample(fc.tuple(fc.nat({ max: shipped.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 3 })), { numRuns: 6, seed: 43 }).map(([i, ms]) => mutate(shipped[i]!, ms)),
-      ...fc.sample(fc.uint8Array({ maxLength: 200 }), { numRuns: 2, seed: 44 }).map((b) => Buffer.from(b).toString('utf8')),
+      ...fc
+        .sample(
+          fc.tuple(
+            fc.nat({ max: shipped.length - 1 }),
+            fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+          ),
+          { numRuns: 6, seed: 43 },
+        )
+        .map(([i, ms]) => mutate(shipped[i]!, ms)),
+      ...fc
+        .sample(fc.uint8Array({ maxLength: 200 }), { numRuns: 2, seed: 44 })
+        .map((b) => Buffer.from(b).toString('utf8')),
       ...fc.sample(fc.anything({ maxDepth: 3 }), { numRuns: 2, seed: 45 }).map((v) => toYaml(v) ?? ''),
     ];
     const codes: number[] = [];

@@ -23,18 +23,22 @@ export function runs(n: number): number {
 
 /** Every line of the error is `file:line:col: ...`, one per problem, within the text. */
 export function assertLocated(err: unknown, text: string): void {
-  if (!(err instanceof UserError)) throw new Error(`not a UserError: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  if (!(err instanceof UserError))
+    throw new Error(`not a UserError: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   if (typeof err.problems === 'string') throw new Error(`UserError without location: ${err.problems}`);
   if (err.problems.length === 0) throw new Error('UserError with no problems');
   const lines = err.message.split('\n');
-  if (lines.length !== err.problems.length) throw new Error(`${err.problems.length} problems but ${lines.length} lines:\n${err.message}`);
+  if (lines.length !== err.problems.length)
+    throw new Error(`${err.problems.length} problems but ${lines.length} lines:\n${err.message}`);
   const lineCount = text.split(/\r\n|\r|\n/).length + 1;
   for (const [i, line] of lines.entries()) {
     if (!LOCATED.test(line)) throw new Error(`not located: ${JSON.stringify(line)}`);
     const p = err.problems[i]!;
-    if (!(p.line >= 1 && p.col >= 1 && Number.isInteger(p.line) && Number.isInteger(p.col))) throw new Error(`bad position in ${line}`);
+    if (!(p.line >= 1 && p.col >= 1 && Number.isInteger(p.line) && Number.isInteger(p.col)))
+      throw new Error(`bad position in ${line}`);
     // a problem may point into the history file, which has its own lines
-    if (!p.file.includes('histor') && p.line > lineCount) throw new Error(`line ${p.line} past the end (${lineCount}): ${line}`);
+    if (!p.file.includes('histor') && p.line > lineCount)
+      throw new Error(`line ${p.line} past the end (${lineCount}): ${line}`);
   }
 }
 
@@ -64,8 +68,15 @@ export function corpusDir(): { dir: string; matrices: string[]; histories: strin
   mkdirSync(path.join(dir, 'histories'));
   const histories = readdirSync(path.join(src, 'histories')).filter((f) => f.endsWith('.yaml'));
   for (const f of histories) {
-    const h = parse(readFileSync(path.join(src, 'histories', f), 'utf8')) as { commits: Array<Record<string, unknown>> };
-    h.commits = h.commits.filter((c, i) => i < 3 || Object.keys(c).some((k) => !['sha', 'subject'].includes(k)) || allText.includes(String(c.sha).slice(0, 12)));
+    const h = parse(readFileSync(path.join(src, 'histories', f), 'utf8')) as {
+      commits: Array<Record<string, unknown>>;
+    };
+    h.commits = h.commits.filter(
+      (c, i) =>
+        i < 3 ||
+        Object.keys(c).some((k) => !['sha', 'subject'].includes(k)) ||
+        allText.includes(String(c.sha).slice(0, 12)),
+    );
     writeFileSync(path.join(dir, 'histories', f), stringify(h));
   }
   return {
@@ -77,9 +88,60 @@ export function corpusDir(): { dir: string; matrices: string[]; histories: strin
 
 /** Tokens that stress YAML and the checks behind it. */
 const TOKENS = [
-  ':', ': ', '-', '- ', '[', ']', '{', '}', ',', '&a ', '*a', '*nope', '!!str ', '!!binary ', '!!map ', '!foo ', '"', "'", '\n', '\n  ', '  ',
-  '#', '|', '>', '\t', '---\n', '...\n', '%YAML 1.1\n', '<<: *a\n', '? ', '\0', '\\', 'y', 'n', 'm', '~', 'null', '0x1F', '1e999', '-1', '0',
-  '..', 'HEAD~3', 'v4.14..', '$(id)', '; touch /tmp/x', '../../etc/passwd', '\u00ff', '\u2028', '\ufeff', 'CONFIG_CMA', 'vax', '0s', '99999999999999999999T',
+  ':',
+  ': ',
+  '-',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a ',
+  '*a',
+  '*nope',
+  '!!str ',
+  '!!binary ',
+  '!!map ',
+  '!foo ',
+  '"',
+  "'",
+  '\n',
+  '\n  ',
+  '  ',
+  '#',
+  '|',
+  '>',
+  '\t',
+  '---\n',
+  '...\n',
+  '%YAML 1.1\n',
+  '<<: *a\n',
+  '? ',
+  '\0',
+  '\\',
+  'y',
+  'n',
+  'm',
+  '~',
+  'null',
+  '0x1F',
+  '1e999',
+  '-1',
+  '0',
+  '..',
+  'HEAD~3',
+  'v4.14..',
+  '$(id)',
+  '; touch /tmp/x',
+  '../../etc/passwd',
+  '\u00ff',
+  '\u2028',
+  '\ufeff',
+  'CONFIG_CMA',
+  'vax',
+  '0s',
+  '99999999999999999999T',
 ];
 
 export interface Mutation {
@@ -93,7 +155,11 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom('delete', 'insert', 'insert', 'dupLine', 'swapLines', 'truncate', 'indent'),
   at: fc.nat(),
   len: fc.nat({ max: 40 }),
-  token: fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 })),
+  token: fc.oneof(
+    fc.constantFrom(...TOKENS),
+    fc.string({ maxLength: 8 }),
+    fc.string({ unit: 'binary', maxLength: 4 }),
+  ),
 });
 
 /** Apply mutations to a text; positions wrap around its length. */
@@ -124,7 +190,8 @@ export function mutate(text: string, mutations: readonly Mutation[]): string {
         t = t.slice(0, at);
         break;
       case 'indent':
-        lines[li] = m.len % 2 ? lines[li]!.replace(/^ {1,2}/, '') : `${' '.repeat(1 + (m.len % 4))}${lines[li]}`;
+        lines[li] =
+          m.len % 2 ? lines[li]!.replace(/^ {1,2}/, '') : `${' '.repeat(1 + (m.len % 4))}${lines[li]}`;
         t = lines.join('\n');
         break;
     }
@@ -133,17 +200,107 @@ export function mutate(text: string, mutations: readonly Mutation[]): string {
 }
 
 const interesting = fc.constantFrom<unknown>(
-  'y', 'n', 'm', 'Y', '', ' ', 'i386', 'x86_64', 'arm64', 'vax', 'boot', 'dma-alloc', 'kpageflags', 'nope', '8G', '512M', '0', '0s', '30s', '1e400', '0.0001ms',
-  '99999999999999999999T', '99999999999999999999999h', 'cma=64M', 'memmap=1G!4G', 'mem=', 'movablecore=50%', 'numa=fake=2', 'cma=', 'a\0b', 'a\nb',
-  '$(touch /tmp/pwned)', '`id`', '../../etc', '/etc/passwd', 'HEAD', 'HEAD~1', 'HEAD~999', 'v4.14', 'v4.14..v5.10', 'v5.10..v4.14', '..', '...', 'fb1b45c4',
-  -1, 0, 1, 2, 64, 65, 1.5, 2 ** 53, 1e300, true, false, null, [], {},
+  'y',
+  'n',
+  'm',
+  'Y',
+  '',
+  ' ',
+  'i386',
+  'x86_64',
+  'arm64',
+  'vax',
+  'boot',
+  'dma-alloc',
+  'kpageflags',
+  'nope',
+  '8G',
+  '512M',
+  '0',
+  '0s',
+  '30s',
+  '1e400',
+  '0.0001ms',
+  '99999999999999999999T',
+  '99999999999999999999999h',
+  'cma=64M',
+  'memmap=1G!4G',
+  'mem=',
+  'movablecore=50%',
+  'numa=fake=2',
+  'cma=',
+  'a\0b',
+  'a\nb',
+  '$(touch /tmp/pwned)',
+  '`id`',
+  '../../etc',
+  '/etc/passwd',
+  'HEAD',
+  'HEAD~1',
+  'HEAD~999',
+  'v4.14',
+  'v4.14..v5.10',
+  'v5.10..v4.14',
+  '..',
+  '...',
+  'fb1b45c4',
+  -1,
+  0,
+  1,
+  2,
+  64,
+  65,
+  1.5,
+  2 ** 53,
+  1e300,
+  true,
+  false,
+  null,
+  [],
+  {},
 );
-const value = fc.oneof({ weight: 3, arbitrary: interesting }, { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) });
-const list = (item: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: fc.array(item, { maxLength: 4 }) }, { weight: 1, arbitrary: value });
-const symbol = fc.constantFrom('HIGHMEM', 'CMA', 'NUMA', 'ZONE_DEVICE', 'SPARSEMEM_VMEMMAP', 'BOGUS', 'cma', 'CONFIG_CMA', 'A\nB', '');
-const kconfigArb = fc.oneof({ weight: 4, arbitrary: fc.dictionary(symbol, list(fc.oneof(fc.constantFrom('y', 'n'), value)), { maxKeys: 3 }) }, { weight: 1, arbitrary: value });
+const value = fc.oneof(
+  { weight: 3, arbitrary: interesting },
+  { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) },
+);
+const list = (item: fc.Arbitrary<unknown>) =>
+  fc.oneof({ weight: 4, arbitrary: fc.array(item, { maxLength: 4 }) }, { weight: 1, arbitrary: value });
+const symbol = fc.constantFrom(
+  'HIGHMEM',
+  'CMA',
+  'NUMA',
+  'ZONE_DEVICE',
+  'SPARSEMEM_VMEMMAP',
+  'BOGUS',
+  'cma',
+  'CONFIG_CMA',
+  'A\nB',
+  '',
+);
+const kconfigArb = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.dictionary(symbol, list(fc.oneof(fc.constantFrom('y', 'n'), value)), { maxKeys: 3 }),
+  },
+  { weight: 1, arbitrary: value },
+);
 const entry = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ arch: value, kconfig: fc.oneof(fc.dictionary(symbol, value, { maxKeys: 2 }), value), boot: value, workload: value, memory: value, nodes: value, commit: value, typo: value }, { requiredKeys: [] }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      {
+        arch: value,
+        kconfig: fc.oneof(fc.dictionary(symbol, value, { maxKeys: 2 }), value),
+        boot: value,
+        workload: value,
+        memory: value,
+        nodes: value,
+        commit: value,
+        typo: value,
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 1, arbitrary: value },
 );
 
@@ -152,10 +309,34 @@ export const matrixLikeArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
   {
     name: fc.oneof(fc.constantFrom('fuzz', 'a b', '../x', '.hidden', ''), value),
     description: value,
-    history: fc.oneof(fc.constantFrom('histories/linux-4.17-cma.yaml', 'histories/nope.yaml', 'histories', '/proc/self/mem', '/dev/null', ''), value),
+    history: fc.oneof(
+      fc.constantFrom(
+        'histories/linux-4.17-cma.yaml',
+        'histories/nope.yaml',
+        'histories',
+        '/proc/self/mem',
+        '/dev/null',
+        '',
+      ),
+      value,
+    ),
     commits: list(value),
     matrix: fc.oneof(
-      { weight: 6, arbitrary: fc.record({ arch: list(value), kconfig: kconfigArb, boot: list(value), workload: list(value), memory: list(value), nodes: list(value), bogus: value }, { requiredKeys: [] }) },
+      {
+        weight: 6,
+        arbitrary: fc.record(
+          {
+            arch: list(value),
+            kconfig: kconfigArb,
+            boot: list(value),
+            workload: list(value),
+            memory: list(value),
+            nodes: list(value),
+            bogus: value,
+          },
+          { requiredKeys: [] },
+        ),
+      },
       { weight: 1, arbitrary: value },
     ),
     include: list(entry),
@@ -163,7 +344,16 @@ export const matrixLikeArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
     machine: fc.oneof(fc.record({ memory: value, nodes: value }, { requiredKeys: [] }), value),
     backend: fc.oneof(
       fc.constant('sim'),
-      fc.record({ command: list(value), timeout: value, cwd: value, env: fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), value, { maxKeys: 2 }), value), inputs: list(value) }, { requiredKeys: ['command'] }),
+      fc.record(
+        {
+          command: list(value),
+          timeout: value,
+          cwd: value,
+          env: fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), value, { maxKeys: 2 }), value),
+          inputs: list(value),
+        },
+        { requiredKeys: ['command'] },
+      ),
       value,
     ),
     jobs: value,

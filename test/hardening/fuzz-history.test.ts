@@ -20,26 +20,34 @@ describe('history loader fuzzing', () => {
     for (const [f, text] of texts) {
       const r = parseSimHistory(f, text);
       expect(r.ok, f).toBe(true);
-      if (r.ok) expect(r.history.commits.some((c) => c.tags.length > 0), f).toBe(true);
+      if (r.ok)
+        expect(
+          r.history.commits.some((c) => c.tags.length > 0),
+          f,
+        ).toBe(true);
     }
   });
 
   it('random mutations of the shipped histories, parsed directly: 1,200 cases', () => {
     const seen = { ok: 0, rejected: 0 };
     fc.assert(
-      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 4 }), (i, ms) => {
-        const [f, text] = texts[i]!;
-        const mutated = mutate(text, ms);
-        const r = parseSimHistory(f, mutated);
-        if (r.ok) {
-          seen.ok++;
-          expect(r.history.commits.length).toBeGreaterThan(0);
-          return;
-        }
-        seen.rejected++;
-        assertLocated(new UserError(r.problems), mutated);
-        for (const p of r.problems) expect(p.file).toBe(f);
-      }),
+      fc.property(
+        fc.nat({ max: texts.length - 1 }),
+        fc.array(mutationArb, { minLength: 1, maxLength: 4 }),
+        (i, ms) => {
+          const [f, text] = texts[i]!;
+          const mutated = mutate(text, ms);
+          const r = parseSimHistory(f, mutated);
+          if (r.ok) {
+            seen.ok++;
+            expect(r.history.commits.length).toBeGreaterThan(0);
+            return;
+          }
+          seen.rejected++;
+          assertLocated(new UserError(r.problems), mutated);
+          for (const p of r.problems) expect(p.file).toBe(f);
+        },
+      ),
       { numRuns: runs(1200) },
     );
     expect(seen.ok).toBeGreaterThan(20);
@@ -50,13 +58,18 @@ describe('history loader fuzzing', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmatrix-fuzz-h-'));
     mkdirSync(path.join(dir, 'histories'));
     const matrixFile = path.join(dir, 'm.yaml');
-    const matrixText = 'name: fuzz-history\nhistory: histories/h.yaml\ncommits: [HEAD~1..HEAD]\nmatrix:\n  arch: [i386]\n  kconfig:\n    CMA: [y]\n';
+    const matrixText =
+      'name: fuzz-history\nhistory: histories/h.yaml\ncommits: [HEAD~1..HEAD]\nmatrix:\n  arch: [i386]\n  kconfig:\n    CMA: [y]\n';
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: texts.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (i, ms) => {
-        const mutated = mutate(texts[i]![1], ms);
-        writeFileSync(path.join(dir, 'histories', 'h.yaml'), mutated);
-        await loadOrRefuse(matrixFile, matrixText);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: texts.length - 1 }),
+        fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+        async (i, ms) => {
+          const mutated = mutate(texts[i]![1], ms);
+          writeFileSync(path.join(dir, 'histories', 'h.yaml'), mutated);
+          await loadOrRefuse(matrixFile, matrixText);
+        },
+      ),
       { numRuns: runs(300) },
     );
   });

@@ -16,11 +16,14 @@ describe('matrix loader fuzzing', () => {
   it('random YAML documents (fc.anything -> yaml.stringify): 3,500 cases', async () => {
     const seen = { ok: 0, rejected: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.anything({ maxDepth: 4, withNullPrototype: true, withSparseArray: true, withBoxedValues: true }), async (v) => {
-        const text = toYaml(v);
-        if (text === undefined) return;
-        seen[await loadOrRefuse(FILE, text)]++;
-      }),
+      fc.asyncProperty(
+        fc.anything({ maxDepth: 4, withNullPrototype: true, withSparseArray: true, withBoxedValues: true }),
+        async (v) => {
+          const text = toYaml(v);
+          if (text === undefined) return;
+          seen[await loadOrRefuse(FILE, text)]++;
+        },
+      ),
       { numRuns: runs(3500) },
     );
     expect(seen.rejected).toBeGreaterThan(3000);
@@ -49,15 +52,21 @@ describe('matrix loader fuzzing', () => {
   });
 
   it('random mutations and truncations of the shipped matrices: 2,500 cases, and some still load', async () => {
-    const texts = corpus.matrices.map((f) => [path.join(corpus.dir, f), readFileSync(path.join(corpus.dir, f), 'utf8')] as const);
+    const texts = corpus.matrices.map(
+      (f) => [path.join(corpus.dir, f), readFileSync(path.join(corpus.dir, f), 'utf8')] as const,
+    );
     // the unmutated corpus loads: the mutations start from valid files
     for (const [file, text] of texts) expect(await loadOrRefuse(file, text), file).toBe('ok');
     const seen = { ok: 0, rejected: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: texts.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 4 }), async (i, ms) => {
-        const [file, text] = texts[i]!;
-        seen[await loadOrRefuse(file, mutate(text, ms))]++;
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: texts.length - 1 }),
+        fc.array(mutationArb, { minLength: 1, maxLength: 4 }),
+        async (i, ms) => {
+          const [file, text] = texts[i]!;
+          seen[await loadOrRefuse(file, mutate(text, ms))]++;
+        },
+      ),
       { numRuns: runs(2500) },
     );
     expect(seen.ok).toBeGreaterThan(50);

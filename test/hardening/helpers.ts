@@ -18,19 +18,41 @@ export function tempDir(prefix = 'kmatrix-hard-'): string {
 }
 
 /** The real CLI, asynchronously (so a test can signal it), with its own cache under `cwd`. */
-export function kmatrix(cwd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 150_000): ResultPromise<{ reject: false }> {
+export function kmatrix(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 150_000,
+): ResultPromise<{ reject: false }> {
   // SIGKILL at the timeout: a kmatrix spinning in a synchronous call cannot handle SIGTERM
-  return execa(process.execPath, [BIN, ...args], { cwd, reject: false, env: { NO_COLOR: '1', ...env }, stdin: 'ignore', timeout: timeoutMs, killSignal: 'SIGKILL' }) as never;
+  return execa(process.execPath, [BIN, ...args], {
+    cwd,
+    reject: false,
+    env: { NO_COLOR: '1', ...env },
+    stdin: 'ignore',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+  }) as never;
 }
 
 /** A matrix over boot lines run by fixtures/cell.mjs; `backend` fields override. */
-export function commandMatrix(dir: string, boots: string[], backend: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): string {
+export function commandMatrix(
+  dir: string,
+  boots: string[],
+  backend: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): string {
   const file = path.join(dir, 'm.yaml');
   mkdirSync(path.join(dir, 'dump'), { recursive: true });
   const doc = {
     name: 'hardening',
     matrix: { boot: boots, workload: ['boot'] },
-    backend: { command: [process.execPath, CELL_MJS], timeout: '2s', env: { DUMP_DIR: path.join(dir, 'dump'), COUNT_FILE: path.join(dir, 'count') }, ...backend },
+    backend: {
+      command: [process.execPath, CELL_MJS],
+      timeout: '2s',
+      env: { DUMP_DIR: path.join(dir, 'dump'), COUNT_FILE: path.join(dir, 'count') },
+      ...backend,
+    },
     ...extra,
   };
   writeFileSync(file, stringify(doc, { lineWidth: 0 }));
@@ -53,21 +75,32 @@ export interface Report {
   cells: ReportCell[];
 }
 
-export const readReport = (dir: string): Report => JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as Report;
+export const readReport = (dir: string): Report =>
+  JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as Report;
 
 /** How many times cell.mjs ran. */
-export const executions = (dir: string): number => (existsSync(path.join(dir, 'count')) ? readFileSync(path.join(dir, 'count'), 'utf8').split('\n').filter(Boolean).length : 0);
+export const executions = (dir: string): number =>
+  existsSync(path.join(dir, 'count'))
+    ? readFileSync(path.join(dir, 'count'), 'utf8').split('\n').filter(Boolean).length
+    : 0;
 
 /** Every entry file under the cache decodes under its own key; returns how many there are. */
 export function validCacheEntries(cacheDir: string): number {
   const entries = cacheEntryFiles(cacheDir);
-  for (const e of entries) if (decodeEntry(e.text, e.key) === undefined) throw new Error(`corrupt cache entry ${e.name}`);
+  for (const e of entries)
+    if (decodeEntry(e.text, e.key) === undefined) throw new Error(`corrupt cache entry ${e.name}`);
   return entries.length;
 }
 
 /** Every file below `dir`, relative to it. */
 export function filesBelow(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Array<{ name: string; parentPath: string; isFile(): boolean }>)
+  return (
+    readdirSync(dir, { recursive: true, withFileTypes: true }) as Array<{
+      name: string;
+      parentPath: string;
+      isFile(): boolean;
+    }>
+  )
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 }

@@ -4,7 +4,16 @@
  * verbatim; no cell id or log name leaves the report directory; alias bombs and 100 MB inputs
  * are refused at once with one located line.
  */
-import { closeSync, existsSync, ftruncateSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +47,14 @@ describe('hostile values reach a command only as argv and environment', () => {
       'kmx=pass %s %n ${HOME} $PATH {{.}}',
       '\u202e\u2028x',
     ];
-    const argv = [`$(touch ${marker})`, `; touch ${marker}`, '../../..', 'a\nb', '', `--report-dir=/tmp/${escape}`];
+    const argv = [
+      `$(touch ${marker})`,
+      `; touch ${marker}`,
+      '../../..',
+      'a\nb',
+      '',
+      `--report-dir=/tmp/${escape}`,
+    ];
     const hostileEnv = { HOSTILE_A: `$(touch ${marker})\n\`touch ${marker}\``, HOSTILE_B: '../'.repeat(50) };
     const file = commandMatrix(dir, boots, {
       command: [process.execPath, path.join(import.meta.dirname, 'fixtures', 'cell.mjs'), ...argv],
@@ -50,7 +66,9 @@ describe('hostile values reach a command only as argv and environment', () => {
     expect(executions(dir)).toBe(boots.length);
 
     // each cell got its boot line byte for byte, the argv as given, the env as written
-    const dumps = readdirSync(path.join(dir, 'dump')).map((f) => JSON.parse(readFileSync(path.join(dir, 'dump', f), 'utf8')) as Dump);
+    const dumps = readdirSync(path.join(dir, 'dump')).map(
+      (f) => JSON.parse(readFileSync(path.join(dir, 'dump', f), 'utf8')) as Dump,
+    );
     expect(dumps.map((d) => d.env.KMATRIX_BOOT).sort()).toEqual([...boots].sort());
     for (const d of dumps) {
       expect(d.argv).toEqual(argv);
@@ -86,7 +104,9 @@ describe('hostile values reach a command only as argv and environment', () => {
       const file = commandMatrix(dir, [...boots], backend);
       const r = await kmatrix(dir, ['run', file, '--report-dir', `out-${what}`]);
       expect(r.exitCode, what).toBe(2);
-      expect(r.stderr, what).toMatch(/^\S+\/m\.yaml:\d+:\d+: \S+: contains a NUL byte \("\\0"\), which cannot be passed to a program \(remove it\)$/);
+      expect(r.stderr, what).toMatch(
+        /^\S+\/m\.yaml:\d+:\d+: \S+: contains a NUL byte \("\\0"\), which cannot be passed to a program \(remove it\)$/,
+      );
       expect(existsSync(path.join(dir, `out-${what}`)), what).toBe(false);
     }
     expect(executions(dir)).toBe(0);
@@ -118,7 +138,9 @@ describe('inputs too big to take', () => {
     writeFileSync(path.join(dir, 'bomb.yaml'), `name: bomb\n${levels.join('\n')}\nmatrix:\n  boot: *i\n`);
     const r = await kmatrix(dir, ['plan', 'bomb.yaml']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe('bomb.yaml:1:1: too many YAML alias expansions (an alias bomb?) (at most 1000 alias uses are allowed)');
+    expect(r.stderr).toBe(
+      'bomb.yaml:1:1: too many YAML alias expansions (an alias bomb?) (at most 1000 alias uses are allowed)',
+    );
   });
 
   it('a 100 MB matrix and a 100 MB history are refused before they are read', async () => {
@@ -132,21 +154,33 @@ describe('inputs too big to take', () => {
     }
     const r = await kmatrix(dir, ['plan', 'big.yaml']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe('big.yaml:1:1: matrix file big.yaml is 104857600 bytes, larger than the 4194304 bytes allowed');
+    expect(r.stderr).toBe(
+      'big.yaml:1:1: matrix file big.yaml is 104857600 bytes, larger than the 4194304 bytes allowed',
+    );
     writeFileSync(path.join(dir, 'm.yaml'), 'name: h\nhistory: hist.yaml\nmatrix:\n  arch: [i386]\n');
     const h = await kmatrix(dir, ['run', 'm.yaml']);
     expect(h.exitCode).toBe(2);
-    expect(h.stderr).toBe('m.yaml:2:10: history: history file hist.yaml is 104857600 bytes, larger than the 4194304 bytes allowed');
+    expect(h.stderr).toBe(
+      'm.yaml:2:10: history: history file hist.yaml is 104857600 bytes, larger than the 4194304 bytes allowed',
+    );
   });
 
   it('a 100 MB matrix of real text is refused too, and so is a device or a directory', async () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'real.yaml'), `name: big\nmatrix:\n  boot:\n${'    - "cma=64M"\n'.repeat(6_300_000)}`);
+    writeFileSync(
+      path.join(dir, 'real.yaml'),
+      `name: big\nmatrix:\n  boot:\n${'    - "cma=64M"\n'.repeat(6_300_000)}`,
+    );
     const r = await kmatrix(dir, ['plan', 'real.yaml']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/^real\.yaml:1:1: matrix file real\.yaml is 1008\d{5} bytes, larger than the 4194304 bytes allowed$/);
+    expect(r.stderr).toMatch(
+      /^real\.yaml:1:1: matrix file real\.yaml is 1008\d{5} bytes, larger than the 4194304 bytes allowed$/,
+    );
     rmSync(path.join(dir, 'real.yaml'));
-    for (const [arg, shown] of [['/dev/zero', path.relative(dir, '/dev/zero')], ['.', '.']]) {
+    for (const [arg, shown] of [
+      ['/dev/zero', path.relative(dir, '/dev/zero')],
+      ['.', '.'],
+    ]) {
       const d = await kmatrix(dir, ['plan', arg]);
       expect(d.exitCode, arg).toBe(2);
       expect(d.stderr, arg).toBe(`${arg}:1:1: matrix file ${shown} is not a file`);
@@ -159,6 +193,8 @@ describe('inputs too big to take', () => {
     writeFileSync(path.join(dir, 'wide.yaml'), `name: wide\nmatrix:\n  boot:\n${boots}\n`);
     const r = await kmatrix(dir, ['plan', 'wide.yaml']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe('wide.yaml:2:1: matrix: matrix expands to 120000 cells, more than the limit of 100000 (narrow an axis, add excludes, or raise the limit with --max-cells)');
+    expect(r.stderr).toBe(
+      'wide.yaml:2:1: matrix: matrix expands to 120000 cells, more than the limit of 100000 (narrow an axis, add excludes, or raise the limit with --max-cells)',
+    );
   });
 });

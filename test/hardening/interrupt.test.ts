@@ -10,7 +10,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce } from '../bisect/build.js';
-import { commandMatrix, executions, kmatrix, readReport, STACK, tempDir, validCacheEntries } from './helpers.js';
+import {
+  commandMatrix,
+  executions,
+  kmatrix,
+  readReport,
+  STACK,
+  tempDir,
+  validCacheEntries,
+} from './helpers.js';
 
 beforeAll(buildOnce, 300_000);
 
@@ -37,7 +45,9 @@ describe('kill -9 at any point', () => {
       await sleep(delay);
       child.kill('SIGKILL');
       await child;
-      outcomes.push(existsSync(path.join(dir, `out${i}`)) ? reportAbsentOrComplete(path.join(dir, `out${i}`)) : 'absent');
+      outcomes.push(
+        existsSync(path.join(dir, `out${i}`)) ? reportAbsentOrComplete(path.join(dir, `out${i}`)) : 'absent',
+      );
       // every line of the event log but a torn last one is whole JSON
       const events = path.join(dir, `out${i}`, 'events.jsonl');
       if (existsSync(events)) {
@@ -47,7 +57,7 @@ describe('kill -9 at any point', () => {
       validCacheEntries(cache);
     }
     // cells running at the kill are orphaned and finish on their own (300 ms): let them count
-    for (let last = -1; last !== executions(dir); ) {
+    for (let last = -1; last !== executions(dir);) {
       last = executions(dir);
       await sleep(1000);
     }
@@ -58,7 +68,12 @@ describe('kill -9 at any point', () => {
     const resumed = await kmatrix(dir, ['run', file, '--report-dir', 'final', '-j', '3', '--no-progress']);
     expect(resumed.exitCode).toBe(0);
     expect(executions(dir) - before).toBe(boots.length - cached);
-    expect(readReport(path.join(dir, 'final')).summary).toMatchObject({ total: 24, passed: 24, cached, executed: 24 - cached });
+    expect(readReport(path.join(dir, 'final')).summary).toMatchObject({
+      total: 24,
+      passed: 24,
+      cached,
+      executed: 24 - cached,
+    });
     expect(outcomes).toHaveLength(6);
   }, 180_000);
 });
@@ -66,8 +81,20 @@ describe('kill -9 at any point', () => {
 describe('SIGTERM (a CI runner cancelling the job)', () => {
   it('stops like Ctrl-C: a cell ignoring SIGTERM is killed after --grace; exit 130, a valid partial report', async () => {
     const dir = tempDir();
-    const file = commandMatrix(dir, ['kmx=pass', 'kmx=ignore-term', 'a kmx=pass', 'b kmx=pass'], { timeout: '10m' });
-    const child = kmatrix(dir, ['run', file, '--report-dir', 'out', '-j', '2', '--grace', '1s', '--no-progress']);
+    const file = commandMatrix(dir, ['kmx=pass', 'kmx=ignore-term', 'a kmx=pass', 'b kmx=pass'], {
+      timeout: '10m',
+    });
+    const child = kmatrix(dir, [
+      'run',
+      file,
+      '--report-dir',
+      'out',
+      '-j',
+      '2',
+      '--grace',
+      '1s',
+      '--no-progress',
+    ]);
     // wait until the SIGTERM-ignoring cell has started
     for (let i = 0; i < 400 && executions(dir) < 2; i++) await sleep(50);
     await sleep(300);
@@ -101,7 +128,12 @@ describe('a report directory that cannot take the report', () => {
   it('a report directory under /proc: exit 3 with a clear line, not a hang', async () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=pass']);
-    const r = await kmatrix(dir, ['run', file, '--report-dir', '/proc/kmatrix-hardening/out', '--no-progress'], {}, 20_000);
+    const r = await kmatrix(
+      dir,
+      ['run', file, '--report-dir', '/proc/kmatrix-hardening/out', '--no-progress'],
+      {},
+      20_000,
+    );
     expect(r.exitCode).toBe(3);
     expect(r.stderr).not.toMatch(STACK);
     expect(r.stderr).toMatch(/kmatrix: cannot create the report directory \/proc\/kmatrix-hardening\/out: /);
@@ -111,7 +143,12 @@ describe('a report directory that cannot take the report', () => {
   it('a result cache under /proc: a warning, and the run still completes', async () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=pass', 'kmx=fail']);
-    const r = await kmatrix(dir, ['run', file, '--report-dir', 'out', '--no-progress'], { KMATRIX_CACHE_DIR: '/proc/kmatrix-hardening/cache' }, 20_000);
+    const r = await kmatrix(
+      dir,
+      ['run', file, '--report-dir', 'out', '--no-progress'],
+      { KMATRIX_CACHE_DIR: '/proc/kmatrix-hardening/cache' },
+      20_000,
+    );
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/kmatrix: warning: cannot write the result cache: /);
     expect(readReport(path.join(dir, 'out')).summary).toMatchObject({ total: 2, passed: 1, failed: 1 });
@@ -130,7 +167,15 @@ describe.skipIf(!mounted)('a full report disk', () => {
     const dir = tempDir();
     const boots = Array.from({ length: 8 }, (_, i) => `n${i} kmx=chatty`);
     const file = commandMatrix(dir, boots);
-    const r = await kmatrix(dir, ['run', file, '--report-dir', path.join(mnt, 'out'), '-j', '1', '--no-progress']);
+    const r = await kmatrix(dir, [
+      'run',
+      file,
+      '--report-dir',
+      path.join(mnt, 'out'),
+      '-j',
+      '1',
+      '--no-progress',
+    ]);
     expect(r.stderr).not.toMatch(STACK);
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/kmatrix: cannot write \S+\.log: ENOSPC: no space left on device/);

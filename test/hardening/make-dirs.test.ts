@@ -24,7 +24,9 @@ describe('makeDirs (mkdir -p that always ends)', () => {
 
   it('fails at once under /proc, where recursive mkdir spins forever', () => {
     // procfs answers ENOENT for the child although /proc exists
-    expect(() => makeDirs('/proc/kmatrix-hardening/out')).toThrow(/ENOENT: no such file or directory, mkdir '\/proc\/kmatrix-hardening'/);
+    expect(() => makeDirs('/proc/kmatrix-hardening/out')).toThrow(
+      /ENOENT: no such file or directory, mkdir '\/proc\/kmatrix-hardening'/,
+    );
     expect(existsSync('/proc/kmatrix-hardening')).toBe(false);
   });
 });

@@ -5,8 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ENV = {
-  GIT_AUTHOR_NAME: 'kmatrix test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'kmatrix test', GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'kmatrix test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'kmatrix test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+  GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
 };
 
 export async function sh(cwd: string, args: string[]): Promise<string> {
@@ -32,7 +38,11 @@ export async function commit(dir: string, subject: string, files: Record<string,
  * A linear repository of `count` commits; `state` is the content of file `state` at commit i.
  * Uses fast-import so that hundreds of commits take milliseconds.
  */
-export async function linearRepo(count: number, state: (i: number) => string, extra: Record<string, string> = {}): Promise<{ dir: string; shas: string[] }> {
+export async function linearRepo(
+  count: number,
+  state: (i: number) => string,
+  extra: Record<string, string> = {},
+): Promise<{ dir: string; shas: string[] }> {
   const dir = await newRepo();
   let stream = '';
   for (let i = 0; i < count; i++) {
@@ -42,7 +52,8 @@ export async function linearRepo(count: number, state: (i: number) => string, ex
     const content = state(i);
     stream += `M 100644 inline state\ndata ${Buffer.byteLength(content)}\n${content}\n`;
     if (i === 0) {
-      for (const [name, text] of Object.entries(extra)) stream += `M 100755 inline ${name}\ndata ${Buffer.byteLength(text)}\n${text}\n`;
+      for (const [name, text] of Object.entries(extra))
+        stream += `M 100755 inline ${name}\ndata ${Buffer.byteLength(text)}\n${text}\n`;
     }
   }
   await execa('git', ['fast-import', '--quiet'], { cwd: dir, input: stream, env: ENV });

@@ -2,7 +2,12 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfraError, UserError } from '../../src/errors.js';
-import { loadGitHistory, prefetchGitHistory, resolveGitRev, resolveGitRevIndex } from '../../src/history/git.js';
+import {
+  loadGitHistory,
+  prefetchGitHistory,
+  resolveGitRev,
+  resolveGitRevIndex,
+} from '../../src/history/git.js';
 import type { History } from '../../src/history/types.js';
 import { WorktreePool } from '../../src/history/worktrees.js';
 import { commit, linearRepo, newRepo, sh } from './git-repo.js';
@@ -36,7 +41,13 @@ describe('loadGitHistory', () => {
     const h = await loadGitHistory(repo, { firstParent: true });
     expect(h.kind).toBe('git');
     expect(h.commits.map((c) => c.sha)).toEqual(shas);
-    expect(h.commits.map((c) => c.subject)).toEqual(['mm: add the allocator', 'mm: fix a typo', 'mm: use CMA for DMA', 'Merge branch side', 'mm: break highmem']);
+    expect(h.commits.map((c) => c.subject)).toEqual([
+      'mm: add the allocator',
+      'mm: fix a typo',
+      'mm: use CMA for DMA',
+      'Merge branch side',
+      'mm: break highmem',
+    ]);
     expect(h.commits[0]!.tags).toEqual(['v1.0']);
     expect(h.commits[3]!.tags).toEqual(['v2.0']);
     expect(h.index.get(shas[2]!)).toBe(2);

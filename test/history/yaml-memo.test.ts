@@ -50,7 +50,12 @@ describe('parseSimHistory with a memo', () => {
   });
 
   it('validates what it remembers: a wrong value is parsed again', () => {
-    for (const bad of [{ name: 'x', commits: [] }, { name: 'x', commits: [{ sha: 'zz', subject: 's' }] }, 'text', 42]) {
+    for (const bad of [
+      { name: 'x', commits: [] },
+      { name: 'x', commits: [{ sha: 'zz', subject: 's' }] },
+      'text',
+      42,
+    ]) {
       const memo = mapMemo(bad);
       expect(view(parseSimHistory(FILE, TEXT, memo))).toEqual(view(parseSimHistory(FILE, TEXT)));
     }

@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bootSlug, cellId, uniqueIds } from '../../src/matrix/cell-id.js';
 
-const base = { arch: 'i386', kconfig: [['HIGHMEM', 'y'], ['CMA', 'y']] as const, boot: 'cma=64M', workload: 'boot', commit: 'bad8c6c0b1144694ecb0bc5629ede9b8b578b86e' };
+const base = {
+  arch: 'i386',
+  kconfig: [
+    ['HIGHMEM', 'y'],
+    ['CMA', 'y'],
+  ] as const,
+  boot: 'cma=64M',
+  workload: 'boot',
+  commit: 'bad8c6c0b1144694ecb0bc5629ede9b8b578b86e',
+};
 
 describe('cell ids', () => {
   it('reads like the issue example', () => {
@@ -14,7 +23,9 @@ describe('cell ids', () => {
   });
 
   it('omits an empty boot line and adds machine parts when they are axes', () => {
-    expect(cellId({ ...base, boot: '', memory: 8 * 2 ** 30, nodes: 2 })).toBe('i386.HIGHMEM-y.CMA-y.boot.mem8G.nodes2@bad8c6c0b114');
+    expect(cellId({ ...base, boot: '', memory: 8 * 2 ** 30, nodes: 2 })).toBe(
+      'i386.HIGHMEM-y.CMA-y.boot.mem8G.nodes2@bad8c6c0b114',
+    );
   });
 
   it('hashes boot lines that cannot be spelled losslessly', () => {

@@ -6,7 +6,14 @@ import { expandMatrix, flattenEntry, matches, productSize } from '../../src/matr
 // translated to kmatrix axes where the docs use fruit/animal or os/node.
 describe('expandMatrix: GitHub Actions semantics', () => {
   it('expands the cartesian product with the first axis outermost', () => {
-    const out = expandMatrix({ axes: [['arch', ['i386', 'arm']], ['workload', ['boot', 'dma-alloc']]], exclude: [], include: [] });
+    const out = expandMatrix({
+      axes: [
+        ['arch', ['i386', 'arm']],
+        ['workload', ['boot', 'dma-alloc']],
+      ],
+      exclude: [],
+      include: [],
+    });
     expect(out).toEqual([
       { arch: 'i386', workload: 'boot' },
       { arch: 'i386', workload: 'dma-alloc' },
@@ -18,7 +25,10 @@ describe('expandMatrix: GitHub Actions semantics', () => {
   it('docs "Expanding or adding matrix configurations" (fruit/animal) translated', () => {
     // fruit -> arch, animal -> workload, color -> boot, shape -> kconfig.CMA
     const out = expandMatrix({
-      axes: [['arch', ['i386', 'arm']], ['workload', ['boot', 'devdax']]],
+      axes: [
+        ['arch', ['i386', 'arm']],
+        ['workload', ['boot', 'devdax']],
+      ],
       exclude: [],
       include: [
         { boot: 'green' },
@@ -40,7 +50,10 @@ describe('expandMatrix: GitHub Actions semantics', () => {
 
   it('docs "Example: Expanding configurations" (os/node + npm) translated', () => {
     const out = expandMatrix({
-      axes: [['arch', ['x86_64', 'arm64']], ['memory', [1, 2]]],
+      axes: [
+        ['arch', ['x86_64', 'arm64']],
+        ['memory', [1, 2]],
+      ],
       exclude: [],
       include: [{ arch: 'x86_64', memory: 2, boot: 'cma=64M' }],
     });
@@ -54,8 +67,15 @@ describe('expandMatrix: GitHub Actions semantics', () => {
 
   it('docs "Excluding matrix configurations": 12 - 1 - 2 = 9 combinations, excludes are partial', () => {
     const out = expandMatrix({
-      axes: [['arch', ['arm', 'i386']], ['nodes', [1, 2, 4]], ['workload', ['boot', 'hotplug']]],
-      exclude: [{ arch: 'arm', nodes: 1, workload: 'hotplug' }, { arch: 'i386', nodes: 4 }],
+      axes: [
+        ['arch', ['arm', 'i386']],
+        ['nodes', [1, 2, 4]],
+        ['workload', ['boot', 'hotplug']],
+      ],
+      exclude: [
+        { arch: 'arm', nodes: 1, workload: 'hotplug' },
+        { arch: 'i386', nodes: 4 },
+      ],
       include: [],
     });
     expect(out).toHaveLength(9);
@@ -64,24 +84,50 @@ describe('expandMatrix: GitHub Actions semantics', () => {
   });
 
   it('an include that would overwrite an original value becomes a new combination', () => {
-    const out = expandMatrix({ axes: [['arch', ['arm64']], ['boot', ['', 'cma=64M']]], exclude: [], include: [{ arch: 'arm64', boot: 'cma=0' }] });
-    expect(out).toEqual([{ arch: 'arm64', boot: '' }, { arch: 'arm64', boot: 'cma=64M' }, { arch: 'arm64', boot: 'cma=0' }]);
+    const out = expandMatrix({
+      axes: [
+        ['arch', ['arm64']],
+        ['boot', ['', 'cma=64M']],
+      ],
+      exclude: [],
+      include: [{ arch: 'arm64', boot: 'cma=0' }],
+    });
+    expect(out).toEqual([
+      { arch: 'arm64', boot: '' },
+      { arch: 'arm64', boot: 'cma=64M' },
+      { arch: 'arm64', boot: 'cma=0' },
+    ]);
   });
 
   it('excludes apply before includes: an include can re-add an excluded combination', () => {
-    const out = expandMatrix({ axes: [['arch', ['i386', 'arm']]], exclude: [{ arch: 'arm' }], include: [{ arch: 'arm', workload: 'boot' }] });
+    const out = expandMatrix({
+      axes: [['arch', ['i386', 'arm']]],
+      exclude: [{ arch: 'arm' }],
+      include: [{ arch: 'arm', workload: 'boot' }],
+    });
     expect(out).toEqual([{ arch: 'i386' }, { arch: 'arm', workload: 'boot' }]);
   });
 
   it('include-only matrices create one combination per entry', () => {
-    const out = expandMatrix({ axes: [], exclude: [], include: [{ arch: 'i386' }, { arch: 'arm', boot: 'x' }] });
+    const out = expandMatrix({
+      axes: [],
+      exclude: [],
+      include: [{ arch: 'i386' }, { arch: 'arm', boot: 'x' }],
+    });
     expect(out).toEqual([{ arch: 'i386' }, { arch: 'arm', boot: 'x' }]);
   });
 
   it('nested kconfig keys behave as flattened keys', () => {
-    expect(flattenEntry({ arch: 'x86_64', kconfig: { HIGHMEM: 'y', CMA: 'n' } })).toEqual({ arch: 'x86_64', 'kconfig.HIGHMEM': 'y', 'kconfig.CMA': 'n' });
+    expect(flattenEntry({ arch: 'x86_64', kconfig: { HIGHMEM: 'y', CMA: 'n' } })).toEqual({
+      arch: 'x86_64',
+      'kconfig.HIGHMEM': 'y',
+      'kconfig.CMA': 'n',
+    });
     const out = expandMatrix({
-      axes: [['arch', ['x86_64', 'i386']], ['kconfig.HIGHMEM', ['y', 'n']]],
+      axes: [
+        ['arch', ['x86_64', 'i386']],
+        ['kconfig.HIGHMEM', ['y', 'n']],
+      ],
       exclude: [flattenEntry({ arch: 'x86_64', kconfig: { HIGHMEM: 'y' } })],
       include: [],
     });
@@ -95,24 +141,52 @@ describe('expandMatrix: GitHub Actions semantics', () => {
   it('property: without include, the result is exactly the product minus what some exclude matches', () => {
     const axis = fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd'), { minLength: 1, maxLength: 4 });
     fc.assert(
-      fc.property(axis, axis, fc.array(fc.record({ x: fc.constantFrom('a', 'b', 'z') }, { requiredKeys: [] }), { maxLength: 3 }), (xs, ys, exclude) => {
-        const out = expandMatrix({ axes: [['x', xs], ['y', ys]], exclude, include: [] });
-        const expected = xs.flatMap((x) => ys.map((y) => ({ x, y }))).filter((c) => !exclude.some((e) => matches(e, c)));
-        expect(out).toEqual(expected);
-        expect(productSize([['x', xs], ['y', ys]])).toBe(xs.length * ys.length);
-      }),
+      fc.property(
+        axis,
+        axis,
+        fc.array(fc.record({ x: fc.constantFrom('a', 'b', 'z') }, { requiredKeys: [] }), { maxLength: 3 }),
+        (xs, ys, exclude) => {
+          const out = expandMatrix({
+            axes: [
+              ['x', xs],
+              ['y', ys],
+            ],
+            exclude,
+            include: [],
+          });
+          const expected = xs
+            .flatMap((x) => ys.map((y) => ({ x, y })))
+            .filter((c) => !exclude.some((e) => matches(e, c)));
+          expect(out).toEqual(expected);
+          expect(
+            productSize([
+              ['x', xs],
+              ['y', ys],
+            ]),
+          ).toBe(xs.length * ys.length);
+        },
+      ),
     );
   });
 
   it('property: every include entry ends up in at least one combination, with its values', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ x: fc.constantFrom('a', 'b', 'q'), w: fc.constantFrom('1', '2') }, { requiredKeys: [] }), { maxLength: 4 }), (include) => {
-        const out = expandMatrix({ axes: [['x', ['a', 'b']]], exclude: [], include });
-        const last = include.at(-1);
-        if (last) expect(out.some((c) => matches(last, c))).toBe(true);
-        // original combinations are never lost
-        expect(out.filter((c) => c.x === 'a' || c.x === 'b').length).toBeGreaterThanOrEqual(2);
-      }),
+      fc.property(
+        fc.array(
+          fc.record(
+            { x: fc.constantFrom('a', 'b', 'q'), w: fc.constantFrom('1', '2') },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 4 },
+        ),
+        (include) => {
+          const out = expandMatrix({ axes: [['x', ['a', 'b']]], exclude: [], include });
+          const last = include.at(-1);
+          if (last) expect(out.some((c) => matches(last, c))).toBe(true);
+          // original combinations are never lost
+          expect(out.filter((c) => c.x === 'a' || c.x === 'b').length).toBeGreaterThanOrEqual(2);
+        },
+      ),
     );
   });
 });

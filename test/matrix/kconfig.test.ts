@@ -7,14 +7,62 @@ import { ARCHES, type Arch } from '../../src/matrix/types.js';
 
 // From ../shared/kernel-facts.md: U = user-selectable, F = forced (selected), - = impossible.
 const TABLE: Record<Arch, Record<string, 'U' | 'F' | '-'>> = {
-  i386: { HIGHMEM: 'U', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: '-', SPARSEMEM_VMEMMAP: '-', ARCH_WANT_OPTIMIZE_VMEMMAP: '-' },
-  x86_64: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'F', ARCH_WANT_OPTIMIZE_VMEMMAP: 'F' },
-  arm: { HIGHMEM: 'U', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: '-', SPARSEMEM_VMEMMAP: '-', ARCH_WANT_OPTIMIZE_VMEMMAP: '-' },
-  arm64: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'F', ARCH_WANT_OPTIMIZE_VMEMMAP: '-' },
-  ppc64: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'U', ARCH_WANT_OPTIMIZE_VMEMMAP: '-' },
-  s390: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'F', ARCH_WANT_OPTIMIZE_VMEMMAP: 'F' },
-  loongarch: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'U', ARCH_WANT_OPTIMIZE_VMEMMAP: 'F' },
-  riscv64: { HIGHMEM: '-', CMA: 'U', DEFERRED_STRUCT_PAGE_INIT: 'U', SPARSEMEM_VMEMMAP: 'U', ARCH_WANT_OPTIMIZE_VMEMMAP: 'F' },
+  i386: {
+    HIGHMEM: 'U',
+    CMA: 'U',
+    DEFERRED_STRUCT_PAGE_INIT: '-',
+    SPARSEMEM_VMEMMAP: '-',
+    ARCH_WANT_OPTIMIZE_VMEMMAP: '-',
+  },
+  x86_64: {
+    HIGHMEM: '-',
+    CMA: 'U',
+    DEFERRED_STRUCT_PAGE_INIT: 'U',
+    SPARSEMEM_VMEMMAP: 'F',
+    ARCH_WANT_OPTIMIZE_VMEMMAP: 'F',
+  },
+  arm: {
+    HIGHMEM: 'U',
+    CMA: 'U',
+    DEFERRED_STRUCT_PAGE_INIT: '-',
+    SPARSEMEM_VMEMMAP: '-',
+    ARCH_WANT_OPTIMIZE_VMEMMAP: '-',
+  },
+  arm64: {
+    HIGHMEM: '-',
+    CMA: 'U',
+    DEFERRED_STRUCT_PAGE_INIT: 'U',
+    SPARSEMEM_VMEMMAP: 'F',
+    ARCH_WANT_OPTIMIZE_VMEMMAP: '-',
+  },
+  ppc64: {
+    HIGHMEM: '-',
+    CMA: 'U',
+    DEFERRED_STRUCT_PAGE_INIT: 'U',
+    SPARSEMEM_VMEMMAP: 'U',
+    ARCH_WANT_OPTIMIZE_VMEMMAP: '-',
+  },
+  s390: {
+    HIGHMEM: '-',
+    CMA: 'U',
+    DEFERRED_STRUCT_PAGE_INIT: 'U',
+    SPARSEMEM_VMEMMAP: 'F',
+    ARCH_WANT_OPTIMIZE_VMEMMAP: 'F',
+  },
+  loongarch: {
+    HIGHMEM: '-',
+    CMA: 'U',
+    DEFERRED_STRUCT_PAGE_INIT: 'U',
+    SPARSEMEM_VMEMMAP: 'U',
+    ARCH_WANT_OPTIMIZE_VMEMMAP: 'F',
+  },
+  riscv64: {
+    HIGHMEM: '-',
+    CMA: 'U',
+    DEFERRED_STRUCT_PAGE_INIT: 'U',
+    SPARSEMEM_VMEMMAP: 'U',
+    ARCH_WANT_OPTIMIZE_VMEMMAP: 'F',
+  },
 };
 
 describe('resolveKconfig: every arch x option of the kernel-facts table', () => {
@@ -48,7 +96,9 @@ describe('resolveKconfig: every arch x option of the kernel-facts table', () => 
   });
 
   it('explains DEFERRED_STRUCT_PAGE_INIT on i386 (needs 64BIT)', () => {
-    expect(resolveKconfig('i386', { DEFERRED_STRUCT_PAGE_INIT: 'y' }).reasons[0]).toContain('depends on SPARSEMEM && !NEED_PER_CPU_KM && 64BIT');
+    expect(resolveKconfig('i386', { DEFERRED_STRUCT_PAGE_INIT: 'y' }).reasons[0]).toContain(
+      'depends on SPARSEMEM && !NEED_PER_CPU_KM && 64BIT',
+    );
   });
 
   it('explains ARCH_WANT_OPTIMIZE_VMEMMAP as a no-prompt symbol', () => {
@@ -59,8 +109,19 @@ describe('resolveKconfig: every arch x option of the kernel-facts table', () => 
 
   it('CMA selects MIGRATION and MEMORY_ISOLATION; defaults fill the rest', () => {
     const r = resolveKconfig('i386', { CMA: 'y' });
-    expect(r.resolved).toMatchObject({ CMA: 'y', MIGRATION: 'y', MEMORY_ISOLATION: 'y', HIGHMEM: 'y', X86_32: 'y', '64BIT': 'n' });
-    expect(resolveKconfig('arm', {}).resolved).toMatchObject({ HIGHMEM: 'n', SPARSEMEM: 'n', MEMORY_HOTPLUG: 'n' });
+    expect(r.resolved).toMatchObject({
+      CMA: 'y',
+      MIGRATION: 'y',
+      MEMORY_ISOLATION: 'y',
+      HIGHMEM: 'y',
+      X86_32: 'y',
+      '64BIT': 'n',
+    });
+    expect(resolveKconfig('arm', {}).resolved).toMatchObject({
+      HIGHMEM: 'n',
+      SPARSEMEM: 'n',
+      MEMORY_HOTPLUG: 'n',
+    });
   });
 
   it('ZONE_DEVICE follows its dependencies (no ARCH_HAS_PTE_DEVMAP on s390; SPARSEMEM_VMEMMAP=n on ppc64 drops it)', () => {
@@ -86,7 +147,9 @@ describe('resolveKconfig: properties', () => {
         const on = (n: string) => resolved[n] === 'y';
         for (const s of SYMBOLS) {
           if (!on(s.name)) continue;
-          const selected = ARCH_SELECTS[arch].includes(s.name) || SYMBOLS.some((o) => on(o.name) && o.selects?.includes(s.name));
+          const selected =
+            ARCH_SELECTS[arch].includes(s.name) ||
+            SYMBOLS.some((o) => on(o.name) && o.selects?.includes(s.name));
           if (!selected && s.dependsOn) expect(evalExpr(parseExpr(s.dependsOn), on)).toBe(true);
           if (!selected) expect(s.prompt || s.default !== undefined).toBe(true);
         }

@@ -6,7 +6,15 @@
  * missing packages fail the suite instead.
  */
 import { execa } from 'execa';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +30,8 @@ const RECORDED = join(FIXTURES, 'console-1G-mem768M.log');
 const RECORDED_BOOT = 'mem=768M memmap=128M!256M movablecore=256M numa=fake=2';
 
 const onCI = process.env.CI === 'true';
-const onPath = (cmd: string) => (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, cmd)));
+const onPath = (cmd: string) =>
+  (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, cmd)));
 const kernels = existsSync('/boot') ? readdirSync('/boot').filter((f) => f.startsWith('vmlinuz-')) : [];
 const missing = [
   ...(onPath('qemu-system-x86_64') ? [] : ['qemu-system-x86_64 (qemu-system-x86)']),
@@ -58,7 +67,10 @@ describe('boot.sh against a stand-in QEMU', () => {
     writeFileSync(kernel, 'not a kernel: the stand-in QEMU never reads it\n');
     writeFileSync(busybox, '#!/bin/sh\n');
     chmodSync(busybox, 0o755);
-    writeFileSync(join(dir, '.config'), 'CONFIG_NUMA=y\n# CONFIG_HIGHMEM is not set\nCONFIG_X86_PMEM_LEGACY=m\n');
+    writeFileSync(
+      join(dir, '.config'),
+      'CONFIG_NUMA=y\n# CONFIG_HIGHMEM is not set\nCONFIG_X86_PMEM_LEGACY=m\n',
+    );
     base = {
       KMATRIX_CELL_ID: 'x86_64-test',
       KMATRIX_ARCH: 'x86_64',
@@ -100,7 +112,9 @@ describe('boot.sh against a stand-in QEMU', () => {
   it('fails a memmap=nn!ss range that dmesg does not show as persistent memory', async () => {
     const r = await bootScript({ ...base, KMATRIX_BOOT: 'memmap=128M!512M numa=fake=2' });
     expect(r.code).toBe(1);
-    expect(r.lastLine).toBe('FAIL: memmap=128M!512M: no e820 persistent (type 12) range covers 0x0000000020000000-0x0000000027ffffff in dmesg');
+    expect(r.lastLine).toBe(
+      'FAIL: memmap=128M!512M: no e820 persistent (type 12) range covers 0x0000000020000000-0x0000000027ffffff in dmesg',
+    );
   });
 
   it('fails a node count other than numa=fake=N', async () => {
@@ -121,20 +135,38 @@ describe('boot.sh against a stand-in QEMU', () => {
   });
 
   it('kills a QEMU that outlives its guard and fails the cell', async () => {
-    const r = await bootScript({ ...base, KMATRIX_QEMU_TIMEOUT: '1', FAKE_QEMU_CONSOLE: '', FAKE_QEMU_SLEEP: '60' });
+    const r = await bootScript({
+      ...base,
+      KMATRIX_QEMU_TIMEOUT: '1',
+      FAKE_QEMU_CONSOLE: '',
+      FAKE_QEMU_SLEEP: '60',
+    });
     expect(r.code).toBe(1);
     expect(r.lastLine).toBe('FAIL: no result within 1s: the guest hung and QEMU was killed');
   });
 
   it('reports QEMU failing before the kernel starts as an infrastructure error (exit 255)', async () => {
-    const r = await bootScript({ ...base, FAKE_QEMU_CONSOLE: '', FAKE_QEMU_EXIT: '1', FAKE_QEMU_STDERR: 'qemu: could not load kernel' });
+    const r = await bootScript({
+      ...base,
+      FAKE_QEMU_CONSOLE: '',
+      FAKE_QEMU_EXIT: '1',
+      FAKE_QEMU_STDERR: 'qemu: could not load kernel',
+    });
     expect(r.code).toBe(255);
-    expect(r.lastLine).toBe('ERROR: QEMU exited with status 1 before the kernel started: qemu: could not load kernel');
+    expect(r.lastLine).toBe(
+      'ERROR: QEMU exited with status 1 before the kernel started: qemu: could not load kernel',
+    );
   });
 
   it('gives 4 QEMU NUMA nodes their own memory backends, cpu 0 on node 0', async () => {
     const argvFile = join(dir, 'argv-numa');
-    await bootScript({ ...base, KMATRIX_MEMORY: String(2 * GIB), KMATRIX_NODES: '4', KMATRIX_BOOT: '', FAKE_QEMU_ARGV: argvFile });
+    await bootScript({
+      ...base,
+      KMATRIX_MEMORY: String(2 * GIB),
+      KMATRIX_NODES: '4',
+      KMATRIX_BOOT: '',
+      FAKE_QEMU_ARGV: argvFile,
+    });
     const argv = readFileSync(argvFile, 'utf8').split('\0').slice(0, -1);
     expect(argv.filter((_, i) => argv[i - 1] === '-numa')).toEqual([
       'node,nodeid=0,memdev=mem0,cpus=0',
@@ -147,11 +179,26 @@ describe('boot.sh against a stand-in QEMU', () => {
   });
 
   it.each([
-    [{ KMATRIX_ARCH: 'arm64' }, 'SKIP: arch arm64: this script boots x86_64 kernels only (qemu-system-x86_64)'],
-    [{ KMATRIX_WORKLOAD: 'devdax' }, 'SKIP: workload devdax needs the nd_pmem/dax modules and ndctl, which the busybox initramfs does not have'],
-    [{ KMATRIX_KERNEL: '/nonexistent/bzImage' }, 'SKIP: kernel /nonexistent/bzImage is missing or unreadable'],
-    [{ KMATRIX_KCONFIG: 'NUMA=y HIGHMEM=y' }, 'SKIP: HIGHMEM=y requested but %CONFIG% has HIGHMEM=n (point KMATRIX_KERNEL at a kernel built that way)'],
-    [{ KMATRIX_KCONFIG: 'X86_PMEM_LEGACY=y' }, 'SKIP: X86_PMEM_LEGACY=y requested but %CONFIG% builds it as a module, and the initramfs loads no modules (point KMATRIX_KERNEL at a kernel built that way)'],
+    [
+      { KMATRIX_ARCH: 'arm64' },
+      'SKIP: arch arm64: this script boots x86_64 kernels only (qemu-system-x86_64)',
+    ],
+    [
+      { KMATRIX_WORKLOAD: 'devdax' },
+      'SKIP: workload devdax needs the nd_pmem/dax modules and ndctl, which the busybox initramfs does not have',
+    ],
+    [
+      { KMATRIX_KERNEL: '/nonexistent/bzImage' },
+      'SKIP: kernel /nonexistent/bzImage is missing or unreadable',
+    ],
+    [
+      { KMATRIX_KCONFIG: 'NUMA=y HIGHMEM=y' },
+      'SKIP: HIGHMEM=y requested but %CONFIG% has HIGHMEM=n (point KMATRIX_KERNEL at a kernel built that way)',
+    ],
+    [
+      { KMATRIX_KCONFIG: 'X86_PMEM_LEGACY=y' },
+      'SKIP: X86_PMEM_LEGACY=y requested but %CONFIG% builds it as a module, and the initramfs loads no modules (point KMATRIX_KERNEL at a kernel built that way)',
+    ],
   ])('cannot test %j here: exit 125 with the reason', async (env, reason) => {
     const r = await bootScript({ ...base, KMATRIX_BOOT: '', ...env });
     expect(r.code).toBe(125);
@@ -159,9 +206,16 @@ describe('boot.sh against a stand-in QEMU', () => {
   });
 
   it('only notes resolved KMATRIX_CONFIG_* values the kernel lacks when the cell asked for none', async () => {
-    const r = await bootScript({ ...base, KMATRIX_BOOT: RECORDED_BOOT, KMATRIX_CONFIG_HIGHMEM: 'y', KMATRIX_CONFIG_NUMA: 'y' });
+    const r = await bootScript({
+      ...base,
+      KMATRIX_BOOT: RECORDED_BOOT,
+      KMATRIX_CONFIG_HIGHMEM: 'y',
+      KMATRIX_CONFIG_NUMA: 'y',
+    });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`kmatrix-qemu: note: kernel differs from the resolved config: HIGHMEM=y requested but ${base.KMATRIX_KERNEL_CONFIG} has HIGHMEM=n`);
+    expect(r.stdout).toContain(
+      `kmatrix-qemu: note: kernel differs from the resolved config: HIGHMEM=y requested but ${base.KMATRIX_KERNEL_CONFIG} has HIGHMEM=n`,
+    );
     expect(r.stdout).not.toContain('NUMA=y requested');
   });
 });
@@ -172,54 +226,87 @@ describe.skipIf(skipBoots)('boot.sh booting the Debian kernel', () => {
   });
 
   it('boots with every kind of parameter at once and passes each check', { timeout: 240_000 }, async () => {
-    const r = await bootScript({ KMATRIX_CELL_ID: 'all-params', KMATRIX_ARCH: 'x86_64', KMATRIX_BOOT: RECORDED_BOOT, KMATRIX_WORKLOAD: 'kpageflags', KMATRIX_MEMORY: String(GIB), KMATRIX_NODES: '1' });
+    const r = await bootScript({
+      KMATRIX_CELL_ID: 'all-params',
+      KMATRIX_ARCH: 'x86_64',
+      KMATRIX_BOOT: RECORDED_BOOT,
+      KMATRIX_WORKLOAD: 'kpageflags',
+      KMATRIX_MEMORY: String(GIB),
+      KMATRIX_NODES: '1',
+    });
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^kmatrix-qemu: check ok: mem= caps MemTotal \(\d+ kB <= 786432 kB\)$/m);
-    expect(r.stdout).toContain('check ok: memmap=128M!256M: e820 persistent (type 12) range 0x0000000010000000-0x0000000017ffffff covers');
+    expect(r.stdout).toContain(
+      'check ok: memmap=128M!256M: e820 persistent (type 12) range 0x0000000010000000-0x0000000017ffffff covers',
+    );
     expect(r.stdout).toContain('check ok: movablecore=256M created a Movable zone');
     expect(r.stdout).toContain('check ok: 2 NUMA node(s) in /sys/devices/system/node');
     // mem=768M bounds max_pfn: 196608 pfns of 4 KiB
-    expect(r.stdout).toContain('check ok: workload kpageflags: read the flags of 196608 pfns from /proc/kpageflags');
+    expect(r.stdout).toContain(
+      'check ok: workload kpageflags: read the flags of 196608 pfns from /proc/kpageflags',
+    );
     expect(r.lastLine).toMatch(/^PASS: vmlinuz-\S+ booted with "mem=768M/);
   });
 
   it('fails a kernel panic with the panic line', { timeout: 240_000 }, async () => {
-    const r = await bootScript({ KMATRIX_CELL_ID: 'panic', KMATRIX_ARCH: 'x86_64', KMATRIX_BOOT: 'rdinit=/nonexistent', KMATRIX_WORKLOAD: 'boot', KMATRIX_MEMORY: String(GIB / 2), KMATRIX_NODES: '1' });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)');
-    expect(r.lastLine).toBe('FAIL: kernel reported: Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)');
-  });
-});
-
-describe.skipIf(skipBoots || !existsSync(join(ROOT, 'src/cli/run.ts')))('kmatrix run matrices/qemu/small.yaml', () => {
-  beforeAll(async () => {
-    // tsc emits even when someone else's work in progress has type errors
-    await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
-  }, 300_000);
-
-  it('boots both cells through the command backend and reports them passed', { timeout: 300_000 }, async () => {
-    const reportDir = mkdtempSync(join(tmpdir(), 'kmatrix-qemu-e2e-'));
-    const r = await execa('node', ['bin/kmatrix.js', 'run', 'matrices/qemu/small.yaml', '--report-dir', reportDir, '--no-cache'], {
-      cwd: ROOT,
-      reject: false,
-      env: { NO_COLOR: '1' },
+    const r = await bootScript({
+      KMATRIX_CELL_ID: 'panic',
+      KMATRIX_ARCH: 'x86_64',
+      KMATRIX_BOOT: 'rdinit=/nonexistent',
+      KMATRIX_WORKLOAD: 'boot',
+      KMATRIX_MEMORY: String(GIB / 2),
+      KMATRIX_NODES: '1',
     });
-    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-    const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as {
-      summary: { total: number; passed: number; executed: number };
-      cells: Array<{ boot: string; status: string; log?: string }>;
-    };
-    expect(report.summary).toMatchObject({ total: 2, passed: 2, executed: 2 });
-    expect(report.cells.map((c) => [c.boot, c.status]).sort()).toEqual([
-      ['mem=768M memmap=128M!256M', 'pass'],
-      ['movablecore=256M numa=fake=2', 'pass'],
-    ]);
-    for (const cell of report.cells) {
-      // passing cells' logs are ranges of logs/passed.log (run/log-pack.ts)
-      const log = readLogTail(reportDir, cell.log, 100_000, 1 << 24);
-      expect(log).toContain(`PASS: `);
-      expect(log).toContain('kmatrix: end');
-    }
-    rmSync(reportDir, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)',
+    );
+    expect(r.lastLine).toBe(
+      'FAIL: kernel reported: Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)',
+    );
   });
 });
+
+describe.skipIf(skipBoots || !existsSync(join(ROOT, 'src/cli/run.ts')))(
+  'kmatrix run matrices/qemu/small.yaml',
+  () => {
+    beforeAll(async () => {
+      // tsc emits even when someone else's work in progress has type errors
+      await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
+    }, 300_000);
+
+    it(
+      'boots both cells through the command backend and reports them passed',
+      { timeout: 300_000 },
+      async () => {
+        const reportDir = mkdtempSync(join(tmpdir(), 'kmatrix-qemu-e2e-'));
+        const r = await execa(
+          'node',
+          ['bin/kmatrix.js', 'run', 'matrices/qemu/small.yaml', '--report-dir', reportDir, '--no-cache'],
+          {
+            cwd: ROOT,
+            reject: false,
+            env: { NO_COLOR: '1' },
+          },
+        );
+        expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+        const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as {
+          summary: { total: number; passed: number; executed: number };
+          cells: Array<{ boot: string; status: string; log?: string }>;
+        };
+        expect(report.summary).toMatchObject({ total: 2, passed: 2, executed: 2 });
+        expect(report.cells.map((c) => [c.boot, c.status]).sort()).toEqual([
+          ['mem=768M memmap=128M!256M', 'pass'],
+          ['movablecore=256M numa=fake=2', 'pass'],
+        ]);
+        for (const cell of report.cells) {
+          // passing cells' logs are ranges of logs/passed.log (run/log-pack.ts)
+          const log = readLogTail(reportDir, cell.log, 100_000, 1 << 24);
+          expect(log).toContain(`PASS: `);
+          expect(log).toContain('kmatrix: end');
+        }
+        rmSync(reportDir, { recursive: true, force: true });
+      },
+    );
+  },
+);

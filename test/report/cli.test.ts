@@ -7,7 +7,8 @@ import { buildCli, fixtureReport, fixtureRun, kmatrix, ROOT, tempDir, writeShard
 
 beforeAll(() => buildCli());
 
-const SUMMARY = '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate (23 executed, 1 cached) in 31.2s';
+const SUMMARY =
+  '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate (23 executed, 1 cached) in 31.2s';
 
 describe('kmatrix report', () => {
   it('renders the table by default', () => {
@@ -27,9 +28,15 @@ describe('kmatrix report', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(fixtureReport());
-    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('tests="33" failures="3" errors="2" skipped="10"');
-    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('## kmatrix: `mm-highmem-cma` — ❌ failed');
-    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<title>kmatrix: mm-highmem-cma (failed)</title>');
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain(
+      'tests="33" failures="3" errors="2" skipped="10"',
+    );
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(
+      '## kmatrix: `mm-highmem-cma` — ❌ failed',
+    );
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain(
+      '<title>kmatrix: mm-highmem-cma (failed)</title>',
+    );
   });
 
   it('pivots the table with --rows/--cols', () => {
@@ -40,7 +47,10 @@ describe('kmatrix report', () => {
 
   it('isolates a throwing user reporter: the others still write, exit 3', () => {
     const dir = fixtureRun();
-    writeFileSync(join(dir, 'boom.mjs'), "export default { name: 'boom', onRunEnd() { throw new Error('cannot reach dashboard'); } };\n");
+    writeFileSync(
+      join(dir, 'boom.mjs'),
+      "export default { name: 'boom', onRunEnd() { throw new Error('cannot reach dashboard'); } };\n",
+    );
     const r = kmatrix(['report', dir, '--reporter', `./boom.mjs,markdown`], { cwd: dir });
     expect(r.stderr).toBe('kmatrix: reporter boom failed: cannot reach dashboard\n');
     expect(r.code).toBe(3);
@@ -50,7 +60,9 @@ describe('kmatrix report', () => {
   it('bad input: one clear line, exit 2, no stack trace', () => {
     const missing = kmatrix(['report', join(tempDir(), 'nope')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^\S*nope: not a kmatrix run folder \(no events\.jsonl or report\.json\)\n$/);
+    expect(missing.stderr).toMatch(
+      /^\S*nope: not a kmatrix run folder \(no events\.jsonl or report\.json\)\n$/,
+    );
     const typo = kmatrix(['report', fixtureRun(), '--reporter', 'htm']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('unknown reporter "htm" (did you mean "html"?)');
@@ -66,7 +78,9 @@ describe('kmatrix report', () => {
 describe('kmatrix merge', () => {
   it('merges shards into a run equal to the whole, renderable by every reporter', async () => {
     const whole = fixtureReport();
-    const shards = await Promise.all([1, 2].map((k) => writeShard(whole, k, 2, (c, i) => i % 2 === k - 1 || c.status === 'invalid')));
+    const shards = await Promise.all(
+      [1, 2].map((k) => writeShard(whole, k, 2, (c, i) => i % 2 === k - 1 || c.status === 'invalid')),
+    );
     const out = join(tempDir(), 'merged');
     const r = kmatrix(['merge', ...shards, '-o', out, '--reporter', 'junit,table']);
     expect(r.code).toBe(0);
@@ -74,29 +88,38 @@ describe('kmatrix merge', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(SUMMARY.replace('31.2s', '2.0s'));
     const merged = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(merged.summary).toEqual(whole.summary);
-    const key = (c: { id: string; status: string; signature?: string }) => `${c.id} ${c.status} ${c.signature ?? ''}`;
+    const key = (c: { id: string; status: string; signature?: string }) =>
+      `${c.id} ${c.status} ${c.signature ?? ''}`;
     expect(merged.cells.map(key).sort()).toEqual(whole.cells.map(key).sort());
     expect(existsSync(join(out, 'events.jsonl'))).toBe(true);
     expect(existsSync(join(out, 'junit.xml'))).toBe(true);
     expect(existsSync(join(out, 'logs/i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc.log'))).toBe(true);
     const again = kmatrix(['report', out, '--reporter', 'html']);
     expect(again.code).toBe(0);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('BUG: Bad page state in process swapper  pfn:3fe12');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
+      'BUG: Bad page state in process swapper  pfn:3fe12',
+    );
   });
 
   it('merges real shard runs: every cell keeps its log, packed ones included', () => {
     const dir = tempDir();
     const matrix = join(ROOT, 'matrices/seed-000-cma-highmem.yaml');
-    const run = (args: string[]) => kmatrix(['run', matrix, '--no-cache', '--reporter', 'json', '--no-progress', ...args], { cwd: dir });
-    for (const [i, args] of [['whole'], ['s1', '--shard', '1/2'], ['s2', '--shard', '2/2']].entries()) expect(run(['--report-dir', ...args]).code, String(i)).toBeLessThan(2);
+    const run = (args: string[]) =>
+      kmatrix(['run', matrix, '--no-cache', '--reporter', 'json', '--no-progress', ...args], { cwd: dir });
+    for (const [i, args] of [['whole'], ['s1', '--shard', '1/2'], ['s2', '--shard', '2/2']].entries())
+      expect(run(['--report-dir', ...args]).code, String(i)).toBeLessThan(2);
     expect(kmatrix(['merge', 's1', 's2', '-o', 'merged', '--reporter', 'json'], { cwd: dir }).code).toBe(0);
     type Cells = { cells: Array<{ id: string; status: string; log?: string }> };
-    const cells = (run: string) => (JSON.parse(readFileSync(join(dir, run, 'report.json'), 'utf8')) as Cells).cells;
-    const whole = new Map(cells('whole').map((c) => [c.id, readLogTail(join(dir, 'whole'), c.log, 1000, 1 << 20)]));
+    const cells = (run: string) =>
+      (JSON.parse(readFileSync(join(dir, run, 'report.json'), 'utf8')) as Cells).cells;
+    const whole = new Map(
+      cells('whole').map((c) => [c.id, readLogTail(join(dir, 'whole'), c.log, 1000, 1 << 20)]),
+    );
     const merged = cells('merged');
     expect(merged.some((c) => c.log?.startsWith('logs/passed.log#'))).toBe(true);
     expect(merged.some((c) => c.status === 'fail' && c.log && !c.log.includes('#'))).toBe(true);
-    for (const c of merged) expect(readLogTail(join(dir, 'merged'), c.log, 1000, 1 << 20), c.id).toBe(whole.get(c.id));
+    for (const c of merged)
+      expect(readLogTail(join(dir, 'merged'), c.log, 1000, 1 << 20), c.id).toBe(whole.get(c.id));
   });
 
   it('refuses shards of different matrices with exit 2', async () => {
@@ -105,6 +128,8 @@ describe('kmatrix merge', () => {
     const b = await writeShard({ ...whole, matrix: 'numa-fake' }, 2, 2, (_c, i) => i % 2 === 1);
     const r = kmatrix(['merge', a, b, '-o', join(tempDir(), 'm')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^merge: the runs are of different matrices: mm-highmem-cma \(.*\), numa-fake \(.*\)\n$/);
+    expect(r.stderr).toMatch(
+      /^merge: the runs are of different matrices: mm-highmem-cma \(.*\), numa-fake \(.*\)\n$/,
+    );
   });
 });

@@ -17,7 +17,9 @@ function planOf(report: RunReport, reportDir: string): RunPlan {
     reportDir,
     startedAt: report.startedAt,
     // cells to run appear in the plan before they have a result
-    cells: report.cells.map((c) => (planned(c) ? c : { ...c, status: 'pass', durationMs: 0, attempts: 0, signature: undefined })),
+    cells: report.cells.map((c) =>
+      planned(c) ? c : { ...c, status: 'pass', durationMs: 0, attempts: 0, signature: undefined },
+    ),
     axes: report.axes ?? [],
   };
 }
@@ -26,7 +28,10 @@ function record(report: RunReport, dir: string, upTo = Infinity): EventLogReport
   let t = 1000;
   const ev = new EventLogReporter(dir, () => (t += 10));
   ev.onRunStart(planOf(report, dir));
-  report.cells.filter((c) => !planned(c)).slice(0, upTo).forEach((c) => ev.onCellEnd(c));
+  report.cells
+    .filter((c) => !planned(c))
+    .slice(0, upTo)
+    .forEach((c) => ev.onCellEnd(c));
   return ev;
 }
 
@@ -40,13 +45,18 @@ describe('event log', () => {
     expect(parsed.reason).toBe('failed');
     expect(parsed.report).toEqual(report);
     expect(parsed.plan.cells).toHaveLength(33);
-    expect(parsed.cellEnds.map((c) => c.id)).toEqual(report.cells.filter((c) => !planned(c)).map((c) => c.id));
+    expect(parsed.cellEnds.map((c) => c.id)).toEqual(
+      report.cells.filter((c) => !planned(c)).map((c) => c.id),
+    );
   });
 
   it('refers to already-logged cells by id in runEnd, and stores changed ones in full', () => {
     const report = fixtureReport();
     const dir = tempDir();
-    const changed = { ...report, cells: report.cells.map((c, i) => (i === 0 ? { ...c, durationMs: 4242 } : c)) };
+    const changed = {
+      ...report,
+      cells: report.cells.map((c, i) => (i === 0 ? { ...c, durationMs: 4242 } : c)),
+    };
     record(report, dir).onRunEnd(changed, 'failed');
     const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
     const end = JSON.parse(lines.at(-1)!) as { type: string; cells: unknown[] };
@@ -104,7 +114,10 @@ describe('event log', () => {
     expect(run.source).toBe('report');
     expect(run.report.cells).toHaveLength(33);
     expect(run.reason).toBe('failed');
-    writeFileSync(join(dir, 'report.json'), JSON.stringify({ ...report, cells: [{ ...report.cells[0], status: 'exploded' }] }));
+    writeFileSync(
+      join(dir, 'report.json'),
+      JSON.stringify({ ...report, cells: [{ ...report.cells[0], status: 'exploded' }] }),
+    );
     expect(() => loadRun(dir)).toThrow(/report\.json:1:1: cells\.0\.status/);
   });
 });

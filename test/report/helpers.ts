@@ -78,14 +78,39 @@ export function hasCommand(cmd: string): boolean {
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
 /** Write one shard as the run engine would: events + report.json + the shard's logs. */
-export async function writeShard(whole: RunReport, index: number, count: number, pick: (c: CellResult, i: number) => boolean): Promise<string> {
+export async function writeShard(
+  whole: RunReport,
+  index: number,
+  count: number,
+  pick: (c: CellResult, i: number) => boolean,
+): Promise<string> {
   const dir = tempDir();
   const cells = whole.cells.filter(pick);
-  const report: RunReport = { ...whole, cells, summary: summarize(cells), shard: { index, count }, durationMs: 1000 * index, startedAt: `2025-03-14T09:2${index}:00.000Z` };
+  const report: RunReport = {
+    ...whole,
+    cells,
+    summary: summarize(cells),
+    shard: { index, count },
+    durationMs: 1000 * index,
+    startedAt: `2025-03-14T09:2${index}:00.000Z`,
+  };
   delete report.explanations;
   delete report.regressions;
-  const [events, json] = await createReporters(['events', 'json'], { reportDir: dir, stdout: bufferWriter(), stderr: bufferWriter(), color: false });
-  await events!.onRunStart!({ matrix: whole.matrix, file: whole.file ?? '', reportDir: dir, startedAt: report.startedAt, cells, axes: whole.axes ?? [], shard: { index, count } });
+  const [events, json] = await createReporters(['events', 'json'], {
+    reportDir: dir,
+    stdout: bufferWriter(),
+    stderr: bufferWriter(),
+    color: false,
+  });
+  await events!.onRunStart!({
+    matrix: whole.matrix,
+    file: whole.file ?? '',
+    reportDir: dir,
+    startedAt: report.startedAt,
+    cells,
+    axes: whole.axes ?? [],
+    shard: { index, count },
+  });
   for (const c of cells) {
     if (c.log) {
       mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -97,4 +122,3 @@ export async function writeShard(whole: RunReport, index: number, count: number,
   await json!.onRunEnd!(report, 'failed');
   return dir;
 }
-

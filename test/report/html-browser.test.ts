@@ -22,12 +22,24 @@ describe.skipIf(SKIP)('report.html in headless Chromium', () => {
   beforeAll(async () => {
     if (!HAVE) throw new Error(`${CHROMIUM} is missing but CI=true: .ci/run installs chromium`);
     const dir = fixtureRun();
-    const [html] = await createReporters(['html'], { reportDir: dir, stdout: bufferWriter(), stderr: bufferWriter(), color: false });
+    const [html] = await createReporters(['html'], {
+      reportDir: dir,
+      stdout: bufferWriter(),
+      stderr: bufferWriter(),
+      color: false,
+    });
     await html!.onRunEnd!(fixtureReport(), 'failed');
     url = pathToFileURL(join(dir, 'report.html')).href;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -45,12 +57,16 @@ describe.skipIf(SKIP)('report.html in headless Chromium', () => {
     return { page, requests };
   }
 
-  it(title('shows a failing cell\'s signature and log one click away'), async () => {
+  it(title("shows a failing cell's signature and log one click away"), async () => {
     const { page, requests } = await open();
     expect(await page.locator('#detail').isHidden()).toBe(true);
     await page.click(`#heatmap [data-cell-id="${NULL_DEREF}"]`);
-    await expect.poll(() => page.locator('#log').textContent()).toContain('BUG: unable to handle kernel NULL pointer dereference at 0000000000000008');
-    expect(await page.locator('#detail-signature').textContent()).toBe('BUG: unable to handle kernel NULL pointer dereference at <addr>');
+    await expect
+      .poll(() => page.locator('#log').textContent())
+      .toContain('BUG: unable to handle kernel NULL pointer dereference at 0000000000000008');
+    expect(await page.locator('#detail-signature').textContent()).toBe(
+      'BUG: unable to handle kernel NULL pointer dereference at <addr>',
+    );
     // log text is shown as text, not parsed as markup
     expect(await page.locator('#log').textContent()).toContain('</script><b>&amp;');
     expect(await page.locator('#detail .explain').textContent()).toContain('arch=x86_64 & kconfig.CMA=y');
@@ -67,12 +83,15 @@ describe.skipIf(SKIP)('report.html in headless Chromium', () => {
     await page.click('button[data-axis="workload"][data-place="cols"]');
     expect(await heads()).toEqual(expect.arrayContaining(['workload=boot', 'workload=dma-alloc']));
     // only failures: exactly the three failing cells remain
-    for (const s of ['pass', 'flaky', 'skip', 'invalid', 'duplicate', 'error', 'timeout']) await page.uncheck(`input[data-status="${s}"]`);
+    for (const s of ['pass', 'flaky', 'skip', 'invalid', 'duplicate', 'error', 'timeout'])
+      await page.uncheck(`input[data-status="${s}"]`);
     expect(await page.locator('#heatmap .chip').count()).toBe(3);
     expect(await page.locator('#shown').textContent()).toBe('3 of 33 cells shown');
     // and only i386
     await page.uncheck('input[data-axis="arch"][data-value="x86_64"]');
-    const ids = await page.locator('#heatmap .chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-cell-id')));
+    const ids = await page
+      .locator('#heatmap .chip')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-cell-id')));
     expect(ids.sort()).toEqual([BAD_PAGE, 'i386-HIGHMEM_y-CMA_y-mem_4G_movablecore_256M-dma-alloc']);
     expect(pageErrors).toEqual([]);
     await page.close();
@@ -82,7 +101,9 @@ describe.skipIf(SKIP)('report.html in headless Chromium', () => {
     const { page } = await open();
     await page.click('details.group >> nth=0');
     await page.click(`#failures a[data-cell-id="${BAD_PAGE}"]`);
-    await expect.poll(() => page.locator('#log').textContent()).toContain('BUG: Bad page state in process swapper  pfn:3fe12');
+    await expect
+      .poll(() => page.locator('#log').textContent())
+      .toContain('BUG: Bad page state in process swapper  pfn:3fe12');
     expect(pageErrors).toEqual([]);
     await page.close();
   });

@@ -18,7 +18,12 @@ function xmllint(file: string) {
 }
 
 async function writeJunit(dir: string, report: RunReport): Promise<string> {
-  const [junit] = await createReporters(['junit'], { reportDir: dir, stdout: bufferWriter(), stderr: bufferWriter(), color: false });
+  const [junit] = await createReporters(['junit'], {
+    reportDir: dir,
+    stdout: bufferWriter(),
+    stderr: bufferWriter(),
+    color: false,
+  });
   await junit!.onRunEnd!(report, 'failed');
   return join(dir, 'junit.xml');
 }
@@ -48,7 +53,10 @@ describe('junit.xml against the Jenkins/GitLab JUnit schema', () => {
   it.skipIf(SKIP)(title('the schema really rejects a malformed report'), () => {
     const dir = fixtureRun();
     const bad = join(dir, 'bad.xml');
-    spawnSync('sh', ['-c', `printf '<testsuites><testsuite name="x"><testcase name="a"/></testsuite></testsuites>' > ${bad}`]);
+    spawnSync('sh', [
+      '-c',
+      `printf '<testsuites><testsuite name="x"><testcase name="a"/></testsuite></testsuites>' > ${bad}`,
+    ]);
     const r = xmllint(bad);
     expect(r.status).not.toBe(0); // testsuite lacks tests/failures/errors, testcase lacks classname
   });

@@ -13,7 +13,16 @@ describe('merge', () => {
   it('merging the 3 shards of a matrix equals the whole run', async () => {
     const whole = fixtureReport();
     // round-robin shards; planned-away cells (invalid, duplicate) appear in every shard, as a shard plan may list them
-    const shards = await Promise.all([1, 2, 3].map((k) => writeShard(whole, k, 3, (c, i) => i % 3 === k - 1 || c.status === 'invalid' || c.status === 'duplicate')));
+    const shards = await Promise.all(
+      [1, 2, 3].map((k) =>
+        writeShard(
+          whole,
+          k,
+          3,
+          (c, i) => i % 3 === k - 1 || c.status === 'invalid' || c.status === 'duplicate',
+        ),
+      ),
+    );
     const out = tempDir();
     const merged = mergeRuns(shards.reverse().map(loadRun), out);
     expect(merged.report.summary).toEqual(whole.summary);
@@ -42,7 +51,9 @@ describe('merge', () => {
     const a = await writeShard(whole, 1, 2, (_c, i) => i % 2 === 0);
     const b = await writeShard({ ...whole, matrix: 'other-matrix' }, 2, 2, (_c, i) => i % 2 === 1);
     expect(() => mergeRuns([loadRun(a), loadRun(b)], tempDir())).toThrow(UserError);
-    expect(() => mergeRuns([loadRun(a), loadRun(b)], tempDir())).toThrow(/different matrices: mm-highmem-cma \(.*\), other-matrix \(/);
+    expect(() => mergeRuns([loadRun(a), loadRun(b)], tempDir())).toThrow(
+      /different matrices: mm-highmem-cma \(.*\), other-matrix \(/,
+    );
   });
 
   it('refuses overlapping cells with different results, accepts identical overlaps', async () => {
@@ -51,10 +62,19 @@ describe('merge', () => {
     const a = await writeShard(whole, 1, 2, (c) => c.arch === 'i386');
     const same = await writeShard(whole, 2, 2, (c) => c.id === id || c.arch === 'x86_64');
     expect(mergeRuns([loadRun(a), loadRun(same)], tempDir()).report.summary.total).toBe(whole.cells.length);
-    const changed = { ...whole, cells: whole.cells.map((c) => (c.id === id ? { ...c, status: 'fail' as const, signature: 'BUG: Bad page state in process swapper pfn:<pfn>' } : c)) };
+    const changed = {
+      ...whole,
+      cells: whole.cells.map((c) =>
+        c.id === id
+          ? { ...c, status: 'fail' as const, signature: 'BUG: Bad page state in process swapper pfn:<pfn>' }
+          : c,
+      ),
+    };
     const b = await writeShard(changed, 2, 2, (c) => c.id === id || c.arch === 'x86_64');
     expect(() => mergeRuns([loadRun(a), loadRun(b)], tempDir())).toThrow(
-      new RegExp(`cell ${id} has different results: pass in .*, fail "BUG: Bad page state in process swapper pfn:<pfn>" in `),
+      new RegExp(
+        `cell ${id} has different results: pass in .*, fail "BUG: Bad page state in process swapper pfn:<pfn>" in `,
+      ),
     );
   });
 

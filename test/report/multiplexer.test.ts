@@ -13,7 +13,14 @@ function recorder(name: string, log: string[]): Reporter {
 }
 
 const report = fixtureReport();
-const plan: RunPlan = { matrix: report.matrix, file: 'm.yaml', reportDir: '/tmp/x', startedAt: report.startedAt, cells: report.cells, axes: [] };
+const plan: RunPlan = {
+  matrix: report.matrix,
+  file: 'm.yaml',
+  reportDir: '/tmp/x',
+  startedAt: report.startedAt,
+  cells: report.cells,
+  axes: [],
+};
 const [c1, c2] = report.cells;
 
 describe('Multiplexer', () => {
@@ -23,7 +30,14 @@ describe('Multiplexer', () => {
     await mux.onRunStart(plan);
     await mux.onCellEnd(c1!);
     await mux.onRunEnd(report, 'failed');
-    expect(log).toEqual(['a:start', 'b:start', `a:cell:${c1!.id}`, `b:cell:${c1!.id}`, 'a:end:failed', 'b:end:failed']);
+    expect(log).toEqual([
+      'a:start',
+      'b:start',
+      `a:cell:${c1!.id}`,
+      `b:cell:${c1!.id}`,
+      'a:end:failed',
+      'b:end:failed',
+    ]);
   });
 
   it('isolates a reporter that throws synchronously: printed once, the others go on', async () => {

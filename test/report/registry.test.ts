@@ -6,11 +6,19 @@ import { createReporters, parseReporterList } from '../../src/report/registry.js
 import { closest as didYouMean } from '../../src/util/suggest.js';
 import { bufferWriter, fixtureReport, tempDir } from './helpers.js';
 
-const ctx = (dir: string) => ({ reportDir: dir, stdout: bufferWriter(), stderr: bufferWriter(), color: false });
+const ctx = (dir: string) => ({
+  reportDir: dir,
+  stdout: bufferWriter(),
+  stderr: bufferWriter(),
+  color: false,
+});
 
 describe('reporter registry', () => {
   it('creates the built-in reporters by name, in order', async () => {
-    const rs = await createReporters(['table', 'json', 'junit', 'markdown', 'html', 'events'], ctx(tempDir()));
+    const rs = await createReporters(
+      ['table', 'json', 'junit', 'markdown', 'html', 'events'],
+      ctx(tempDir()),
+    );
     expect(rs.map((r) => r.name)).toEqual(['table', 'json', 'junit', 'markdown', 'html', 'events']);
   });
 
@@ -45,7 +53,10 @@ describe('reporter registry', () => {
 
   it('loads a factory and names a nameless reporter after its path', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'f.mjs'), `export default (ctx) => ({ onRunEnd() { ctx.stdout.write('hello from ' + ctx.reportDir); } });\n`);
+    writeFileSync(
+      join(dir, 'f.mjs'),
+      `export default (ctx) => ({ onRunEnd() { ctx.stdout.write('hello from ' + ctx.reportDir); } });\n`,
+    );
     const c = ctx(dir);
     const [r] = await createReporters([join(dir, 'f.mjs')], c);
     expect(r!.name).toBe(join(dir, 'f.mjs'));
@@ -56,7 +67,11 @@ describe('reporter registry', () => {
   it('rejects modules that are missing or export no reporter', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'nothing.mjs'), 'export default 42;\n');
-    await expect(createReporters(['./missing.mjs'], ctx(dir), dir)).rejects.toThrow(/cannot load reporter module \.\/missing\.mjs/);
-    await expect(createReporters(['./nothing.mjs'], ctx(dir), dir)).rejects.toThrow(/must default-export a reporter object/);
+    await expect(createReporters(['./missing.mjs'], ctx(dir), dir)).rejects.toThrow(
+      /cannot load reporter module \.\/missing\.mjs/,
+    );
+    await expect(createReporters(['./nothing.mjs'], ctx(dir), dir)).rejects.toThrow(
+      /must default-export a reporter object/,
+    );
   });
 });

@@ -18,7 +18,11 @@ const NULL_DEREF = 'x86_64-HIGHMEM_n-CMA_y-mem_4G_movablecore_256M-boot';
 function ctx(dir: string, extra: Partial<ReporterContext> = {}) {
   const stdout = bufferWriter();
   const stderr = bufferWriter();
-  return { stdout, stderr, ctx: { reportDir: dir, stdout, stderr, color: false, env: {}, ...extra } as ReporterContext };
+  return {
+    stdout,
+    stderr,
+    ctx: { reportDir: dir, stdout, stderr, color: false, env: {}, ...extra } as ReporterContext,
+  };
 }
 
 describe('table reporter', () => {
@@ -30,11 +34,19 @@ describe('table reporter', () => {
     expect(lines[1]).toMatch(/│ arch +│ boot +│ workload +│ HIGHMEM=y │ HIGHMEM=y │ HIGHMEM=n │ HIGHMEM=n │/);
     expect(lines[2]).toMatch(/│ +│ +│ +│ CMA=y +│ CMA=n +│ CMA=y +│ CMA=n +│/);
     // the Bad page state cell, the timeout, the NULL deref, the invalid x86_64 HIGHMEM=y cells
-    expect(lines.find((l) => l.includes('i386') && l.includes('mem=1G ') && l.includes('dma-alloc'))).toMatch(/│ ✗ +│ ✓ +│ ✓ +│ ✓ +│$/);
-    expect(lines.find((l) => l.includes('i386') && l.includes('movablecore') && l.includes('dma-alloc'))).toMatch(/│ ✗ +│ ✓ +│ T +│ ✓ +│$/);
-    expect(lines.find((l) => l.includes('x86_64') && l.includes('movablecore') && l.includes(' boot '))).toMatch(/│ ∅ +│ ∅ +│ ✗ +│ ✓ +│$/);
+    expect(lines.find((l) => l.includes('i386') && l.includes('mem=1G ') && l.includes('dma-alloc'))).toMatch(
+      /│ ✗ +│ ✓ +│ ✓ +│ ✓ +│$/,
+    );
+    expect(
+      lines.find((l) => l.includes('i386') && l.includes('movablecore') && l.includes('dma-alloc')),
+    ).toMatch(/│ ✗ +│ ✓ +│ T +│ ✓ +│$/);
+    expect(
+      lines.find((l) => l.includes('x86_64') && l.includes('movablecore') && l.includes(' boot ')),
+    ).toMatch(/│ ∅ +│ ∅ +│ ✗ +│ ✓ +│$/);
     // a duplicate shares its original's position: two symbols
-    expect(lines.find((l) => l.includes('i386') && l.includes('mem=1G ') && l.includes(' boot '))).toMatch(/│ ✓ +│ ✓= +│ ✓ +│ ! +│$/);
+    expect(lines.find((l) => l.includes('i386') && l.includes('mem=1G ') && l.includes(' boot '))).toMatch(
+      /│ ✓ +│ ✓= +│ ✓ +│ ! +│$/,
+    );
     expect(text).not.toMatch(ANSI);
   });
 
@@ -54,7 +66,16 @@ describe('table reporter', () => {
   it('shows several symbols where several commits share a position, and honours rows/cols', () => {
     const a = report.cells.filter((c) => c.status === 'pass' && c.arch === 'i386');
     const other = 'b'.repeat(40);
-    const cells = [...a, ...a.map((c) => ({ ...c, id: `${c.id}@b`, commit: other, status: 'fail' as const, signature: 'BUG: Bad page state in process swapper pfn:<pfn>' }))];
+    const cells = [
+      ...a,
+      ...a.map((c) => ({
+        ...c,
+        id: `${c.id}@b`,
+        commit: other,
+        status: 'fail' as const,
+        signature: 'BUG: Bad page state in process swapper pfn:<pfn>',
+      })),
+    ];
     const r: RunReport = { ...report, cells, summary: summarize(cells) };
     const text = renderTable(r, { color: false, rows: ['arch'], cols: ['workload'] });
     const lines = text.split('\n');
@@ -79,7 +100,15 @@ describe('json reporter', () => {
     const report = { ...fixtureReport(), explanations: undefined };
     await json!.onRunEnd!(report, 'failed');
     const text = readFileSync(join(dir, 'report.json'), 'utf8');
-    expect(Object.keys(JSON.parse(text)).slice(0, 7)).toEqual(['version', 'matrix', 'startedAt', 'durationMs', 'interrupted', 'summary', 'cells']);
+    expect(Object.keys(JSON.parse(text)).slice(0, 7)).toEqual([
+      'version',
+      'matrix',
+      'startedAt',
+      'durationMs',
+      'interrupted',
+      'summary',
+      'cells',
+    ]);
     expect(JSON.parse(text).summary.failed).toBe(3);
     expect(stdout.text()).toBe(text);
     expect(readdirSync(dir)).toEqual(['report.json']); // no temp file left behind
@@ -89,32 +118,52 @@ describe('json reporter', () => {
 describe('junit reporter', () => {
   const run = fixtureRun();
   const report = fixtureReport();
-  const xml = renderJunit(report, (c) => (c.log ? readFileSync(join(run, c.log), 'utf8').trimEnd() : ''), 'ci-host');
+  const xml = renderJunit(
+    report,
+    (c) => (c.log ? readFileSync(join(run, c.log), 'utf8').trimEnd() : ''),
+    'ci-host',
+  );
 
   it('has one testsuite for the matrix with the counts', () => {
-    expect(xml).toContain('<testsuite name="mm-highmem-cma" tests="33" failures="3" errors="2" skipped="10" time="31.234" timestamp="2025-03-14T09:26:53" hostname="ci-host">');
+    expect(xml).toContain(
+      '<testsuite name="mm-highmem-cma" tests="33" failures="3" errors="2" skipped="10" time="31.234" timestamp="2025-03-14T09:26:53" hostname="ci-host">',
+    );
     expect(xml.match(/<testcase /g)).toHaveLength(33);
   });
 
   it('marks a failure with its signature and the log tail', () => {
     const tc = xml.slice(xml.indexOf(`name="${BAD_PAGE}"`) - 60);
-    expect(tc).toMatch(/^.*<testcase classname="mm-highmem-cma\.i386" name="i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc" time="\d\.\d{3}">\n {6}<failure type="fail" message="BUG: Bad page state in process swapper pfn:&lt;pfn&gt;">/s);
+    expect(tc).toMatch(
+      /^.*<testcase classname="mm-highmem-cma\.i386" name="i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc" time="\d\.\d{3}">\n {6}<failure type="fail" message="BUG: Bad page state in process swapper pfn:&lt;pfn&gt;">/s,
+    );
     expect(tc).toContain('cma_release+0x8b/0x110</failure>');
   });
 
   it('uses skipped for skip/invalid/duplicate and error for errors and timeouts', () => {
-    expect(xml).toContain('<skipped message="invalid: kconfig.HIGHMEM=y: HIGHMEM depends on X86_32 (resolved to n)"/>');
+    expect(xml).toContain(
+      '<skipped message="invalid: kconfig.HIGHMEM=y: HIGHMEM depends on X86_32 (resolved to n)"/>',
+    );
     expect(xml).toContain('<skipped message="duplicate of i386-HIGHMEM_y-CMA_n-mem_1G-boot"/>');
     expect(xml).toContain('<skipped message="skip: untestable (exit 125)"/>');
-    expect(xml).toContain('<error type="timeout" message="watchdog: BUG: soft lockup - CPU#&lt;cpu&gt; stuck for &lt;n&gt;s!">');
-    expect(xml).toMatch(/<error type="error" message="backend exited with status 255">\[    0\.000000\] Linux version[^<]*qemu-system-i386: -m 1G: cannot set up guest memory/);
-    expect(xml).toMatch(/<system-out>flaky: passed after 2 attempts; earlier failure: WARNING: CPU: &lt;cpu&gt;/);
+    expect(xml).toContain(
+      '<error type="timeout" message="watchdog: BUG: soft lockup - CPU#&lt;cpu&gt; stuck for &lt;n&gt;s!">',
+    );
+    expect(xml).toMatch(
+      /<error type="error" message="backend exited with status 255">\[    0\.000000\] Linux version[^<]*qemu-system-i386: -m 1G: cannot set up guest memory/,
+    );
+    expect(xml).toMatch(
+      /<system-out>flaky: passed after 2 attempts; earlier failure: WARNING: CPU: &lt;cpu&gt;/,
+    );
   });
 
   it('escapes markup and replaces control characters XML cannot carry', () => {
     expect(xml).toContain('weird bytes: \\x07bell \\x1b[31mansi\\x1b[0m &lt;/script&gt;&lt;b&gt;&amp;amp;');
     expect(xml).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f]/);
-    const nasty: RunReport = { ...report, matrix: 'a"b<c>&\'d\u0001', cells: [{ ...cellById(report, BAD_PAGE), signature: 'x\ny"\t' }] };
+    const nasty: RunReport = {
+      ...report,
+      matrix: 'a"b<c>&\'d\u0001',
+      cells: [{ ...cellById(report, BAD_PAGE), signature: 'x\ny"\t' }],
+    };
     const out = renderJunit(nasty, () => '', 'h');
     expect(out).toContain('<testsuite name="a&quot;b&lt;c&gt;&amp;&apos;d\\x01"');
     expect(out).toContain('message="x&#10;y&quot;&#9;"');
@@ -125,10 +174,18 @@ describe('markdown reporter', () => {
   it('renders counts, failures by signature, regressions and explanations', () => {
     const md = renderMarkdown(fixtureReport(), 'failed');
     expect(md.split('\n')[0]).toBe('## kmatrix: `mm-highmem-cma` — ❌ failed');
-    expect(md).toContain('| passed | failed | flaky | timeouts | errors | skipped | invalid | duplicate | executed | cached |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| 17 | 3 | 1 | 1 | 1 | 1 | 8 | 1 | 23 | 1 |');
-    expect(md).toContain('- `BUG: Bad page state in process swapper pfn:<pfn>` — 2 cells\n  - `i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc`');
-    expect(md).toContain('| `BUG: Bad page state in process swapper pfn:<pfn>` | `a1b2c3d4e5f6` mm/cma: release pages to the buddy allocator \\| highmem (verified) | 2 |');
-    expect(md).toContain('- `BUG: unable to handle kernel NULL pointer dereference at <addr>` fails exactly when `arch=x86_64` & `kconfig.CMA=y` & `boot=mem=4G movablecore=256M` & `workload=boot` — 1 failing');
+    expect(md).toContain(
+      '| passed | failed | flaky | timeouts | errors | skipped | invalid | duplicate | executed | cached |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| 17 | 3 | 1 | 1 | 1 | 1 | 8 | 1 | 23 | 1 |',
+    );
+    expect(md).toContain(
+      '- `BUG: Bad page state in process swapper pfn:<pfn>` — 2 cells\n  - `i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc`',
+    );
+    expect(md).toContain(
+      '| `BUG: Bad page state in process swapper pfn:<pfn>` | `a1b2c3d4e5f6` mm/cma: release pages to the buddy allocator \\| highmem (verified) | 2 |',
+    );
+    expect(md).toContain(
+      '- `BUG: unable to handle kernel NULL pointer dereference at <addr>` fails exactly when `arch=x86_64` & `kconfig.CMA=y` & `boot=mem=4G movablecore=256M` & `workload=boot` — 1 failing',
+    );
   });
 
   it('writes summary.md and appends to $GITHUB_STEP_SUMMARY when set', async () => {
@@ -161,7 +218,11 @@ describe('html reporter', () => {
   it('embeds the data so that log text cannot close the script element', () => {
     const data = html.slice(html.indexOf('<script type="application/json" id="kmatrix-data">'));
     const json = data.slice(data.indexOf('>') + 1, data.indexOf('</script>'));
-    const parsed = JSON.parse(json) as { cells: Array<{ id: string; t?: number }>; logs: string[]; axes: string[] };
+    const parsed = JSON.parse(json) as {
+      cells: Array<{ id: string; t?: number }>;
+      logs: string[];
+      axes: string[];
+    };
     expect(parsed.axes).toEqual(['arch', 'kconfig.HIGHMEM', 'kconfig.CMA', 'boot', 'workload', 'commit']);
     const cell = parsed.cells.find((c) => c.id === NULL_DEREF)!;
     expect(parsed.logs[cell.t!]).toContain('weird bytes: \u0007bell');
@@ -175,6 +236,8 @@ describe('html reporter', () => {
     const [h] = await createReporters(['html'], c);
     await h!.onRunEnd!(report, 'failed');
     expect(existsSync(join(run, 'report.html'))).toBe(true);
-    expect(readFileSync(join(run, 'report.html'), 'utf8')).toContain('<title>kmatrix: mm-highmem-cma (failed)</title>');
+    expect(readFileSync(join(run, 'report.html'), 'utf8')).toContain(
+      '<title>kmatrix: mm-highmem-cma (failed)</title>',
+    );
   });
 });

@@ -13,14 +13,21 @@ import { fixtureReport, tempDir } from './helpers.js';
 const reports = fc
   .record({
     keep: fc.array(fc.nat(32), { maxLength: 40 }),
-    extra: fc.dictionary(fc.constantFrom('regressions', 'explanations', 'shard', 'axes'), fc.jsonValue(), { maxKeys: 3 }),
+    extra: fc.dictionary(fc.constantFrom('regressions', 'explanations', 'shard', 'axes'), fc.jsonValue(), {
+      maxKeys: 3,
+    }),
     noMatrix: fc.boolean(),
     odd: fc.string(),
   })
   .map(({ keep, extra, noMatrix, odd }): RunReport => {
     const base = fixtureReport();
     const cells = keep.map((i, j) => ({ ...base.cells[i % base.cells.length]!, id: `${odd}-${j}` }));
-    return { ...base, ...(extra as object), ...(noMatrix ? { matrix: undefined as unknown as string } : {}), cells };
+    return {
+      ...base,
+      ...(extra as object),
+      ...(noMatrix ? { matrix: undefined as unknown as string } : {}),
+      cells,
+    };
   });
 
 describe('streamed report.json', () => {
@@ -49,11 +56,22 @@ describe('streamed report.json', () => {
   it('writes the runStart plan in pieces that parse back to the whole plan', () => {
     const report = fixtureReport();
     const dir = tempDir();
-    const plan = { matrix: report.matrix, file: 'm.yaml', reportDir: dir, startedAt: report.startedAt, cells: report.cells, axes: ['arch', 'boot'] };
+    const plan = {
+      matrix: report.matrix,
+      file: 'm.yaml',
+      reportDir: dir,
+      startedAt: report.startedAt,
+      cells: report.cells,
+      axes: ['arch', 'boot'],
+    };
     const ev = new EventLogReporter(dir);
     ev.onRunStart(plan);
     ev.onRunEnd(report, 'failed');
     const [first] = readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n');
-    expect(JSON.parse(first!)).toEqual({ type: 'runStart', version: expect.any(Number), plan: JSON.parse(JSON.stringify(plan)) });
+    expect(JSON.parse(first!)).toEqual({
+      type: 'runStart',
+      version: expect.any(Number),
+      plan: JSON.parse(JSON.stringify(plan)),
+    });
   });
 });

@@ -36,6 +36,11 @@ describe('summarize', () => {
     const s = summarize(fixtureReport().cells);
     expect(endReason(s, true)).toBe('interrupted');
     expect(endReason(s, false)).toBe('failed');
-    expect(endReason(summarize(fixtureReport().cells.filter((c) => c.status === 'pass' || c.status === 'flaky')), false)).toBe('passed');
+    expect(
+      endReason(
+        summarize(fixtureReport().cells.filter((c) => c.status === 'pass' || c.status === 'flaky')),
+        false,
+      ),
+    ).toBe('passed');
   });
 });

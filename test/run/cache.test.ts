@@ -30,7 +30,9 @@ describe('cacheKey', () => {
     const before = (value: unknown) =>
       JSON.stringify(value, (_k, v: unknown) =>
         v && typeof v === 'object' && !Array.isArray(v)
-          ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+          ? Object.fromEntries(
+              Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+            )
           : v,
       );
     const withUndefined = fc.dictionary(fc.string(), fc.oneof(fc.jsonValue(), fc.constant(undefined)));
@@ -47,17 +49,29 @@ describe('cacheKey', () => {
     const symbols = fc.dictionary(fc.string({ minLength: 1 }), fc.constantFrom('y', 'n'));
     const machine = fc.option(fc.record({ memory: fc.nat(), nodes: fc.nat() }), { nil: undefined });
     fc.assert(
-      fc.property(fc.string(), fc.string(), symbols, machine, fc.string(), fc.string(), (arch, boot, resolved, m, fp, cellFp) => {
-        const cell = makeCell({ arch, boot, resolved, commit: `${boot}!`, ...(m ? { machine: m } : {}) });
-        if (!m) delete (cell as { machine?: unknown }).machine;
-        const content = { arch, resolved, boot, workload: cell.workload, machine: m, commit: cell.commit };
-        expect(cacheKey(cell, fp, cellFp)).toBe(sha256(canonicalJson({ v: 1, content, backend: fp, cell: cellFp })));
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        symbols,
+        machine,
+        fc.string(),
+        fc.string(),
+        (arch, boot, resolved, m, fp, cellFp) => {
+          const cell = makeCell({ arch, boot, resolved, commit: `${boot}!`, ...(m ? { machine: m } : {}) });
+          if (!m) delete (cell as { machine?: unknown }).machine;
+          const content = { arch, resolved, boot, workload: cell.workload, machine: m, commit: cell.commit };
+          expect(cacheKey(cell, fp, cellFp)).toBe(
+            sha256(canonicalJson({ v: 1, content, backend: fp, cell: cellFp })),
+          );
+        },
+      ),
     );
   });
 
   it('canonicalJson sorts nested keys', () => {
-    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 0 }] } })).toBe('{"a":{"c":[3,{"e":0,"f":1}],"d":2},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 0 }] } })).toBe(
+      '{"a":{"c":[3,{"e":0,"f":1}],"d":2},"b":1}',
+    );
   });
 });
 
@@ -66,10 +80,29 @@ describe('ResultCache', () => {
     const dir = tempDir();
     const cache = new ResultCache(dir);
     const big = 'BUG: something\n'.repeat(10_000);
-    await cache.put('a'.repeat(64), { status: 'fail', signature: 'BUG: something', durationMs: 12, attempts: 2, log: big, truncated: true });
+    await cache.put('a'.repeat(64), {
+      status: 'fail',
+      signature: 'BUG: something',
+      durationMs: 12,
+      attempts: 2,
+      log: big,
+      truncated: true,
+    });
     await cache.put('b'.repeat(64), { status: 'pass', durationMs: 3, attempts: 1, log: 'ok\n' });
-    expect(await cache.get('a'.repeat(64))).toEqual({ status: 'fail', signature: 'BUG: something', durationMs: 12, attempts: 2, log: big, truncated: true });
-    expect(await cache.get('b'.repeat(64))).toEqual({ status: 'pass', durationMs: 3, attempts: 1, log: 'ok\n' });
+    expect(await cache.get('a'.repeat(64))).toEqual({
+      status: 'fail',
+      signature: 'BUG: something',
+      durationMs: 12,
+      attempts: 2,
+      log: big,
+      truncated: true,
+    });
+    expect(await cache.get('b'.repeat(64))).toEqual({
+      status: 'pass',
+      durationMs: 3,
+      attempts: 1,
+      log: 'ok\n',
+    });
     expect(readFileSync(entryFile(dir, 'a'.repeat(64)), 'utf8')).toContain('logGz');
     expect(await cache.get('c'.repeat(64))).toBeUndefined();
   });
@@ -86,14 +119,20 @@ describe('ResultCache', () => {
     expect(await cache.get(key)).toBeUndefined();
     writeFileSync(entryFile(dir, key), whole.replace('"pass"', '"error"'));
     expect(await cache.get(key)).toBeUndefined();
-    expect(decodeEntry('{"v":1,"key":"k","status":"pass","durationMs":1,"attempts":1,"logGz":"!!!"}', 'k')).toBeUndefined();
+    expect(
+      decodeEntry('{"v":1,"key":"k","status":"pass","durationMs":1,"attempts":1,"logGz":"!!!"}', 'k'),
+    ).toBeUndefined();
   });
 
   it('leaves no temp files behind and survives concurrent writers of the same key', async () => {
     const dir = tempDir();
     const writers = Array.from({ length: 8 }, () => new ResultCache(dir));
     const key = 'f'.repeat(64);
-    await Promise.all(writers.map((c, i) => c.put(key, { status: 'pass', durationMs: i, attempts: 1, log: `writer ${i}\n`.repeat(i * 1000) })));
+    await Promise.all(
+      writers.map((c, i) =>
+        c.put(key, { status: 'pass', durationMs: i, attempts: 1, log: `writer ${i}\n`.repeat(i * 1000) }),
+      ),
+    );
     const got = await new ResultCache(dir).get(key);
     expect(got?.status).toBe('pass');
     expect(got?.log).toBe(`writer ${got?.durationMs}\n`.repeat(got!.durationMs * 1000));
@@ -104,6 +143,13 @@ describe('ResultCache', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'file'), '');
     mkdirSync(join(dir, 'sub'));
-    await expect(new ResultCache(join(dir, 'file')).put('a'.repeat(64), { status: 'pass', durationMs: 1, attempts: 1, log: '' })).rejects.toThrow();
+    await expect(
+      new ResultCache(join(dir, 'file')).put('a'.repeat(64), {
+        status: 'pass',
+        durationMs: 1,
+        attempts: 1,
+        log: '',
+      }),
+    ).rejects.toThrow();
   });
 });

@@ -19,18 +19,55 @@ const BASE = ['id', 'arch', 'kconfig', 'resolved', 'boot', 'workload', 'commit',
 
 describe('cellResult', () => {
   it('puts every given field in the report order, whatever order it was given in', () => {
-    const r = cellResult(cell, { truncated: true, log: 'logs/a.log', cached: false, attempts: 2, durationMs: 7, signature: 'BUG: x', status: 'fail' });
-    expect(Object.keys(r)).toEqual([...BASE, 'status', 'signature', 'durationMs', 'attempts', 'cached', 'log', 'truncated']);
-    expect(r).toMatchObject({ status: 'fail', signature: 'BUG: x', durationMs: 7, attempts: 2, cached: false, log: 'logs/a.log', truncated: true });
+    const r = cellResult(cell, {
+      truncated: true,
+      log: 'logs/a.log',
+      cached: false,
+      attempts: 2,
+      durationMs: 7,
+      signature: 'BUG: x',
+      status: 'fail',
+    });
+    expect(Object.keys(r)).toEqual([
+      ...BASE,
+      'status',
+      'signature',
+      'durationMs',
+      'attempts',
+      'cached',
+      'log',
+      'truncated',
+    ]);
+    expect(r).toMatchObject({
+      status: 'fail',
+      signature: 'BUG: x',
+      durationMs: 7,
+      attempts: 2,
+      cached: false,
+      log: 'logs/a.log',
+      truncated: true,
+    });
   });
 
   it('leaves out undefined fields and a false truncated', () => {
-    const r = cellResult(cell, { status: 'pass', signature: undefined, durationMs: 1, attempts: 1, cached: true, log: undefined, truncated: false });
+    const r = cellResult(cell, {
+      status: 'pass',
+      signature: undefined,
+      durationMs: 1,
+      attempts: 1,
+      cached: true,
+      log: undefined,
+      truncated: false,
+    });
     expect(Object.keys(r)).toEqual([...BASE, 'status', 'durationMs', 'attempts', 'cached']);
   });
 
   it('gives a planned-away cell its reason or duplicate', () => {
-    expect(plannedResult({ ...cell, state: 'invalid', reason: 'CMA=y needs MMU' })).toMatchObject({ status: 'invalid', attempts: 0, reason: 'CMA=y needs MMU' });
+    expect(plannedResult({ ...cell, state: 'invalid', reason: 'CMA=y needs MMU' })).toMatchObject({
+      status: 'invalid',
+      attempts: 0,
+      reason: 'CMA=y needs MMU',
+    });
     const dup = plannedResult({ ...cell, state: 'duplicate', duplicateOf: 'y' });
     expect(Object.keys(dup)).toEqual([...BASE, 'status', 'durationMs', 'attempts', 'cached', 'duplicateOf']);
   });

@@ -21,7 +21,15 @@ beforeAll(async () => {
 interface Report {
   interrupted: boolean;
   summary: Record<string, number>;
-  cells: Array<{ id: string; boot: string; status: string; signature?: string; cached: boolean; attempts: number; log?: string }>;
+  cells: Array<{
+    id: string;
+    boot: string;
+    status: string;
+    signature?: string;
+    cached: boolean;
+    attempts: number;
+    log?: string;
+  }>;
 }
 
 function matrix(dir: string, boots: string[], extra = ''): string {
@@ -44,12 +52,25 @@ ${extra}`,
   return file;
 }
 
-function kmatrix(cwd: string, args: string[], env: Record<string, string> = {}): ResultPromise<{ reject: false; all: false }> {
-  return execa('node', [BIN, ...args], { cwd, reject: false, env: { NO_COLOR: '1', ...env }, all: false }) as never;
+function kmatrix(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): ResultPromise<{ reject: false; all: false }> {
+  return execa('node', [BIN, ...args], {
+    cwd,
+    reject: false,
+    env: { NO_COLOR: '1', ...env },
+    all: false,
+  }) as never;
 }
 
-const readReport = (dir: string): Report => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-const executions = (dir: string) => (existsSync(join(dir, 'count')) ? readFileSync(join(dir, 'count'), 'utf8').trim().split('\n').filter(Boolean) : []);
+const readReport = (dir: string): Report =>
+  JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+const executions = (dir: string) =>
+  existsSync(join(dir, 'count'))
+    ? readFileSync(join(dir, 'count'), 'utf8').trim().split('\n').filter(Boolean)
+    : [];
 const statusByBoot = (r: Report) => Object.fromEntries(r.cells.map((c) => [c.boot, c.status]));
 
 /** Every file under the cache decodes as a valid entry under its own key. */
@@ -95,11 +116,20 @@ describe('kmatrix run (command backend)', () => {
 
   it('exit 1 on a failure and on a timeout, with signatures', async () => {
     const dir = tempDir();
-    const r = await kmatrix(dir, ['run', matrix(dir, ['kmx=pass', 'kmx=fail', 'kmx=hang']), '--report-dir', 'out', '--timeout', '1s']);
+    const r = await kmatrix(dir, [
+      'run',
+      matrix(dir, ['kmx=pass', 'kmx=fail', 'kmx=hang']),
+      '--report-dir',
+      'out',
+      '--timeout',
+      '1s',
+    ]);
     expect(r.exitCode).toBe(1);
     const report = readReport(join(dir, 'out'));
     expect(statusByBoot(report)).toEqual({ 'kmx=pass': 'pass', 'kmx=fail': 'fail', 'kmx=hang': 'timeout' });
-    expect(report.cells.find((c) => c.boot === 'kmx=fail')!.signature).toMatch(/^BUG: Bad page state in process swapper/);
+    expect(report.cells.find((c) => c.boot === 'kmx=fail')!.signature).toMatch(
+      /^BUG: Bad page state in process swapper/,
+    );
     expect(report.summary).toMatchObject({ failed: 1, timeouts: 1 });
   });
 
@@ -107,7 +137,10 @@ describe('kmatrix run (command backend)', () => {
     const dir = tempDir();
     const r = await kmatrix(dir, ['run', matrix(dir, ['kmx=fail', 'kmx=code:200']), '--report-dir', 'out']);
     expect(r.exitCode).toBe(3);
-    expect(statusByBoot(readReport(join(dir, 'out')))).toEqual({ 'kmx=fail': 'fail', 'kmx=code:200': 'error' });
+    expect(statusByBoot(readReport(join(dir, 'out')))).toEqual({
+      'kmx=fail': 'fail',
+      'kmx=code:200': 'error',
+    });
   });
 
   it('flaky cells pass the gate, and fail it with --strict', async () => {
@@ -115,9 +148,21 @@ describe('kmatrix run (command backend)', () => {
     const file = matrix(dir, ['kmx=flaky']);
     const r = await kmatrix(dir, ['run', file, '--report-dir', 'a', '--retries', '1', '--no-cache']);
     expect(r.exitCode).toBe(0);
-    expect(readReport(join(dir, 'a')).cells[0]).toMatchObject({ status: 'flaky', attempts: 2, signature: expect.stringMatching(/^BUG: soft lockup - CPU#\S+ stuck for/) });
+    expect(readReport(join(dir, 'a')).cells[0]).toMatchObject({
+      status: 'flaky',
+      attempts: 2,
+      signature: expect.stringMatching(/^BUG: soft lockup - CPU#\S+ stuck for/),
+    });
     const dir2 = tempDir();
-    const strict = await kmatrix(dir2, ['run', matrix(dir2, ['kmx=flaky']), '--report-dir', 'a', '--retries', '1', '--strict']);
+    const strict = await kmatrix(dir2, [
+      'run',
+      matrix(dir2, ['kmx=flaky']),
+      '--report-dir',
+      'a',
+      '--retries',
+      '1',
+      '--strict',
+    ]);
     expect(strict.exitCode).toBe(1);
   }, 120_000);
 
@@ -153,7 +198,9 @@ describe('kmatrix run (command backend)', () => {
     const report = JSON.parse(again.stdout) as Report;
     expect(report.summary).toMatchObject({ executed: 0, cached: 3, failed: 1 });
     expect(report.cells.every((c) => c.cached)).toBe(true);
-    expect(readFileSync(join(dir, 'two', report.cells.find((c) => c.status === 'fail')!.log!), 'utf8')).toContain('BUG: Bad page state');
+    expect(
+      readFileSync(join(dir, 'two', report.cells.find((c) => c.status === 'fail')!.log!), 'utf8'),
+    ).toContain('BUG: Bad page state');
     await kmatrix(dir, ['run', file, '--report-dir', 'three', '--no-cache']);
     expect(executions(dir)).toHaveLength(6);
   });
@@ -163,7 +210,10 @@ describe('kmatrix run (command backend)', () => {
     const marker = join(dir, 'pwned');
     const boot = `; touch ${marker}`;
     const file = matrix(dir, [boot, `$(touch ${marker})`]);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(`[${JSON.stringify(CELL_SH)}]`, `[${JSON.stringify(CELL_SH)}, env]`));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(`[${JSON.stringify(CELL_SH)}]`, `[${JSON.stringify(CELL_SH)}, env]`),
+    );
     const r = await kmatrix(dir, ['run', file, '--report-dir', 'out']);
     expect(r.exitCode).toBe(0);
     const report = readReport(join(dir, 'out'));
@@ -180,7 +230,11 @@ describe('kmatrix run (command backend)', () => {
     const b = await kmatrix(dir, ['baseline', 'base', '-o', 'baseline.json']);
     expect(b.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')).failures).toEqual(
-      expect.objectContaining({ [readReport(join(dir, 'base')).cells.find((c) => c.boot === 'kmx=fail')!.id]: [expect.stringMatching(/^BUG: Bad page state/)] }),
+      expect.objectContaining({
+        [readReport(join(dir, 'base')).cells.find((c) => c.boot === 'kmx=fail')!.id]: [
+          expect.stringMatching(/^BUG: Bad page state/),
+        ],
+      }),
     );
     const known = await kmatrix(dir, ['run', first, '--report-dir', 'known', '--baseline', 'baseline.json']);
     expect(known.exitCode).toBe(0);
@@ -198,7 +252,14 @@ describe('kmatrix run (command backend)', () => {
     expect(gate.stderr).toMatch(/new: .*code_3|new: .*code:3/);
     expect(gate.stderr).toMatch(/fixed: /);
     // a report.json works as a baseline too
-    const asReport = await kmatrix(dir, ['run', first, '--report-dir', 'r2', '--baseline', 'base/report.json']);
+    const asReport = await kmatrix(dir, [
+      'run',
+      first,
+      '--report-dir',
+      'r2',
+      '--baseline',
+      'base/report.json',
+    ]);
     expect(asReport.exitCode).toBe(0);
     const missing = await kmatrix(dir, ['run', first, '--baseline', 'nope.json']);
     expect(missing.exitCode).toBe(2);
@@ -213,12 +274,23 @@ describe('kmatrix run (command backend)', () => {
       ids.push(...readReport(join(dir, `s${s[0]}`)).cells.map((c) => c.id));
     }
     await kmatrix(dir, ['run', file, '--report-dir', 'whole', '--no-cache']);
-    expect(ids.sort()).toEqual(readReport(join(dir, 'whole')).cells.map((c) => c.id).sort());
+    expect(ids.sort()).toEqual(
+      readReport(join(dir, 'whole'))
+        .cells.map((c) => c.id)
+        .sort(),
+    );
   });
 
   it('SIGINT mid-run: exit 130, a valid partial report, an intact cache; the re-run executes only the rest', async () => {
     const dir = tempDir();
-    const file = matrix(dir, ['kmx=slow', 'a kmx=slow', 'b kmx=slow', 'c kmx=slow', 'd kmx=slow', 'e kmx=slow']);
+    const file = matrix(dir, [
+      'kmx=slow',
+      'a kmx=slow',
+      'b kmx=slow',
+      'c kmx=slow',
+      'd kmx=slow',
+      'e kmx=slow',
+    ]);
     const child = kmatrix(dir, ['run', file, '--report-dir', 'out', '--jobs', '1', '--grace', '5s']);
     await waitFor(() => executions(dir).length >= 2);
     child.kill('SIGINT');
@@ -241,7 +313,18 @@ describe('kmatrix run (command backend)', () => {
   it('a second SIGINT kills running cells at once: exit 130, their process groups gone, a valid report', async () => {
     const dir = tempDir();
     const file = matrix(dir, ['kmx=hang', 'a kmx=hang']);
-    const child = kmatrix(dir, ['run', file, '--report-dir', 'out', '--jobs', '1', '--timeout', '10m', '--grace', '10m']);
+    const child = kmatrix(dir, [
+      'run',
+      file,
+      '--report-dir',
+      'out',
+      '--jobs',
+      '1',
+      '--timeout',
+      '10m',
+      '--grace',
+      '10m',
+    ]);
     await waitFor(() => existsSync(join(dir, 'pid')));
     child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 300));
@@ -277,15 +360,24 @@ describe('kmatrix run (command backend)', () => {
     const dir = tempDir();
     const boots = Array.from({ length: 12 }, (_, i) => `n${i} kmx=${i % 3 === 0 ? 'fail' : 'pass'}`);
     const file = matrix(dir, boots);
-    const [a, b] = await Promise.all([kmatrix(dir, ['run', file, '--report-dir', 'a', '-j', '3']), kmatrix(dir, ['run', file, '--report-dir', 'b', '-j', '3'])]);
+    const [a, b] = await Promise.all([
+      kmatrix(dir, ['run', file, '--report-dir', 'a', '-j', '3']),
+      kmatrix(dir, ['run', file, '--report-dir', 'b', '-j', '3']),
+    ]);
     expect([a.exitCode, b.exitCode]).toEqual([1, 1]);
     expect(assertCacheValid(join(dir, '.kmatrix', 'cache'))).toBe(12);
-    const tmp = readdirSync(join(dir, '.kmatrix', 'cache'), { recursive: true }).filter((f) => String(f).endsWith('.tmp'));
+    const tmp = readdirSync(join(dir, '.kmatrix', 'cache'), { recursive: true }).filter((f) =>
+      String(f).endsWith('.tmp'),
+    );
     expect(tmp).toEqual([]);
     const before = executions(dir).length;
     const third = await kmatrix(dir, ['run', file, '--report-dir', 'c', '--json']);
     expect(executions(dir).length).toBe(before);
-    expect((JSON.parse(third.stdout) as Report).summary).toMatchObject({ executed: 0, cached: 12, failed: 4 });
+    expect((JSON.parse(third.stdout) as Report).summary).toMatchObject({
+      executed: 0,
+      cached: 12,
+      failed: 4,
+    });
   }, 120_000);
 });
 
@@ -326,7 +418,9 @@ matrix:
   it('threads and in-process give the same results; failures carry the signature; the re-run is all cached', async () => {
     const dir = tempDir();
     const file = simMatrix(dir);
-    const threaded = await kmatrix(dir, ['run', file, '--report-dir', 't', '-j', '2', '--no-cache'], { KMATRIX_SIM_THREADS: '1' });
+    const threaded = await kmatrix(dir, ['run', file, '--report-dir', 't', '-j', '2', '--no-cache'], {
+      KMATRIX_SIM_THREADS: '1',
+    });
     const inline = await kmatrix(dir, ['run', file, '--report-dir', 'i', '-j', '1']);
     expect(threaded.exitCode).toBe(1);
     expect(inline.exitCode).toBe(1);
@@ -336,21 +430,35 @@ matrix:
     expect(view(t)).toEqual(view(i));
     expect(t.summary).toMatchObject({ total: 16, failed: 2 });
     const failing = t.cells.filter((c) => c.status === 'fail');
-    expect(failing.map((c) => c.signature)).toEqual([expect.stringMatching(/^BUG: Bad page state in process cat/), expect.stringMatching(/^BUG: Bad page state/)]);
+    expect(failing.map((c) => c.signature)).toEqual([
+      expect.stringMatching(/^BUG: Bad page state in process cat/),
+      expect.stringMatching(/^BUG: Bad page state/),
+    ]);
     expect(readFileSync(join(dir, 't', failing[0]!.log!), 'utf8')).toContain('Bad page state');
     // the history's parse was remembered by the cached run (--no-cache remembers nothing)
     expect(readdirSync(join(dir, '.kmatrix', 'cache', 'yaml'))).toHaveLength(1);
     const again = await kmatrix(dir, ['run', file, '--report-dir', 'again', '--json', '-j', '2']);
-    expect((JSON.parse(again.stdout) as Report).summary).toMatchObject({ total: 16, executed: 0, cached: 16, failed: 2 });
+    expect((JSON.parse(again.stdout) as Report).summary).toMatchObject({
+      total: 16,
+      executed: 0,
+      cached: 16,
+      failed: 2,
+    });
     expect(view(readReport(join(dir, 'again')))).toEqual(view(i));
   }, 120_000);
 
   it('--bisect names the culprit of a regression in report.json; failures get explanations', async () => {
     const dir = tempDir();
-    const commits = ['a', 'b', 'c', 'd', 'e', 'f'].map((x, i) => `  - sha: ${x.repeat(40)}\n    subject: "mm: change ${i}"\n${i === 0 ? '    tags: [v1]\n' : i === 5 ? '    tags: [v2]\n' : ''}${x === 'd' ? '    set:\n      inject:\n        - when: { workload: kpageflags }\n          fail: "BUG: Bad page state in process cat  pfn:1fe00"\n' : ''}`);
+    const commits = ['a', 'b', 'c', 'd', 'e', 'f'].map(
+      (x, i) =>
+        `  - sha: ${x.repeat(40)}\n    subject: "mm: change ${i}"\n${i === 0 ? '    tags: [v1]\n' : i === 5 ? '    tags: [v2]\n' : ''}${x === 'd' ? '    set:\n      inject:\n        - when: { workload: kpageflags }\n          fail: "BUG: Bad page state in process cat  pfn:1fe00"\n' : ''}`,
+    );
     writeFileSync(join(dir, 'h.yaml'), `name: h\ncommits:\n${commits.join('')}`);
     const file = join(dir, 'm.yaml');
-    writeFileSync(file, 'name: bis\nhistory: h.yaml\ncommits: [v1, v2]\nmatrix:\n  arch: [x86_64]\n  workload: [boot, kpageflags]\n');
+    writeFileSync(
+      file,
+      'name: bis\nhistory: h.yaml\ncommits: [v1, v2]\nmatrix:\n  arch: [x86_64]\n  workload: [boot, kpageflags]\n',
+    );
     const r = await kmatrix(dir, ['run', file, '--report-dir', 'out', '--bisect', '-j', '2']);
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as Report & {
@@ -359,10 +467,11 @@ matrix:
     };
     expect(report.regressions).toHaveLength(1);
     expect(report.regressions[0]!.culprit?.sha).toBe('d'.repeat(40));
-    expect(report.explanations.map((e) => e.conjunction)).toEqual([expect.arrayContaining(['workload=kpageflags'])]);
+    expect(report.explanations.map((e) => e.conjunction)).toEqual([
+      expect.arrayContaining(['workload=kpageflags']),
+    ]);
     const noHistory = await kmatrix(dir, ['run', matrix(dir, ['kmx=pass']), '--bisect']);
     expect(noHistory.exitCode).toBe(2);
     expect(noHistory.stderr).toContain('--bisect');
   }, 120_000);
 });
-

@@ -88,7 +88,10 @@ describe.each([
   });
 
   it('is an error when the program cannot start', async () => {
-    const b = new CommandBackend({ kind: 'command', command: ['./no-such-script.sh'], env: {}, inputs: [] }, { baseDir: tempDir() });
+    const b = new CommandBackend(
+      { kind: 'command', command: ['./no-such-script.sh'], env: {}, inputs: [] },
+      { baseDir: tempDir() },
+    );
     const out = await runWith(b);
     expect(out.verdict).toBe('error');
     expect(out.signature).toMatch(/^cannot run .*no-such-script\.sh/);
@@ -137,7 +140,11 @@ describe.each([
     const marker = join(tempDir(), 'pwned');
     rmSync(marker, { force: true });
     const boot = `; touch ${marker}; $(touch ${marker}) \`touch ${marker}\` ../../etc`;
-    const out = await runWith(backend('env'), 20_000, makeCell({ boot, resolved: { CMA: 'y', HIGHMEM: 'n' } }));
+    const out = await runWith(
+      backend('env'),
+      20_000,
+      makeCell({ boot, resolved: { CMA: 'y', HIGHMEM: 'n' } }),
+    );
     expect(out.verdict).toBe('pass');
     expect(out.log).toContain(`BOOT=[${boot}]`);
     expect(out.log).toContain('KMATRIX_CONFIG_CMA=y');
@@ -150,7 +157,10 @@ describe.each([
   it('fingerprints argv, env and the content of declared inputs', () => {
     const dir = tempDir();
     const mk = (env: Record<string, string>) =>
-      new CommandBackend({ kind: 'command', command: [CELL_SH, 'pass'], env, inputs: ['in.txt'] }, { baseDir: dir }).fingerprint();
+      new CommandBackend(
+        { kind: 'command', command: [CELL_SH, 'pass'], env, inputs: ['in.txt'] },
+        { baseDir: dir },
+      ).fingerprint();
     const a = mk({});
     expect(mk({})).toBe(a);
     expect(mk({ X: '1' })).not.toBe(a);
@@ -163,25 +173,47 @@ describe.each([
 
   it('resolves a relative command against the matrix folder and fingerprints it relative to it', async () => {
     const fixtures = dirname(CELL_SH);
-    const b = new CommandBackend({ kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] }, { baseDir: fixtures });
+    const b = new CommandBackend(
+      { kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] },
+      { baseDir: fixtures },
+    );
     expect((await runWith(b)).verdict).toBe('pass');
     const copy = tempDir();
     writeFileSync(join(copy, 'cell.sh'), readFileSync(CELL_SH));
-    const moved = new CommandBackend({ kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] }, { baseDir: copy });
+    const moved = new CommandBackend(
+      { kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] },
+      { baseDir: copy },
+    );
     expect(moved.fingerprint()).toBe(b.fingerprint());
     writeFileSync(join(copy, 'cell.sh'), `${readFileSync(CELL_SH, 'utf8')}\n# edited\n`);
-    const edited = new CommandBackend({ kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] }, { baseDir: copy });
+    const edited = new CommandBackend(
+      { kind: 'command', command: ['./cell.sh', 'pass'], env: {}, inputs: [] },
+      { baseDir: copy },
+    );
     expect(edited.fingerprint()).not.toBe(b.fingerprint());
   });
 
   it('runs many cells at once, each with its own verdict and only its own output', async () => {
-    const b = new CommandBackend({ kind: 'command', command: [CELL_SH], env: {}, inputs: [] }, { baseDir: tempDir(), killGraceMs: 300 });
+    const b = new CommandBackend(
+      { kind: 'command', command: [CELL_SH], env: {}, inputs: [] },
+      { baseDir: tempDir(), killGraceMs: 300 },
+    );
     opened.push(b);
     const modes = ['pass', 'fail', 'skip', 'code:200', 'env', 'plainfail'];
-    const want = { pass: 'pass', fail: 'fail', skip: 'skip', 'code:200': 'error', env: 'pass', plainfail: 'fail' } as const;
-    const cells = Array.from({ length: 60 }, (_, i) => makeCell({ id: `cell-${i}`, boot: `kmx=${modes[i % modes.length]} n=${i}` }));
+    const want = {
+      pass: 'pass',
+      fail: 'fail',
+      skip: 'skip',
+      'code:200': 'error',
+      env: 'pass',
+      plainfail: 'fail',
+    } as const;
+    const cells = Array.from({ length: 60 }, (_, i) =>
+      makeCell({ id: `cell-${i}`, boot: `kmx=${modes[i % modes.length]} n=${i}` }),
+    );
     const outs: Outcome[] = [];
-    for (let i = 0; i < cells.length; i += 4) outs.push(...(await Promise.all(cells.slice(i, i + 4).map((c) => runWith(b, 20_000, c)))));
+    for (let i = 0; i < cells.length; i += 4)
+      outs.push(...(await Promise.all(cells.slice(i, i + 4).map((c) => runWith(b, 20_000, c)))));
     outs.forEach((out, i) => {
       expect(out.verdict).toBe(want[modes[i % modes.length] as keyof typeof want]);
       expect(out.log).toContain(`cell cell-${i} mode`);
@@ -191,7 +223,16 @@ describe.each([
 
   it('gives every attempt of a cell its log folder, also right after an attempt left it empty', async () => {
     const b = new CommandBackend(
-      { kind: 'command', command: ['bash', '-c', '[ "$KMATRIX_ATTEMPT" = 0 ] && exit 1; echo kept > "$KMATRIX_LOG_DIR/extra.txt"'], env: {}, inputs: [] },
+      {
+        kind: 'command',
+        command: [
+          'bash',
+          '-c',
+          '[ "$KMATRIX_ATTEMPT" = 0 ] && exit 1; echo kept > "$KMATRIX_LOG_DIR/extra.txt"',
+        ],
+        env: {},
+        inputs: [],
+      },
       { baseDir: tempDir() },
     );
     opened.push(b);
@@ -208,19 +249,30 @@ describe.each([
 
   it('gives each program exactly cellEnv, also to cells that share their Kconfig objects', async () => {
     const dir = tempDir();
-    const b = new CommandBackend({ kind: 'command', command: ['/usr/bin/env'], env: {}, inputs: [] }, { baseDir: dir });
+    const b = new CommandBackend(
+      { kind: 'command', command: ['/usr/bin/env'], env: {}, inputs: [] },
+      { baseDir: dir },
+    );
     opened.push(b);
     const kconfig = { CMA: 'y' } as Cell['kconfig'];
     const resolved = { CMA: 'y', HIGHMEM: 'n', 'ODD-name': 'm' } as Cell['resolved'];
-    const cells = [makeCell({ id: 'one', kconfig, resolved }), makeCell({ id: 'two', workload: "it's", kconfig, resolved })];
+    const cells = [
+      makeCell({ id: 'one', kconfig, resolved }),
+      makeCell({ id: 'two', workload: "it's", kconfig, resolved }),
+    ];
     for (const [n, cell] of cells.entries()) {
       const logDir = join(dir, `cell-${n}`);
       const out = await b.run(cell, { signal: AbortSignal.timeout(20_000), attempt: n, logDir });
       const got = Object.fromEntries(
-        out.log.split('\n').filter((l) => l.startsWith('KMATRIX_')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+        out.log
+          .split('\n')
+          .filter((l) => l.startsWith('KMATRIX_'))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
       );
       // what kmatrix itself was started with (KMATRIX_SPAWNER here) is inherited, then the cell's own
-      const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KMATRIX_')));
+      const inherited = Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => k.startsWith('KMATRIX_')),
+      );
       expect(got).toEqual({ ...inherited, ...cellEnv(cell, logDir, n) });
     }
   });
@@ -229,13 +281,19 @@ describe.each([
     const dir = tempDir();
     const startup = join(dir, 'startup.sh');
     writeFileSync(startup, 'exit 3\n');
-    const b = new CommandBackend({ kind: 'command', command: ['/usr/bin/env'], env: { BASH_ENV: startup, ENV: startup }, inputs: [] }, { baseDir: dir });
+    const b = new CommandBackend(
+      { kind: 'command', command: ['/usr/bin/env'], env: { BASH_ENV: startup, ENV: startup }, inputs: [] },
+      { baseDir: dir },
+    );
     opened.push(b);
     const out = await runWith(b);
     expect(out.verdict).toBe('pass');
     expect(out.log).toContain(`BASH_ENV=${startup}`);
     expect(out.log).toContain(`ENV=${startup}`);
-    const opts = new CommandBackend({ kind: 'command', command: ['/usr/bin/env'], env: { SHELLOPTS: 'errexit' }, inputs: [] }, { baseDir: dir });
+    const opts = new CommandBackend(
+      { kind: 'command', command: ['/usr/bin/env'], env: { SHELLOPTS: 'errexit' }, inputs: [] },
+      { baseDir: dir },
+    );
     opened.push(opts);
     const withOpts = await runWith(opts);
     expect(withOpts.verdict).toBe('pass');
@@ -244,7 +302,12 @@ describe.each([
 
   it('has the log folder ready when it was prepared ahead, and makes it when its parents are missing', async () => {
     const b = new CommandBackend(
-      { kind: 'command', command: ['bash', '-c', 'echo kept > "$KMATRIX_LOG_DIR/extra.txt"'], env: {}, inputs: [] },
+      {
+        kind: 'command',
+        command: ['bash', '-c', 'echo kept > "$KMATRIX_LOG_DIR/extra.txt"'],
+        env: {},
+        inputs: [],
+      },
       { baseDir: tempDir() },
     );
     opened.push(b);
@@ -273,13 +336,17 @@ describe.each([
   });
 });
 
-
 describe('the spawner shell', () => {
   it('makes a cell whose shell is killed an error and gives the next cell a new shell', async () => {
     delete process.env.KMATRIX_SPAWNER;
     const dir = tempDir();
     const b = new CommandBackend(
-      { kind: 'command', command: ['bash', '-c', 'if [ "$KMATRIX_BOOT" = die ]; then kill -KILL $PPID; sleep 5; fi; echo ok'], env: {}, inputs: [] },
+      {
+        kind: 'command',
+        command: ['bash', '-c', 'if [ "$KMATRIX_BOOT" = die ]; then kill -KILL $PPID; sleep 5; fi; echo ok'],
+        env: {},
+        inputs: [],
+      },
       { baseDir: dir },
     );
     try {

@@ -6,17 +6,31 @@ import type { CellResult, Status } from '../../src/run/types.js';
 
 function result(id: string, status: Status, signature?: string): CellResult {
   return {
-    id, arch: 'x86_64', kconfig: {}, resolved: {}, boot: '', workload: 'boot', commit: 'c', status,
-    durationMs: 1, attempts: 1, cached: false, ...(signature ? { signature } : {}),
+    id,
+    arch: 'x86_64',
+    kconfig: {},
+    resolved: {},
+    boot: '',
+    workload: 'boot',
+    commit: 'c',
+    status,
+    durationMs: 1,
+    attempts: 1,
+    cached: false,
+    ...(signature ? { signature } : {}),
   };
 }
 
-const gate = (cells: CellResult[], over: { interrupted?: boolean; strict?: boolean; newFailures?: number } = {}) =>
-  gateExitCode({ summary: summarize(cells), interrupted: false, strict: false, ...over });
+const gate = (
+  cells: CellResult[],
+  over: { interrupted?: boolean; strict?: boolean; newFailures?: number } = {},
+) => gateExitCode({ summary: summarize(cells), interrupted: false, strict: false, ...over });
 
 describe('gateExitCode', () => {
   it('maps every status to its exit code', () => {
-    expect(gate([result('a', 'pass'), result('b', 'skip'), result('c', 'invalid'), result('d', 'duplicate')])).toBe(0);
+    expect(
+      gate([result('a', 'pass'), result('b', 'skip'), result('c', 'invalid'), result('d', 'duplicate')]),
+    ).toBe(0);
     expect(gate([result('a', 'pass'), result('b', 'fail', 'BUG: x')])).toBe(1);
     expect(gate([result('a', 'timeout')])).toBe(1);
     expect(gate([result('a', 'flaky', 'BUG: y')])).toBe(0);
@@ -29,7 +43,13 @@ describe('gateExitCode', () => {
 });
 
 describe('baselines', () => {
-  const before = [result('a', 'fail', 'BUG: known'), result('b', 'timeout'), result('c', 'pass'), result('d', 'fail', 'BUG: old'), result('e', 'flaky', 'BUG: f')];
+  const before = [
+    result('a', 'fail', 'BUG: known'),
+    result('b', 'timeout'),
+    result('c', 'pass'),
+    result('d', 'fail', 'BUG: old'),
+    result('e', 'flaky', 'BUG: f'),
+  ];
   const baseline = baselineFromReport({ matrix: 'm', cells: before }, '2024-01-01T00:00:00.000Z');
 
   it('records failing cells with their signatures', () => {
@@ -37,7 +57,13 @@ describe('baselines', () => {
   });
 
   it('passes on known failures, fails on a new cell or a new signature, lists fixed cells', () => {
-    const now = [result('a', 'fail', 'BUG: known'), result('b', 'timeout'), result('c', 'fail', 'BUG: new'), result('d', 'pass'), result('e', 'fail', 'BUG: other')];
+    const now = [
+      result('a', 'fail', 'BUG: known'),
+      result('b', 'timeout'),
+      result('c', 'fail', 'BUG: new'),
+      result('d', 'pass'),
+      result('e', 'fail', 'BUG: other'),
+    ];
     const cmp = compareToBaseline(now, baseline, false);
     expect(cmp.knownFailures.map((r) => r.id)).toEqual(['a', 'b']);
     expect(cmp.newFailures.map((r) => r.id)).toEqual(['c', 'e']);
@@ -48,7 +74,9 @@ describe('baselines', () => {
 
   it('counts a flaky cell as new only under --strict', () => {
     expect(compareToBaseline([result('c', 'flaky', 'BUG: z')], baseline, false).newFailures).toEqual([]);
-    expect(compareToBaseline([result('c', 'flaky', 'BUG: z')], baseline, true).newFailures.map((r) => r.id)).toEqual(['c']);
+    expect(
+      compareToBaseline([result('c', 'flaky', 'BUG: z')], baseline, true).newFailures.map((r) => r.id),
+    ).toEqual(['c']);
   });
 
   it('parses a baseline file and a report.json; rejects anything else with the file name', () => {
@@ -56,6 +84,8 @@ describe('baselines', () => {
     const report = { version: 1, matrix: 'm', startedAt: 'T', cells: before };
     expect(parseBaseline(JSON.stringify(report), 'r.json').failures).toEqual(baseline.failures);
     expect(() => parseBaseline('{', 'x.json')).toThrow(/^x\.json: not a baseline or report\.json/);
-    expect(() => parseBaseline('{"kind":"kmatrix-baseline","version":2}', 'y.json')).toThrow(/^y\.json: not a baseline/);
+    expect(() => parseBaseline('{"kind":"kmatrix-baseline","version":2}', 'y.json')).toThrow(
+      /^y\.json: not a baseline/,
+    );
   });
 });

@@ -37,7 +37,9 @@ class FakeBackend implements Backend {
       case 'throw':
         throw new Error('backend exploded');
       case 'flaky':
-        return ctx.attempt === 0 ? { verdict: 'fail', signature: 'BUG: flake', log: 'BUG: flake\n' } : { verdict: 'pass', log: 'ok\n' };
+        return ctx.attempt === 0
+          ? { verdict: 'fail', signature: 'BUG: flake', log: 'BUG: flake\n' }
+          : { verdict: 'pass', log: 'ok\n' };
       case 'hang':
         await wait(1e9);
         return { verdict: ctx.signal.aborted ? 'timeout' : 'pass', log: 'stopped\n' };
@@ -47,13 +49,18 @@ class FakeBackend implements Backend {
       default: {
         const ms = Number(mode.replace('slow:', ''));
         const done = await wait(ms);
-        return { verdict: done ? 'pass' : 'error', signature: done ? undefined : 'killed', log: 'slow\n' } as Outcome;
+        return {
+          verdict: done ? 'pass' : 'error',
+          signature: done ? undefined : 'killed',
+          log: 'slow\n',
+        } as Outcome;
       }
     }
   }
 }
 
-const cell = (id: string, boot: string, over: Partial<Cell> = {}) => makeCell({ id, boot, commit: `c-${id}`, ...over });
+const cell = (id: string, boot: string, over: Partial<Cell> = {}) =>
+  makeCell({ id, boot, commit: `c-${id}`, ...over });
 
 function options(backend: Backend, over: Partial<PoolOptions> = {}): PoolOptions {
   return { backend, jobs: 2, timeoutMs: 10_000, retries: 0, reportDir: tempDir(), ...over };
@@ -91,7 +98,13 @@ describe('runPool', () => {
     expect(streamed.sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
     const r = byId(run.results);
     expect(r.a!.status).toBe('pass');
-    expect(r.b).toMatchObject({ status: 'fail', signature: 'BUG: bad', attempts: 1, cached: false, log: 'logs/b.log' });
+    expect(r.b).toMatchObject({
+      status: 'fail',
+      signature: 'BUG: bad',
+      attempts: 1,
+      cached: false,
+      log: 'logs/b.log',
+    });
     expect(r.c!.status).toBe('skip');
     expect(r.d).toMatchObject({ status: 'error', signature: 'exit code 200' });
     expect(r.e).toMatchObject({ status: 'error', signature: 'backend fake failed: backend exploded' });
@@ -102,14 +115,19 @@ describe('runPool', () => {
     // passing and skipped cells share one pack (log-pack.ts), the others get a file each
     expect(r.a!.log).toMatch(/^logs\/passed\.log#\d+-\d+$/);
     expect(readLogTail(opts.reportDir, r.a!.log)).toBe('ok a');
-    expect(readFileSync(join(opts.reportDir, 'logs/passed.log'), 'utf8')).toMatch(/^==> a <==\nok a\n\n==> c <==\n/);
+    expect(readFileSync(join(opts.reportDir, 'logs/passed.log'), 'utf8')).toMatch(
+      /^==> a <==\nok a\n\n==> c <==\n/,
+    );
     expect(readFileSync(join(opts.reportDir, 'logs/b.log'), 'utf8')).toBe('BUG: bad\n');
     expect(existsSync(join(opts.reportDir, 'logs/a.log'))).toBe(false);
   });
 
   it('retries failures: fail-then-pass is flaky, a persistent failure uses every attempt', async () => {
     const backend = new FakeBackend();
-    const run = await runPool([cell('a', 'flaky'), cell('b', 'fail'), cell('c', 'pass')], options(backend, { retries: 2 }));
+    const run = await runPool(
+      [cell('a', 'flaky'), cell('b', 'fail'), cell('c', 'pass')],
+      options(backend, { retries: 2 }),
+    );
     const r = byId(run.results);
     expect(r.a).toMatchObject({ status: 'flaky', attempts: 2, signature: 'BUG: flake' });
     expect(r.b).toMatchObject({ status: 'fail', attempts: 3 });
@@ -119,7 +137,13 @@ describe('runPool', () => {
 
   it('re-running an unchanged plan executes zero cells; errors and timeouts are not cached', async () => {
     const cacheDir = tempDir();
-    const cells = [cell('a', 'pass'), cell('b', 'fail'), cell('c', 'skip'), cell('d', 'error'), cell('e', 'hang')];
+    const cells = [
+      cell('a', 'pass'),
+      cell('b', 'fail'),
+      cell('c', 'skip'),
+      cell('d', 'error'),
+      cell('e', 'hang'),
+    ];
     const first = new FakeBackend();
     await runPool(cells, options(first, { cache: new ResultCache(cacheDir), timeoutMs: 200 }));
     expect(first.calls.sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
@@ -142,14 +166,23 @@ describe('runPool', () => {
     const cacheDir = tempDir();
     await runPool([cell('a', 'flaky')], options(new FakeBackend(), { cache: new ResultCache(cacheDir) }));
     const again = new FakeBackend();
-    const run = await runPool([cell('a', 'flaky')], options(again, { cache: new ResultCache(cacheDir), retries: 1 }));
+    const run = await runPool(
+      [cell('a', 'flaky')],
+      options(again, { cache: new ResultCache(cacheDir), retries: 1 }),
+    );
     expect(again.calls).toEqual(['a', 'a']);
     expect(run.results[0]!.status).toBe('flaky');
   });
 
   it('on interruption stops scheduling, lets running cells finish within the grace, reports the rest as not run', async () => {
     const cacheDir = tempDir();
-    const cells = [cell('a', 'slow:50'), cell('b', 'slow:300'), cell('c', 'pass'), cell('d', 'pass'), cell('e', 'pass')];
+    const cells = [
+      cell('a', 'slow:50'),
+      cell('b', 'slow:300'),
+      cell('c', 'pass'),
+      cell('d', 'pass'),
+      cell('e', 'pass'),
+    ];
     const stop = new AbortController();
     const backend = new FakeBackend();
     const run = await runPool(cells, {
@@ -176,13 +209,20 @@ describe('runPool', () => {
     stop.abort();
     const kill = new AbortController();
     const cells = [cell('a', 'slow:100000')];
-    const pending = runPool(cells, { ...options(new FakeBackend(), { cache: new ResultCache(cacheDir) }), signal: stop.signal, killSignal: kill.signal });
+    const pending = runPool(cells, {
+      ...options(new FakeBackend(), { cache: new ResultCache(cacheDir) }),
+      signal: stop.signal,
+      killSignal: kill.signal,
+    });
     const run = await pending;
     // aborted before the start: nothing ran
     expect(run.results).toEqual([]);
     expect(run.notRun).toEqual(['a']);
     const stop2 = new AbortController();
-    const started = runPool(cells, { ...options(new FakeBackend(), { cache: new ResultCache(cacheDir), graceMs: 50 }), signal: stop2.signal });
+    const started = runPool(cells, {
+      ...options(new FakeBackend(), { cache: new ResultCache(cacheDir), graceMs: 50 }),
+      signal: stop2.signal,
+    });
     setTimeout(() => stop2.abort(), 50);
     const run2 = await started;
     expect(run2.interrupted).toBe(true);
@@ -192,25 +232,35 @@ describe('runPool', () => {
   });
 
   it('gives up on a backend that ignores its abort after the settle time, as a timeout', async () => {
-    const run = await runPool([cell('a', 'deaf')], options(new FakeBackend(), { timeoutMs: 50, settleMs: 50 }));
+    const run = await runPool(
+      [cell('a', 'deaf')],
+      options(new FakeBackend(), { timeoutMs: 50, settleMs: 50 }),
+    );
     expect(run.results[0]).toMatchObject({ status: 'timeout' });
   });
 
   it('keeps log files inside the report directory whatever the cell id', async () => {
     const opts = options(new FakeBackend());
-    const run = await runPool([cell('../../../etc/passwd', 'fail'), cell('a/b\nc', 'fail'), cell('../x\ny', 'pass')], opts);
+    const run = await runPool(
+      [cell('../../../etc/passwd', 'fail'), cell('a/b\nc', 'fail'), cell('../x\ny', 'pass')],
+      opts,
+    );
     for (const r of run.results.slice(0, 2)) expect(r.log).toMatch(/^logs\/[A-Za-z0-9._,=+~@-]+\.log$/);
     expect(run.results[2]!.log).toMatch(/^logs\/passed\.log#\d+-\d+$/);
     expect(readdirSync(join(opts.reportDir, 'logs')).length).toBe(3);
     // an id with a newline cannot forge a header line in the pack
-    expect(readFileSync(join(opts.reportDir, 'logs/passed.log'), 'utf8').split('\n')[0]).toBe('==> ../x y <==');
+    expect(readFileSync(join(opts.reportDir, 'logs/passed.log'), 'utf8').split('\n')[0]).toBe(
+      '==> ../x y <==',
+    );
     expect(run.results[0]!.log).not.toContain('..');
   });
 
   it('fails with an InfraError when the report directory cannot be created', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'file'), '');
-    await expect(runPool([cell('a', 'pass')], options(new FakeBackend(), { reportDir: join(dir, 'file', 'sub') }))).rejects.toBeInstanceOf(InfraError);
+    await expect(
+      runPool([cell('a', 'pass')], options(new FakeBackend(), { reportDir: join(dir, 'file', 'sub') })),
+    ).rejects.toBeInstanceOf(InfraError);
   });
 
   it('stops with an InfraError when logs cannot be written, keeping the cached results', async () => {
@@ -218,9 +268,12 @@ describe('runPool', () => {
     const cacheDir = tempDir();
     mkdirSync(join(dir, 'logs', 'passed.log'), { recursive: true }); // a directory where the log pack must go
     const cells = [cell('a', 'pass'), cell('b', 'pass'), cell('c', 'pass')];
-    await expect(runPool(cells, options(new FakeBackend(), { reportDir: dir, jobs: 1, cache: new ResultCache(cacheDir) }))).rejects.toThrow(
-      /cannot write .*passed\.log/,
-    );
+    await expect(
+      runPool(
+        cells,
+        options(new FakeBackend(), { reportDir: dir, jobs: 1, cache: new ResultCache(cacheDir) }),
+      ),
+    ).rejects.toThrow(/cannot write .*passed\.log/);
     const again = new FakeBackend();
     await runPool(cells, options(again, { jobs: 1, cache: new ResultCache(cacheDir) }));
     expect(again.calls).toEqual(['b', 'c']);
@@ -229,6 +282,11 @@ describe('runPool', () => {
   it('stops the same way when the log file of a failing cell cannot be written', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'logs', 'b.log'), { recursive: true });
-    await expect(runPool([cell('a', 'pass'), cell('b', 'fail'), cell('c', 'pass')], options(new FakeBackend(), { reportDir: dir, jobs: 1 }))).rejects.toThrow(/cannot write .*b\.log/);
+    await expect(
+      runPool(
+        [cell('a', 'pass'), cell('b', 'fail'), cell('c', 'pass')],
+        options(new FakeBackend(), { reportDir: dir, jobs: 1 }),
+      ),
+    ).rejects.toThrow(/cannot write .*b\.log/);
   });
 });

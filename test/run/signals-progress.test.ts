@@ -20,8 +20,12 @@ describe('handleSignals', () => {
 
 describe('progress', () => {
   it('formats counts, elapsed and ETA', () => {
-    expect(formatProgress({ done: 25, total: 100, passed: 20, failed: 5, errors: 0, cached: 0 }, 10_000)).toBe('[ 25/100] 20 passed, 5 failed | 0:10 elapsed, ETA 0:30');
-    expect(formatProgress({ done: 3, total: 3, passed: 1, failed: 1, errors: 1, cached: 2 }, 3_723_000)).toBe('[3/3] 1 passed, 1 failed, 1 errors, 2 cached | 1:02:03 elapsed');
+    expect(
+      formatProgress({ done: 25, total: 100, passed: 20, failed: 5, errors: 0, cached: 0 }, 10_000),
+    ).toBe('[ 25/100] 20 passed, 5 failed | 0:10 elapsed, ETA 0:30');
+    expect(formatProgress({ done: 3, total: 3, passed: 1, failed: 1, errors: 1, cached: 2 }, 3_723_000)).toBe(
+      '[3/3] 1 passed, 1 failed, 1 errors, 2 cached | 1:02:03 elapsed',
+    );
   });
 
   it('redraws in place on a terminal and prints plain lines otherwise', () => {

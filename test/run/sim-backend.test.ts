@@ -18,24 +18,69 @@ function history(): History {
     sha: commits[i]!.sha,
     subject: commits[i]!.subject,
     buildBroken: commits[i]!.buildBroken,
-    switches: i >= 1 ? { inject: [{ when: { workload: 'kpageflags' }, fail: 'BUG: Bad page state in process cat pfn:00123' }] } : {},
+    switches:
+      i >= 1
+        ? {
+            inject: [
+              { when: { workload: 'kpageflags' }, fail: 'BUG: Bad page state in process cat pfn:00123' },
+            ],
+          }
+        : {},
     symbolNames: {},
   });
-  return { kind: 'sim', name: 'h', source: '/h.yaml', commits, index: new Map(commits.map((c, i) => [c.sha, i])), stateAt: state };
+  return {
+    kind: 'sim',
+    name: 'h',
+    source: '/h.yaml',
+    commits,
+    index: new Map(commits.map((c, i) => [c.sha, i])),
+    stateAt: state,
+  };
 }
 
-const x86 = { X86_64: 'y', '64BIT': 'y', MMU: 'y', SMP: 'y', SPARSEMEM: 'y', SPARSEMEM_VMEMMAP: 'y', SPARSEMEM_VMEMMAP_ENABLE: 'y' } as const;
+const x86 = {
+  X86_64: 'y',
+  '64BIT': 'y',
+  MMU: 'y',
+  SMP: 'y',
+  SPARSEMEM: 'y',
+  SPARSEMEM_VMEMMAP: 'y',
+  SPARSEMEM_VMEMMAP_ENABLE: 'y',
+} as const;
 
 describe('simInput', () => {
   it('maps a cell and its commit state to the simulator input', () => {
-    const cell = makeCell({ commit: 'b'.repeat(40), commitLabel: 'v2', kconfig: { CMA: 'y' }, resolved: { CMA: 'y', HIGHMEM: 'n' }, boot: 'cma=64M', workload: 'kpageflags', machine: { memory: 8 * 2 ** 30, nodes: 2 } });
+    const cell = makeCell({
+      commit: 'b'.repeat(40),
+      commitLabel: 'v2',
+      kconfig: { CMA: 'y' },
+      resolved: { CMA: 'y', HIGHMEM: 'n' },
+      boot: 'cma=64M',
+      workload: 'kpageflags',
+      machine: { memory: 8 * 2 ** 30, nodes: 2 },
+    });
     const input = simInput(cell, commitFacts(cell, history()), 1, 7);
     expect(input.config).toEqual({ CMA: true, HIGHMEM: false });
     expect(input.commit).toEqual({ sha: 'b'.repeat(40), subject: 'bad' });
-    expect(input.axes).toEqual({ arch: 'x86_64', 'kconfig.CMA': 'y', boot: 'cma=64M', workload: 'kpageflags', memory: '8G', nodes: '2', commit: 'v2' });
+    expect(input.axes).toEqual({
+      arch: 'x86_64',
+      'kconfig.CMA': 'y',
+      boot: 'cma=64M',
+      workload: 'kpageflags',
+      memory: '8G',
+      nodes: '2',
+      commit: 'v2',
+    });
     expect(input).toMatchObject({ attempt: 1, seed: 7, machine: { memory: 8 * 2 ** 30, nodes: 2 } });
     expect(input.buildBroken).toBeUndefined();
-    expect(simInput(makeCell({ commit: 'c'.repeat(40) }), commitFacts(makeCell({ commit: 'c'.repeat(40) }), history()), 0, 0).buildBroken).toBe(true);
+    expect(
+      simInput(
+        makeCell({ commit: 'c'.repeat(40) }),
+        commitFacts(makeCell({ commit: 'c'.repeat(40) }), history()),
+        0,
+        0,
+      ).buildBroken,
+    ).toBe(true);
     expect(cellAxes(makeCell()).commit).toBe('v6.8');
   });
 });
@@ -62,7 +107,8 @@ describe('SimBackend (in-process)', () => {
   });
 
   it('runs the simulator: a pass, an injected failure with its signature, a broken build as skip', async () => {
-    const cell = (commit: string, workload: string) => makeCell({ commit, workload, resolved: { ...x86 }, kconfig: {} });
+    const cell = (commit: string, workload: string) =>
+      makeCell({ commit, workload, resolved: { ...x86 }, kconfig: {} });
     const pass = await backend.run(cell('a'.repeat(40), 'kpageflags'), ctx);
     expect(pass.verdict).toBe('pass');
     expect(pass.log.length).toBeGreaterThan(0);
@@ -74,7 +120,11 @@ describe('SimBackend (in-process)', () => {
   });
 
   it('turns a simulator crash into an infrastructure error', () => {
-    expect(outcomeOf({ crash: 'TypeError: x is undefined\n    at f' })).toEqual({ verdict: 'error', signature: 'simulator crashed: TypeError: x is undefined', log: 'TypeError: x is undefined\n    at f\n' });
+    expect(outcomeOf({ crash: 'TypeError: x is undefined\n    at f' })).toEqual({
+      verdict: 'error',
+      signature: 'simulator crashed: TypeError: x is undefined',
+      log: 'TypeError: x is undefined\n    at f\n',
+    });
   });
 });
 
@@ -90,10 +140,15 @@ describe('SimBackend (worker threads)', () => {
     const dir = tempDir();
     try {
       const run = await runPool(cells, { backend, jobs: 8, timeoutMs: 500, retries: 0, reportDir: dir });
-      expect(run.results.map((r) => r.status)).toEqual([...Array(8).fill('timeout'), 'pass', 'pass', 'pass', 'pass']);
+      expect(run.results.map((r) => r.status)).toEqual([
+        ...Array(8).fill('timeout'),
+        'pass',
+        'pass',
+        'pass',
+        'pass',
+      ]);
     } finally {
       await backend.close();
     }
   });
 });
-

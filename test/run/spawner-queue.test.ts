@@ -19,7 +19,12 @@ afterEach(async () => {
 /** A backend whose program sleeps for the cell's workload (seconds) and leaves a file named after the cell. */
 function sleeper(jobs: number, dir: string) {
   const b = new CommandBackend(
-    { kind: 'command', command: ['bash', '-c', 'touch "$RAN_DIR/$KMATRIX_CELL_ID"; sleep "$KMATRIX_WORKLOAD"'], env: { RAN_DIR: dir }, inputs: [] },
+    {
+      kind: 'command',
+      command: ['bash', '-c', 'touch "$RAN_DIR/$KMATRIX_CELL_ID"; sleep "$KMATRIX_WORKLOAD"'],
+      env: { RAN_DIR: dir },
+      inputs: [],
+    },
     { baseDir: dir, jobs, killGraceMs: 200 },
   );
   opened.push(b);
@@ -47,7 +52,13 @@ describe('the spawner queue', () => {
     const backend = sleeper(1, dir);
     expect(backend.queueDepth).toBe(1);
     // b waits ~1 s behind a: timed from its hand-over it would time out, from its start it passes
-    const run = await runPool([cell('a', 1), cell('b', 0.1)], { backend, jobs: 1, timeoutMs: 800, retries: 0, reportDir: join(dir, 'report') });
+    const run = await runPool([cell('a', 1), cell('b', 0.1)], {
+      backend,
+      jobs: 1,
+      timeoutMs: 800,
+      retries: 0,
+      reportDir: join(dir, 'report'),
+    });
     const byId = Object.fromEntries(run.results.map((r) => [r.id, r]));
     expect(byId.a!.status).toBe('timeout');
     expect(byId.b!.status).toBe('pass');
@@ -60,11 +71,19 @@ describe('the spawner queue', () => {
     const ends: Record<string, number> = {};
     const t0 = Date.now();
     const run = (id: string, s: number) =>
-      backend.run(cell(id, s), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir: join(dir, id) }).then((o) => {
-        ends[id] = Date.now() - t0;
-        return o;
-      });
-    const outcomes = await Promise.all([run('long', 3), run('s1', 0.2), run('s2', 0.2), run('s3', 0.2), run('s4', 0.2)]);
+      backend
+        .run(cell(id, s), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir: join(dir, id) })
+        .then((o) => {
+          ends[id] = Date.now() - t0;
+          return o;
+        });
+    const outcomes = await Promise.all([
+      run('long', 3),
+      run('s1', 0.2),
+      run('s2', 0.2),
+      run('s3', 0.2),
+      run('s4', 0.2),
+    ]);
     expect(outcomes.every((o) => o.verdict === 'pass')).toBe(true);
     for (const id of ['s1', 's2', 's3', 's4']) expect(ends[id]!).toBeLessThan(ends.long! - 1000);
   }, 30_000);
@@ -101,13 +120,23 @@ describe('the spawner queue', () => {
     for (let round = 0; round < 24; round++) {
       const dir = tempDir();
       const backend = new CommandBackend(
-        { kind: 'command', command: ['bash', '-c', 'echo "$KMATRIX_CELL_ID" >> "$RAN_DIR/order"'], env: { RAN_DIR: dir }, inputs: [] },
+        {
+          kind: 'command',
+          command: ['bash', '-c', 'echo "$KMATRIX_CELL_ID" >> "$RAN_DIR/order"'],
+          env: { RAN_DIR: dir },
+          inputs: [],
+        },
         { baseDir: dir, jobs: 1 },
       );
       opened.push(backend);
       const ids = ['a', 'b', 'c', 'd'];
-      await runPool(ids.map((id) => cell(id, 0)), { backend, jobs: 1, timeoutMs: 10_000, retries: 0, reportDir: join(dir, 'report') });
-      expect(readFileSync(join(dir, 'order'), 'utf8').split('\n').filter(Boolean), `round ${round}`).toEqual(ids);
+      await runPool(
+        ids.map((id) => cell(id, 0)),
+        { backend, jobs: 1, timeoutMs: 10_000, retries: 0, reportDir: join(dir, 'report') },
+      );
+      expect(readFileSync(join(dir, 'order'), 'utf8').split('\n').filter(Boolean), `round ${round}`).toEqual(
+        ids,
+      );
     }
   }, 60_000);
 
@@ -116,11 +145,20 @@ describe('the spawner queue', () => {
     const backend = sleeper(1, dir);
     const logDir = join(dir, 'logs', 'late');
     // run() first waits for the folder: the cancel comes before the cell reaches the shells' queue
-    const out = backend.run(cell('late', 0), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir, started: () => undefined });
+    const out = backend.run(cell('late', 0), {
+      signal: AbortSignal.timeout(20_000),
+      attempt: 0,
+      logDir,
+      started: () => undefined,
+    });
     backend.cancelQueued();
     await expect(out).rejects.toBeInstanceOf(NotStarted);
     // a later cell runs: the cancel was of what had been handed over until then
-    const next = await backend.run(cell('next', 0), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir: join(dir, 'logs', 'next') });
+    const next = await backend.run(cell('next', 0), {
+      signal: AbortSignal.timeout(20_000),
+      attempt: 0,
+      logDir: join(dir, 'logs', 'next'),
+    });
     expect(next.verdict).toBe('pass');
     expect(existsSync(join(dir, 'late'))).toBe(false);
     expect(existsSync(join(dir, 'next'))).toBe(true);
@@ -147,9 +185,16 @@ describe('the spawner queue', () => {
   it('runs cells with a plain spawn when the shells cannot make their queue', async () => {
     const dir = tempDir();
     // no mkfifo in the shells' PATH: each shell dies at start, and after a few the backend gives up on them
-    const b = new CommandBackend({ kind: 'command', command: ['/bin/echo', 'plain'], env: { PATH: '/nonexistent' }, inputs: [] }, { baseDir: dir, jobs: 2 });
+    const b = new CommandBackend(
+      { kind: 'command', command: ['/bin/echo', 'plain'], env: { PATH: '/nonexistent' }, inputs: [] },
+      { baseDir: dir, jobs: 2 },
+    );
     opened.push(b);
-    const outs = await Promise.all(['a', 'b', 'c'].map((id) => b.run(cell(id, 0), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir: join(dir, id) })));
+    const outs = await Promise.all(
+      ['a', 'b', 'c'].map((id) =>
+        b.run(cell(id, 0), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir: join(dir, id) }),
+      ),
+    );
     for (const out of outs) {
       expect(out.verdict).toBe('pass');
       expect(out.log).toContain('plain');

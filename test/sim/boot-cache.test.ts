@@ -5,12 +5,19 @@ import { createSimulator, simulate } from '../../src/sim/index.js';
 import { commitAt, G, indexOf, input, loadHistory, type CellSpec } from './helpers.js';
 
 const mm = loadHistory('linux-mm');
-const commits = ['v4.15-rc1', 'bad8c6c0b114', 'next-20220426', 'v6.4-rc1'].map((ref) => commitAt(mm, indexOf(mm, ref)));
+const commits = ['v4.15-rc1', 'bad8c6c0b114', 'next-20220426', 'v6.4-rc1'].map((ref) =>
+  commitAt(mm, indexOf(mm, ref)),
+);
 
 /** Cells around the seeds: boots that fail, workloads that fail (one after a clock jump), skips and passes. */
 const specs = fc.record({
   arch: fc.constantFrom('i386', 'x86_64', 'arm64', 'ppc64'),
-  kconfig: fc.constantFrom({}, { HIGHMEM: true, CMA: true }, { MEMORY_HOTPLUG: true, MEMORY_HOTREMOVE: true }, { ZONE_DEVICE: true, CMA: true }),
+  kconfig: fc.constantFrom(
+    {},
+    { HIGHMEM: true, CMA: true },
+    { MEMORY_HOTPLUG: true, MEMORY_HOTREMOVE: true },
+    { ZONE_DEVICE: true, CMA: true },
+  ),
   boot: fc.constantFrom('', 'cma=4M', 'memmap=1G!4G', 'disable_radix', 'movablecore=25%'),
   memory: fc.constantFrom(G, 2 * G, 8 * G),
   nodes: fc.constantFrom(1, 2),
@@ -38,7 +45,10 @@ describe('createSimulator', () => {
   it('keeps cells that share a boot apart: each log has only its own workload lines', () => {
     const cached = createSimulator();
     const at = commitAt(mm, indexOf(mm, 'v4.15-rc1'));
-    const kpf = input({ arch: 'x86_64', boot: 'memmap=1G!4G', workload: 'kpageflags', memory: 8 * G, nodes: 2 }, at);
+    const kpf = input(
+      { arch: 'x86_64', boot: 'memmap=1G!4G', workload: 'kpageflags', memory: 8 * G, nodes: 2 },
+      at,
+    );
     const bootOnly = { ...kpf, workload: 'boot' };
     const first = cached(kpf);
     expect(first.verdict).toBe('fail');

@@ -9,17 +9,52 @@ const H = 'matrices/histories/linux-4.17-cma.yaml';
 
 describe('kmatrix sim', () => {
   it('exits 1 with the Bad page report at the culprit and 0 after the revert', () => {
-    const bad = kmatrix(['sim', '--arch', 'i386', '--kconfig', 'HIGHMEM=y,CMA=y', '--boot', 'cma=4M', '--history', H, '--commit', 'v4.17-rc1']);
+    const bad = kmatrix([
+      'sim',
+      '--arch',
+      'i386',
+      '--kconfig',
+      'HIGHMEM=y,CMA=y',
+      '--boot',
+      'cma=4M',
+      '--history',
+      H,
+      '--commit',
+      'v4.17-rc1',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('BUG: Bad page state in process swapper  pfn:377fe');
     expect(bad.stdout).toContain('signature: BUG: Bad page state in process swapper pfn:N');
-    const good = kmatrix(['sim', '--arch', 'i386', '--kconfig', 'HIGHMEM=y,CMA=y', '--boot', 'cma=4M', '--history', H, '--commit', 'v4.17']);
+    const good = kmatrix([
+      'sim',
+      '--arch',
+      'i386',
+      '--kconfig',
+      'HIGHMEM=y,CMA=y',
+      '--boot',
+      'cma=4M',
+      '--history',
+      H,
+      '--commit',
+      'v4.17',
+    ]);
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('verdict: pass');
   });
 
   it('exits 125 on skip and prints --explain', () => {
-    const r = kmatrix(['sim', '--arch', 'x86_64', '--workload', 'devdax', '--kconfig', 'ZONE_DEVICE=n', '--machine', 'memory=8G,nodes=2', '--explain']);
+    const r = kmatrix([
+      'sim',
+      '--arch',
+      'x86_64',
+      '--workload',
+      'devdax',
+      '--kconfig',
+      'ZONE_DEVICE=n',
+      '--machine',
+      'memory=8G,nodes=2',
+      '--explain',
+    ]);
     expect(r.code).toBe(125);
     expect(r.stdout).toContain('CONFIG_ZONE_DEVICE is not set');
     expect(r.stdout).toContain('node 1 Normal   pfn 140000-23ffff');
@@ -32,6 +67,8 @@ describe('kmatrix sim', () => {
     expect(r.stderr).not.toContain('    at ');
     expect(kmatrix(['sim', '--arch', 'vax']).code).toBe(2);
     expect(kmatrix(['sim', '--arch', 'x86_64', '--machine', 'memory=lots']).code).toBe(2);
-    expect(kmatrix(['sim', '--arch', 'x86_64', '--history', H, '--commit', 'v9.9']).stderr).toContain('unknown commit or tag "v9.9"');
+    expect(kmatrix(['sim', '--arch', 'x86_64', '--history', H, '--commit', 'v9.9']).stderr).toContain(
+      'unknown commit or tag "v9.9"',
+    );
   });
 });

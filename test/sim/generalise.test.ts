@@ -12,10 +12,17 @@ describe('determinism', () => {
   it('same input gives the same bytes, for passing and failing cells', () => {
     const cells: SimInput[] = [
       input({ arch: 'i386', kconfig: { HIGHMEM: true, CMA: true }, boot: 'cma=4M' }, at('bad8c6c0b114')),
-      input({ arch: 'x86_64', boot: 'memmap=1G!4G', workload: 'kpageflags', memory: 8 * G, nodes: 2 }, at('v4.15-rc1')),
-      input({ arch: 'arm64', kconfig: { MEMORY_HOTPLUG: true, MEMORY_HOTREMOVE: true }, workload: 'hotplug' }, at('next-20220426')),
+      input(
+        { arch: 'x86_64', boot: 'memmap=1G!4G', workload: 'kpageflags', memory: 8 * G, nodes: 2 },
+        at('v4.15-rc1'),
+      ),
+      input(
+        { arch: 'arm64', kconfig: { MEMORY_HOTPLUG: true, MEMORY_HOTREMOVE: true }, workload: 'hotplug' },
+        at('next-20220426'),
+      ),
     ];
-    for (const c of cells) expect(JSON.stringify(simulate(structuredClone(c)))).toBe(JSON.stringify(simulate(c)));
+    for (const c of cells)
+      expect(JSON.stringify(simulate(structuredClone(c)))).toBe(JSON.stringify(simulate(c)));
     expect(simulate(cells[0]!).verdict).toBe('fail');
   });
 });
@@ -31,7 +38,9 @@ describe('generalisation', () => {
   });
 
   it('i386 without cma= keeps the x86 default CMA size 0: no area, no stretched zone, boot passes', () => {
-    expect(simulate(input({ arch: 'i386', kconfig: { HIGHMEM: true, CMA: true } }, culprit000)).verdict).toBe('pass');
+    expect(simulate(input({ arch: 'i386', kconfig: { HIGHMEM: true, CMA: true } }, culprit000)).verdict).toBe(
+      'pass',
+    );
   });
 
   it('seed 002 follows the node-0 tail at other sizes and node counts', () => {
@@ -52,9 +61,15 @@ describe('generalisation', () => {
 
   it('seed 003 needs reservation before the linear map: x86 and riscv64 survive cma_areas_memblock', () => {
     const culprit = at('next-20200916');
-    expect(simulate(input({ arch: 'i386', kconfig: { CMA: true }, boot: 'cma=4M' }, culprit)).verdict).toBe('pass');
+    expect(simulate(input({ arch: 'i386', kconfig: { CMA: true }, boot: 'cma=4M' }, culprit)).verdict).toBe(
+      'pass',
+    );
     expect(simulate(input({ arch: 'riscv64', kconfig: { CMA: true } }, culprit)).verdict).toBe('pass');
-    expect(simulate(input({ arch: 'arm64', kconfig: { CMA: true }, boot: 'cma=32M', memory: 16 * G, nodes: 2 }, culprit)).verdict).toBe('fail');
+    expect(
+      simulate(
+        input({ arch: 'arm64', kconfig: { CMA: true }, boot: 'cma=32M', memory: 16 * G, nodes: 2 }, culprit),
+      ).verdict,
+    ).toBe('fail');
   });
 
   it('missing prerequisites and broken builds are skips with a reason', () => {
@@ -70,11 +85,18 @@ describe('generalisation', () => {
 
   it('logs unknown parameters the way the kernel does', () => {
     const r = simulate(input({ arch: 'arm64', boot: 'memmap=1G!4G foo' }, at('v6.4-rc1')));
-    expect(r.log).toContain('Unknown kernel command line parameters "memmap=1G!4G foo", will be passed to user space.');
+    expect(r.log).toContain(
+      'Unknown kernel command line parameters "memmap=1G!4G foo", will be passed to user space.',
+    );
   });
 
   it('--explain shows zone spans, CMA areas and raw struct pages', () => {
-    const text = explainCell(input({ arch: 'x86_64', boot: 'memmap=1G!4G', workload: 'kpageflags', memory: 8 * G, nodes: 2 }, at('v4.15-rc1')));
+    const text = explainCell(
+      input(
+        { arch: 'x86_64', boot: 'memmap=1G!4G', workload: 'kpageflags', memory: 8 * G, nodes: 2 },
+        at('v4.15-rc1'),
+      ),
+    );
     expect(text).toContain('node 0 DMA32    pfn 1000-bffd6');
     expect(text).toContain('raw vmemmap (0xff poison):        bffd7-bffff (41 pages)');
   });
@@ -82,10 +104,20 @@ describe('generalisation', () => {
 
 describe('inject', () => {
   const base = input({ arch: 'x86_64' }, at('v6.4-rc1'));
-  const rule = { when: { arch: 'x86_64' }, fail: 'BUG: soft lockup - CPU#0 stuck for 22s! [kworker/0:1:42]', probability: 0.5 };
+  const rule = {
+    when: { arch: 'x86_64' },
+    fail: 'BUG: soft lockup - CPU#0 stuck for 22s! [kworker/0:1:42]',
+    probability: 0.5,
+  };
   it('fires deterministically per attempt with roughly the given probability', () => {
-    const runs = Array.from({ length: 200 }, (_, attempt) => simulate({ ...base, attempt, switches: { inject: [rule] } }).verdict);
-    const again = Array.from({ length: 200 }, (_, attempt) => simulate({ ...base, attempt, switches: { inject: [rule] } }).verdict);
+    const runs = Array.from(
+      { length: 200 },
+      (_, attempt) => simulate({ ...base, attempt, switches: { inject: [rule] } }).verdict,
+    );
+    const again = Array.from(
+      { length: 200 },
+      (_, attempt) => simulate({ ...base, attempt, switches: { inject: [rule] } }).verdict,
+    );
     expect(runs).toEqual(again);
     const fails = runs.filter((v) => v === 'fail').length;
     expect(fails).toBeGreaterThan(70);
@@ -95,7 +127,9 @@ describe('inject', () => {
     const always = { ...rule, probability: 1 };
     const hit = simulate({ ...base, switches: { inject: [always] } });
     expect(hit.signature).toBe('BUG: soft lockup - CPU#N stuck for Ns! [kworker/N]');
-    expect(simulate({ ...base, switches: { inject: [{ ...always, when: { arch: 'arm64' } }] } }).verdict).toBe('pass');
+    expect(
+      simulate({ ...base, switches: { inject: [{ ...always, when: { arch: 'arm64' } }] } }).verdict,
+    ).toBe('pass');
   });
 });
 

@@ -25,7 +25,9 @@ export function loadHistory(name: string): LoadedHistory {
 
 /** Index of the commit whose sha starts with `prefix` or that carries tag `prefix`. */
 export function indexOf(h: LoadedHistory, prefix: string): number {
-  const i = h.commits.findIndex((c) => c.sha.startsWith(prefix) || c.tags?.includes(prefix) || c.subject === prefix);
+  const i = h.commits.findIndex(
+    (c) => c.sha.startsWith(prefix) || c.tags?.includes(prefix) || c.subject === prefix,
+  );
   if (i < 0) throw new Error(`${h.name}: no commit ${prefix}`);
   return i;
 }
@@ -45,10 +47,44 @@ export function commitAt(h: LoadedHistory, i: number): Pick<SimInput, 'commit' |
 /** Resolved canonical Kconfig per arch, as the lead's resolver would give for a default config. */
 const ARCH_CONFIG: Record<string, string[]> = {
   i386: ['X86_32', 'MMU', 'SMP'],
-  x86_64: ['X86_64', '64BIT', 'MMU', 'SMP', 'NUMA', 'SPARSEMEM', 'SPARSEMEM_VMEMMAP_ENABLE', 'SPARSEMEM_VMEMMAP', 'ARCH_HAS_PTE_DEVMAP', 'ARCH_ENABLE_MEMORY_HOTPLUG', 'ARCH_WANT_OPTIMIZE_VMEMMAP'],
+  x86_64: [
+    'X86_64',
+    '64BIT',
+    'MMU',
+    'SMP',
+    'NUMA',
+    'SPARSEMEM',
+    'SPARSEMEM_VMEMMAP_ENABLE',
+    'SPARSEMEM_VMEMMAP',
+    'ARCH_HAS_PTE_DEVMAP',
+    'ARCH_ENABLE_MEMORY_HOTPLUG',
+    'ARCH_WANT_OPTIMIZE_VMEMMAP',
+  ],
   arm: ['ARM', 'MMU', 'SMP'],
-  arm64: ['ARM64', '64BIT', 'MMU', 'SMP', 'NUMA', 'SPARSEMEM', 'SPARSEMEM_VMEMMAP_ENABLE', 'SPARSEMEM_VMEMMAP', 'ARCH_HAS_PTE_DEVMAP', 'ARCH_ENABLE_MEMORY_HOTPLUG'],
-  ppc64: ['PPC64', '64BIT', 'MMU', 'SMP', 'NUMA', 'SPARSEMEM', 'SPARSEMEM_VMEMMAP_ENABLE', 'SPARSEMEM_VMEMMAP', 'ARCH_HAS_PTE_DEVMAP', 'ARCH_ENABLE_MEMORY_HOTPLUG'],
+  arm64: [
+    'ARM64',
+    '64BIT',
+    'MMU',
+    'SMP',
+    'NUMA',
+    'SPARSEMEM',
+    'SPARSEMEM_VMEMMAP_ENABLE',
+    'SPARSEMEM_VMEMMAP',
+    'ARCH_HAS_PTE_DEVMAP',
+    'ARCH_ENABLE_MEMORY_HOTPLUG',
+  ],
+  ppc64: [
+    'PPC64',
+    '64BIT',
+    'MMU',
+    'SMP',
+    'NUMA',
+    'SPARSEMEM',
+    'SPARSEMEM_VMEMMAP_ENABLE',
+    'SPARSEMEM_VMEMMAP',
+    'ARCH_HAS_PTE_DEVMAP',
+    'ARCH_ENABLE_MEMORY_HOTPLUG',
+  ],
 };
 
 /** Closure of the dependencies the model relies on (CMA selects MIGRATION, ZONE_DEVICE needs hotplug). */
@@ -88,7 +124,12 @@ export function input(spec: CellSpec, at: Pick<SimInput, 'commit' | 'switches' |
 }
 
 /** Simulate a cell at three points of a history: before the culprit, at it, after the repair. */
-export function triple(h: LoadedHistory, culprit: string, repair: string, spec: CellSpec): [SimResult, SimResult, SimResult] {
+export function triple(
+  h: LoadedHistory,
+  culprit: string,
+  repair: string,
+  spec: CellSpec,
+): [SimResult, SimResult, SimResult] {
   const c = indexOf(h, culprit);
   const r = indexOf(h, repair);
   return [

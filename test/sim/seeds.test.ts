@@ -41,7 +41,11 @@ describe('seed 000: CMA in ZONE_MOVABLE on i386 HIGHMEM (linux-4.17-cma)', () =>
   });
 
   it('i386 with HIGHMEM=n or CMA=n passes at every point', () => {
-    const noHighmem = triple(h, CULPRIT, REVERT, { ...i386, kconfig: { HIGHMEM: false, CMA: true }, workload: 'dma-alloc' });
+    const noHighmem = triple(h, CULPRIT, REVERT, {
+      ...i386,
+      kconfig: { HIGHMEM: false, CMA: true },
+      workload: 'dma-alloc',
+    });
     const noCma = triple(h, CULPRIT, REVERT, { ...i386, kconfig: { HIGHMEM: true, CMA: false } });
     expect(verdicts([...noHighmem, ...noCma])).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
   });
@@ -82,7 +86,10 @@ describe('seed 002: raw vmemmap outside every zone (linux-4.15-vmemmap)', () => 
 
   it('x86_64 8 GiB 2 nodes memmap=1G!4G kpageflags, DEFERRED_STRUCT_PAGE_INIT y and n', () => {
     for (const deferred of [false, true]) {
-      const [before, at, after] = triple(h, CULPRIT, REPAIR, { ...cell, kconfig: { DEFERRED_STRUCT_PAGE_INIT: deferred } });
+      const [before, at, after] = triple(h, CULPRIT, REPAIR, {
+        ...cell,
+        kconfig: { DEFERRED_STRUCT_PAGE_INIT: deferred },
+      });
       expect(verdicts([before, at, after])).toEqual(['pass', 'fail', 'pass']);
       expect(at.signature).toBe('BUG: unable to handle kernel paging request at ADDR');
       expect(at.log).toContain('BUG: unable to handle kernel paging request at fffffffffffffffe');
@@ -106,7 +113,11 @@ describe("seed 001: Zi Yan's v11 pageblock isolation (linux-5.19-isolation)", ()
   const REPAIR = '88ee134320b8';
 
   it('arm64 hotplug: hung kmemleak at the culprit, pass before and after', () => {
-    const spec = { arch: 'arm64', kconfig: { MEMORY_HOTPLUG: true, MEMORY_HOTREMOVE: true, DEBUG_KMEMLEAK: true }, workload: 'hotplug' };
+    const spec = {
+      arch: 'arm64',
+      kconfig: { MEMORY_HOTPLUG: true, MEMORY_HOTREMOVE: true, DEBUG_KMEMLEAK: true },
+      workload: 'hotplug',
+    };
     const [before, at, after] = triple(h, CULPRIT, REPAIR, spec);
     expect(verdicts([before, at, after])).toEqual(['pass', 'fail', 'pass']);
     expect(at.signature).toBe('INFO: task kmemleak:N blocked for more than N seconds.');
@@ -124,7 +135,12 @@ describe('seed 004: compound devmap vmemmap (linux-5.17-devdax)', () => {
   const REPAIR = '87a7ae75d738';
 
   it('ppc64 with disable_radix, devdax: fault populating the compound vmemmap at the culprit', () => {
-    const [before, at, after] = triple(h, CULPRIT, REPAIR, { arch: 'ppc64', kconfig: { ZONE_DEVICE: true }, boot: 'disable_radix', workload: 'devdax' });
+    const [before, at, after] = triple(h, CULPRIT, REPAIR, {
+      arch: 'ppc64',
+      kconfig: { ZONE_DEVICE: true },
+      boot: 'disable_radix',
+      workload: 'devdax',
+    });
     expect(verdicts([before, at, after])).toEqual(['pass', 'fail', 'pass']);
     expect(at.signature).toBe('BUG: Unable to handle kernel data access on write at ADDR');
     expect(at.log).toContain('MMU=Hash');
@@ -132,7 +148,11 @@ describe('seed 004: compound devmap vmemmap (linux-5.17-devdax)', () => {
   });
 
   it('ppc64 radix, x86_64 and arm64 devdax pass at every point; x86_64 logs compound vmemmap use', () => {
-    const specs = ['ppc64', 'x86_64', 'arm64'].map((arch) => ({ arch, kconfig: { ZONE_DEVICE: true }, workload: 'devdax' }));
+    const specs = ['ppc64', 'x86_64', 'arm64'].map((arch) => ({
+      arch,
+      kconfig: { ZONE_DEVICE: true },
+      workload: 'devdax',
+    }));
     const all = specs.flatMap((s) => triple(h, CULPRIT, REPAIR, s));
     expect(verdicts(all)).toEqual(Array(9).fill('pass'));
     expect(all[4]!.log).toContain('vmemmap_populate_compound_pages');

@@ -11,14 +11,18 @@ describe('BufferedFile', () => {
     let n = 0;
     fc.assert(
       // small buffers: appends that fit, that need a flush first, and that are larger than the buffer
-      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { maxLength: 30 }), fc.integer({ min: 8, max: 64 }), (pieces, size) => {
-        const file = new BufferedFile(join(dir, `f${n++}`), size);
-        file.open();
-        const lengths = pieces.map((p) => file.append(p));
-        file.close();
-        expect(readFileSync(file.path)).toEqual(Buffer.from(pieces.join('')));
-        expect(lengths).toEqual(pieces.map((p) => Buffer.byteLength(p)));
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { maxLength: 30 }),
+        fc.integer({ min: 8, max: 64 }),
+        (pieces, size) => {
+          const file = new BufferedFile(join(dir, `f${n++}`), size);
+          file.open();
+          const lengths = pieces.map((p) => file.append(p));
+          file.close();
+          expect(readFileSync(file.path)).toEqual(Buffer.from(pieces.join('')));
+          expect(lengths).toEqual(pieces.map((p) => Buffer.byteLength(p)));
+        },
+      ),
     );
   });
 });

@@ -6,7 +6,15 @@
 import { join } from 'node:path';
 import { STATUSES } from '../../run/types.js';
 import type { CellResult } from '../../run/types.js';
-import { DEFAULT_COLS, DEFAULT_ROWS, STATUS_SYMBOL, axisValue, deriveAxes, expandAxes, groupBySignature } from '../cells.js';
+import {
+  DEFAULT_COLS,
+  DEFAULT_ROWS,
+  STATUS_SYMBOL,
+  axisValue,
+  deriveAxes,
+  expandAxes,
+  groupBySignature,
+} from '../cells.js';
 import type { ReporterContext } from '../context.js';
 import { readLogTail, writeFileAtomic } from '../io.js';
 import { summarize, summaryLine } from '../summary.js';
@@ -88,7 +96,12 @@ export function htmlData(report: RunReport, tail: LogTail, opts: { rows?: string
   };
 }
 
-export function renderHtml(report: RunReport, reason: RunEndReason, tail: LogTail, opts: { rows?: string[]; cols?: string[] } = {}): string {
+export function renderHtml(
+  report: RunReport,
+  reason: RunEndReason,
+  tail: LogTail,
+  opts: { rows?: string[]; cols?: string[] } = {},
+): string {
   const data = htmlData(report, tail, opts);
   const e = htmlEscape;
   const verdict = reason === 'passed' ? 'passed' : reason === 'failed' ? 'failed' : 'interrupted';
@@ -104,8 +117,12 @@ export function renderHtml(report: RunReport, reason: RunEndReason, tail: LogTai
     .join('\n');
   const explanations = (report.explanations ?? [])
     .map((x) => {
-      const when = x.conjunction.length ? x.conjunction.map((c) => `<code>${e(c)}</code>`).join(' &amp; ') : '<i>no simple conjunction</i>';
-      const counter = x.counterExamples.length ? ` <span class="muted">(counter-examples: ${x.counterExamples.slice(0, 5).map(e).join(', ')})</span>` : '';
+      const when = x.conjunction.length
+        ? x.conjunction.map((c) => `<code>${e(c)}</code>`).join(' &amp; ')
+        : '<i>no simple conjunction</i>';
+      const counter = x.counterExamples.length
+        ? ` <span class="muted">(counter-examples: ${x.counterExamples.slice(0, 5).map(e).join(', ')})</span>`
+        : '';
       return `<li><code>${e(x.signature)}</code> fails ${x.exact ? 'exactly' : 'mostly'} when ${when} — ${x.failing} failing${counter}</li>`;
     })
     .join('\n');
@@ -209,7 +226,10 @@ export function createHtmlReporter(ctx: ReporterContext): Reporter {
     name: 'html',
     onRunEnd(report, reason) {
       const tail: LogTail = (c) => readLogTail(ctx.reportDir, c.log, LOG_TAIL_LINES, LOG_TAIL_BYTES);
-      writeFileAtomic(join(ctx.reportDir, HTML_FILE), renderHtml(report, reason, tail, { rows: ctx.rows, cols: ctx.cols }));
+      writeFileAtomic(
+        join(ctx.reportDir, HTML_FILE),
+        renderHtml(report, reason, tail, { rows: ctx.rows, cols: ctx.cols }),
+      );
     },
   };
 }

@@ -17,7 +17,16 @@ export function reportJson(report: RunReport): string {
  */
 export function* reportJsonChunks(report: RunReport): Generator<string> {
   const { version, matrix, startedAt, durationMs, interrupted, summary, cells, ...extra } = report;
-  const ordered = { version, matrix, startedAt, durationMs, interrupted, summary, cells: [] as unknown[], ...extra };
+  const ordered = {
+    version,
+    matrix,
+    startedAt,
+    durationMs,
+    interrupted,
+    summary,
+    cells: [] as unknown[],
+    ...extra,
+  };
   const indent = (text: string, pad: string) => text.replace(/\n/g, `\n${pad}`);
   const parts = Object.entries(ordered).filter(([, v]) => v !== undefined);
   yield '{';

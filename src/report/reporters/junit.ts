@@ -19,7 +19,8 @@ export type LogTail = (cell: CellResult) => string;
 
 function testcase(matrix: string, c: CellResult, tail: LogTail): string {
   const open = `    <testcase classname="${xmlAttr(`${matrix}.${c.arch}`)}" name="${xmlAttr(c.id)}" time="${seconds(c.durationMs)}"`;
-  const body = (tag: string, attrs: string, text: string) => `      <${tag}${attrs ? ` ${attrs}` : ''}>${xmlText(text)}</${tag}>`;
+  const body = (tag: string, attrs: string, text: string) =>
+    `      <${tag}${attrs ? ` ${attrs}` : ''}>${xmlText(text)}</${tag}>`;
   const lines: string[] = [];
   switch (c.status) {
     case 'pass':
@@ -29,18 +30,28 @@ function testcase(matrix: string, c: CellResult, tail: LogTail): string {
       break;
     case 'flaky':
       // a flake passed in the end: a passing testcase that says what happened before
-      lines.push(body('system-out', '', `flaky: passed after ${c.attempts} attempts; earlier failure: ${c.signature ?? 'unknown'}\n${tail(c)}`));
+      lines.push(
+        body(
+          'system-out',
+          '',
+          `flaky: passed after ${c.attempts} attempts; earlier failure: ${c.signature ?? 'unknown'}\n${tail(c)}`,
+        ),
+      );
       break;
     case 'error':
     case 'timeout': {
-      const message = c.signature ?? (c.status === 'timeout' ? 'timed out' : (c.reason ?? 'infrastructure error'));
+      const message =
+        c.signature ?? (c.status === 'timeout' ? 'timed out' : (c.reason ?? 'infrastructure error'));
       lines.push(body('error', `type="${c.status}" message="${xmlAttr(message)}"`, tail(c)));
       break;
     }
     case 'skip':
     case 'invalid':
     case 'duplicate': {
-      const why = c.status === 'duplicate' ? `duplicate of ${c.duplicateOf ?? 'another cell'}` : `${c.status}${c.reason ? `: ${c.reason}` : ''}`;
+      const why =
+        c.status === 'duplicate'
+          ? `duplicate of ${c.duplicateOf ?? 'another cell'}`
+          : `${c.status}${c.reason ? `: ${c.reason}` : ''}`;
       lines.push(`      <skipped message="${xmlAttr(why)}"/>`);
       break;
     }

@@ -20,7 +20,11 @@ export function code(s: string): string {
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
-const VERDICT: Record<RunEndReason, string> = { passed: '✅ passed', failed: '❌ failed', interrupted: '⚠️ interrupted' };
+const VERDICT: Record<RunEndReason, string> = {
+  passed: '✅ passed',
+  failed: '❌ failed',
+  interrupted: '⚠️ interrupted',
+};
 
 export function renderMarkdown(report: RunReport, reason: RunEndReason): string {
   const s = report.summary;
@@ -40,7 +44,12 @@ export function renderMarkdown(report: RunReport, reason: RunEndReason): string 
     ['executed', s.executed],
     ['cached', s.cached],
   ];
-  out.push(`| ${cols.map(([k]) => k).join(' | ')} |`, `|${cols.map(() => '---:').join('|')}|`, `| ${cols.map(([, v]) => v).join(' | ')} |`, '');
+  out.push(
+    `| ${cols.map(([k]) => k).join(' | ')} |`,
+    `|${cols.map(() => '---:').join('|')}|`,
+    `| ${cols.map(([, v]) => v).join(' | ')} |`,
+    '',
+  );
 
   const groups = groupBySignature(report.cells);
   if (groups.length > 0) {
@@ -48,7 +57,8 @@ export function renderMarkdown(report: RunReport, reason: RunEndReason): string 
     for (const g of groups.slice(0, MAX_GROUPS)) {
       const n = g.cells.length;
       out.push(`- ${code(g.signature)} — ${n} ${n === 1 ? 'cell' : 'cells'}`);
-      for (const c of g.cells.slice(0, MAX_LISTED)) out.push(`  - ${code(c.id)}${c.status === 'fail' ? '' : ` (${c.status})`}`);
+      for (const c of g.cells.slice(0, MAX_LISTED))
+        out.push(`  - ${code(c.id)}${c.status === 'fail' ? '' : ` (${c.status})`}`);
       if (n > MAX_LISTED) out.push(`  - … and ${n - MAX_LISTED} more`);
     }
     if (groups.length > MAX_GROUPS) out.push(`- … and ${groups.length - MAX_GROUPS} more signatures`);
@@ -73,7 +83,9 @@ export function renderMarkdown(report: RunReport, reason: RunEndReason): string 
     for (const e of report.explanations) {
       const when = e.conjunction.length ? e.conjunction.map(code).join(' & ') : 'no simple conjunction';
       const exact = e.exact ? 'exactly when' : 'mostly when';
-      const counter = e.counterExamples.length ? ` (counter-examples: ${e.counterExamples.slice(0, 5).map(code).join(', ')})` : '';
+      const counter = e.counterExamples.length
+        ? ` (counter-examples: ${e.counterExamples.slice(0, 5).map(code).join(', ')})`
+        : '';
       out.push(`- ${code(e.signature)} fails ${exact} ${when} — ${e.failing} failing${counter}`);
     }
     out.push('');

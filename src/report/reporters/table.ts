@@ -2,7 +2,15 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { CellResult, Status } from '../../run/types.js';
-import { DEFAULT_COLS, DEFAULT_ROWS, STATUS_SYMBOL, deriveAxes, expandAxes, groupBySignature, pivot } from '../cells.js';
+import {
+  DEFAULT_COLS,
+  DEFAULT_ROWS,
+  STATUS_SYMBOL,
+  deriveAxes,
+  expandAxes,
+  groupBySignature,
+  pivot,
+} from '../cells.js';
 import type { ReporterContext } from '../context.js';
 import { STATUSES } from '../../run/types.js';
 import { summaryLine } from '../summary.js';
@@ -58,7 +66,10 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
   const out: string[] = [];
 
   if (report.cells.length > 0) {
-    const head = [...rowAxes.map((a) => colors.bold(a)), ...p.cols.map((k) => colors.bold(colLabel(colAxes, k)))];
+    const head = [
+      ...rowAxes.map((a) => colors.bold(a)),
+      ...p.cols.map((k) => colors.bold(colLabel(colAxes, k))),
+    ];
     const table = new Table({
       head,
       style: { head: [], border: [], compact: true },
@@ -79,7 +90,9 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
     out.push('', colors.bold(`Failures by signature (${groups.length}):`));
     for (const g of groups) {
       const n = g.cells.length;
-      out.push(`  ${paint(colors, g.cells[0]!.status, STATUS_SYMBOL[g.cells[0]!.status])} ${g.signature}  ${colors.dim(`(${n} ${n === 1 ? 'cell' : 'cells'})`)}`);
+      out.push(
+        `  ${paint(colors, g.cells[0]!.status, STATUS_SYMBOL[g.cells[0]!.status])} ${g.signature}  ${colors.dim(`(${n} ${n === 1 ? 'cell' : 'cells'})`)}`,
+      );
       for (const c of g.cells.slice(0, MAX_LISTED)) {
         const log = c.log ? colors.dim(`  ${c.log}`) : '';
         const tag = c.status === 'fail' ? '' : ` [${c.status}]`;
@@ -104,7 +117,10 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
 
   const problems = report.summary.failed + report.summary.timeouts + report.summary.errors;
   const line = `${summaryLine(report.summary)} in ${formatDuration(report.durationMs)}${report.interrupted ? ' (interrupted)' : ''}`;
-  out.push('', problems > 0 || report.interrupted ? colors.red(colors.bold(line)) : colors.green(colors.bold(line)));
+  out.push(
+    '',
+    problems > 0 || report.interrupted ? colors.red(colors.bold(line)) : colors.green(colors.bold(line)),
+  );
   return `${out.join('\n')}\n`;
 }
 

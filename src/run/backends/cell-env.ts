@@ -8,7 +8,11 @@ import { exportWords } from './spawner-protocol.js';
 
 /** The environment a cell gets: KMATRIX_* variables with the cell's values, verbatim. */
 export function cellEnv(cell: Cell, logDir: string, attempt: number): Record<string, string> {
-  return { ...ownVars(cell, logDir, attempt), KMATRIX_KCONFIG: kconfigLine(cell.kconfig), ...configVars(cell.resolved) };
+  return {
+    ...ownVars(cell, logDir, attempt),
+    KMATRIX_KCONFIG: kconfigLine(cell.kconfig),
+    ...configVars(cell.resolved),
+  };
 }
 
 /** What differs from cell to cell. */
@@ -29,7 +33,9 @@ export function ownVars(cell: Cell, logDir: string, attempt: number): Record<str
 
 /** What the cell itself asked for (the resolved KMATRIX_CONFIG_* add the model's defaults). */
 function kconfigLine(kconfig: Cell['kconfig']): string {
-  return Object.entries(kconfig).map(([sym, v]) => `${sym}=${v}`).join(' ');
+  return Object.entries(kconfig)
+    .map(([sym, v]) => `${sym}=${v}`)
+    .join(' ');
 }
 
 function configVars(resolved: Cell['resolved']): Record<string, string> {
@@ -44,7 +50,9 @@ function configVars(resolved: Cell['resolved']): Record<string, string> {
  * The Kconfig part of a cell's exports, quoted for a spawner: the cells of one Kconfig request
  * share their kconfig and resolved objects (plan.ts), so each is quoted once.
  */
-const askedWords = objectMemo((kconfig: Cell['kconfig']) => exportWords({ KMATRIX_KCONFIG: kconfigLine(kconfig) }));
+const askedWords = objectMemo((kconfig: Cell['kconfig']) =>
+  exportWords({ KMATRIX_KCONFIG: kconfigLine(kconfig) }),
+);
 const resolvedWords = objectMemo((resolved: Cell['resolved']) => exportWords(configVars(resolved)));
 export function sharedWords(cell: Cell): string | undefined {
   const asked = askedWords(cell.kconfig);

@@ -55,7 +55,10 @@ export function verdictOfExit(code: number | null, signal: string | null): Outco
 }
 
 function lastLine(text: string): string | undefined {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.at(-1);
 }
 
@@ -109,9 +112,17 @@ export class CommandBackend implements Backend {
       cwd: rel(this.cwd),
       program: isFile ? hashFile(this.file) : null,
       env: config.env,
-      inputs: config.inputs.map((p) => [rel(resolve(options.baseDir, p)), hashFile(resolve(options.baseDir, p))]),
+      inputs: config.inputs.map((p) => [
+        rel(resolve(options.baseDir, p)),
+        hashFile(resolve(options.baseDir, p)),
+      ]),
     });
-    this.spawners = Spawners.for([this.file, ...this.args], this.cwd, { ...process.env, ...config.env }, options.jobs);
+    this.spawners = Spawners.for(
+      [this.file, ...this.args],
+      this.cwd,
+      { ...process.env, ...config.env },
+      options.jobs,
+    );
     this.queueDepth = this.spawners && options.jobs ? options.jobs : 0;
     this.script = new CellScript(this.cwd, [this.file, ...this.args]);
   }
@@ -164,7 +175,12 @@ export class CommandBackend implements Backend {
   }
 
   /** Through a spawner shell (see spawner.ts): no fork on kmatrix's main thread. Undefined when the shells keep dying. */
-  private viaSpawner(words: string, log: CappedLog, killer: GroupKiller, ctx: RunContext): Promise<ProgramExit> | undefined {
+  private viaSpawner(
+    words: string,
+    log: CappedLog,
+    killer: GroupKiller,
+    ctx: RunContext,
+  ): Promise<ProgramExit> | undefined {
     return this.spawners!.run((seq) => this.script.text(words, seq), log, {
       started: () => ctx.started?.(),
       pid: (pid) => killer.setPid(pid),
@@ -176,7 +192,11 @@ export class CommandBackend implements Backend {
     this.spawners?.cancelQueued();
   }
 
-  private async viaSpawn(env: Record<string, string>, log: CappedLog, killer: GroupKiller): Promise<ProgramExit> {
+  private async viaSpawn(
+    env: Record<string, string>,
+    log: CappedLog,
+    killer: GroupKiller,
+  ): Promise<ProgramExit> {
     const child = spawn(this.file, this.args, {
       cwd: this.cwd,
       env: { ...process.env, ...this.config.env, ...env },
@@ -194,7 +214,9 @@ export class CommandBackend implements Backend {
     child.stdout?.on('error', () => undefined);
     child.stderr?.on('error', () => undefined);
     if (child.pid !== undefined) killer.setPid(child.pid);
-    const exited = new Promise<ProgramExit>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+    const exited = new Promise<ProgramExit>((res) =>
+      child.once('exit', (code, signal) => res({ code, signal })),
+    );
     const end = await Promise.race([exited, settled]);
     killer.dispose();
     // let buffered output arrive, then kill anything of the tree still holding the pipes
@@ -246,7 +268,12 @@ export class CommandBackend implements Backend {
     await Promise.all(this.removals.values());
   }
 
-  private outcome(end: ProgramExit, abortedBy: GroupKiller['abortedBy'], log: CappedLog, started: number): Outcome {
+  private outcome(
+    end: ProgramExit,
+    abortedBy: GroupKiller['abortedBy'],
+    log: CappedLog,
+    started: number,
+  ): Outcome {
     const output = log.text();
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     let verdict: Outcome['verdict'];
@@ -266,9 +293,12 @@ export class CommandBackend implements Backend {
       trailer = signature;
     } else {
       verdict = verdictOfExit(end.code, end.signal);
-      if (verdict === 'fail') signature = extractSignature(output) ?? lastLine(output) ?? `exit code ${end.code}`;
+      if (verdict === 'fail')
+        signature = extractSignature(output) ?? lastLine(output) ?? `exit code ${end.code}`;
       if (verdict === 'error') signature = end.signal ? `killed by ${end.signal}` : `exit code ${end.code}`;
-      trailer = end.signal ? `killed by ${end.signal} after ${seconds}s` : `exit code ${end.code} after ${seconds}s`;
+      trailer = end.signal
+        ? `killed by ${end.signal} after ${seconds}s`
+        : `exit code ${end.code} after ${seconds}s`;
     }
     const nl = output === '' || output.endsWith('\n') ? '' : '\n';
     return {

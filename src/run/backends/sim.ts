@@ -46,7 +46,12 @@ const WORKER_YOUNG_MB = 8;
 type Waiter = { input: SimInput; resolve: (r: SimResult | { crash: string }) => void };
 
 export function outcomeOf(r: SimResult | { crash: string }): Outcome {
-  if ('crash' in r) return { verdict: 'error', signature: `simulator crashed: ${r.crash.split('\n')[0]}`, log: `${r.crash}\n` };
+  if ('crash' in r)
+    return {
+      verdict: 'error',
+      signature: `simulator crashed: ${r.crash.split('\n')[0]}`,
+      log: `${r.crash}\n`,
+    };
   return { verdict: r.verdict, log: r.log, ...(r.signature !== undefined ? { signature: r.signature } : {}) };
 }
 
@@ -104,14 +109,20 @@ export class SimBackend implements Backend {
   /** The canonical JSON of `{ commit: commitFacts(cell), axes: cellAxes(cell) }`, in its sorted key order. */
   cellFingerprint(cell: Cell): string {
     let facts = this.factsJson.get(cell.commit);
-    if (facts === undefined) this.factsJson.set(cell.commit, (facts = canonicalJson(commitFacts(cell, this.opts.history), sharedJson)));
+    if (facts === undefined)
+      this.factsJson.set(
+        cell.commit,
+        (facts = canonicalJson(commitFacts(cell, this.opts.history), sharedJson)),
+      );
     return `{"axes":${canonicalJson(cellAxes(cell))},"commit":${facts}}`;
   }
 
   runSync(cell: Cell, attempt: number): Outcome | undefined {
     if (this.threaded) return undefined;
     try {
-      return outcomeOf(this.simulate(simInput(cell, commitFacts(cell, this.opts.history), attempt, this.opts.seed)));
+      return outcomeOf(
+        this.simulate(simInput(cell, commitFacts(cell, this.opts.history), attempt, this.opts.seed)),
+      );
     } catch (err) {
       return outcomeOf({ crash: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }
@@ -183,7 +194,8 @@ export class SimBackend implements Backend {
   private flush(): void {
     while (this.queue.length > 0) {
       let w = -1;
-      for (let i = 0; i < this.workers.length; i++) if (!this.dead.has(i) && (w < 0 || this.busy[i]! < this.busy[w]!)) w = i;
+      for (let i = 0; i < this.workers.length; i++)
+        if (!this.dead.has(i) && (w < 0 || this.busy[i]! < this.busy[w]!)) w = i;
       if (w < 0) {
         for (const waiter of this.queue.splice(0)) waiter.resolve({ crash: 'every simulator worker died' });
         return;

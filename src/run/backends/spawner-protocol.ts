@@ -23,7 +23,9 @@ export function shellSafe(env: Record<string, string | undefined>, words: readon
 /** `K=V` pairs as single-quoted words for `export`, or undefined when a name or value cannot go through a shell. */
 export function exportWords(env: Record<string, string>): string | undefined {
   if (!shellSafe(env)) return undefined;
-  return Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ');
+  return Object.entries(env)
+    .map(([k, v]) => shellQuote(`${k}=${v}`))
+    .join(' ');
 }
 
 /**
@@ -86,7 +88,12 @@ export const TRIGGERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 /** Where `name` would be executed from, or undefined when nothing executable is there. */
 export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
-  const candidates = name.includes('/') ? [name] : path.split(delimiter).filter(Boolean).map((d) => join(d, name));
+  const candidates = name.includes('/')
+    ? [name]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, name));
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);

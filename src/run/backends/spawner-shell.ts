@@ -52,15 +52,30 @@ export class Shell {
   private dead = false;
 
   /** `queue`: the FIFO shared by the backend's shells, or undefined to take triggers on stdin (write()). */
-  constructor(dir: string, queue: string | undefined, marker: Buffer, cwd: string, env: Record<string, string | undefined>, private readonly owner: ShellOwner) {
-    this.child = spawn('bash', ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', dir, marker.toString('latin1'), queue ?? ''], {
-      cwd,
-      env,
-      detached: true,
-      stdio: [queue === undefined ? 'pipe' : 'ignore', 'pipe', 'ignore'],
-    });
+  constructor(
+    dir: string,
+    queue: string | undefined,
+    marker: Buffer,
+    cwd: string,
+    env: Record<string, string | undefined>,
+    private readonly owner: ShellOwner,
+  ) {
+    this.child = spawn(
+      'bash',
+      ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', dir, marker.toString('latin1'), queue ?? ''],
+      {
+        cwd,
+        env,
+        detached: true,
+        stdio: [queue === undefined ? 'pipe' : 'ignore', 'pipe', 'ignore'],
+      },
+    );
     this.child.stdin?.on('error', () => undefined);
-    this.scanner = new FrameScanner(marker, (b) => this.current?.log.push(b), (kind, value) => this.onFrame(kind, value));
+    this.scanner = new FrameScanner(
+      marker,
+      (b) => this.current?.log.push(b),
+      (kind, value) => this.onFrame(kind, value),
+    );
     this.child.on('error', (e) => this.die(e.message));
     // what it wrote before it died may still be in the pipe: its death is handled once that is read
     let exit: string | undefined;

@@ -16,12 +16,30 @@
  * single-quoted words, which the shell never expands, so they are as inert as with a plain spawn.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, ftruncateSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CappedLog } from '../capped-log.js';
 import { Shell, type Job, type JobEvents } from './spawner-shell.js';
-import { exitOfStatus, exportWords, findExecutable, notStartedScript, shellSafe, TRIGGERS, type ProgramExit } from './spawner-protocol.js';
+import {
+  exitOfStatus,
+  exportWords,
+  findExecutable,
+  notStartedScript,
+  shellSafe,
+  TRIGGERS,
+  type ProgramExit,
+} from './spawner-protocol.js';
 
 /** Files a non-interactive bash sources at start-up when they are set: the spawner's loop must not run them. */
 const STARTUP_FILES = ['BASH_ENV', 'ENV'];
@@ -80,7 +98,12 @@ export class Spawners {
    * plain spawn reports it), names and values a shell cannot carry (exported bash functions
    * among them), or bash's own SHELLOPTS/BASHOPTS.
    */
-  static for(argv: readonly string[], cwd: string, env: Record<string, string | undefined>, slots = Infinity): Spawners | undefined {
+  static for(
+    argv: readonly string[],
+    cwd: string,
+    env: Record<string, string | undefined>,
+    slots = Infinity,
+  ): Spawners | undefined {
     if (process.env.KMATRIX_SPAWNER === '0' || !findExecutable('bash')) return undefined;
     // bash applies these to itself at start-up and keeps them read-only: a program could not get them unchanged
     if (env.SHELLOPTS !== undefined || env.BASHOPTS !== undefined) return undefined;
@@ -106,7 +129,8 @@ export class Spawners {
    * interrupted run starts nothing new). A shell may have taken one already: that one runs.
    */
   cancelQueued(): void {
-    for (const job of this.backlog.splice(0)) this.finish(job, { code: null, signal: null, notStarted: true });
+    for (const job of this.backlog.splice(0))
+      this.finish(job, { code: null, signal: null, notStarted: true });
     for (const job of this.waiting.values()) {
       if (job.cancelled) continue;
       job.cancelled = true;
@@ -158,7 +182,11 @@ export class Spawners {
         if (file !== undefined) this.free.push(file);
         if (this.backlog[0] === job) this.backlog.shift();
         this.waiting.delete(job.seq);
-        this.finish(job, { code: null, signal: null, error: `cannot queue the cell: ${e instanceof Error ? e.message : String(e)}` });
+        this.finish(job, {
+          code: null,
+          signal: null,
+          error: `cannot queue the cell: ${e instanceof Error ? e.message : String(e)}`,
+        });
       }
     }
   }
@@ -170,7 +198,9 @@ export class Spawners {
       try {
         this.dir ??= mkdtempSync(join(tmpdir(), 'kmatrix-spawn-'));
       } catch (e) {
-        return this.breakDown(`cannot make the spawner folder: ${e instanceof Error ? e.message : String(e)}`);
+        return this.breakDown(
+          `cannot make the spawner folder: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
       while (this.shells.size < want) this.shells.add(this.newShell(this.dir));
     }
@@ -284,6 +314,7 @@ export class Spawners {
 
   private finish(job: Job, exit: ProgramExit): void {
     job.resolve(exit);
-    if (this.running + this.waiting.size + this.backlog.length === 0) for (const shell of this.shells) shell.unref();
+    if (this.running + this.waiting.size + this.backlog.length === 0)
+      for (const shell of this.shells) shell.unref();
   }
 }
