@@ -54,3 +54,12 @@ export class InfraError extends Error {
     });
   }
 }
+
+/** Ctrl-C or SIGTERM ended a command before it had a result (exit 130). */
+export class Interrupted extends Error {
+  readonly exitCode: number = ExitCode.interrupted;
+  constructor(message: string) {
+    super(message);
+    this.name = 'Interrupted';
+  }
+}

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ExitCode, InfraError, UserError } from '../errors.js';
+import { ExitCode, InfraError, Interrupted, UserError } from '../errors.js';
 import { commands } from './commands.js';
 
 // two folders up from dist/cli/main.js and from the bundle, dist/bundle/kmatrix.cjs
@@ -57,7 +57,7 @@ export function reportError(err: unknown): number {
     process.stderr.write(`${err.message}\n`);
     return err.exitCode;
   }
-  if (err instanceof InfraError) {
+  if (err instanceof InfraError || err instanceof Interrupted) {
     process.stderr.write(`kmatrix: ${err.message}\n`);
     return err.exitCode;
   }

@@ -77,47 +77,7 @@ async function rootAndTip(repoPath: string, ref: string): Promise<{ root: string
   return { root, tip };
 }
 
-/** Loads started ahead of time by `prefetchGitHistory`, by repository, firstParent and ref. */
-const prefetched = new Map<string, Promise<History>>();
-
-function prefetchKey(repoPath: string, options: GitHistoryOptions): string | undefined {
-  // a load with its own switches is not what a prefetch made
-  if (options.defaultSwitches !== undefined) return undefined;
-  return JSON.stringify([path.resolve(repoPath), options.firstParent !== false, options.ref ?? 'HEAD']);
-}
-
-/**
- * Start loading a history before the code that needs it gets there (`kmatrix bisect` starts
- * git while Node is still loading the matrix code): the next `loadGitHistory` with the same
- * arguments takes this load over, once. `dispose` forgets it when nobody took it.
- */
-export function prefetchGitHistory(
-  repoPath: string,
-  options: GitHistoryOptions = {},
-): { history: Promise<History>; dispose(): void } {
-  const key = prefetchKey(repoPath, options)!;
-  const history = readGitHistory(repoPath, options);
-  // nobody may ever await it: a failure is met again (and reported) by the load that takes over
-  history.catch(() => undefined);
-  prefetched.set(key, history);
-  return {
-    history,
-    dispose: () => {
-      if (prefetched.get(key) === history) prefetched.delete(key);
-    },
-  };
-}
-
 export async function loadGitHistory(repoPath: string, options: GitHistoryOptions = {}): Promise<History> {
-  const key = prefetchKey(repoPath, options);
-  const ahead = key === undefined ? undefined : prefetched.get(key);
-  if (ahead === undefined) return readGitHistory(repoPath, options);
-  prefetched.delete(key!);
-  // a failed prefetch is retried, so errors come from (and read as) a load of our own
-  return ahead.catch(() => readGitHistory(repoPath, options));
-}
-
-async function readGitHistory(repoPath: string, options: GitHistoryOptions): Promise<History> {
   const ref = options.ref ?? 'HEAD';
   // tags come with the log as decorations (annotated tags peeled), limited to refs/tags and in
   // short form whatever log.decorate says: one git call instead of a log and a for-each-ref

@@ -158,8 +158,7 @@ async function loadGit(
 ): Promise<History | undefined> {
   const repo = path.resolve(dir, h.git);
   try {
-    // a literal specifier, so that the bundle loads the same module instance the bisect head start
-    // prefetched the history into (see cli/bisect-head-start.ts)
+    // loaded here: a matrix without a git history never pays for the git module
     const { loadGitHistory } = await import('../history/git.js');
     return await loadGitHistory(repo, { firstParent: h.firstParent ?? true });
   } catch (e) {

@@ -4,7 +4,7 @@
  *
  * Results stream to `onCellEnd` as cells finish and each log goes straight to its file, so a
  * run of 100,000 cells never holds their logs in memory. A queueing backend
- * (Backend.queueDepth) is handed that many cells more than `jobs`; their timers start when
+ * (BackendFeed.queueDepth) is handed that many cells more than `jobs`; their timers start when
  * they do. Cancellation: when `signal` aborts, nothing new starts (nor what a queueing backend
  * holds); running cells get `graceMs` to finish, then `killSignal` (or the grace timer) aborts
  * them. Cells that did not complete are left out of the results (they have no
@@ -82,12 +82,12 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   // every running cell listens to the kill signal: thousands of listeners are expected
   setMaxListeners(0, kill.signal);
   const onForce = () => {
-    backend.cancelQueued?.();
+    backend.feed?.cancelQueued?.();
     kill.abort(new DOMException('killed', 'AbortError'));
   };
   let graceTimer: NodeJS.Timeout | undefined;
   const onStop = () => {
-    backend.cancelQueued?.();
+    backend.feed?.cancelQueued?.();
     graceTimer = setTimeout(onForce, graceMs);
   };
   if (opts.killSignal?.aborted) onForce();
@@ -140,7 +140,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     onStart: () => void,
   ): Promise<Outcome | typeof INTERRUPTED> => {
     if (kill.signal.aborted) return INTERRUPTED;
-    const now = backend.runSync?.(cell, n);
+    const now = backend.feed?.runSync?.(cell, n);
     if (now) return now;
     // own timer rather than AbortSignal.timeout/any: cleared at once, so 100,000 cells leave no timers behind
     const ac = new AbortController();
@@ -153,7 +153,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
         ac.abort(new DOMException(`cell timed out after ${opts.timeoutMs} ms`, 'TimeoutError'));
       }, opts.timeoutMs);
     };
-    if (!backend.queueDepth) started();
+    if (!backend.feed?.queueDepth) started();
     const onKill = () => ac.abort(kill.signal.reason);
     if (kill.signal.aborted) onKill();
     else kill.signal.addEventListener('abort', onKill, { once: true });
@@ -254,7 +254,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
       }
     }
     const logDir = join(reportDir, 'logs', safeFileName(cell.id));
-    backend.prepare?.(cell, logDir);
+    backend.feed?.prepare?.(cell, logDir);
     // only the attempts hold a job slot: storing the log and reporting the result happen after
     // the slot is free, so the next cell's program starts without waiting for them
     const ran = await limit(() => (stop.aborted ? undefined : attempts(cell, logDir)));
@@ -308,7 +308,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
   }
   // p-limit runs at most `jobs` cells at once; cells are handed to it a few at a time so that a
   // 100,000-cell run never holds a queued promise per cell
-  const slots = Math.max(1, opts.jobs) + (backend.queueDepth ?? 0);
+  const slots = Math.max(1, opts.jobs) + (backend.feed?.queueDepth ?? 0);
   const limit = pLimit(slots);
   // room for a cell queued behind every slot while as many finished cells are recorded
   const fed = new Bounded(3 * slots);

@@ -31,7 +31,7 @@ export interface RunContext {
   /** Directory where the backend may write extra files for this cell. */
   logDir: string;
   /**
-   * A queueing backend (Backend.queueDepth) calls this when the cell's program starts: the pool's
+   * A queueing backend (BackendFeed.queueDepth) calls this when the cell's program starts: the pool's
    * timeout and the cell's duration count from there.
    */
   started?: () => void;
@@ -52,10 +52,20 @@ export interface Backend {
   /** Per-cell content the result depends on beyond the cell itself (e.g. a simulated commit's switches). */
   cellFingerprint?(cell: Cell): string;
   run(cell: Cell, ctx: RunContext): Promise<Outcome>;
+  /** Release workers, processes. */
+  close?(): Promise<void>;
+  /** Faster ways the pool may feed this backend than one run() per job slot; all optional. */
+  readonly feed?: BackendFeed;
+}
+
+/** How a backend wants to be fed cells, beyond plain run() calls (Backend.feed). */
+export interface BackendFeed {
+  /** Cells the pool keeps in flight, whatever `jobs` is (the simulator, whose cells cost microseconds). */
+  readonly inFlight?: number;
   /**
-   * Set when the backend computes a cell synchronously in this thread (the in-process
-   * simulator): nothing can interrupt it, so the pool skips the per-attempt timer and abort
-   * wiring, which costs more than a simulated cell. Returns undefined to fall back to run().
+   * Computes a cell synchronously in this thread (the in-process simulator): nothing can
+   * interrupt it, so the pool skips the per-attempt timer and abort wiring, which costs more
+   * than a simulated cell. Returns undefined to fall back to run().
    */
   runSync?(cell: Cell, attempt: number): Outcome | undefined;
   /**
@@ -71,8 +81,6 @@ export interface Backend {
    */
   readonly queueDepth?: number;
   cancelQueued?(): void;
-  /** Release workers, processes. */
-  close?(): Promise<void>;
 }
 
 /** A cell's entry in report.json. */

@@ -57,7 +57,7 @@ for (const [label, workers, batchSize] of [
   await time(`${label}${backend.threaded ? '' : ' (no threads)'}`, () =>
     runPool(cells, {
       backend,
-      jobs: Math.max(16, backend.inFlight),
+      jobs: backend.feed.inFlight,
       timeoutMs: 30_000,
       retries: 0,
       reportDir: mkdtempSync(join(dir, 'r-')),

@@ -1,6 +1,6 @@
 /**
  * Each seed regression, bisected on its shipped history and matrix the way `run --bisect`
- * does (`bisectPlanRegressions`): run the matrix on the simulator, find the pass-then-fail
+ * does (`bisectPlanRegressions` through a session): run the matrix on the simulator, find the pass-then-fail
  * transitions, bisect each signature group once, confirm the culprit on the group's other
  * cells, and check it by revert.
  */
@@ -8,11 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bisectPlanRegressions } from '../../src/bisect/driver-run.js';
-import { loadPlan } from '../../src/matrix/plan.js';
-import type { Plan } from '../../src/matrix/plan-types.js';
-import { SimBackend } from '../../src/run/backends/sim.js';
-import { runPool } from '../../src/run/pool.js';
+import { bisectPlanRegressions } from '../../src/session/bisect-runs.js';
+import { openSession } from '../../src/session/session.js';
 import { ROOT } from '../helpers/cli.js';
 
 let dir: string;
@@ -24,15 +21,16 @@ afterAll(async () => {
 });
 
 async function bisectSeed(file: string) {
-  const plan: Plan = await loadPlan(path.join(ROOT, 'matrices', file));
   const reportDir = path.join(dir, file);
-  const backend = new SimBackend({ history: plan.history!, seed: plan.settings.seed, workers: 0 });
-  const matrix = await runPool(plan.cells, { backend, jobs: 2, timeoutMs: 30_000, retries: 0, reportDir });
-  const { groups, reports } = await bisectPlanRegressions(plan, matrix.results, {
-    jobs: 3,
-    timeoutMs: 30_000,
-    reportDir,
-  });
+  const session = await openSession(path.join(ROOT, 'matrices', file), { jobs: 3, cache: false, reportDir });
+  const { groups, reports } = await (async () => {
+    try {
+      const matrix = await session.runCells(session.plan.cells);
+      return await bisectPlanRegressions(session, matrix, { reportDir });
+    } finally {
+      await session.close();
+    }
+  })();
   expect(reports.map((r) => r.culprit?.sha)).toEqual(groups.map((g) => g.culprit?.sha));
   return groups.map((g) => ({
     signature: g.signature,

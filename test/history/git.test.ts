@@ -2,12 +2,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfraError, UserError } from '../../src/errors.js';
-import {
-  loadGitHistory,
-  prefetchGitHistory,
-  resolveGitRev,
-  resolveGitRevIndex,
-} from '../../src/history/git.js';
+import { loadGitHistory, resolveGitRev, resolveGitRevIndex } from '../../src/history/git.js';
 import type { History } from '../../src/history/types.js';
 import { WorktreePool } from '../../src/history/worktrees.js';
 import { commit, linearRepo, newRepo, sh } from './git-repo.js';
@@ -95,28 +90,10 @@ describe('loadGitHistory', () => {
   });
 });
 
-describe('prefetchGitHistory', () => {
-  it('hands its load to the next loadGitHistory of the same repository, once', async () => {
-    const ahead = prefetchGitHistory(repo, { firstParent: true });
-    const taken = await loadGitHistory(repo, { firstParent: true });
-    expect(taken).toBe(await ahead.history);
-    const again = await loadGitHistory(repo, { firstParent: true });
-    expect(again).not.toBe(taken);
-    expect(again.commits).toEqual(taken.commits);
-    ahead.dispose();
-  });
-
-  it('is not taken for other arguments, nor after dispose', async () => {
-    const ahead = prefetchGitHistory(repo, { firstParent: true });
-    expect(await loadGitHistory(repo, { firstParent: false })).not.toBe(await ahead.history);
-    ahead.dispose();
-    expect(await loadGitHistory(repo, { firstParent: true })).not.toBe(await ahead.history);
-  });
-
-  it('leaves errors to the load that takes it over', async () => {
-    const ahead = prefetchGitHistory('/proc/self');
+describe('loadGitHistory errors', () => {
+  it('says a folder is not a git repository', async () => {
     await expect(loadGitHistory('/proc/self')).rejects.toThrow(/not a git repository/);
-    await expect(ahead.history).rejects.toBeInstanceOf(UserError);
+    await expect(loadGitHistory('/proc/self')).rejects.toBeInstanceOf(UserError);
   });
 });
 

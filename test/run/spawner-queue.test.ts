@@ -50,7 +50,7 @@ describe('the spawner queue', () => {
   it('holds as many cells again as --jobs, and starts their timer when they start', async () => {
     const dir = tempDir();
     const backend = sleeper(1, dir);
-    expect(backend.queueDepth).toBe(1);
+    expect(backend.feed.queueDepth).toBe(1);
     // b waits ~1 s behind a: timed from its hand-over it would time out, from its start it passes
     const run = await runPool([cell('a', 1), cell('b', 0.1)], {
       backend,

@@ -21,7 +21,7 @@ import { extractSignature } from '../../sim/signature.js';
 import { makeDirs } from '../../util/make-dirs.js';
 import { canonicalJson } from '../cache.js';
 import { CappedLog, DEFAULT_OUTPUT_CAP } from '../capped-log.js';
-import { NotStarted, type Backend, type Outcome, type RunContext } from '../types.js';
+import { NotStarted, type Backend, type BackendFeed, type Outcome, type RunContext } from '../types.js';
 import { GroupKiller, killGroup } from './group-kill.js';
 import { cellEnv, ownVars, sharedWords } from './cell-env.js';
 import { CellScript, exportWords, type ProgramExit } from './spawner-protocol.js';
@@ -40,7 +40,7 @@ export interface CommandBackendOptions {
   drainMs?: number;
   /**
    * Programs run at once (--jobs). Given, the backend queues as many cells again and starts
-   * each the moment a program ends (Backend.queueDepth); absent, it runs what it is given.
+   * each the moment a program ends (BackendFeed.queueDepth); absent, it runs what it is given.
    */
   jobs?: number;
 }
@@ -72,7 +72,7 @@ function hashFile(path: string): string {
 
 export class CommandBackend implements Backend {
   readonly name = 'command';
-  readonly queueDepth: number;
+  readonly feed: BackendFeed;
   private readonly file: string;
   private readonly args: string[];
   private readonly cwd: string;
@@ -123,7 +123,11 @@ export class CommandBackend implements Backend {
       { ...process.env, ...config.env },
       options.jobs,
     );
-    this.queueDepth = this.spawners && options.jobs ? options.jobs : 0;
+    this.feed = {
+      queueDepth: this.spawners && options.jobs ? options.jobs : 0,
+      cancelQueued: () => this.cancelQueued(),
+      prepare: (cell, logDir) => this.prepare(cell, logDir),
+    };
     this.script = new CellScript(this.cwd, [this.file, ...this.args]);
   }
 
@@ -141,7 +145,7 @@ export class CommandBackend implements Backend {
     this.lastTurn = ready;
     await ready;
     // cancelQueued() came while this cell made its folder: it is queued too, so it does not start
-    if (this.queueDepth && this.cancels !== cancels) {
+    if (this.feed.queueDepth && this.cancels !== cancels) {
       this.removeIfEmpty(ctx.logDir);
       throw new NotStarted();
     }

@@ -22,7 +22,7 @@ import { createSimulator, MODEL_VERSION } from '../../sim/index.js';
 import type { SimInput, SimResult } from '../../sim/types.js';
 import { canonicalJson, sharedJson } from '../cache.js';
 import { cellAxes, commitFacts, simInput } from '../sim-input.js';
-import type { Backend, Outcome, RunContext } from '../types.js';
+import type { Backend, BackendFeed, Outcome, RunContext } from '../types.js';
 import type { BatchReply, BatchRequest } from './sim-worker.js';
 
 export interface SimBackendOptions {
@@ -78,6 +78,10 @@ export class SimBackend implements Backend {
     this.threaded = opts.workers > 1 && existsSync(fileURLToPath(url));
     this.url = url;
     if (this.threaded) for (let i = 0; i < opts.workers; i++) this.spawn(i);
+    this.feed = {
+      inFlight: Math.max(16, this.threaded ? opts.workers * this.batchSize * 2 : 1),
+      runSync: (cell, attempt) => this.runSync(cell, attempt),
+    };
   }
 
   private readonly url: URL;
@@ -94,10 +98,11 @@ export class SimBackend implements Backend {
     this.busy[i] = 0;
   }
 
-  /** Cells the pool should keep in flight so every worker always has a batch queued. */
-  get inFlight(): number {
-    return this.threaded ? this.workers.length * this.batchSize * 2 : 1;
-  }
+  /**
+   * In flight: enough cells that every worker always has a batch queued (in-process, a few
+   * cells whose results are recorded while the next ones are computed).
+   */
+  readonly feed: BackendFeed;
 
   fingerprint(): string {
     return `sim:${MODEL_VERSION}:seed=${this.opts.seed}`;

@@ -1,0 +1,53 @@
+/**
+ * The one place a backend is built from a matrix's `backend:` config: the simulator, the
+ * command backend, or the command backend in git worktrees (one checked out per running cell,
+ * at the cell's commit). Backends are imported when chosen: the simulator's modules cost a
+ * command run tens of ms of start-up for nothing, and a simulator run needs no spawner.
+ */
+import type { History } from '../../history/types.js';
+import type { WorktreePool } from '../../history/worktrees.js';
+import type { BackendConfig } from '../../matrix/plan-types.js';
+import type { Backend } from '../types.js';
+
+export interface BackendOptions {
+  /** Folder of the matrix file: relative command paths, cwd and inputs resolve against it. */
+  baseDir: string;
+  /** The commits cells name (the simulator reads each commit's switches from it). */
+  history?: History;
+  /** Seed of the simulator's injected flakes. */
+  seed: number;
+  /**
+   * Job slots. The command backend keeps that many spawner shells and queues as many cells
+   * again; absent, it runs what it is handed (a caller that counts its own runs, like bisect).
+   * The simulator uses it as its thread count when `simThreads` is set.
+   */
+  jobs?: number;
+  /** Bytes of a command's output kept per attempt (--log-cap). */
+  logCap?: number;
+  /**
+   * Simulate on `jobs` worker threads. Off by default: with its boot cache a cell costs ~50 us
+   * in-process against ~100-130 us through two worker threads (test/bench/sim-backend.mjs).
+   */
+  simThreads?: boolean;
+  /** Run each command cell in a worktree of this pool checked out at the cell's commit. */
+  worktrees?: WorktreePool;
+}
+
+export async function createBackend(config: BackendConfig, o: BackendOptions): Promise<Backend> {
+  if (config.kind === 'sim') {
+    const { SimBackend } = await import('./sim.js');
+    const workers = o.simThreads ? (o.jobs ?? 1) : 0;
+    return new SimBackend({ ...(o.history ? { history: o.history } : {}), seed: o.seed, workers });
+  }
+  const options = {
+    baseDir: o.baseDir,
+    ...(o.logCap ? { outputCap: o.logCap } : {}),
+    ...(o.jobs ? { jobs: o.jobs } : {}),
+  };
+  if (o.worktrees) {
+    const { WorktreeCommandBackend } = await import('./worktree.js');
+    return new WorktreeCommandBackend(config, options, o.worktrees);
+  }
+  const { CommandBackend } = await import('./command.js');
+  return new CommandBackend(config, options);
+}

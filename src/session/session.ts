@@ -1,0 +1,189 @@
+/**
+ * A session: what one command that runs cells owns from start to end. The plan, its settings
+ * (settings.ts), the result cache, Ctrl-C handling, the report folder and the backends. `run`,
+ * `bisect`, `bisect-config` and `run --bisect` are clients of it (run.ts, bisect.ts,
+ * bisect-config.ts); `close()` releases everything, whatever happened.
+ *
+ * Two backends, each made when first needed:
+ * - the matrix backend runs a whole matrix (engine.ts): the command backend queues cells in
+ *   its spawner shells, one per job slot;
+ * - the probe backend runs what a bisection asks for (`runCells`): no queue (the caller counts
+ *   its own rounds) and, for a command on a git history, each run in a worktree checked out at
+ *   the cell's commit.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { availableParallelism } from 'node:os';
+import type { History } from '../history/types.js';
+import type { Plan } from '../matrix/plan-types.js';
+import type { Cell } from '../matrix/types.js';
+import { createBackend, type BackendOptions } from '../run/backends/index.js';
+import { RepeatBackend } from '../run/backends/repeat.js';
+import { ResultCache } from '../run/cache.js';
+import { runPool } from '../run/pool.js';
+import { handleSignals, type SignalHandling } from '../run/signals.js';
+import type { Backend, CellResult } from '../run/types.js';
+import {
+  cacheDirOf,
+  reportDirBase,
+  resolveSettings,
+  type HostEnv,
+  type ReportSubject,
+  type SessionFlags,
+  type Settings,
+} from './settings.js';
+
+export interface OpenOptions extends SessionFlags {
+  /** Refuse matrices larger than this. */
+  maxCells?: number;
+  /** Defaults to this process's cwd, cores and environment. */
+  env?: HostEnv;
+  /** Where warnings and the Ctrl-C messages go; default stderr. */
+  stderr?: { write(text: string): unknown };
+}
+
+export interface RunCellsOptions {
+  /** Repetition number of a cell (by id): its own run and cache entry (RepeatBackend). */
+  reps?: ReadonlyMap<string, number>;
+  /** Run against this history instead of the plan's (the revert check); not cached. */
+  history?: History;
+  /** Cells at once; default the settings' jobs. */
+  jobs?: number;
+  /** Logs go under this folder; default the session's report folder. */
+  reportDir?: string;
+}
+
+export class Session {
+  readonly cache: ResultCache | undefined;
+  readonly signals: SignalHandling;
+  private matrix?: Promise<Backend>;
+  private probes?: Promise<Backend>;
+  private dir?: string;
+
+  constructor(
+    readonly plan: Plan,
+    readonly settings: Settings,
+    private readonly flags: OpenOptions,
+    private readonly env: HostEnv,
+    readonly stderr: { write(text: string): unknown },
+  ) {
+    this.cache = settings.cacheDir ? new ResultCache(settings.cacheDir) : undefined;
+    this.signals = handleSignals(stderr);
+  }
+
+  warn(message: string): void {
+    this.stderr.write(`kmatrix: warning: ${message}\n`);
+  }
+
+  /**
+   * The session's report folder: --report-dir, else the default for `subject`, made unique
+   * (-2, -3...) when a run in the same second has it. Fixed by the first call.
+   */
+  reportDir(subject?: ReportSubject, at = new Date()): string {
+    if (this.dir) return this.dir;
+    if (this.flags.reportDir) return (this.dir = path.resolve(this.env.cwd, this.flags.reportDir));
+    if (!subject) throw new Error('the report folder is used before a command named it');
+    const base = reportDirBase(subject, at, this.env.cwd);
+    let dir = base;
+    for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+    return (this.dir = dir);
+  }
+
+  private backendOptions(history: History | undefined): BackendOptions {
+    const s = this.settings;
+    return {
+      baseDir: this.plan.dir,
+      ...(history ? { history } : {}),
+      seed: s.seed,
+      ...(s.logCap ? { logCap: s.logCap } : {}),
+      simThreads: s.simThreads,
+    };
+  }
+
+  /** The backend that runs a whole matrix. */
+  matrixBackend(): Promise<Backend> {
+    this.matrix ??= createBackend(this.plan.backend, {
+      ...this.backendOptions(this.plan.history),
+      jobs: this.settings.jobs,
+    });
+    return this.matrix;
+  }
+
+  /** The backend of bisection probes (worktrees for a command on a git history). */
+  private probeBackend(): Promise<Backend> {
+    this.probes ??= (async () => {
+      const history = this.plan.history;
+      const options = this.backendOptions(history);
+      if (this.plan.backend.kind !== 'command' || history?.kind !== 'git')
+        return createBackend(this.plan.backend, options);
+      const { WorktreePool } = await import('../history/worktrees.js');
+      const worktrees = new WorktreePool(history.source, {
+        root: this.settings.worktreeRoot,
+        size: this.settings.jobs,
+      });
+      return createBackend(this.plan.backend, { ...options, worktrees });
+    })();
+    return this.probes;
+  }
+
+  /**
+   * Runs cells once each (no retries: a bisection counts runs itself) through the probe
+   * backend, with the cache, and stops with the session's Ctrl-C. Results in cell order;
+   * cells an interruption kept from running are left out.
+   */
+  async runCells(cells: readonly Cell[], o: RunCellsOptions = {}): Promise<CellResult[]> {
+    const own = o.history
+      ? await createBackend(this.plan.backend, this.backendOptions(o.history))
+      : undefined;
+    const inner = own ?? (await this.probeBackend());
+    const backend = o.reps ? new RepeatBackend(inner) : inner;
+    for (const [id, rep] of o.reps ?? []) (backend as RepeatBackend).register(id, rep);
+    try {
+      const run = await runPool(cells, {
+        backend,
+        ...(this.cache && !o.history ? { cache: this.cache } : {}),
+        jobs: o.jobs ?? this.settings.jobs,
+        timeoutMs: this.settings.timeoutMs,
+        retries: 0,
+        reportDir: o.reportDir ?? this.reportDir(),
+        graceMs: this.settings.graceMs,
+        signal: this.signals.stop,
+        killSignal: this.signals.kill,
+        onWarning: (m) => this.warn(m),
+      });
+      return run.results;
+    } finally {
+      await own?.close?.();
+    }
+  }
+
+  /** Closes the backends (spawner shells, worker threads, worktrees) and stops handling Ctrl-C. */
+  async close(): Promise<void> {
+    const made = await Promise.allSettled([this.matrix, this.probes].filter((b) => b !== undefined));
+    this.matrix = this.probes = undefined;
+    try {
+      for (const r of made) if (r.status === 'fulfilled') await r.value.close?.();
+    } finally {
+      this.signals.dispose();
+    }
+  }
+}
+
+/** Loads the matrix (with remembered history parses when the cache is on) and opens a session on it. */
+export async function openSession(file: string, options: OpenOptions = {}): Promise<Session> {
+  const env = options.env ?? { cwd: process.cwd(), cores: availableParallelism(), vars: process.env };
+  const { loadPlan } = await import('../matrix/plan.js');
+  const memoDir = cacheDirOf(options, env);
+  const yamlMemo = memoDir ? new (await import('../run/yaml-memo.js')).FileYamlMemo(memoDir) : undefined;
+  const plan = await loadPlan(file, {
+    ...(options.maxCells ? { maxCells: options.maxCells } : {}),
+    ...(yamlMemo ? { yamlMemo } : {}),
+  });
+  return new Session(
+    plan,
+    resolveSettings(plan, options, env),
+    options,
+    env,
+    options.stderr ?? process.stderr,
+  );
+}
