@@ -1,0 +1,127 @@
+/**
+ * One cell's attempts on a backend: the per-attempt timeout (counted from when the program
+ * starts, for a queueing backend after its wait), the kill signal, a backend that does not
+ * return after its abort, and retries. Used by the pool (pool.ts) for every cell it runs.
+ */
+import type { Cell } from '../matrix/types.js';
+import { NotStarted, type Backend, type Outcome } from './types.js';
+
+/** What an attempt returns when the run was interrupted before it ended. */
+export const INTERRUPTED = Symbol('interrupted');
+
+export interface AttemptSettings {
+  timeoutMs: number;
+  /** Extra time a backend gets to return after its cell's signal aborts. */
+  settleMs: number;
+  /** Extra attempts of a failing cell. */
+  retries: number;
+  /** Aborted: nothing more starts (a cell's remaining retries neither). */
+  stop: AbortSignal;
+  /** Aborted: running attempts are killed. */
+  kill: AbortSignal;
+}
+
+/** A cell's attempts, their logs joined later; the duration counts from the first program start. */
+export interface Attempts {
+  verdicts: Outcome['verdict'][];
+  logs: string[];
+  signature: string | undefined;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** `onStart` hears when the attempt's program starts (for a queueing backend, after its wait). */
+export async function runAttempt(
+  backend: Backend,
+  cell: Cell,
+  n: number,
+  logDir: string,
+  onStart: () => void,
+  s: AttemptSettings,
+): Promise<Outcome | typeof INTERRUPTED> {
+  if (s.kill.aborted) return INTERRUPTED;
+  const now = backend.feed?.runSync?.(cell, n);
+  if (now) return now;
+  // own timer rather than AbortSignal.timeout/any: cleared at once, so 100,000 cells leave no timers behind
+  const ac = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const started = () => {
+    onStart();
+    timer ??= setTimeout(() => {
+      timedOut = true;
+      ac.abort(new DOMException(`cell timed out after ${s.timeoutMs} ms`, 'TimeoutError'));
+    }, s.timeoutMs);
+  };
+  if (!backend.feed?.queueDepth) started();
+  const onKill = () => ac.abort(s.kill.reason);
+  if (s.kill.aborted) onKill();
+  else s.kill.addEventListener('abort', onKill, { once: true });
+  let giveUp: NodeJS.Timeout | undefined;
+  const abandoned = new Promise<Outcome>((res) => {
+    const onAbort = () => {
+      const log = '[kmatrix] backend did not stop after its cell was aborted\n';
+      giveUp = setTimeout(() => res({ verdict: 'timeout', log }), s.settleMs);
+    };
+    if (ac.signal.aborted) onAbort();
+    else ac.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  let outcome: Outcome | typeof INTERRUPTED;
+  try {
+    const ran = backend
+      .run(cell, { signal: ac.signal, attempt: n, logDir, started })
+      .catch((err: unknown) => (err instanceof NotStarted ? INTERRUPTED : backendError(backend, err)));
+    outcome = await Promise.race([ran, abandoned]);
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(giveUp);
+    s.kill.removeEventListener('abort', onKill);
+  }
+  if (outcome === INTERRUPTED || (s.kill.aborted && !timedOut)) return INTERRUPTED;
+  if (timedOut && outcome.verdict !== 'timeout') {
+    // the backend finished as the clock ran out, or reported the kill as something else
+    outcome = { ...outcome, verdict: 'timeout', signature: outcome.signature ?? 'timeout' };
+  }
+  return outcome;
+}
+
+function backendError(backend: Backend, err: unknown): Outcome {
+  return {
+    verdict: 'error',
+    signature: `backend ${backend.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+    log: `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  };
+}
+
+/** Runs a cell's attempts (retries included); undefined when the run was interrupted. */
+export async function runAttempts(
+  backend: Backend,
+  cell: Cell,
+  logDir: string,
+  s: AttemptSettings,
+): Promise<Attempts | undefined> {
+  let started: number | undefined;
+  const onStart = () => {
+    started ??= performance.now();
+  };
+  const verdicts: Outcome['verdict'][] = [];
+  const logs: string[] = [];
+  let signature: string | undefined;
+  let truncated = false;
+  for (let n = 0; n <= s.retries; n++) {
+    const out = await runAttempt(backend, cell, n, logDir, onStart, s);
+    if (out === INTERRUPTED) return undefined;
+    verdicts.push(out.verdict);
+    logs.push(s.retries > 0 ? `=== kmatrix: attempt ${n + 1} (${out.verdict}) ===\n${out.log}` : out.log);
+    truncated ||= out.truncated === true;
+    if (out.verdict !== 'pass') signature = out.signature ?? signature;
+    if (out.verdict === 'pass' || out.verdict === 'skip' || s.stop.aborted) break;
+  }
+  return {
+    verdicts,
+    logs,
+    signature,
+    truncated,
+    durationMs: Math.round(performance.now() - (started ?? performance.now())),
+  };
+}
