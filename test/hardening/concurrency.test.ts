@@ -1,7 +1,7 @@
 /**
- * Concurrency on one result cache: three simulator runs of the same matrix at once (worker
- * threads each), plus a fourth killed with -9 halfway, never corrupt it; they agree on every
- * cell, leave no temp files, and a later run executes zero cells.
+ * Concurrency on one result cache: three simulator runs of the same matrix at once (three
+ * processes writing the same entries), plus a fourth killed with -9 halfway, never corrupt
+ * it; they agree on every cell, leave no temp files, and a later run executes zero cells.
  * (test/run/cli-run.test.ts has two command-backend runs sharing a cache.)
  */
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
