@@ -1,13 +1,18 @@
 /**
  * A pool of git worktrees, one per worker, under <root>/<n> (by default .kmatrix/worktrees):
  * each lease checks its worktree out (detached) at the commit the worker tests, so parallel
- * bisection builds and tests real code side by side. Worktrees are reused across rounds (a
- * build tree stays warm) and removed by `close()`.
+ * runs and bisections build and test real code side by side. Worktrees are reused across
+ * rounds (a build tree stays warm) and removed by `close()`.
+ *
+ * A worktree belongs to one process: <root>/<n>.lock (made with O_EXCL, holding the pid) claims
+ * folder n before it is used, so two kmatrix processes in one folder never share a worktree;
+ * the lock of a process that died (kill -9) is taken over, with its worktree.
  *
  * `prepare(commits)` starts creating the worktrees at the commits the first round will test
  * before anyone asks for them, so that git's work overlaps the caller's start-up (loading the
  * matrix) instead of delaying the first tests.
  */
+import { readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDirs } from '../util/make-dirs.js';
@@ -29,7 +34,8 @@ export interface WorktreePoolOptions {
 }
 
 interface Slot {
-  path: string;
+  /** Claimed (locked) on first use; the folder's number is the first free one. */
+  path?: string;
   /** The commit checked out, or being checked out by `prepare`. */
   commit?: string;
   busy: boolean;
@@ -48,11 +54,7 @@ export class WorktreePool {
     private readonly options: WorktreePoolOptions,
   ) {
     const size = Math.max(1, Math.floor(options.size));
-    this.slots = Array.from({ length: size }, (_, i) => ({
-      path: path.resolve(options.root, String(i)),
-      busy: false,
-      created: false,
-    }));
+    this.slots = Array.from({ length: size }, () => ({ busy: false, created: false }));
   }
 
   /** A worktree checked out at `commit`; waits while every worktree is leased. */
@@ -75,7 +77,7 @@ export class WorktreePool {
         }
         let released = false;
         return {
-          path: slot.path,
+          path: slot.path!,
           commit,
           release: () => {
             if (released) return;
@@ -118,7 +120,7 @@ export class WorktreePool {
 
   /** Paths of the worktrees created so far. */
   paths(): string[] {
-    return this.slots.filter((s) => s.created).map((s) => s.path);
+    return this.slots.filter((s) => s.created).map((s) => s.path!);
   }
 
   /**
@@ -133,14 +135,14 @@ export class WorktreePool {
     // a worktree still being made would otherwise land after its folder was removed
     await Promise.all(this.slots.map((slot) => slot.preparing));
     const created = this.slots.filter((slot) => slot.created);
-    if (created.length === 0) return;
     await Promise.all(
       created.map(async (slot) => {
-        await rm(slot.path, { recursive: true, force: true, maxRetries: 2 });
+        await rm(slot.path!, { recursive: true, force: true, maxRetries: 2 });
         slot.created = false;
       }),
     );
-    await git(this.repo, ['worktree', 'prune'], { reject: false }).catch(() => undefined);
+    if (created.length) await git(this.repo, ['worktree', 'prune'], { reject: false }).catch(() => undefined);
+    for (const slot of this.slots) if (slot.path) releaseLock(slot.path);
   }
 
   private common?: Promise<string | undefined>;
@@ -155,30 +157,93 @@ export class WorktreePool {
     this.waiting.shift()?.();
   }
 
+  private claimed = new Set<number>();
+
+  /** Claims the first worktree folder no live process holds (see the header). */
+  private claim(slot: Slot): string {
+    for (let n = 0; ; n++) {
+      if (this.claimed.has(n)) continue;
+      const dir = path.resolve(this.options.root, String(n));
+      if (takeLock(dir)) {
+        this.claimed.add(n);
+        return (slot.path = dir);
+      }
+    }
+  }
+
   private async checkout(slot: Slot, commit: string): Promise<void> {
     if (slot.created && slot.commit === commit) return;
+    slot.path ??= this.claim(slot);
     if (!slot.created) {
       // a worktree left by a killed run: reuse it when it is one of this repository's (the same
       // folder may have served a bisection of another repository), else start afresh
-      const leftover = await worktreeCommonDir(slot.path);
+      const leftover = await worktreeCommonDir(slot.path!);
       if (leftover !== undefined && leftover === (await this.commonDir())) {
         slot.created = true;
       } else {
-        if (await exists(slot.path)) {
-          await rm(slot.path, { recursive: true, force: true });
+        if (await exists(slot.path!)) {
+          await rm(slot.path!, { recursive: true, force: true });
           await git(this.repo, ['worktree', 'prune']);
         }
-        makeDirs(path.dirname(slot.path));
-        await git(this.repo, ['worktree', 'add', '--detach', '--force', slot.path, commit]);
+        await git(this.repo, ['worktree', 'add', '--detach', '--force', slot.path!, commit]);
         slot.created = true;
         slot.commit = commit;
         return;
       }
     }
-    await git(slot.path, ['checkout', '--detach', '--force', '--quiet', commit]);
-    if (this.options.clean) await git(slot.path, ['clean', '-ffdxq']);
+    await git(slot.path!, ['checkout', '--detach', '--force', '--quiet', commit]);
+    if (this.options.clean) await git(slot.path!, ['clean', '-ffdxq']);
     slot.commit = commit;
   }
+}
+
+/**
+ * Takes <dir>.lock for this process: made with O_EXCL; one whose pid is not alive is renamed
+ * away first (of two processes taking over one stale lock, the one whose O_EXCL open wins).
+ */
+function takeLock(dir: string): boolean {
+  const lock = `${dir}.lock`;
+  makeDirs(path.dirname(lock));
+  for (let tries = 0; tries < 3; tries++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if (alive(lockOwner(lock))) return false;
+    try {
+      renameSync(lock, `${lock}.stale-${process.pid}`);
+      unlinkSync(`${lock}.stale-${process.pid}`);
+    } catch {
+      // another process took it over first: look again
+    }
+  }
+  return false;
+}
+
+function lockOwner(lock: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseLock(dir: string): void {
+  if (lockOwner(`${dir}.lock`) === process.pid) rmSync(`${dir}.lock`, { force: true });
 }
 
 async function exists(p: string): Promise<boolean> {

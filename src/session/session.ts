@@ -4,12 +4,11 @@
  * `bisect`, `bisect-config` and `run --bisect` are clients of it (run.ts, bisect.ts,
  * bisect-config.ts); `close()` releases everything, whatever happened.
  *
- * Two backends, each made when first needed:
- * - the matrix backend runs a whole matrix (engine.ts): the command backend queues cells in
- *   its spawner shells, one per job slot;
- * - the probe backend runs what a bisection asks for (`runCells`): no queue (the caller counts
- *   its own rounds) and, for a command on a git history, each run in a worktree checked out at
- *   the cell's commit.
+ * Two backends, each made when first needed: the matrix backend runs a whole matrix
+ * (engine.ts; the command backend queues cells in its spawner shells, one per job slot), the
+ * probe backend what a bisection asks for (`runCells`; no queue, the caller counts its own
+ * rounds). A command on a git history runs each cell in a git worktree checked out at the
+ * cell's commit, from a pool private to this process.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -100,29 +99,31 @@ export class Session {
     };
   }
 
+  /**
+   * A backend for the plan. A command on a git history runs each cell in a worktree of its
+   * own pool checked out at the cell's commit (KMATRIX_WORKTREE); otherwise `queue` lets the
+   * command backend queue cells in its spawner shells.
+   */
+  private async makeBackend(queue: boolean): Promise<Backend> {
+    const history = this.plan.history;
+    const options = this.backendOptions(history);
+    if (this.plan.backend.kind !== 'command' || history?.kind !== 'git')
+      return createBackend(this.plan.backend, { ...options, ...(queue ? { jobs: this.settings.jobs } : {}) });
+    const { WorktreePool } = await import('../history/worktrees.js');
+    const size = this.settings.jobs;
+    const worktrees = new WorktreePool(history.source, { root: this.settings.worktreeRoot, size });
+    return createBackend(this.plan.backend, { ...options, worktrees });
+  }
+
   /** The backend that runs a whole matrix. */
   matrixBackend(): Promise<Backend> {
-    this.matrix ??= createBackend(this.plan.backend, {
-      ...this.backendOptions(this.plan.history),
-      jobs: this.settings.jobs,
-    });
+    this.matrix ??= this.makeBackend(true);
     return this.matrix;
   }
 
-  /** The backend of bisection probes (worktrees for a command on a git history). */
+  /** The backend of bisection probes: no queue, the caller counts its own rounds. */
   private probeBackend(): Promise<Backend> {
-    this.probes ??= (async () => {
-      const history = this.plan.history;
-      const options = this.backendOptions(history);
-      if (this.plan.backend.kind !== 'command' || history?.kind !== 'git')
-        return createBackend(this.plan.backend, options);
-      const { WorktreePool } = await import('../history/worktrees.js');
-      const worktrees = new WorktreePool(history.source, {
-        root: this.settings.worktreeRoot,
-        size: this.settings.jobs,
-      });
-      return createBackend(this.plan.backend, { ...options, worktrees });
-    })();
+    this.probes ??= this.makeBackend(false);
     return this.probes;
   }
 

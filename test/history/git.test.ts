@@ -1,3 +1,5 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +125,11 @@ describe('resolveGitRev', () => {
   });
 });
 
+/** The pid of a process that has ended (and been reaped). */
+function deadPid(): number {
+  return spawnSync('true').pid!;
+}
+
 describe('WorktreePool', () => {
   it('checks out each lease at its commit, reuses worktrees, waits when all are leased, and cleans up', async () => {
     const root = path.join(repo, '.kmatrix', 'worktrees');
@@ -158,13 +165,39 @@ describe('WorktreePool', () => {
     const root = path.join(repo, '.kmatrix', 'left');
     const first = new WorktreePool(repo, { root, size: 1 });
     (await first.acquire(shas[1]!)).release();
-    // no close(): the next pool finds the worktree on disk
+    // no close(), and the lock names a process that is gone: the next pool takes the worktree over
+    writeFileSync(path.join(root, '0.lock'), `${deadPid()}\n`);
     const second = new WorktreePool(repo, { root, size: 1 });
     const lease = await second.acquire(shas[3]!);
     expect(await readFile(path.join(lease.path, 'a.txt'), 'utf8')).toBe('2\n');
     lease.release();
     await second.close();
     expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
+  });
+
+  it('is private to its process: a folder another live process holds is skipped', async () => {
+    const root = path.join(repo, '.kmatrix', 'locked');
+    mkdirSync(root, { recursive: true });
+    const other = spawn('sleep', ['30']);
+    try {
+      writeFileSync(path.join(root, '0.lock'), `${other.pid}\n`);
+      const pool = new WorktreePool(repo, { root, size: 1 });
+      const lease = await pool.acquire(shas[2]!);
+      expect(lease.path).toBe(path.join(root, '1'));
+      // and a second pool of this very process does not share it either
+      const mine = new WorktreePool(repo, { root, size: 1 });
+      const next = await mine.acquire(shas[2]!);
+      expect(next.path).toBe(path.join(root, '2'));
+      expect(readFileSync(path.join(root, '1.lock'), 'utf8')).toBe(`${process.pid}\n`);
+      lease.release();
+      next.release();
+      await Promise.all([pool.close(), mine.close()]);
+      // closing gives the folders back; the live process's lock stays
+      expect(existsSync(path.join(root, '1.lock'))).toBe(false);
+      expect(readFileSync(path.join(root, '0.lock'), 'utf8')).toBe(`${other.pid}\n`);
+    } finally {
+      other.kill();
+    }
   });
 
   it('prepare checks worktrees out ahead; an acquire of a prepared commit gets that worktree as it is', async () => {
