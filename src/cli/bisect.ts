@@ -22,6 +22,7 @@ interface BisectOptions {
   json?: boolean;
   timeout?: number;
   replay?: string;
+  signature?: string;
 }
 
 export function registerBisect(program: Command, result: CommandResult): void {
@@ -48,6 +49,11 @@ export function registerBisect(program: Command, result: CommandResult): void {
     .option('--report-dir <dir>', 'where bisect.json and the logs go (default reports/bisect-<cell>-<time>)')
     .option('--json', 'print bisect.json instead of the summary')
     .option('--timeout <duration>', 'per-run timeout (e.g. 30s, 10m)', durationOption('--timeout'))
+    .option(
+      '--signature <rule>',
+      'which failures are the failure: report (default: kernel report line, else last line without numbers), ' +
+        'any (git bisect run: any failure), first-line, or a regular expression',
+    )
     .option('--replay <file>', 'resume or replay a bisect.json (or its log array), like git bisect replay')
     .action(async (file: string | undefined, opts: BisectOptions) => {
       result.code = await runBisect(file, opts);
@@ -55,11 +61,13 @@ export function registerBisect(program: Command, result: CommandResult): void {
 }
 
 async function runBisect(fileArg: string | undefined, opts: BisectOptions): Promise<number> {
-  const [{ parseReplay }, { openSession }, { bisectCommit }] = await Promise.all([
+  const [{ parseReplay }, { openSession }, { bisectCommit }, { parseSignatureRule }] = await Promise.all([
     import('../bisect/replay.js'),
     import('../session/session.js'),
     import('../session/bisect.js'),
+    import('../run/signature-rule.js'),
   ]);
+  const signatureRule = opts.signature !== undefined ? parseSignatureRule(opts.signature) : undefined;
   const replay = opts.replay ? parseReplay(await readText(opts.replay), opts.replay) : undefined;
   const selector = opts.cell ?? replay?.cell;
   const good = opts.good ?? replay?.good;
@@ -72,7 +80,11 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
       'kmatrix bisect needs --cell, --good and --bad (or --replay with a bisect.json that names them)',
     );
   const jobs = opts.jobs ?? replay?.jobs;
-  const session = await openSession(file, { ...opts, ...(jobs ? { jobs } : {}) });
+  const session = await openSession(file, {
+    ...opts,
+    ...(jobs ? { jobs } : {}),
+    ...(signatureRule ? { signatureRule } : {}),
+  });
   try {
     const say = (line: string) => {
       if (!opts.json) process.stderr.write(`${line}\n`);

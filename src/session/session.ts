@@ -20,6 +20,7 @@ import { createBackend, type BackendOptions } from '../run/backends/index.js';
 import { RepeatBackend } from '../run/backends/repeat.js';
 import { ResultCache } from '../run/cache.js';
 import { runPool } from '../run/pool.js';
+import { SignatureRuleBackend, type SignatureRule } from '../run/signature-rule.js';
 import { handleSignals, type SignalHandling } from '../run/signals.js';
 import type { Backend, CellResult } from '../run/types.js';
 import {
@@ -37,6 +38,8 @@ export interface OpenOptions extends SessionFlags {
   maxCells?: number;
   /** Defaults to this process's cwd, cores and environment. */
   env?: HostEnv;
+  /** How failures are named (`bisect --signature`); default the backend's own signatures. */
+  signatureRule?: SignatureRule;
   /** Where warnings and the Ctrl-C messages go; default stderr. */
   stderr?: { write(text: string): unknown };
 }
@@ -105,6 +108,12 @@ export class Session {
    * command backend queue cells in its spawner shells.
    */
   private async makeBackend(queue: boolean): Promise<Backend> {
+    const backend = await this.planBackend(queue);
+    const rule = this.flags.signatureRule;
+    return rule && rule.kind !== 'report' ? new SignatureRuleBackend(backend, rule) : backend;
+  }
+
+  private async planBackend(queue: boolean): Promise<Backend> {
     const history = this.plan.history;
     const options = this.backendOptions(history);
     if (this.plan.backend.kind !== 'command' || history?.kind !== 'git')

@@ -158,3 +158,63 @@ describe('kmatrix bisect on a git repository', () => {
     expect(cell.stderr).toMatch(/--cell arch=arm64: no runnable cell matches/);
   }, 60_000);
 });
+
+describe('signatures that carry a changing number', () => {
+  // every bad commit fails with its own number in the line, as real test scripts do
+  const NOISY = `#!/bin/sh
+n=$(cat state)
+[ "$n" -lt 41 ] && { echo "all good at $n"; exit 0; }
+echo "checking counter"
+echo "test returned 4 at counter $((n * 7 + 3))"
+exit 1
+`;
+  let noisy: { dir: string; shas: string[] };
+  let dir: string;
+
+  beforeAll(async () => {
+    noisy = await linearRepo(64, (i) => `${i}\n`);
+    dir = await mkdtemp(path.join(tmpdir(), 'kmatrix-noisy-'));
+    await writeFile(path.join(dir, 'test.sh'), NOISY, { mode: 0o755 });
+    await writeFile(
+      path.join(dir, 'matrix.yaml'),
+      `name: noisy\nhistory: { git: ${JSON.stringify(noisy.dir)} }\nbackend: { command: [./test.sh] }\n` +
+        'matrix:\n  arch: [x86_64]\n',
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await rm(noisy.dir, { recursive: true, force: true });
+  });
+
+  async function gitCulprit(): Promise<string> {
+    const { dir: repoDir, shas: all } = noisy;
+    await sh(repoDir, ['bisect', 'start', all.at(-1)!, all[0]!]);
+    try {
+      const r = await execa('git', ['bisect', 'run', path.join(dir, 'test.sh')], { cwd: repoDir });
+      return /^([0-9a-f]{40}) is the first bad commit/m.exec(r.stdout)![1]!;
+    } finally {
+      await sh(repoDir, ['bisect', 'reset']);
+    }
+  }
+
+  it('name the culprit git bisect run names, by default and with --signature any', async () => {
+    const expected = await gitCulprit();
+    expect(expected).toBe(noisy.shas[41]);
+    for (const extra of [[], ['--signature', 'any']]) {
+      const r = kmatrix(
+        ['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', noisy.shas[0]!, '--bad', 'HEAD'].concat(
+          ['--jobs', '3', '--no-cache', '--json'],
+          extra,
+        ),
+        { cwd: dir },
+      );
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.culprit.sha).toBe(expected);
+      expect(report.signature).toBe(extra.length ? 'any failure' : 'test returned N at counter N');
+      expect(report.log.filter((e: { status: string }) => e.status === 'mismatch')).toEqual([]);
+    }
+  }, 120_000);
+});

@@ -18,6 +18,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { BackendConfig } from '../../matrix/plan-types.js';
 import type { Cell } from '../../matrix/types.js';
 import { extractSignature } from '../../sim/signature.js';
+import { signatureOf } from '../signature-rule.js';
 import { makeDirs } from '../../util/make-dirs.js';
 import { canonicalJson } from '../cache.js';
 import { CappedLog, DEFAULT_OUTPUT_CAP } from '../capped-log.js';
@@ -52,14 +53,6 @@ export function verdictOfExit(code: number | null, signal: string | null): Outco
   if (code === 125) return 'skip';
   if (code >= 1 && code <= 127) return 'fail';
   return 'error';
-}
-
-function lastLine(text: string): string | undefined {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return lines.at(-1);
 }
 
 function hashFile(path: string): string {
@@ -297,8 +290,7 @@ export class CommandBackend implements Backend {
       trailer = signature;
     } else {
       verdict = verdictOfExit(end.code, end.signal);
-      if (verdict === 'fail')
-        signature = extractSignature(output) ?? lastLine(output) ?? `exit code ${end.code}`;
+      if (verdict === 'fail') signature = signatureOf(output) ?? `exit code ${end.code}`;
       if (verdict === 'error') signature = end.signal ? `killed by ${end.signal}` : `exit code ${end.code}`;
       trailer = end.signal
         ? `killed by ${end.signal} after ${seconds}s`
