@@ -6,7 +6,7 @@
 import { closeSync, copyFileSync, existsSync, openSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { PACK_FILE, PackLayout, parseLogRef } from '../run/log-pack.js';
+import { PACK_FILE, PackLayout, parseLogRef } from './log-pack.js';
 import type { CellResult } from '../run/types.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { writeAllSync } from '../util/write-all.js';

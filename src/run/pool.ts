@@ -19,7 +19,7 @@ import type { Cell } from '../matrix/types.js';
 import { cacheKey, isCachedStatus, type CachedResult, type ResultCache } from './cache.js';
 import { cellResult, plannedResult } from './cell-result.js';
 import { logPathOf, makeReportDir, safeFileName } from './log-files.js';
-import { LogPack, PACK_FILE, packed } from './log-pack.js';
+import { LogPack, PACK_FILE, packed } from '../report/log-pack.js';
 import { Bounded } from '../util/bounded.js';
 import { NotStarted, type Backend, type CellResult, type Outcome, type Status } from './types.js';
 
@@ -32,7 +32,7 @@ export interface PoolOptions {
   timeoutMs: number;
   /** Extra attempts of a failing cell. */
   retries: number;
-  /** Logs go to <reportDir>/logs/ (see log-pack.ts). */
+  /** Logs go to <reportDir>/logs/ (see report/log-pack.ts). */
   reportDir: string;
   /** Aborting stops scheduling and starts the grace period of running cells. */
   signal?: AbortSignal;
@@ -111,7 +111,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     onForce();
   };
   const pack = new LogPack(reportDir);
-  /** Stores a cell's log (see log-pack.ts) and says where, relative to the report directory. */
+  /** Stores a cell's log (see report/log-pack.ts) and says where, relative to the report directory. */
   const storeLog = async (cell: Cell, status: Status, text: string): Promise<string | undefined> => {
     if (packed(status)) {
       try {

@@ -300,7 +300,7 @@ describe.skipIf(skipBoots || !existsSync(join(ROOT, 'src/cli/run.ts')))(
           ['movablecore=256M numa=fake=2', 'pass'],
         ]);
         for (const cell of report.cells) {
-          // passing cells' logs are ranges of logs/passed.log (run/log-pack.ts)
+          // passing cells' logs are ranges of logs/passed.log (report/log-pack.ts)
           const log = readLogTail(reportDir, cell.log, 100_000, 1 << 24);
           expect(log).toContain(`PASS: `);
           expect(log).toContain('kmatrix: end');
