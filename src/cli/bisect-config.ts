@@ -10,7 +10,8 @@ import type { Difference } from '../bisect/config-search.js';
 import { ExitCode, InfraError, UserError } from '../errors.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
-import type { Backend, CellResult } from '../run/types.js';
+import type { CellResult } from '../report/schema.js';
+import type { Backend } from '../run/types.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
 

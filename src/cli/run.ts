@@ -5,7 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { InfraError, UserError } from '../errors.js';
 import { parseSize } from '../matrix/units.js';
-import type { RunReport } from '../report/types.js';
+import type { RunReport } from '../report/schema.js';
 import { safeFileName } from '../run/log-files.js';
 import { parseShard, type Shard } from '../run/shard.js';
 import { printComparison, readBaselineFile } from './gate.js';

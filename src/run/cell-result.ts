@@ -6,7 +6,7 @@
  * assignment in the same order share a few hidden classes.
  */
 import type { Cell } from '../matrix/types.js';
-import type { CellResult } from './types.js';
+import type { CellResult } from '../report/schema.js';
 
 /** What a cell's entry says beyond the cell itself; undefined fields are left out (no spreads needed to omit them). */
 export type ResultFields = Pick<CellResult, 'status' | 'durationMs' | 'attempts' | 'cached'> & {

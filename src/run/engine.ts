@@ -10,7 +10,8 @@ import { InfraError } from '../errors.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
 import { summarize, endReason } from '../report/summary.js';
-import type { Reporter, RunPlan, RunReport } from '../report/types.js';
+import type { CellResult, RunReport } from '../report/schema.js';
+import type { Reporter, RunPlan } from '../report/types.js';
 import { CommandBackend } from './backends/command.js';
 import { SimBackend } from './backends/sim.js';
 import { compareToBaseline, type Baseline, type BaselineComparison } from './baseline.js';
@@ -21,7 +22,7 @@ import { cellResult, plannedResult } from './cell-result.js';
 import { runPool } from './pool.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { selectShard, type Shard } from './shard.js';
-import type { Backend, CellResult } from './types.js';
+import type { Backend } from './types.js';
 
 export interface EngineOptions {
   jobs?: number;

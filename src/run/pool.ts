@@ -21,7 +21,8 @@ import { cellResult, plannedResult } from './cell-result.js';
 import { logPathOf, makeReportDir, safeFileName } from './log-files.js';
 import { LogPack, PACK_FILE, packed } from '../report/log-pack.js';
 import { Bounded } from '../util/bounded.js';
-import { NotStarted, type Backend, type CellResult, type Outcome, type Status } from './types.js';
+import type { CellResult, Status } from '../report/schema.js';
+import { NotStarted, type Backend, type Outcome } from './types.js';
 
 export interface PoolOptions {
   backend: Backend;
