@@ -10,7 +10,7 @@ import { InfraError } from '../errors.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
 import { summarize, endReason } from '../report/summary.js';
-import type { CellResult, RunReport } from '../report/schema.js';
+import type { RunReport } from '../report/schema.js';
 import type { Reporter, RunPlan } from '../report/types.js';
 import { CommandBackend } from './backends/command.js';
 import { SimBackend } from './backends/sim.js';
@@ -18,7 +18,7 @@ import { compareToBaseline, type Baseline, type BaselineComparison } from './bas
 import { cacheKey, ResultCache } from './cache.js';
 import { gateExitCode } from './gate.js';
 import { makeReportDir } from './log-files.js';
-import { cellResult, plannedResult } from './cell-result.js';
+import { plannedResult } from './cell-result.js';
 import { runPool } from './pool.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { selectShard, type Shard } from './shard.js';
@@ -79,12 +79,6 @@ export function createBackend(plan: Plan, opts: { jobs: number; seed: number; lo
   return new SimBackend({ ...(plan.history ? { history: plan.history } : {}), seed: opts.seed, workers });
 }
 
-/** The placeholder of a cell in the RunPlan, before it has run. */
-function plannedEntry(cell: Cell): CellResult {
-  if (cell.state !== 'run') return plannedResult(cell);
-  return cellResult(cell, { status: 'skip', durationMs: 0, attempts: 0, cached: false });
-}
-
 export async function runPlan(plan: Plan, opts: EngineOptions, io: EngineIo): Promise<EngineResult> {
   const now = io.now ?? (() => new Date());
   const jobs = Math.max(1, opts.jobs ?? plan.settings.jobs ?? availableParallelism());
@@ -124,7 +118,7 @@ export async function runPlan(plan: Plan, opts: EngineOptions, io: EngineIo): Pr
       ...(plan.description ? { description: plan.description } : {}),
       reportDir: opts.reportDir,
       startedAt: startedAt.toISOString(),
-      cells: cells.map(plannedEntry),
+      cells: cells.map(plannedResult),
       axes: plan.axes,
       ...(opts.shard ? { shard: opts.shard } : {}),
     };
