@@ -60,7 +60,7 @@ async function runBisectConfig(file: string, opts: Options): Promise<number> {
     import('../run/pool.js'),
     import('../bisect/config-search.js'),
     import('../bisect/select.js'),
-    import('../matrix/kconfig.js'),
+    import('../kconfig/declared.js'),
     import('../report/io.js'),
   ]);
   /** The candidate cell for a subset of the differences, or undefined when its Kconfig does not resolve. */

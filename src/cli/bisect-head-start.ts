@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { FULL_SHA, prefetchGitHistory, resolveGitRevIndex } from '../history/git.js';
 import type { History } from '../history/types.js';
-import { MAX_YAML_BYTES } from '../matrix/yaml.js';
+import { MAX_YAML_BYTES } from '../yaml/yaml.js';
 import { WorktreePool } from '../history/worktrees.js';
 import { nextRound, startSearch } from '../bisect/commit-search.js';
 
