@@ -32,7 +32,7 @@ export const StatusSchema = z.enum(STATUSES).meta({
 export type Status = z.output<typeof StatusSchema>;
 
 /** The simulated (or described) hardware of a cell. */
-export const MachineSchema = z.object({
+const MachineSchema = z.object({
   memory: count.meta({ description: 'memory in bytes' }),
   nodes: count,
 });
@@ -105,7 +105,12 @@ export const RegressionGroupSchema = z.object({
   signature: z.string(),
   cells: z.array(z.string()),
   culprit: z.object({ sha: z.string(), subject: z.string() }).nullable(),
-  candidates: z.array(z.string()).meta({ description: 'commits that may be the culprit when not one is' }),
+  candidates: z
+    .array(z.string())
+    .meta({
+      description:
+        'shas that may be the first bad commit: the culprit, or those skipped commits hide it among',
+    }),
   verified: z.boolean().optional(),
   confirmedOn: z
     .array(z.string())
