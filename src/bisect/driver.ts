@@ -7,7 +7,7 @@
 import { UserError } from '../errors.js';
 import type { History } from '../history/types.js';
 import type { Cell } from '../matrix/types.js';
-import type { CellResult } from '../run/types.js';
+import type { CellResult } from '../report/schema.js';
 import {
   applyResults,
   nextRound,

@@ -8,8 +8,7 @@
  * is over subsets of those, smallest first, with bitsets over the executed cells; it is bounded
  * by `maxSize` and a work budget, beyond which a greedy choice is made.
  */
-import type { Explanation, RunReport } from '../report/types.js';
-import type { CellResult } from '../run/types.js';
+import type { CellResult, Explanation, RunReport } from '../report/schema.js';
 
 export interface ExplainOptions {
   /** Largest conjunction searched exhaustively. */

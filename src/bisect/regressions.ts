@@ -6,8 +6,8 @@
  */
 import type { History } from '../history/types.js';
 import type { Cell } from '../matrix/types.js';
-import type { RegressionGroup } from '../report/types.js';
-import type { CellResult } from '../run/types.js';
+import type { RegressionGroup } from '../report/schema.js';
+import type { CellResult } from '../report/schema.js';
 import { bisectCell, probeCell, type BisectCellOptions, type BisectReport } from './driver.js';
 import { configKey } from './select.js';
 

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import type { RunReport } from '../report/types.js';
+import type { RunReport } from '../report/schema.js';
 import { printComparison, readBaselineFile } from './gate.js';
 import type { CommandResult } from './main.js';
 

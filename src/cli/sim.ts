@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { resolveRev } from '../history/revs.js';
-import { isKnownSymbol, resolveKconfig } from '../matrix/kconfig.js';
+import { isKnownSymbol, resolveKconfig } from '../kconfig/declared.js';
 import { ARCHES, type Arch, type Tristate } from '../matrix/types.js';
 import { formatSize, parseSize } from '../matrix/units.js';
 import type { SimInput } from '../sim/index.js';

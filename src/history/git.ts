@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { InfraError, UserError } from '../errors.js';
-import { SYMBOL_NAMES } from '../matrix/kconfig-model.js';
+import { SYMBOL_NAMES } from '../kconfig/declared-model.js';
 import type { Commit, CommitState, History } from './types.js';
 
 export interface GitHistoryOptions {

@@ -4,9 +4,9 @@
  */
 import * as z from 'zod';
 import type { Problem } from '../errors.js';
-import { isKnownSymbol } from '../matrix/kconfig.js';
-import { SYMBOL_NAMES } from '../matrix/kconfig-model.js';
-import { issuesToProblems } from '../matrix/schema-problems.js';
+import { isKnownSymbol } from '../kconfig/declared.js';
+import { SYMBOL_NAMES } from '../kconfig/declared-model.js';
+import { issuesToProblems } from '../yaml/schema-problems.js';
 import {
   nulProblems,
   parseYaml,
@@ -14,7 +14,7 @@ import {
   type PathKey,
   type YamlMemo,
   type YamlView,
-} from '../matrix/yaml.js';
+} from '../yaml/yaml.js';
 import { defaultSwitches, switchesSchema } from '../sim/switches.js';
 import type { Commit, CommitState, History } from './types.js';
 

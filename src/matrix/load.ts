@@ -10,10 +10,10 @@ import { resolveRevOrRange } from '../history/revs.js';
 import type { History } from '../history/types.js';
 import { parseBootParams } from '../sim/bootparams.js';
 import { didYouMean } from '../util/suggest.js';
-import { isKnownSymbol } from './kconfig.js';
-import { SYMBOL_NAMES } from './kconfig-model.js';
+import { isKnownSymbol } from '../kconfig/declared.js';
+import { SYMBOL_NAMES } from '../kconfig/declared-model.js';
 import { AxesSchema, EntrySchema, MatrixFileSchema, type MatrixFile } from './schema.js';
-import { issuesToProblems } from './schema-problems.js';
+import { issuesToProblems } from '../yaml/schema-problems.js';
 import { WORKLOADS } from './types.js';
 import {
   MAX_YAML_BYTES,
@@ -22,7 +22,7 @@ import {
   type ParsedYaml,
   type PathKey,
   type YamlMemo,
-} from './yaml.js';
+} from '../yaml/yaml.js';
 
 export interface LoadedMatrix {
   file: string;

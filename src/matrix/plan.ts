@@ -10,10 +10,10 @@ import type { History } from '../history/types.js';
 import { defaultMachine } from '../sim/arch.js';
 import { cellId, uniqueIds } from './cell-id.js';
 import { expandMatrix, flattenEntry, productSize, type AxisValue, type Combination } from './expand.js';
-import { resolveKconfig, type Resolution } from './kconfig.js';
+import { resolveKconfig, type Resolution } from '../kconfig/declared.js';
 import { loadMatrix, type LoadedMatrix } from './load.js';
 import type { BackendConfig, Plan } from './plan-types.js';
-import type { YamlMemo } from './yaml.js';
+import type { YamlMemo } from '../yaml/yaml.js';
 import type { Arch, Cell, Tristate } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 

@@ -1,12 +1,12 @@
 /** Domain types of an expanded matrix: the plain data every other layer consumes. */
 
-export const ARCHES = ['i386', 'x86_64', 'arm', 'arm64', 'ppc64', 's390', 'loongarch', 'riscv64'] as const;
-export type Arch = (typeof ARCHES)[number];
+import type { Arch, Tristate } from '../kconfig/declared-model.js';
+
+// the declared Kconfig model owns the arch list (its selects cover every arch); a cell uses it
+export { ARCHES, type Arch, type Tristate } from '../kconfig/declared-model.js';
 
 export const WORKLOADS = ['boot', 'dma-alloc', 'kpageflags', 'hotplug', 'devdax'] as const;
 export type Workload = (typeof WORKLOADS)[number];
-
-export type Tristate = 'y' | 'n';
 
 /** Simulated (or described) hardware of a cell. */
 export interface Machine {

@@ -1,5 +1,5 @@
 /** Pure helpers over CellResult lists: axis values, pivots, signature groups. */
-import type { CellResult, Status } from '../run/types.js';
+import type { CellResult, Status } from './schema.js';
 import { PROBLEM_STATUSES } from './summary.js';
 
 /** One symbol per status, single-width so tables stay aligned. */

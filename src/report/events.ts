@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { BufferedFile } from '../util/buffered-file.js';
 import { arrayPieces } from '../util/json-pieces.js';
 import { UserError } from '../errors.js';
-import type { CellResult } from '../run/types.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { summarize } from './summary.js';
-import type { Reporter, RunEndReason, RunPlan, RunReport } from './types.js';
+import type { CellResult, RunReport } from './schema.js';
+import type { Reporter, RunEndReason, RunPlan } from './types.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 export const EVENTS_VERSION = 2;

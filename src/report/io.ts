@@ -1,7 +1,7 @@
 /** The small amount of file-system plumbing every reporter shares. */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseLogRef } from '../run/log-pack.js';
+import { parseLogRef } from './log-pack.js';
 
 export { writeFileAtomic } from '../util/atomic-file.js';
 

@@ -1,57 +1,15 @@
 /** Loading a finished (or killed) run from its report folder: events.jsonl first, report.json otherwise. */
 import { join, resolve } from 'node:path';
-import * as z from 'zod';
 import { UserError } from '../errors.js';
-import { STATUSES } from '../run/types.js';
-import type { CellResult } from '../run/types.js';
 import { deriveAxes } from './cells.js';
 import { EVENTS_FILE, parseEventLog, type ParsedEventLog } from './events.js';
 import { readTextIfExists } from './io.js';
 import { endReason } from './summary.js';
-import type { RunReport } from './types.js';
+import { RunReportReadSchema, type CellResult, type RunReport } from './schema.js';
 
 export const REPORT_FILE = 'report.json';
 
-const count = z.number().int().nonnegative();
-const cellSchema = z.looseObject({
-  id: z.string().min(1),
-  arch: z.string(),
-  kconfig: z.record(z.string(), z.string()),
-  resolved: z.record(z.string(), z.string()),
-  boot: z.string(),
-  workload: z.string(),
-  commit: z.string(),
-  status: z.enum(STATUSES),
-  signature: z.string().optional(),
-  durationMs: z.number().nonnegative(),
-  attempts: count,
-  cached: z.boolean(),
-  log: z.string().optional(),
-});
-
-/** The shape of report.json (issue 4), checked when a report is read back. Extra fields are kept. */
-export const runReportSchema = z.looseObject({
-  version: z.literal(1),
-  matrix: z.string(),
-  startedAt: z.string(),
-  durationMs: z.number().nonnegative(),
-  interrupted: z.boolean(),
-  summary: z.looseObject({
-    total: count,
-    passed: count,
-    failed: count,
-    flaky: count,
-    skipped: count,
-    invalid: count,
-    duplicate: count,
-    errors: count,
-    timeouts: count,
-    executed: count,
-    cached: count,
-  }),
-  cells: z.array(cellSchema),
-});
-
+/** Parse and check report.json text; a bad one is a UserError listing its first 20 problems. */
 export function parseReport(text: string, file: string): RunReport {
   let data: unknown;
   try {
@@ -61,7 +19,7 @@ export function parseReport(text: string, file: string): RunReport {
       { file, line: 1, col: 1, path: '', message: `not valid JSON: ${(err as Error).message}` },
     ]);
   }
-  const parsed = runReportSchema.safeParse(data);
+  const parsed = RunReportReadSchema.safeParse(data);
   if (!parsed.success) {
     throw new UserError(
       parsed.error.issues
@@ -69,7 +27,7 @@ export function parseReport(text: string, file: string): RunReport {
         .map((i) => ({ file, line: 1, col: 1, path: i.path.join('.'), message: i.message })),
     );
   }
-  return parsed.data as unknown as RunReport;
+  return parsed.data;
 }
 
 /** A run read back from disk, whatever it was written by. */

@@ -6,14 +6,14 @@
 import { closeSync, copyFileSync, existsSync, openSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { PACK_FILE, PackLayout, parseLogRef } from '../run/log-pack.js';
-import type { CellResult } from '../run/types.js';
+import { PACK_FILE, PackLayout, parseLogRef } from './log-pack.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { writeAllSync } from '../util/write-all.js';
 import { readBytes } from './io.js';
 import type { LoadedRun } from './load.js';
 import { endReason, summarize } from './summary.js';
-import type { RunEndReason, RunPlan, RunReport } from './types.js';
+import type { CellResult, RunReport } from './schema.js';
+import type { RunEndReason, RunPlan } from './types.js';
 
 export interface MergedRun {
   plan: RunPlan;

@@ -3,9 +3,9 @@
  * its error is printed once and it gets no further hooks (its output would be inconsistent),
  * while the run and the other reporters go on.
  */
-import type { CellResult } from '../run/types.js';
 import type { Writer } from './io.js';
-import type { Reporter, RunEndReason, RunPlan, RunReport } from './types.js';
+import type { CellResult, RunReport } from './schema.js';
+import type { Reporter, RunEndReason, RunPlan } from './types.js';
 
 export class Multiplexer implements Reporter {
   readonly name = 'multiplexer';

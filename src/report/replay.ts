@@ -1,6 +1,6 @@
 /** Feeding a recorded run back through reporters: how `kmatrix report` and `kmatrix merge` render. */
-import type { CellResult } from '../run/types.js';
-import type { Reporter, RunEndReason, RunPlan, RunReport } from './types.js';
+import type { CellResult, RunReport } from './schema.js';
+import type { Reporter, RunEndReason, RunPlan } from './types.js';
 
 export async function replayRun(
   reporter: Reporter,

@@ -1,5 +1,5 @@
 /** Counting a run: the one summary function the run engine and every reporter share. */
-import type { CellResult, Status, Summary } from '../run/types.js';
+import type { CellResult, Status, Summary } from './schema.js';
 import type { RunEndReason } from './types.js';
 
 /** Count cells by status. `executed` counts cells a backend actually ran in this run (not cached, not planned away). */

@@ -5,8 +5,7 @@
  */
 import * as z from 'zod';
 import { UserError } from '../errors.js';
-import type { RunReport } from '../report/types.js';
-import type { CellResult, Status } from './types.js';
+import { RunReportReadSchema, type CellResult, type RunReport, type Status } from '../report/schema.js';
 
 /** Statuses a baseline remembers as failures. */
 const FAILING: readonly Status[] = ['fail', 'timeout', 'flaky'];
@@ -26,12 +25,6 @@ const baselineSchema = z.strictObject({
   matrix: z.string(),
   createdAt: z.string(),
   failures: z.record(z.string(), z.array(z.string())),
-});
-
-const reportSchema = z.object({
-  matrix: z.string(),
-  startedAt: z.string().optional(),
-  cells: z.array(z.object({ id: z.string(), status: z.string(), signature: z.string().optional() })),
 });
 
 /** What identifies a failure of a cell: its signature, or its status when it has none. */
@@ -59,13 +52,8 @@ export function parseBaseline(text: string, file: string): Baseline {
   }
   const asBaseline = baselineSchema.safeParse(data);
   if (asBaseline.success) return asBaseline.data;
-  const asReport = reportSchema.safeParse(data);
-  if (asReport.success) {
-    return baselineFromReport(
-      { matrix: asReport.data.matrix, cells: asReport.data.cells as CellResult[] },
-      asReport.data.startedAt ?? '',
-    );
-  }
+  const asReport = RunReportReadSchema.safeParse(data);
+  if (asReport.success) return baselineFromReport(asReport.data, asReport.data.startedAt);
   const issue = asBaseline.error.issues[0];
   const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
   throw new UserError(

@@ -6,7 +6,7 @@
  * assignment in the same order share a few hidden classes.
  */
 import type { Cell } from '../matrix/types.js';
-import type { CellResult } from './types.js';
+import type { CellResult } from '../report/schema.js';
 
 /** What a cell's entry says beyond the cell itself; undefined fields are left out (no spreads needed to omit them). */
 export type ResultFields = Pick<CellResult, 'status' | 'durationMs' | 'attempts' | 'cached'> & {
@@ -42,8 +42,13 @@ export function cellResult(cell: Cell, fields: ResultFields): CellResult {
   return r;
 }
 
-/** The report entry of a planned-away (invalid or duplicate) cell. */
+/**
+ * The entry of a cell before it runs: the final one of a planned-away (invalid or duplicate)
+ * cell, and for a cell to run the placeholder a RunPlan lists (skip, no attempt) until its result.
+ */
 export function plannedResult(cell: Cell): CellResult {
+  if (cell.state === 'run')
+    return cellResult(cell, { status: 'skip', durationMs: 0, attempts: 0, cached: false });
   return cellResult(cell, {
     status: cell.state === 'duplicate' ? 'duplicate' : 'invalid',
     durationMs: 0,

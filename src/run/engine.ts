@@ -9,16 +9,17 @@ import { InfraError } from '../errors.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
 import { summarize, endReason } from '../report/summary.js';
-import type { Reporter, RunReport } from '../report/types.js';
+import type { RunReport } from '../report/schema.js';
+import type { Reporter } from '../report/types.js';
 import { compareToBaseline, type Baseline, type BaselineComparison } from './baseline.js';
 import { cacheKey, type ResultCache } from './cache.js';
 import { gateExitCode } from './gate.js';
 import { makeReportDir } from './log-files.js';
-import { cellResult, plannedResult } from './cell-result.js';
+import { plannedResult } from './cell-result.js';
 import { runPool } from './pool.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { selectShard, type Shard } from './shard.js';
-import type { Backend, CellResult } from './types.js';
+import type { Backend } from './types.js';
 
 export interface EngineOptions {
   jobs: number;
@@ -52,12 +53,6 @@ export interface EngineResult {
   report: RunReport;
   exitCode: number;
   comparison?: BaselineComparison;
-}
-
-/** The placeholder of a cell in the RunPlan, before it has run. */
-function plannedEntry(cell: Cell): CellResult {
-  if (cell.state !== 'run') return plannedResult(cell);
-  return cellResult(cell, { status: 'skip', durationMs: 0, attempts: 0, cached: false });
 }
 
 /**
@@ -107,7 +102,7 @@ export async function runPlan(
     ...(plan.description ? { description: plan.description } : {}),
     reportDir: opts.reportDir,
     startedAt: startedAt.toISOString(),
-    cells: cells.map(plannedEntry),
+    cells: cells.map(plannedResult),
     axes: plan.axes,
     ...shard,
   });

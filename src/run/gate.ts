@@ -1,6 +1,6 @@
 /** The CI gate: the exit status a run ends with. */
 import { ExitCode } from '../errors.js';
-import type { Summary } from './types.js';
+import type { Summary } from '../report/schema.js';
 
 export interface GateInput {
   summary: Summary;

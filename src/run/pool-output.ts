@@ -12,8 +12,8 @@ import type { Cell } from '../matrix/types.js';
 import { Bounded } from '../util/bounded.js';
 import type { CachedResult, ResultCache } from './cache.js';
 import { logPathOf } from './log-files.js';
-import { LogPack, PACK_FILE, packed } from './log-pack.js';
-import type { Status } from './types.js';
+import { LogPack, PACK_FILE, packed } from '../report/log-pack.js';
+import type { Status } from '../report/schema.js';
 
 /** Log and cache files being written at once. */
 const MAX_WRITES = 64;

@@ -20,7 +20,8 @@ import { Cancellation } from './cancellation.js';
 import { cellResult, plannedResult } from './cell-result.js';
 import { makeReportDir, safeFileName } from './log-files.js';
 import { PoolOutput } from './pool-output.js';
-import type { Backend, CellResult, Outcome, Status } from './types.js';
+import type { CellResult, Status } from '../report/schema.js';
+import type { Backend, Outcome } from './types.js';
 
 export interface PoolOptions {
   backend: Backend;

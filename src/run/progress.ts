@@ -2,7 +2,7 @@
  * The progress line on stderr: redrawn in place (\r) on a terminal, a plain line every few
  * seconds otherwise so CI logs stay readable.
  */
-import type { Status } from './types.js';
+import type { Status } from '../report/schema.js';
 
 export interface ProgressCounts {
   done: number;

@@ -8,12 +8,9 @@
  */
 import { UserError } from '../errors.js';
 import type { Cell } from '../matrix/types.js';
+import type { Shard } from '../report/schema.js';
 
-export interface Shard {
-  /** 1-based. */
-  index: number;
-  count: number;
-}
+export type { Shard };
 
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());

@@ -1,17 +1,4 @@
-import type { Cell, Machine } from '../matrix/types.js';
-
-/** Final status of a cell in a run report. */
-export const STATUSES = [
-  'pass',
-  'fail',
-  'flaky',
-  'skip',
-  'invalid',
-  'duplicate',
-  'error',
-  'timeout',
-] as const;
-export type Status = (typeof STATUSES)[number];
+import type { Cell } from '../matrix/types.js';
 
 /** What a backend says about one attempt of one cell. */
 export interface Outcome {
@@ -81,42 +68,4 @@ export interface BackendFeed {
    */
   readonly queueDepth?: number;
   cancelQueued?(): void;
-}
-
-/** A cell's entry in report.json. */
-export interface CellResult {
-  id: string;
-  arch: string;
-  kconfig: Record<string, string>;
-  resolved: Record<string, string>;
-  boot: string;
-  workload: string;
-  commit: string;
-  /** The cell's machine; lets reporters pivot on the `memory` and `nodes` axes. */
-  machine?: Machine;
-  status: Status;
-  signature?: string;
-  durationMs: number;
-  attempts: number;
-  cached: boolean;
-  /** Path of the log file, relative to the report directory. */
-  log?: string;
-  /** The output went over the cap (--log-cap): the log keeps its head and tail, marked where cut. */
-  truncated?: boolean;
-  reason?: string;
-  duplicateOf?: string;
-}
-
-export interface Summary {
-  total: number;
-  passed: number;
-  failed: number;
-  flaky: number;
-  skipped: number;
-  invalid: number;
-  duplicate: number;
-  errors: number;
-  timeouts: number;
-  executed: number;
-  cached: number;
 }

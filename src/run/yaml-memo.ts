@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { YamlMemo } from '../matrix/yaml.js';
+import type { YamlMemo } from '../yaml/yaml.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { sha256 } from './cache.js';
 

@@ -15,7 +15,7 @@ import {
 } from '../bisect/config-search.js';
 import { describeCell, selectCell } from '../bisect/select.js';
 import { InfraError, Interrupted, UserError } from '../errors.js';
-import { resolveKconfig } from '../matrix/kconfig.js';
+import { resolveKconfig } from '../kconfig/declared.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
 import { writeFileAtomic } from '../report/io.js';

@@ -6,8 +6,7 @@
 import { probeCell, type BisectCellOptions, type BisectReport, type ProbeCell } from '../bisect/driver.js';
 import { canRevert, historyWithRevert } from '../bisect/revert.js';
 import type { Cell } from '../matrix/types.js';
-import type { RegressionGroup } from '../report/types.js';
-import type { CellResult } from '../run/types.js';
+import type { CellResult, RegressionGroup } from '../report/schema.js';
 import type { Session } from './session.js';
 
 /** A `run` for the driver: each probe (a cell at a commit, one repetition) its own run and cache entry. */

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { InfraError } from '../errors.js';
 import type { Multiplexer } from '../report/multiplexer.js';
-import type { RunReport } from '../report/types.js';
+import type { RunReport } from '../report/schema.js';
 import type { Baseline } from '../run/baseline.js';
 import { assertReportWritten, runPlan, type EngineResult } from '../run/engine.js';
 import type { ProgressStream } from '../run/progress.js';

@@ -22,7 +22,8 @@ import { ResultCache } from '../run/cache.js';
 import { runPool } from '../run/pool.js';
 import { SignatureRuleBackend, type SignatureRule } from '../run/signature-rule.js';
 import { handleSignals, type SignalHandling } from '../run/signals.js';
-import type { Backend, CellResult } from '../run/types.js';
+import type { CellResult } from '../report/schema.js';
+import type { Backend } from '../run/types.js';
 import {
   cacheDirOf,
   reportDirBase,

@@ -18,7 +18,7 @@ export type Switches = Record<string, unknown>;
 
 export interface SimInput {
   arch: string;
-  /** Resolved Kconfig, symbol -> enabled (canonical symbol names of src/matrix/kconfig). */
+  /** Resolved Kconfig, symbol -> enabled (canonical symbol names of src/kconfig/declared). */
   config: Record<string, boolean>;
   /** Kernel command line as the matrix gives it. */
   boot: string;

@@ -54,8 +54,22 @@ const RULES: Array<{ folder: string; forbid: RegExp; why: string; except?: RegEx
     why: 'only the loader reads files',
     except: /matrix\/load\.ts$/,
   },
-  { folder: 'history', forbid: /^(run|report|cli|bisect)$/, why: 'histories are commit sources only' },
-  { folder: 'report', forbid: /^(cli|bisect)$/, why: 'reporters render results; they do not drive commands' },
+  { folder: 'history', forbid: /^(matrix|run|report|cli|bisect)$/, why: 'histories are commit sources only' },
+  {
+    folder: 'report',
+    forbid: /^(run|cli|bisect)$/,
+    why: 'reporters render results; they do not drive commands',
+  },
+  {
+    folder: 'yaml',
+    forbid: /^(matrix|history|kconfig|sim|run|report|cli|bisect|node:fs|fs)$/,
+    why: 'YAML loading is a pure leaf',
+  },
+  {
+    folder: 'kconfig',
+    forbid: /^(matrix|history|run|report|cli|bisect)$/,
+    why: 'Kconfig models are below the matrix and histories that use them',
+  },
   { folder: 'run', forbid: /^cli$/, why: 'the engine does not know the CLI' },
   {
     folder: 'util',

@@ -3,7 +3,7 @@ import { bisectCell, formatBisectSummary, type ProbeCell } from '../../src/bisec
 import { canRevert, historyWithRevert, revertedSwitches } from '../../src/bisect/revert.js';
 import type { History } from '../../src/history/types.js';
 import type { Cell } from '../../src/matrix/types.js';
-import type { CellResult } from '../../src/run/types.js';
+import type { CellResult } from '../../src/report/schema.js';
 import { BAD, fakeHistory, prng } from './helpers.js';
 
 const cell: Cell = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainReport, formatExplanation } from '../../src/bisect/explain.js';
-import type { CellResult, Status } from '../../src/run/types.js';
+import type { CellResult, Status } from '../../src/report/schema.js';
 
 const SIG = 'BUG: Bad page state in process swapper/0 pfn:2fe00';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProbeCell } from '../../src/bisect/driver.js';
 import { bisectRegressions, findRegressions, groupRegressions } from '../../src/bisect/regressions.js';
 import type { Cell } from '../../src/matrix/types.js';
-import type { CellResult } from '../../src/run/types.js';
+import type { CellResult } from '../../src/report/schema.js';
 import { BAD, fakeHistory } from './helpers.js';
 
 const h = fakeHistory(100);

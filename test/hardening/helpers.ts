@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { stringify } from 'yaml';
 import { cacheEntryFiles } from '../helpers/cache-files.js';
+import type { RunReport } from '../../src/report/schema.js';
 import { decodeEntry } from '../../src/run/cache.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -59,24 +60,8 @@ export function commandMatrix(
   return file;
 }
 
-export interface ReportCell {
-  id: string;
-  boot: string;
-  status: string;
-  signature?: string;
-  cached: boolean;
-  durationMs: number;
-  log?: string;
-  truncated?: boolean;
-}
-export interface Report {
-  interrupted: boolean;
-  summary: Record<string, number>;
-  cells: ReportCell[];
-}
-
-export const readReport = (dir: string): Report =>
-  JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as Report;
+export const readReport = (dir: string): RunReport =>
+  JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as RunReport;
 
 /** How many times cell.mjs ran. */
 export const executions = (dir: string): number =>

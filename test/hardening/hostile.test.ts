@@ -17,7 +17,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseLogRef } from '../../src/run/log-pack.js';
+import { parseLogRef } from '../../src/report/log-pack.js';
 import { buildOnce } from '../bisect/build.js';
 import { commandMatrix, executions, filesBelow, kmatrix, readReport, STACK, tempDir } from './helpers.js';
 
@@ -84,7 +84,7 @@ describe('hostile values reach a command only as argv and environment', () => {
     for (const c of report.cells) {
       expect(c.id).toMatch(/^[A-Za-z0-9._~@+,=-]+$/);
       expect(c.id.length).toBeLessThan(200);
-      // its own file (a failing cell) or a range of the pack of passing cells (run/log-pack.ts)
+      // its own file (a failing cell) or a range of the pack of passing cells (report/log-pack.ts)
       expect(c.log).toMatch(/^logs\/([A-Za-z0-9._,=+~@-]+\.log|passed\.log#\d+-\d+)$/);
       expect(c.log).not.toContain('..');
       expect(existsSync(path.join(dir, 'out', parseLogRef(c.log!).file))).toBe(true);

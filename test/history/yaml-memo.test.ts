@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseSimHistory } from '../../src/history/sim-history.js';
-import type { YamlMemo } from '../../src/matrix/yaml.js';
+import type { YamlMemo } from '../../src/yaml/yaml.js';
 import { FileYamlMemo } from '../../src/run/yaml-memo.js';
 
 const FILE = fileURLToPath(new URL('../../matrices/histories/linux-mm.yaml', import.meta.url));

@@ -20,6 +20,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLogTail } from '../../src/report/io.js';
+import type { RunReport } from '../../src/report/schema.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPT = join(ROOT, 'matrices/qemu/boot.sh');
@@ -290,17 +291,14 @@ describe.skipIf(skipBoots || !existsSync(join(ROOT, 'src/cli/run.ts')))(
           },
         );
         expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
-        const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as {
-          summary: { total: number; passed: number; executed: number };
-          cells: Array<{ boot: string; status: string; log?: string }>;
-        };
+        const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport;
         expect(report.summary).toMatchObject({ total: 2, passed: 2, executed: 2 });
         expect(report.cells.map((c) => [c.boot, c.status]).sort()).toEqual([
           ['mem=768M memmap=128M!256M', 'pass'],
           ['movablecore=256M numa=fake=2', 'pass'],
         ]);
         for (const cell of report.cells) {
-          // passing cells' logs are ranges of logs/passed.log (run/log-pack.ts)
+          // passing cells' logs are ranges of logs/passed.log (report/log-pack.ts)
           const log = readLogTail(reportDir, cell.log, 100_000, 1 << 24);
           expect(log).toContain(`PASS: `);
           expect(log).toContain('kmatrix: end');

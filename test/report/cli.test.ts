@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLogTail } from '../../src/report/io.js';
+import type { CellResult, RunReport } from '../../src/report/schema.js';
 import { buildCli, fixtureReport, fixtureRun, kmatrix, ROOT, tempDir, writeShard } from './helpers.js';
 
 beforeAll(() => buildCli());
@@ -86,10 +87,9 @@ describe('kmatrix merge', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(`kmatrix: merged 2 runs (33 cells) into ${out}\n`);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(SUMMARY.replace('31.2s', '2.0s'));
-    const merged = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const merged = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
     expect(merged.summary).toEqual(whole.summary);
-    const key = (c: { id: string; status: string; signature?: string }) =>
-      `${c.id} ${c.status} ${c.signature ?? ''}`;
+    const key = (c: CellResult) => `${c.id} ${c.status} ${c.signature ?? ''}`;
     expect(merged.cells.map(key).sort()).toEqual(whole.cells.map(key).sort());
     expect(existsSync(join(out, 'events.jsonl'))).toBe(true);
     expect(existsSync(join(out, 'junit.xml'))).toBe(true);
@@ -109,9 +109,8 @@ describe('kmatrix merge', () => {
     for (const [i, args] of [['whole'], ['s1', '--shard', '1/2'], ['s2', '--shard', '2/2']].entries())
       expect(run(['--report-dir', ...args]).code, String(i)).toBeLessThan(2);
     expect(kmatrix(['merge', 's1', 's2', '-o', 'merged', '--reporter', 'json'], { cwd: dir }).code).toBe(0);
-    type Cells = { cells: Array<{ id: string; status: string; log?: string }> };
     const cells = (run: string) =>
-      (JSON.parse(readFileSync(join(dir, run, 'report.json'), 'utf8')) as Cells).cells;
+      (JSON.parse(readFileSync(join(dir, run, 'report.json'), 'utf8')) as RunReport).cells;
     const whole = new Map(
       cells('whole').map((c) => [c.id, readLogTail(join(dir, 'whole'), c.log, 1000, 1 << 20)]),
     );

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { EventLogReporter, parseEventLog } from '../../src/report/events.js';
 import { loadRun } from '../../src/report/load.js';
-import type { CellResult } from '../../src/run/types.js';
-import type { RunPlan, RunReport } from '../../src/report/types.js';
+import type { CellResult, RunReport } from '../../src/report/schema.js';
+import type { RunPlan } from '../../src/report/types.js';
 import { fixtureReport, tempDir } from './helpers.js';
 
 const planned = (c: CellResult): boolean => c.status === 'invalid' || c.status === 'duplicate';

@@ -4,8 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CellResult } from '../../src/run/types.js';
-import type { RunReport } from '../../src/report/types.js';
+import type { CellResult, RunReport } from '../../src/report/schema.js';
 import { createReporters } from '../../src/report/registry.js';
 import { summarize } from '../../src/report/summary.js';
 

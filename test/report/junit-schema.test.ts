@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createReporters } from '../../src/report/registry.js';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/report/schema.js';
 import { summarize } from '../../src/report/summary.js';
 import { ROOT, bufferWriter, fixtureReport, fixtureRun, hasCommand, IN_CI } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { renderJunit } from '../../src/report/reporters/junit.js';
 import { renderMarkdown } from '../../src/report/reporters/markdown.js';
 import { renderTable } from '../../src/report/reporters/table.js';
 import { summarize } from '../../src/report/summary.js';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/report/schema.js';
 import { bufferWriter, cellById, fixtureReport, fixtureRun, tempDir } from './helpers.js';
 
 const ANSI = /\x1b\[/;

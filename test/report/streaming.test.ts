@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { batched } from '../../src/report/io.js';
 import { EventLogReporter } from '../../src/report/events.js';
 import { reportJson } from '../../src/report/reporters/json.js';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/report/schema.js';
 import { fixtureReport, tempDir } from './helpers.js';
 
 /** The fixture's report with random cells, extra keys and absent optional fields. */

@@ -1,6 +1,7 @@
 /** Report entries are built by assignment: the key order must stay the report's (issue 4). */
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../../src/matrix/types.js';
+import { CellResultSchema } from '../../src/report/schema.js';
 import { cellResult, plannedResult } from '../../src/run/cell-result.js';
 
 const cell: Cell = {
@@ -18,6 +19,21 @@ const cell: Cell = {
 const BASE = ['id', 'arch', 'kconfig', 'resolved', 'boot', 'workload', 'commit', 'machine'];
 
 describe('cellResult', () => {
+  it('builds in the key order of the report schema (a report read back keeps its order)', () => {
+    const r = cellResult(cell, {
+      status: 'fail',
+      signature: 'BUG: x',
+      durationMs: 1,
+      attempts: 1,
+      cached: false,
+      log: 'logs/x.log',
+      truncated: true,
+      reason: 'r',
+      duplicateOf: 'd',
+    });
+    expect(Object.keys(r)).toEqual(Object.keys(CellResultSchema.shape));
+  });
+
   it('puts every given field in the report order, whatever order it was given in', () => {
     const r = cellResult(cell, {
       truncated: true,
@@ -70,5 +86,11 @@ describe('cellResult', () => {
     });
     const dup = plannedResult({ ...cell, state: 'duplicate', duplicateOf: 'y' });
     expect(Object.keys(dup)).toEqual([...BASE, 'status', 'durationMs', 'attempts', 'cached', 'duplicateOf']);
+  });
+
+  it('gives a cell to run the skip placeholder a RunPlan lists until its result', () => {
+    const r = plannedResult({ ...cell, state: 'run' });
+    expect(r).toMatchObject({ status: 'skip', durationMs: 0, attempts: 0, cached: false });
+    expect(Object.keys(r)).toEqual([...BASE, 'status', 'durationMs', 'attempts', 'cached']);
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLogTail } from '../../src/report/io.js';
+import type { RunReport } from '../../src/report/schema.js';
 import { decodeEntry } from '../../src/run/cache.js';
 import { cacheEntryFiles } from '../helpers/cache-files.js';
 import { CELL_SH, groupGone, tempDir } from './helpers.js';
@@ -17,20 +18,6 @@ const BIN = join(ROOT, 'bin', 'kmatrix.js');
 beforeAll(async () => {
   await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
 }, 180_000);
-
-interface Report {
-  interrupted: boolean;
-  summary: Record<string, number>;
-  cells: Array<{
-    id: string;
-    boot: string;
-    status: string;
-    signature?: string;
-    cached: boolean;
-    attempts: number;
-    log?: string;
-  }>;
-}
 
 function matrix(dir: string, boots: string[], extra = ''): string {
   const file = join(dir, 'm.yaml');
@@ -65,13 +52,13 @@ function kmatrix(
   }) as never;
 }
 
-const readReport = (dir: string): Report =>
-  JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+const readReport = (dir: string): RunReport =>
+  JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
 const executions = (dir: string) =>
   existsSync(join(dir, 'count'))
     ? readFileSync(join(dir, 'count'), 'utf8').trim().split('\n').filter(Boolean)
     : [];
-const statusByBoot = (r: Report) => Object.fromEntries(r.cells.map((c) => [c.boot, c.status]));
+const statusByBoot = (r: RunReport) => Object.fromEntries(r.cells.map((c) => [c.boot, c.status]));
 
 /** Every file under the cache decodes as a valid entry under its own key. */
 function assertCacheValid(cacheDir: string): number {
@@ -195,7 +182,7 @@ describe('kmatrix run (command backend)', () => {
     const again = await kmatrix(dir, ['run', file, '--report-dir', 'two', '--json']);
     expect(again.exitCode).toBe(1);
     expect(executions(dir)).toHaveLength(3);
-    const report = JSON.parse(again.stdout) as Report;
+    const report = JSON.parse(again.stdout) as RunReport;
     expect(report.summary).toMatchObject({ executed: 0, cached: 3, failed: 1 });
     expect(report.cells.every((c) => c.cached)).toBe(true);
     expect(
@@ -374,7 +361,7 @@ describe('kmatrix run (command backend)', () => {
     const before = executions(dir).length;
     const third = await kmatrix(dir, ['run', file, '--report-dir', 'c', '--json']);
     expect(executions(dir).length).toBe(before);
-    expect((JSON.parse(third.stdout) as Report).summary).toMatchObject({
+    expect((JSON.parse(third.stdout) as RunReport).summary).toMatchObject({
       executed: 0,
       cached: 12,
       failed: 4,
@@ -427,7 +414,7 @@ matrix:
     expect(inline.exitCode).toBe(1);
     const t = readReport(join(dir, 't'));
     const i = readReport(join(dir, 'i'));
-    const view = (r: Report) => r.cells.map((c) => [c.id, c.status, c.signature ?? '']);
+    const view = (r: RunReport) => r.cells.map((c) => [c.id, c.status, c.signature ?? '']);
     expect(view(t)).toEqual(view(i));
     expect(t.summary).toMatchObject({ total: 16, failed: 2 });
     const failing = t.cells.filter((c) => c.status === 'fail');
@@ -439,7 +426,7 @@ matrix:
     // the history's parse was remembered by the cached run (--no-cache remembers nothing)
     expect(readdirSync(join(dir, '.kmatrix', 'cache', 'yaml'))).toHaveLength(1);
     const again = await kmatrix(dir, ['run', file, '--report-dir', 'again', '--json', '-j', '2']);
-    expect((JSON.parse(again.stdout) as Report).summary).toMatchObject({
+    expect((JSON.parse(again.stdout) as RunReport).summary).toMatchObject({
       total: 16,
       executed: 0,
       cached: 16,
@@ -462,13 +449,10 @@ matrix:
     );
     const r = await kmatrix(dir, ['run', file, '--report-dir', 'out', '--bisect', '-j', '2']);
     expect(r.exitCode).toBe(1);
-    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as Report & {
-      regressions: Array<{ signature: string; culprit: { sha: string } | null }>;
-      explanations: Array<{ signature: string; conjunction: string[] }>;
-    };
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as RunReport;
     expect(report.regressions).toHaveLength(1);
-    expect(report.regressions[0]!.culprit?.sha).toBe('d'.repeat(40));
-    expect(report.explanations.map((e) => e.conjunction)).toEqual([
+    expect(report.regressions![0]!.culprit?.sha).toBe('d'.repeat(40));
+    expect(report.explanations!.map((e) => e.conjunction)).toEqual([
       expect.arrayContaining(['workload=kpageflags']),
     ]);
     const noHistory = await kmatrix(dir, ['run', matrix(dir, ['kmx=pass']), '--bisect']);

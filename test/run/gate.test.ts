@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/report/summary.js';
 import { baselineFromReport, compareToBaseline, parseBaseline } from '../../src/run/baseline.js';
 import { gateExitCode } from '../../src/run/gate.js';
-import type { CellResult, Status } from '../../src/run/types.js';
+import type { CellResult, RunReport, Status } from '../../src/report/schema.js';
 
 function result(id: string, status: Status, signature?: string): CellResult {
   return {
@@ -81,7 +81,15 @@ describe('baselines', () => {
 
   it('parses a baseline file and a report.json; rejects anything else with the file name', () => {
     expect(parseBaseline(JSON.stringify(baseline), 'b.json')).toEqual(baseline);
-    const report = { version: 1, matrix: 'm', startedAt: 'T', cells: before };
+    const report: RunReport = {
+      version: 1,
+      matrix: 'm',
+      startedAt: 'T',
+      durationMs: 5,
+      interrupted: false,
+      summary: summarize(before),
+      cells: before,
+    };
     expect(parseBaseline(JSON.stringify(report), 'r.json').failures).toEqual(baseline.failures);
     expect(() => parseBaseline('{', 'x.json')).toThrow(/^x\.json: not a baseline or report\.json/);
     expect(() => parseBaseline('{"kind":"kmatrix-baseline","version":2}', 'y.json')).toThrow(

@@ -6,7 +6,8 @@ import type { Cell } from '../../src/matrix/types.js';
 import { readLogTail } from '../../src/report/io.js';
 import { ResultCache } from '../../src/run/cache.js';
 import { finalStatus, runPool, type PoolOptions } from '../../src/run/pool.js';
-import type { Backend, CellResult, Outcome, RunContext } from '../../src/run/types.js';
+import type { CellResult } from '../../src/report/schema.js';
+import type { Backend, Outcome, RunContext } from '../../src/run/types.js';
 import { makeCell, tempDir } from './helpers.js';
 
 /** A backend whose behaviour is the cell's boot string; it records every call. */

@@ -4,8 +4,6 @@
  * tail one click away.
  */
 import { join } from 'node:path';
-import { STATUSES } from '../../run/types.js';
-import type { CellResult } from '../../run/types.js';
 import {
   DEFAULT_COLS,
   DEFAULT_ROWS,
@@ -18,7 +16,8 @@ import {
 import type { ReporterContext } from '../context.js';
 import { readLogTail, writeFileAtomic } from '../io.js';
 import { summarize, summaryLine } from '../summary.js';
-import type { Reporter, RunEndReason, RunReport } from '../types.js';
+import { STATUSES, type CellResult, type RunReport } from '../schema.js';
+import type { Reporter, RunEndReason } from '../types.js';
 import { htmlEscape, jsonForScript } from '../xml.js';
 import { HTML_CLIENT_JS } from './html-client.js';
 import { formatDuration } from './table.js';

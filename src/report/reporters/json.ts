@@ -4,7 +4,8 @@ import { arrayPieces } from '../../util/json-pieces.js';
 import type { ReporterContext } from '../context.js';
 import { batched, writeFileAtomic } from '../io.js';
 import { REPORT_FILE } from '../load.js';
-import type { Reporter, RunReport } from '../types.js';
+import type { RunReport } from '../schema.js';
+import type { Reporter } from '../types.js';
 
 /** Key order of issue 4, so the file reads the same whoever built the object. */
 export function reportJson(report: RunReport): string {

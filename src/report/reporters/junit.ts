@@ -4,10 +4,10 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { CellResult } from '../../run/types.js';
 import type { ReporterContext } from '../context.js';
 import { readLogTail, writeFileAtomic } from '../io.js';
-import type { Reporter, RunReport } from '../types.js';
+import type { CellResult, RunReport } from '../schema.js';
+import type { Reporter } from '../types.js';
 import { xmlAttr, xmlText } from '../xml.js';
 
 export const JUNIT_FILE = 'junit.xml';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { groupBySignature } from '../cells.js';
 import type { ReporterContext } from '../context.js';
 import { writeFileAtomic } from '../io.js';
-import type { Reporter, RunEndReason, RunReport } from '../types.js';
+import type { RunReport } from '../schema.js';
+import type { Reporter, RunEndReason } from '../types.js';
 import { formatDuration } from './table.js';
 
 export const MARKDOWN_FILE = 'summary.md';

@@ -1,7 +1,6 @@
 /** The terminal table: a cli-table3 pivot of the matrix, a legend, failures by signature, a summary line. */
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { CellResult, Status } from '../../run/types.js';
 import {
   DEFAULT_COLS,
   DEFAULT_ROWS,
@@ -12,9 +11,9 @@ import {
   pivot,
 } from '../cells.js';
 import type { ReporterContext } from '../context.js';
-import { STATUSES } from '../../run/types.js';
 import { summaryLine } from '../summary.js';
-import type { Reporter, RunReport } from '../types.js';
+import { STATUSES, type CellResult, type RunReport, type Status } from '../schema.js';
+import type { Reporter } from '../types.js';
 
 /** Symbols shown in one pivot position before "+N". */
 const MAX_SYMBOLS = 24;

@@ -4,7 +4,13 @@
  * ../shared/kernel-facts.md. Canonical names are today's kernel names; a history may rename
  * or remove a symbol along the way (src/history).
  */
-import type { Arch } from './types.js';
+
+/** The architectures the model declares: each has its arch symbol and `select`s below. */
+export const ARCHES = ['i386', 'x86_64', 'arm', 'arm64', 'ppc64', 's390', 'loongarch', 'riscv64'] as const;
+export type Arch = (typeof ARCHES)[number];
+
+/** A value of a declared symbol (the model has no modules). */
+export type Tristate = 'y' | 'n';
 
 export interface SymbolDecl {
   name: string;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { evalExpr, parseExpr } from '../../src/matrix/kconfig-expr.js';
-import { ARCH_SELECTS, SYMBOLS } from '../../src/matrix/kconfig-model.js';
+import { evalExpr, parseExpr } from '../../src/kconfig/declared-expr.js';
+import { ARCH_SELECTS, SYMBOLS } from '../../src/kconfig/declared-model.js';
 import { describe, expect, it } from 'vitest';
-import { resolveKconfig } from '../../src/matrix/kconfig.js';
+import { resolveKconfig } from '../../src/kconfig/declared.js';
 import { ARCHES, type Arch } from '../../src/matrix/types.js';
 
 // From ../shared/kernel-facts.md: U = user-selectable, F = forced (selected), - = impossible.

@@ -3,9 +3,16 @@
  * `depends on` dropping, prompts taking the user's value, defaults for the rest. Unlike
  * olddefconfig, a requested value that does not survive is reported with its reason.
  */
-import { evalExpr, parseExpr, type Expr } from './kconfig-expr.js';
-import { ARCH_SELECTS, ARCH_SYMBOL, SYMBOLS, SYMBOL_BY_NAME, type SymbolDecl } from './kconfig-model.js';
-import type { Arch, Tristate } from './types.js';
+import { evalExpr, parseExpr, type Expr } from './declared-expr.js';
+import {
+  ARCH_SELECTS,
+  ARCH_SYMBOL,
+  SYMBOLS,
+  SYMBOL_BY_NAME,
+  type Arch,
+  type SymbolDecl,
+  type Tristate,
+} from './declared-model.js';
 
 interface Compiled {
   decl: SymbolDecl;
