@@ -11,7 +11,10 @@ import { boot, type BootInput, type BootRun } from './boot.js';
 
 export class BootCache {
   private readonly runs = new Map<string, BootRun>();
-  /** A number per distinct config or switches content; cells share these objects, so each is numbered once. */
+  /**
+   * A number per distinct config or switches content; cells share these objects, so each is
+   * numbered once.
+   */
   private readonly contentIds = new Map<string, number>();
   private readonly configId = objectMemo((config: BootInput['config']) =>
     this.contentId(
@@ -60,7 +63,10 @@ export class BootCache {
   }
 }
 
-/** The run with a fork of its log. Spelled out: `{ ...run, log }` would give every cell's run its own hidden class. */
+/**
+ * The run with a fork of its log. Spelled out: `{ ...run, log }` would give every cell's run its
+ * own hidden class.
+ */
 function withForkedLog(run: BootRun): BootRun {
   return {
     state: run.state,

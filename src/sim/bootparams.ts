@@ -38,12 +38,12 @@ export interface ParsedBootParams {
 /** Real parameters known on every arch that do not change the modelled state. */
 const IGNORED = new Set(
   (
-    'console earlycon earlyprintk root rootfstype rootwait ro rw init rdinit quiet loglevel debug ignore_loglevel ' +
-    'panic nokaslr hugepages hugepagesz default_hugepagesz hugetlb_cma crashkernel memblock page_poison ' +
-    'init_on_alloc init_on_free mitigations nosmp maxcpus nr_cpus initcall_debug kmemleak movable_node ' +
-    'memhp_default_state hung_task_panic softlockup_panic audit selinux apparmor ip nfsroot slub_debug ' +
-    'page_owner norandmaps transparent_hugepage nohz isolcpus threadirqs oops panic_on_oops ' +
-    'debug_pagealloc memtest swiotlb iommu no_hash_pointers'
+    'console earlycon earlyprintk root rootfstype rootwait ro rw init rdinit quiet loglevel debug ' +
+    'ignore_loglevel panic nokaslr hugepages hugepagesz default_hugepagesz hugetlb_cma crashkernel ' +
+    'memblock page_poison init_on_alloc init_on_free mitigations nosmp maxcpus nr_cpus ' +
+    'initcall_debug kmemleak movable_node memhp_default_state hung_task_panic softlockup_panic audit ' +
+    'selinux apparmor ip nfsroot slub_debug page_owner norandmaps transparent_hugepage nohz isolcpus ' +
+    'threadirqs oops panic_on_oops debug_pagealloc memtest swiotlb iommu no_hash_pointers'
   ).split(' '),
 );
 const IGNORED_X86 = new Set('nopti noapic nolapic acpi pci vga noexec nox2apic tsc clocksource'.split(' '));

@@ -102,5 +102,10 @@ export function memoryLine(s: BootState, freed: Range[], highmemFreed: number): 
   const available = total(freed);
   const reserved = physpages - available - cma;
   const high = s.highmem ? `, ${kb(highmemFreed)}K highmem` : '';
-  return `Memory: ${kb(available)}K/${kb(physpages)}K available (12288K kernel code, 2048K rwdata, 4096K rodata, 1024K init, 1536K bss, ${kb(reserved)}K reserved, ${kb(cma)}K cma-reserved${high})`;
+  // the kernel image is not modelled, so its section sizes are fixed
+  const image = '12288K kernel code, 2048K rwdata, 4096K rodata, 1024K init, 1536K bss';
+  return (
+    `Memory: ${kb(available)}K/${kb(physpages)}K available (${image}, ` +
+    `${kb(reserved)}K reserved, ${kb(cma)}K cma-reserved${high})`
+  );
 }

@@ -18,7 +18,8 @@ export function explainState(s: BootState): string {
   const b = (pfn: number) => pfn * 2 ** ps;
   const out: string[] = [];
   out.push(
-    `arch ${s.p.name}: ${2 ** ps / 1024}K pages, section ${2 ** (s.p.sectionBits - 20)} MiB, pageblock order ${s.p.pageblockOrder}, MAX_ORDER ${s.p.maxOrder}`,
+    `arch ${s.p.name}: ${2 ** ps / 1024}K pages, section ${2 ** (s.p.sectionBits - 20)} MiB, ` +
+      `pageblock order ${s.p.pageblockOrder}, MAX_ORDER ${s.p.maxOrder}`,
   );
   out.push('firmware map:');
   for (const e of s.firmware) out.push(`  ${memRange(e.start, e.end)} ${e.type}`);
@@ -28,9 +29,8 @@ export function explainState(s: BootState): string {
   }
   out.push(`memblock.memory   (pfn): ${pfns(s, s.memory)}`);
   out.push(`memblock.reserved (pfn): ${pfns(s, s.reserved)}`);
-  out.push(
-    `max_pfn ${s.maxPfn.toString(16)}, max_low_pfn ${s.maxLowPfn.toString(16)}${s.highmem ? ' (highmem present)' : ''}`,
-  );
+  const highmem = s.highmem ? ' (highmem present)' : '';
+  out.push(`max_pfn ${s.maxPfn.toString(16)}, max_low_pfn ${s.maxLowPfn.toString(16)}${highmem}`);
   out.push('nodes:');
   for (const n of s.nodes)
     out.push(`  node ${n.id}: span ${memRange(b(n.start), b(n.end))}, memory ${pfns(s, n.memory)}`);
@@ -40,8 +40,10 @@ export function explainState(s: BootState): string {
       z.stretched ? 'stretched over the node for CMA' : '',
       isHighmemZone(s, z) ? 'is_highmem' : '',
     ].filter(Boolean);
+    const pfnSpan = `${z.start.toString(16)}-${(z.end - 1).toString(16)}`;
+    const tagged = tags.length ? ` [${tags.join(', ')}]` : '';
     out.push(
-      `  node ${z.node} ${z.name.padEnd(8)} pfn ${z.start.toString(16)}-${(z.end - 1).toString(16)} ${memRange(b(z.start), b(z.end))}${tags.length ? ` [${tags.join(', ')}]` : ''}`,
+      `  node ${z.node} ${z.name.padEnd(8)} pfn ${pfnSpan} ${memRange(b(z.start), b(z.end))}${tagged}`,
     );
   }
   out.push(`present sections (pfn): ${pfns(s, s.sections)}`);

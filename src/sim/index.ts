@@ -46,9 +46,8 @@ export function createSimulator(boots?: number): (input: SimInput) => SimResult 
 function simulateWith(bootOf: (input: SimInput) => BootRun, input: SimInput): SimResult {
   if (input.buildBroken) {
     const log = new KernelLog();
-    log.line(
-      `kmatrix-sim: commit ${input.commit.sha.slice(0, 12)} ("${input.commit.subject}") does not build; the cell is untestable`,
-    );
+    const { sha, subject } = input.commit;
+    log.line(`kmatrix-sim: commit ${sha.slice(0, 12)} ("${subject}") does not build; the cell is untestable`);
     return { verdict: 'skip', log: log.text() };
   }
   const run = bootOf(input);

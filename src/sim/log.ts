@@ -53,7 +53,10 @@ export class KernelLog {
     this.micros += Math.round(seconds * 1e6);
   }
 
-  /** A log that goes on from this one (same lines, same clock); what either logs next the other does not see. */
+  /**
+   * A log that goes on from this one (same lines, same clock); what either logs next the other
+   * does not see.
+   */
   fork(): KernelLog {
     const f = new KernelLog();
     f.head = this.text();

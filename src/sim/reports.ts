@@ -41,116 +41,150 @@ function hw(p: ArchProfile): string {
   return p.faultStyle === 'arm' ? 'Generic DT based system' : 'linux,dummy-virt (DT)';
 }
 
+/** What every architecture's oops is assembled from. */
+interface Oops {
+  p: ArchProfile;
+  f: Fault;
+  /** The faulting address in hex, as wide as a pointer. */
+  addr: string;
+  /** "NULL pointer dereference" below the first page, else "paging request". */
+  what: string;
+  /** The "CPU: 0 PID: ..." line. */
+  cpu: string;
+  /** The callers, one line each. */
+  trace: string[];
+  /** ppc64 names its MMU in the oops: Hash under disable_radix, else Radix. */
+  hashMmu?: boolean;
+}
+
+/** The oops (and panic line, if any) the kernel prints for fault f, in p's own wording. */
 export function faultReport(p: ArchProfile, f: Fault, opts: { hashMmu?: boolean } = {}): string[] {
-  const w = p.bits === 32 ? 8 : 16;
-  const a = xdigits(BigInt.asUintN(p.bits, f.addr), w);
-  const cpu = `CPU: 0 PID: ${f.pid} Comm: ${f.comm} Not tainted ${f.release} #1`;
-  const trace = f.trace.map((t) => ` ${fnAt(t)}`);
-  const isNull = f.addr < 4096n;
-  const out: string[] = [];
-  switch (p.faultStyle) {
-    case 'x86':
-      out.push(
-        `BUG: unable to handle kernel ${isNull ? 'NULL pointer dereference' : 'paging request'} at ${a}`,
-      );
-      out.push(p.bits === 32 ? '*pde = 00000000' : 'PGD 0 P4D 0');
-      out.push(
-        `Oops: ${f.write ? '0002' : '0000'} [#1] PREEMPT SMP${p.bits === 64 ? ' PTI' : ''}`,
-        'Modules linked in:',
-        cpu,
-        `Hardware name: ${hw(p)}`,
-      );
-      out.push(p.bits === 32 ? `EIP: ${fnAt(f.fn)}` : `RIP: 0010:${fnAt(f.fn)}`, 'Call Trace:', ...trace);
-      break;
-    case 'arm64':
-      out.push(
-        `Unable to handle kernel ${isNull ? 'NULL pointer dereference' : 'paging request'} at virtual address ${a}`,
-      );
-      out.push(
-        'Mem abort info:',
-        `  ESR = 0x${f.write ? '96000045' : '96000006'}`,
-        '  EC = 0x25: DABT (current EL), IL = 32 bits',
-      );
-      out.push(
-        `Internal error: Oops: ${f.write ? '96000045' : '96000006'} [#1] PREEMPT SMP`,
-        'Modules linked in:',
-        cpu,
-        `Hardware name: ${hw(p)}`,
-      );
-      out.push(
-        `pc : ${fnAt(f.fn)}`,
-        `lr : ${fnAt(f.trace[0] ?? f.fn)}`,
-        'Call trace:',
-        ` ${fnAt(f.fn)}`,
-        ...trace,
-      );
-      break;
-    case 'arm':
-      out.push(
-        '8<--- cut here ---',
-        `Unable to handle kernel ${isNull ? 'NULL pointer dereference' : 'paging request'} at virtual address ${a}`,
-      );
-      out.push(
-        `[${a}] *pgd=00000000`,
-        `Internal error: Oops: ${f.write ? '805' : '5'} [#1] SMP ARM`,
-        'Modules linked in:',
-        cpu,
-        `Hardware name: ${hw(p)}`,
-      );
-      out.push(`PC is at ${fnAt(f.fn)}`, `LR is at ${fnAt(f.trace[0] ?? f.fn)}`, 'Backtrace:', ...trace);
-      break;
-    case 'ppc':
-      out.push(
-        `BUG: Unable to handle kernel data access on ${f.write ? 'write' : 'read'} at 0x${a}`,
-        'Faulting instruction address: 0xc0000000004c3d08',
-      );
-      out.push(
-        'Oops: Kernel access of bad area, sig: 11 [#1]',
-        `LE PAGE_SIZE=64K MMU=${opts.hashMmu ? 'Hash' : 'Radix'} SMP NR_CPUS=2048 NUMA pSeries`,
-      );
-      out.push('Modules linked in:', cpu, `NIP [c0000000004c3d08] ${fnAt(f.fn)}`, 'Call Trace:', ...trace);
-      break;
-    case 's390':
-      out.push(
-        'Unable to handle kernel pointer dereference in virtual kernel address space',
-        `Failing address: ${a} TEID: ${a.slice(0, 13)}803`,
-      );
-      out.push(
-        'Oops: 0004 ilc:3 [#1] SMP',
-        'Modules linked in:',
-        cpu,
-        `Hardware name: ${hw(p)}`,
-        `Krnl PSW : 0704c00180000000 000000000040b0e2 (${fnAt(f.fn)})`,
-        'Call Trace:',
-        ...trace,
-      );
-      break;
-    case 'riscv':
-      out.push(
-        `Unable to handle kernel paging request at virtual address ${a}`,
-        'Oops [#1]',
-        'Modules linked in:',
-        cpu,
-        `Hardware name: riscv-virtio,qemu (DT)`,
-        `epc : ${fnAt(f.fn)}`,
-        'Call Trace:',
-        ...trace,
-      );
-      break;
-    case 'loongarch':
-      out.push(
-        `CPU 0 Unable to handle kernel paging request at virtual address ${a}, era == 90000000002d3f04, ra == 90000000002d3e80`,
-        'Oops[#1]:',
-        cpu,
-        `ERA: ${fnAt(f.fn)}`,
-        'Call Trace:',
-        ...trace,
-      );
-      break;
-  }
+  const oops: Oops = {
+    p,
+    f,
+    addr: xdigits(BigInt.asUintN(p.bits, f.addr), p.bits === 32 ? 8 : 16),
+    what: f.addr < 4096n ? 'NULL pointer dereference' : 'paging request',
+    cpu: `CPU: 0 PID: ${f.pid} Comm: ${f.comm} Not tainted ${f.release} #1`,
+    trace: f.trace.map((t) => ` ${fnAt(t)}`),
+    hashMmu: opts.hashMmu,
+  };
+  const out = OOPS[p.faultStyle](oops);
   out.push('---[ end trace 0000000000000000 ]---');
   if (f.panic) out.push(`Kernel panic - not syncing: ${f.panic}`);
   return out;
+}
+
+/** The oops text before the end-of-trace line, per architecture. */
+const OOPS: Record<ArchProfile['faultStyle'], (o: Oops) => string[]> = {
+  x86: x86Oops,
+  arm64: arm64Oops,
+  arm: armOops,
+  ppc: ppcOops,
+  s390: s390Oops,
+  riscv: riscvOops,
+  loongarch: loongarchOops,
+};
+
+function x86Oops({ p, f, addr, what, cpu, trace }: Oops): string[] {
+  return [
+    `BUG: unable to handle kernel ${what} at ${addr}`,
+    p.bits === 32 ? '*pde = 00000000' : 'PGD 0 P4D 0',
+    `Oops: ${f.write ? '0002' : '0000'} [#1] PREEMPT SMP${p.bits === 64 ? ' PTI' : ''}`,
+    'Modules linked in:',
+    cpu,
+    `Hardware name: ${hw(p)}`,
+    p.bits === 32 ? `EIP: ${fnAt(f.fn)}` : `RIP: 0010:${fnAt(f.fn)}`,
+    'Call Trace:',
+    ...trace,
+  ];
+}
+
+function arm64Oops({ p, f, addr, what, cpu, trace }: Oops): string[] {
+  const esr = f.write ? '96000045' : '96000006';
+  return [
+    `Unable to handle kernel ${what} at virtual address ${addr}`,
+    'Mem abort info:',
+    `  ESR = 0x${esr}`,
+    '  EC = 0x25: DABT (current EL), IL = 32 bits',
+    `Internal error: Oops: ${esr} [#1] PREEMPT SMP`,
+    'Modules linked in:',
+    cpu,
+    `Hardware name: ${hw(p)}`,
+    `pc : ${fnAt(f.fn)}`,
+    `lr : ${fnAt(f.trace[0] ?? f.fn)}`,
+    'Call trace:',
+    ` ${fnAt(f.fn)}`,
+    ...trace,
+  ];
+}
+
+function armOops({ p, f, addr, what, cpu, trace }: Oops): string[] {
+  return [
+    '8<--- cut here ---',
+    `Unable to handle kernel ${what} at virtual address ${addr}`,
+    `[${addr}] *pgd=00000000`,
+    `Internal error: Oops: ${f.write ? '805' : '5'} [#1] SMP ARM`,
+    'Modules linked in:',
+    cpu,
+    `Hardware name: ${hw(p)}`,
+    `PC is at ${fnAt(f.fn)}`,
+    `LR is at ${fnAt(f.trace[0] ?? f.fn)}`,
+    'Backtrace:',
+    ...trace,
+  ];
+}
+
+function ppcOops({ f, addr, cpu, trace, hashMmu }: Oops): string[] {
+  return [
+    `BUG: Unable to handle kernel data access on ${f.write ? 'write' : 'read'} at 0x${addr}`,
+    'Faulting instruction address: 0xc0000000004c3d08',
+    'Oops: Kernel access of bad area, sig: 11 [#1]',
+    `LE PAGE_SIZE=64K MMU=${hashMmu ? 'Hash' : 'Radix'} SMP NR_CPUS=2048 NUMA pSeries`,
+    'Modules linked in:',
+    cpu,
+    `NIP [c0000000004c3d08] ${fnAt(f.fn)}`,
+    'Call Trace:',
+    ...trace,
+  ];
+}
+
+function s390Oops({ p, f, addr, cpu, trace }: Oops): string[] {
+  return [
+    'Unable to handle kernel pointer dereference in virtual kernel address space',
+    `Failing address: ${addr} TEID: ${addr.slice(0, 13)}803`,
+    'Oops: 0004 ilc:3 [#1] SMP',
+    'Modules linked in:',
+    cpu,
+    `Hardware name: ${hw(p)}`,
+    `Krnl PSW : 0704c00180000000 000000000040b0e2 (${fnAt(f.fn)})`,
+    'Call Trace:',
+    ...trace,
+  ];
+}
+
+function riscvOops({ f, addr, cpu, trace }: Oops): string[] {
+  return [
+    `Unable to handle kernel paging request at virtual address ${addr}`,
+    'Oops [#1]',
+    'Modules linked in:',
+    cpu,
+    `Hardware name: riscv-virtio,qemu (DT)`,
+    `epc : ${fnAt(f.fn)}`,
+    'Call Trace:',
+    ...trace,
+  ];
+}
+
+function loongarchOops({ f, addr, cpu, trace }: Oops): string[] {
+  return [
+    `CPU 0 Unable to handle kernel paging request at virtual address ${addr}, ` +
+      'era == 90000000002d3f04, ra == 90000000002d3e80',
+    'Oops[#1]:',
+    cpu,
+    `ERA: ${fnAt(f.fn)}`,
+    'Call Trace:',
+    ...trace,
+  ];
 }
 
 /** bad_page(): "BUG: Bad page state" for a page freed while it is already a buddy page. */

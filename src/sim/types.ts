@@ -28,7 +28,10 @@ export interface SimInput {
   switches: Switches;
   /** Flattened axes of the cell, for `inject` matching. */
   axes: Record<string, string>;
-  /** Attempt number and a seed, so that injected flakes are deterministic per (cell, commit, attempt, seed). */
+  /**
+   * Attempt number and a seed, so that injected flakes are deterministic per (cell, commit,
+   * attempt, seed).
+   */
   attempt: number;
   seed: number;
   /** `build: broken` commits: the cell is untestable. */

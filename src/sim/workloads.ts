@@ -117,7 +117,34 @@ export function hotplug(s: BootState, release: string): WorkloadResult {
   if (!s.cfg('MEMORY_HOTPLUG') || !s.cfg('MEMORY_HOTREMOVE'))
     return skip('memory hotplug needs CONFIG_MEMORY_HOTPLUG and CONFIG_MEMORY_HOTREMOVE');
   const per = 2 ** (s.p.sectionBits - s.p.pageShift);
-  // online memory blocks without holes, the first block of each node (kernel, early allocations) excluded
+  const blocks = hotplugBlocks(s, per);
+  const lines = [
+    `kmatrix-sim: offlining and onlining ${blocks.length} memory blocks in a loop while kmemleak scans`,
+  ];
+  const b = (pfn: number) => pfn * 2 ** s.p.pageShift;
+  const v11 = s.sw.isolate_pageblock && !s.sw.isolate_boundary_fix;
+  let offlined = 0;
+  for (const blk of blocks) {
+    const movable = zoneOfPfn(s, blk.start, false)?.name === 'Movable';
+    if (v11) {
+      const failure = v11IsolationFailure(s, release, movable);
+      return { ...failure, lines: [...lines, ...failure.lines] };
+    }
+    if (movable) offlined++;
+    else if (lines.length < 4) {
+      const range = memRange(b(blk.start), b(blk.start + per));
+      lines.push(`memory offlining ${range} failed due to failure to isolate range`);
+    }
+  }
+  lines.push(`kmatrix-sim: hotplug loop done, ${offlined} blocks offlined and onlined again`);
+  return { verdict: 'pass', lines };
+}
+
+/**
+ * Online memory blocks without holes, highest first; the first block of each node is left out
+ * because the kernel image and early allocations live there.
+ */
+function hotplugBlocks(s: BootState, per: number): Array<{ start: number; node: number }> {
   const blocks: Array<{ start: number; node: number }> = [];
   for (const n of s.nodes) {
     const first = Math.ceil(n.start / per) * per + per;
@@ -127,89 +154,75 @@ export function hotplug(s: BootState, release: string): WorkloadResult {
     }
   }
   blocks.sort((a, b) => b.start - a.start);
-  const lines = [
-    `kmatrix-sim: offlining and onlining ${blocks.length} memory blocks in a loop while kmemleak scans`,
-  ];
-  const b = (pfn: number) => pfn * 2 ** s.p.pageShift;
-  let offlined = 0;
-  for (const blk of blocks) {
-    const zone = zoneOfPfn(s, blk.start, false);
-    const movable = zone?.name === 'Movable';
-    const v11 = s.sw.isolate_pageblock && !s.sw.isolate_boundary_fix;
-    if (v11 && !movable) {
-      // off-by-one: an unmovable compound page ending exactly at the block's end is taken for a
-      // page straddling the boundary; it cannot migrate and is retried forever under mem_hotplug_lock
-      const waiter = s.cfg('DEBUG_KMEMLEAK')
-        ? hungTaskReport('kmemleak', 1027, release, [
-            '__switch_to',
-            '__schedule',
-            'schedule',
-            'percpu_rwsem_wait',
-            '__percpu_down_read',
-            'get_online_mems',
-            'kmemleak_scan',
-            'kmemleak_scan_thread',
-            'kthread',
-            'ret_from_fork',
-          ])
-        : [
-            'watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [tee:3334]',
-            'Call trace:',
-            ' isolate_single_pageblock',
-            ' start_isolate_page_range',
-            ' offline_pages',
-          ];
-      return { verdict: 'fail', lines: [...lines, ...waiter], waitSeconds: 123 };
-    }
-    if (v11 && movable) {
-      // the THP at the boundary migrates, the split free page is reallocated under load and the
-      // buddy-head search walks down without a MAX_ORDER bound until pfn 0
-      if (!contains(s.sections, 0)) {
-        return {
-          verdict: 'fail',
-          lines: [
-            ...lines,
-            ...faultReport(s.p, {
-              addr: structPageVa(s.p, 0) + 0x30n,
-              write: false,
-              fn: 'isolate_single_pageblock',
-              comm: 'tee',
-              pid: 3334,
-              release,
-              trace: [
-                'start_isolate_page_range',
-                'offline_pages',
-                'memory_subsys_offline',
-                'device_offline',
-                'online_store',
-                'kernfs_fop_write_iter',
-                'vfs_write',
-                'ksys_write',
-              ],
-              panic: 'Oops: Fatal exception',
-            }),
-          ],
-        };
-      }
-      const waiter = hungTaskReport('kmemleak', 1027, release, [
-        '__switch_to',
-        '__schedule',
-        'schedule',
-        'get_online_mems',
-        'kmemleak_scan',
-        'kmemleak_scan_thread',
-        'kthread',
-      ]);
-      return { verdict: 'fail', lines: [...lines, ...waiter], waitSeconds: 123 };
-    }
-    if (movable) offlined++;
-    else if (lines.length < 4)
-      lines.push(
-        `memory offlining ${memRange(b(blk.start), b(blk.start + per))} failed due to failure to isolate range`,
-      );
+  return blocks;
+}
+
+/** kmemleak's scan blocked on mem_hotplug_lock, which an offline that never ends holds. */
+const KMEMLEAK_BLOCKED = [
+  '__switch_to',
+  '__schedule',
+  'schedule',
+  'percpu_rwsem_wait',
+  '__percpu_down_read',
+  'get_online_mems',
+  'kmemleak_scan',
+  'kmemleak_scan_thread',
+  'kthread',
+  'ret_from_fork',
+];
+
+/** What the v11 boundary bugs do to the first block offlined, in or out of ZONE_MOVABLE. */
+function v11IsolationFailure(s: BootState, release: string, movable: boolean): WorkloadResult {
+  if (!movable) {
+    // off-by-one: an unmovable compound page ending exactly at the block's end is taken for a page
+    // straddling the boundary; it cannot migrate and is retried forever under mem_hotplug_lock
+    const waiter = s.cfg('DEBUG_KMEMLEAK')
+      ? hungTaskReport('kmemleak', 1027, release, KMEMLEAK_BLOCKED)
+      : [
+          'watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [tee:3334]',
+          'Call trace:',
+          ' isolate_single_pageblock',
+          ' start_isolate_page_range',
+          ' offline_pages',
+        ];
+    return { verdict: 'fail', lines: waiter, waitSeconds: 123 };
   }
-  lines.push(`kmatrix-sim: hotplug loop done, ${offlined} blocks offlined and onlined again`);
-  return { verdict: 'pass', lines };
+  // the THP at the boundary migrates, the split free page is reallocated under load and the
+  // buddy-head search walks down without a MAX_ORDER bound until pfn 0
+  if (!contains(s.sections, 0)) {
+    return {
+      verdict: 'fail',
+      lines: faultReport(s.p, {
+        addr: structPageVa(s.p, 0) + 0x30n,
+        write: false,
+        fn: 'isolate_single_pageblock',
+        comm: 'tee',
+        pid: 3334,
+        release,
+        trace: [
+          'start_isolate_page_range',
+          'offline_pages',
+          'memory_subsys_offline',
+          'device_offline',
+          'online_store',
+          'kernfs_fop_write_iter',
+          'vfs_write',
+          'ksys_write',
+        ],
+        panic: 'Oops: Fatal exception',
+      }),
+    };
+  }
+  const waiter = hungTaskReport('kmemleak', 1027, release, [
+    '__switch_to',
+    '__schedule',
+    'schedule',
+    'get_online_mems',
+    'kmemleak_scan',
+    'kmemleak_scan_thread',
+    'kthread',
+  ]);
+  return { verdict: 'fail', lines: waiter, waitSeconds: 123 };
 }
 
 export function devdax(s: BootState, release: string): WorkloadResult {
@@ -265,7 +278,8 @@ export function devdax(s: BootState, release: string): WorkloadResult {
   }
   if (compound)
     lines.push(
-      `dax0.0: vmemmap_populate_compound_pages: ${memRange(start, end)} with vmemmap_shift ${shift}, tail vmemmap pages reused`,
+      `dax0.0: vmemmap_populate_compound_pages: ${memRange(start, end)} ` +
+        `with vmemmap_shift ${shift}, tail vmemmap pages reused`,
     );
   lines.push(`memmap_init_zone_device initialised ${pages} pages in 0ms`);
   return { verdict: 'pass', lines };

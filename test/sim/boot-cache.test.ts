@@ -9,7 +9,10 @@ const commits = ['v4.15-rc1', 'bad8c6c0b114', 'next-20220426', 'v6.4-rc1'].map((
   commitAt(mm, indexOf(mm, ref)),
 );
 
-/** Cells around the seeds: boots that fail, workloads that fail (one after a clock jump), skips and passes. */
+/**
+ * Cells around the seeds: boots that fail, workloads that fail (one after a clock jump), skips
+ * and passes.
+ */
 const specs = fc.record({
   arch: fc.constantFrom('i386', 'x86_64', 'arm64', 'ppc64'),
   kconfig: fc.constantFrom(

@@ -7,10 +7,10 @@ describe('docs/simulator.md', () => {
   it('lists exactly the SWITCHES registry in its switch table', () => {
     const doc = readFileSync(fileURLToPath(new URL('../../docs/simulator.md', import.meta.url)), 'utf8');
     const rows = doc.split('\n').filter((l) => /^\| `\w+` \|/.test(l));
-    const want = SWITCHES.map(
-      (s) =>
-        `| \`${s.name}\` | ${s.commit.sha} | ${s.commit.subject} | ${s.effect} | \`${JSON.stringify(s.default)}\` |`,
-    );
+    const want = SWITCHES.map((s) => {
+      const dflt = `\`${JSON.stringify(s.default)}\``;
+      return `| \`${s.name}\` | ${s.commit.sha} | ${s.commit.subject} | ${s.effect} | ${dflt} |`;
+    });
     expect(rows).toEqual(want);
   });
 });

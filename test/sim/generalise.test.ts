@@ -29,7 +29,7 @@ describe('determinism', () => {
 
 describe('generalisation', () => {
   const culprit000 = at('bad8c6c0b114');
-  it('i386 with 768 MiB has no highmem, so seed 000 cannot happen; 1 GiB has ~128 MiB highmem and does', () => {
+  it('i386: 768 MiB has no highmem, so seed 000 cannot happen; 1 GiB has ~128 MiB highmem and does', () => {
     const spec = { arch: 'i386', kconfig: { HIGHMEM: true, CMA: true }, boot: 'cma=4M' };
     expect(simulate(input({ ...spec, memory: 768 * 2 ** 20 }, culprit000)).verdict).toBe('pass');
     const oneG = simulate(input({ ...spec, memory: G }, culprit000));

@@ -12,7 +12,7 @@ describe('seed 000: CMA in ZONE_MOVABLE on i386 HIGHMEM (linux-4.17-cma)', () =>
   const FIX = 'x86/32/highmem: check if the zone is matched when free highmem pages on init';
   const i386 = { arch: 'i386', kconfig: { HIGHMEM: true, CMA: true }, boot: 'cma=4M', memory: 2 * G };
 
-  it('i386 HIGHMEM=y CMA=y cma=4M 2 GiB boot: pass, Bad page state at the culprit, pass after the revert', () => {
+  it('i386 HIGHMEM=y CMA=y cma=4M 2 GiB boot: pass, Bad page state at the culprit, pass after revert', () => {
     const [before, at, after] = triple(h, CULPRIT, REVERT, i386);
     expect(verdicts([before, at, after])).toEqual(['pass', 'fail', 'pass']);
     expect(at.signature).toBe('BUG: Bad page state in process swapper pfn:N');
@@ -21,7 +21,7 @@ describe('seed 000: CMA in ZONE_MOVABLE on i386 HIGHMEM (linux-4.17-cma)', () =>
     expect(before.log).toContain('cma: Reserved 4 MiB at 0x37000000');
   });
 
-  it('with highmem_init_clamp boot passes but dma-alloc hits a NULL page_address() in dma_direct_alloc', () => {
+  it('with highmem_init_clamp boot passes, dma-alloc hits a NULL page_address() in dma_direct_alloc', () => {
     const fix = indexOf(h, FIX);
     const boot = simulate(input(i386, commitAt(h, fix)));
     expect(boot.verdict).toBe('pass');
@@ -32,7 +32,7 @@ describe('seed 000: CMA in ZONE_MOVABLE on i386 HIGHMEM (linux-4.17-cma)', () =>
     expect(at.log).toContain('EIP: dma_direct_alloc+0x22f/0x260');
   });
 
-  it('arm HIGHMEM=y CMA=y: boot and dma-alloc pass at every point (memblock highmem free, remapping DMA)', () => {
+  it('arm HIGHMEM=y CMA=y: boot and dma-alloc pass at every point (memblock highmem free, DMA remap)', () => {
     for (const workload of ['boot', 'dma-alloc']) {
       const spec = { arch: 'arm', kconfig: { HIGHMEM: true, CMA: true }, workload };
       const all = [...triple(h, CULPRIT, REVERT, spec), simulate(input(spec, commitAt(h, indexOf(h, FIX))))];

@@ -63,7 +63,8 @@ describe('extractSignature', () => {
     ).toBe('Unable to handle kernel paging request at virtual address ADDR');
     expect(
       extractSignature(
-        'CPU 0 Unable to handle kernel paging request at virtual address 0000000000000008, era == 9000000000abc',
+        'CPU 0 Unable to handle kernel paging request at virtual address 0000000000000008, ' +
+          'era == 9000000000abc',
       ),
     ).toBe('CPU N Unable to handle kernel paging request at virtual address ADDR, era == ADDR');
   });
