@@ -4,25 +4,20 @@
  * transitions, bisect each signature group once, confirm the culprit on the group's other
  * cells, and check it by revert.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bisectPlanRegressions } from '../../src/bisect/driver-run.js';
 import { loadPlan } from '../../src/matrix/plan.js';
 import type { Plan } from '../../src/matrix/plan-types.js';
 import { SimBackend } from '../../src/run/backends/sim.js';
 import { runPool } from '../../src/run/pool.js';
 import { ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'kmatrix-seeds-'));
+  dir = tempDir('kmatrix-seeds-');
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
 async function bisectSeed(file: string) {
   const plan: Plan = await loadPlan(path.join(ROOT, 'matrices', file));
   const reportDir = path.join(dir, file);

@@ -2,27 +2,22 @@
  * The bisect command's head start: from a plain YAML read of the matrix, the git history is
  * loaded and the first round's worktrees are made while the real matrix load is under way.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { nextRound, startSearch } from '../../src/bisect/commit-search.js';
 import { adoptable, startHeadStart } from '../../src/cli/bisect-head-start.js';
 import { loadGitHistory } from '../../src/history/git.js';
 import { linearRepo, sh } from '../history/git-repo.js';
+import { tempDir } from '../helpers/temp.js';
 
 let work: string;
 let repo: string;
 let shas: string[];
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(tmpdir(), 'kmatrix-head-start-'));
+  work = tempDir('kmatrix-head-start-');
   ({ dir: repo, shas } = await linearRepo(40, (i) => `state ${i}\n`));
-});
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-  await rm(repo, { recursive: true, force: true });
 });
 
 async function matrix(name: string, body: string): Promise<string> {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultReportDir } from '../../src/cli/run.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('defaultReportDir', () => {
   it('is reports/<matrix>-<UTC timestamp>, with the shard, made unique', () => {
