@@ -154,6 +154,9 @@ export interface Violation {
   message: string;
 }
 
+const ownName = (file: string, folder: string | undefined) => file.slice(folder ? folder.length + 1 : 0);
+const of = (section: string | undefined) => (section ? ` of [${section}]` : '');
+
 export const formatViolation = (v: Violation) => `${v.file}:${v.line}: ${v.message}`;
 
 /**
@@ -176,12 +179,13 @@ export function checkDeps(
     for (const ref of importsOf(file, text)) {
       if (ref.spec === undefined) {
         const a = own.find((x) => x.key === 'computed');
+        const section = ownName(file, folder);
         if (a) used.add(a);
         else
           out.push({
             file: `src/${file}`,
             line: ref.line,
-            message: `imports a computed specifier, not allowed by an import(*) line in a [${file.slice(folder ? folder.length + 1 : 0)}] section of ${list}`,
+            message: `imports a computed specifier, not allowed by import(*) in [${section}] of ${list}`,
           });
         continue;
       }
@@ -218,7 +222,7 @@ export function checkDeps(
           out.push({
             file: `src/${folder}/DEPS.list`,
             line: a.line,
-            message: `${a.typeOnly ? 'type ' : ''}${a.key} is not needed by any file${section ? ` of [${section}]` : ''}`,
+            message: `${a.typeOnly ? 'type ' : ''}${a.key} is not needed by any file${of(section)}`,
           });
     }
   }

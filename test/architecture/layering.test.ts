@@ -182,7 +182,7 @@ describe('layering: DEPS.list per folder', () => {
     expectOnly(
       'sim/bootparams.ts',
       'const load = (m: string) => import(m);',
-      'imports a computed specifier, not allowed by an import(*) line in a [bootparams.ts] section of src/sim/DEPS.list',
+      'imports a computed specifier, not allowed by import(*) in [bootparams.ts] of src/sim/DEPS.list',
     );
     // report/registry.ts loads custom reporters by path and says so in its section
     expect(importsOf('report/registry.ts', tree.get('report/registry.ts')!).some((r) => !r.spec)).toBe(true);
