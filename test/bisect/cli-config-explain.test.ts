@@ -1,17 +1,15 @@
 /** `kmatrix bisect-config` and `kmatrix explain` end to end through the real binary. */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kmatrix } from '../helpers/cli.js';
-import { buildOnce } from './build.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const SIG = 'BUG: Bad page state in process swapper/N pfn:N';
 let work: string;
 
 beforeAll(async () => {
-  await buildOnce();
-  work = await mkdtemp(path.join(tmpdir(), 'kmatrix-bisect-config-'));
+  work = tempDir('kmatrix-bisect-config-');
   await writeFile(
     path.join(work, 'h.yaml'),
     `name: cfg\ncommits:\n  - sha: b0000001\n    subject: "mm: base"\n    tags: [v1.0]\n    set:\n      inject:\n        - { when: { arch: i386, kconfig.HIGHMEM: y, kconfig.CMA: y }, fail: "BUG: Bad page state in process swapper/0 pfn:2fe00" }\n`,
@@ -22,13 +20,9 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
-
 describe('kmatrix bisect-config', () => {
   it('finds the minimal failure-inducing difference among kconfig and boot parameters', async () => {
-    const r = kmatrix(
+    const r = runCli(
       [
         'bisect-config',
         'm.yaml',
@@ -42,7 +36,7 @@ describe('kmatrix bisect-config', () => {
       { cwd: work },
     );
     expect(r.stderr).not.toMatch(/internal error/);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(`fails only with CMA=y and HIGHMEM=y together: ${SIG}`);
     const out = JSON.parse(await readFile(path.join(work, 'cfg', 'bisect-config.json'), 'utf8'));
     expect(out.differences).toEqual(['CMA=y', 'HIGHMEM=y', 'boot cma=64M']);
@@ -51,7 +45,7 @@ describe('kmatrix bisect-config', () => {
   }, 60_000);
 
   it('refuses when the good cell does not pass', () => {
-    const r = kmatrix(
+    const r = runCli(
       [
         'bisect-config',
         'm.yaml',
@@ -62,7 +56,7 @@ describe('kmatrix bisect-config', () => {
       ],
       { cwd: work },
     );
-    expect(r.code).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(
       /--good i386\.HIGHMEM-y\.CMA-y\.boot@b0000001 does not pass \(fail: BUG: Bad page state/,
     );
@@ -71,14 +65,14 @@ describe('kmatrix bisect-config', () => {
 
 describe('kmatrix explain', () => {
   it('explains each failure signature of a run by its smallest exact conjunction', () => {
-    const run = kmatrix(['run', 'm.yaml', '--report-dir', 'run1'], { cwd: work });
-    expect(run.code).toBe(1);
-    const r = kmatrix(['explain', 'run1'], { cwd: work });
-    expect(r.code).toBe(0);
+    const run = runCli(['run', 'm.yaml', '--report-dir', 'run1'], { cwd: work });
+    expect(run.exitCode).toBe(1);
+    const r = runCli(['explain', 'run1'], { cwd: work });
+    expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(
       `${SIG} <= arch=i386 & kconfig.HIGHMEM=y & kconfig.CMA=y\n  2 failing cells, exactly these\n`,
     );
-    const json = kmatrix(['explain', 'run1/report.json', '--json'], { cwd: work });
+    const json = runCli(['explain', 'run1/report.json', '--json'], { cwd: work });
     expect(JSON.parse(json.stdout)).toEqual([
       {
         signature: SIG,
@@ -91,8 +85,8 @@ describe('kmatrix explain', () => {
   }, 60_000);
 
   it('rejects a missing report with exit 2', () => {
-    const r = kmatrix(['explain', 'nope'], { cwd: work });
-    expect(r.code).toBe(2);
+    const r = runCli(['explain', 'nope'], { cwd: work });
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe('nope: no such report folder or file\n');
   });
 });

@@ -3,13 +3,12 @@
  * worktree per worker names the same first bad commit as `git bisect run` on the same script.
  */
 import { execa } from 'execa';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kmatrix } from '../helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { linearRepo, sh } from '../history/git-repo.js';
-import { buildOnce } from './build.js';
+import { tempDir } from '../helpers/temp.js';
 
 const COUNT = 300;
 const CULPRIT = 217;
@@ -31,8 +30,7 @@ let repo: string;
 let shas: string[];
 
 beforeAll(async () => {
-  await buildOnce();
-  work = await mkdtemp(path.join(tmpdir(), 'kmatrix-bisect-e2e-'));
+  work = tempDir('kmatrix-bisect-e2e-');
   ({ dir: repo, shas } = await linearRepo(COUNT, (i) =>
     SKIPS.has(i) ? `skip ${i}\n` : i >= CULPRIT ? `broken ${i}\n` : `ok ${i}\n`,
   ));
@@ -42,11 +40,6 @@ beforeAll(async () => {
     `name: git-e2e\nhistory: { git: ${JSON.stringify(repo)}, firstParent: true }\nbackend:\n  command: [./test.sh]\n  timeout: 30s\nmatrix:\n  arch: [x86_64]\n`,
   );
 }, 120_000);
-
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-  await rm(repo, { recursive: true, force: true });
-});
 
 async function gitBisectRun(): Promise<string> {
   await sh(repo, ['bisect', 'start', '--first-parent', shas[COUNT - 1]!, shas[0]!]);
@@ -64,7 +57,7 @@ describe('kmatrix bisect on a git repository', () => {
   it('names the same first bad commit as git bisect run, with parallel worktrees', async () => {
     const expected = await gitBisectRun();
     expect(expected).toBe(shas[CULPRIT]);
-    const r = kmatrix(
+    const r = runCli(
       [
         'bisect',
         'matrix.yaml',
@@ -83,7 +76,7 @@ describe('kmatrix bisect on a git repository', () => {
       { cwd: work },
     );
     expect(r.stderr).not.toMatch(/internal error/);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(`first bad commit: ${expected.slice(0, 12)} commit ${CULPRIT}`);
     // the ends share round 0 with two interior probes
     expect(r.stderr).toContain(
@@ -107,18 +100,18 @@ describe('kmatrix bisect on a git repository', () => {
 
     // replaying the finished log re-derives the same answer without running the script
     await writeFile(path.join(work, 'test.sh'), '#!/bin/sh\nexit 3\n', { mode: 0o755 });
-    const again = kmatrix(['bisect', '--replay', 'out/bisect.json', '--report-dir', 'out2', '--json'], {
+    const again = runCli(['bisect', '--replay', 'out/bisect.json', '--report-dir', 'out2', '--json'], {
       cwd: work,
     });
     await writeFile(path.join(work, 'test.sh'), SCRIPT, { mode: 0o755 });
-    expect(again.code).toBe(0);
+    expect(again.exitCode).toBe(0);
     const replayed = JSON.parse(again.stdout);
     expect(replayed.culprit.sha).toBe(expected);
     expect(replayed.log).toEqual(report.log);
   }, 120_000);
 
   it('refuses when the good end already fails, exit 2 with a clear message', async () => {
-    const r = kmatrix(
+    const r = runCli(
       [
         'bisect',
         'matrix.yaml',
@@ -136,7 +129,7 @@ describe('kmatrix bisect on a git repository', () => {
       ],
       { cwd: work },
     );
-    expect(r.code).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(r.stdout).toMatch(
       /cannot bisect .*: the good end fails too \(BUG: Bad page state in process swapper\/N\): it is not good/,
     );
@@ -144,17 +137,17 @@ describe('kmatrix bisect on a git repository', () => {
   }, 60_000);
 
   it('rejects unknown revisions and cells as located user errors', async () => {
-    const bad = kmatrix(
+    const bad = runCli(
       ['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', 'v9.9', '--bad', 'HEAD'],
       { cwd: work },
     );
-    expect(bad.code).toBe(2);
+    expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/unknown revision "v9.9"/);
-    const cell = kmatrix(
+    const cell = runCli(
       ['bisect', 'matrix.yaml', '--cell', 'arch=arm64', '--good', shas[0]!, '--bad', 'HEAD'],
       { cwd: work },
     );
-    expect(cell.code).toBe(2);
+    expect(cell.exitCode).toBe(2);
     expect(cell.stderr).toMatch(/--cell arch=arm64: no runnable cell matches/);
   }, 60_000);
 });
@@ -173,7 +166,7 @@ exit 1
 
   beforeAll(async () => {
     noisy = await linearRepo(64, (i) => `${i}\n`);
-    dir = await mkdtemp(path.join(tmpdir(), 'kmatrix-noisy-'));
+    dir = tempDir('kmatrix-noisy-');
     await writeFile(path.join(dir, 'test.sh'), NOISY, { mode: 0o755 });
     await writeFile(
       path.join(dir, 'matrix.yaml'),
@@ -181,11 +174,6 @@ exit 1
         'matrix:\n  arch: [x86_64]\n',
     );
   }, 60_000);
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-    await rm(noisy.dir, { recursive: true, force: true });
-  });
 
   async function gitCulprit(): Promise<string> {
     const { dir: repoDir, shas: all } = noisy;
@@ -202,7 +190,7 @@ exit 1
     const expected = await gitCulprit();
     expect(expected).toBe(noisy.shas[41]);
     for (const extra of [[], ['--signature', 'any']]) {
-      const r = kmatrix(
+      const r = runCli(
         ['bisect', 'matrix.yaml', '--cell', 'arch=x86_64', '--good', noisy.shas[0]!, '--bad', 'HEAD'].concat(
           ['--jobs', '3', '--no-cache', '--json'],
           extra,
@@ -210,7 +198,7 @@ exit 1
         { cwd: dir },
       );
       expect(r.stderr).not.toMatch(/internal error/);
-      expect(r.code).toBe(0);
+      expect(r.exitCode).toBe(0);
       const report = JSON.parse(r.stdout);
       expect(report.culprit.sha).toBe(expected);
       expect(report.signature).toBe(extra.length ? 'any failure' : 'test returned N at counter N');

@@ -4,22 +4,17 @@
  * transitions, bisect each signature group once, confirm the culprit on the group's other
  * cells, and check it by revert.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bisectPlanRegressions } from '../../src/session/bisect-runs.js';
 import { openSession } from '../../src/session/session.js';
 import { ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'kmatrix-seeds-'));
+  dir = tempDir('kmatrix-seeds-');
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
 async function bisectSeed(file: string) {
   const reportDir = path.join(dir, file);
   const session = await openSession(path.join(ROOT, 'matrices', file), { jobs: 3, cache: false, reportDir });

@@ -2,12 +2,11 @@
  * `kmatrix bisect` end to end on a simulated history: the simulator backend, broken builds
  * routed around, flaky injected failures with --repeat, the revert check, and the cache.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kmatrix } from '../helpers/cli.js';
-import { buildOnce } from './build.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const SOFT = 'BUG: soft lockup - CPU#0 stuck for 22s!';
 let work: string;
@@ -33,8 +32,7 @@ function history(probability: number): string {
 const shaOf = (i: number) => `${(0xa000000 + i).toString(16)}${'0'.repeat(5)}`;
 
 beforeAll(async () => {
-  await buildOnce();
-  work = await mkdtemp(path.join(tmpdir(), 'kmatrix-bisect-sim-'));
+  work = tempDir('kmatrix-bisect-sim-');
   await writeFile(path.join(work, 'steady.yaml'), history(1));
   await writeFile(path.join(work, 'flaky.yaml'), history(0.3));
   for (const name of ['steady', 'flaky']) {
@@ -45,13 +43,9 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
-
 describe('kmatrix bisect on a simulated history', () => {
   it('finds the culprit, verifies it by revert, and fills the cache', () => {
-    const r = kmatrix(
+    const r = runCli(
       [
         'bisect',
         'steady-m.yaml',
@@ -69,7 +63,7 @@ describe('kmatrix bisect on a simulated history', () => {
       { cwd: work },
     );
     expect(r.stderr).not.toMatch(/internal error/);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(`first bad commit: ${shaOf(90).slice(0, 12)} mm: change 90`);
     expect(r.stdout).toContain('verified: reverting the culprit makes the bad commit pass');
     return readFile(path.join(work, 'steady', 'bisect.json'), 'utf8').then((text) => {
@@ -79,7 +73,7 @@ describe('kmatrix bisect on a simulated history', () => {
       expect(report.signature).toBe(SOFT.replace(/\d+/g, 'N'));
       expect(report.rounds).toBeLessThanOrEqual(8); // ceil(log2 119) = 7, +1 for the broken builds
       // a second bisection is served from the cache (filled by the first): same answer, same log
-      const again = kmatrix(
+      const again = runCli(
         [
           'bisect',
           'steady-m.yaml',
@@ -97,7 +91,7 @@ describe('kmatrix bisect on a simulated history', () => {
         ],
         { cwd: work },
       );
-      expect(again.code).toBe(0);
+      expect(again.exitCode).toBe(0);
       expect(JSON.parse(again.stdout).log).toEqual(report.log);
       expect(report.cached).toBe(0);
       expect(JSON.parse(again.stdout).cached).toBe(report.runs);
@@ -120,7 +114,7 @@ describe('kmatrix bisect on a simulated history', () => {
       path.join(work, 'border-m.yaml'),
       'name: border\nhistory: border.yaml\ncommits: [v1.1]\nmatrix:\n  arch: [i386]\n',
     );
-    const r = kmatrix(
+    const r = runCli(
       [
         'bisect',
         'border-m.yaml',
@@ -139,7 +133,7 @@ describe('kmatrix bisect on a simulated history', () => {
       ],
       { cwd: work },
     );
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.culprit).toBeNull();
     expect(report.candidates).toEqual([shaOf(57), shaOf(58), shaOf(59)]);
@@ -147,7 +141,7 @@ describe('kmatrix bisect on a simulated history', () => {
   }, 60_000);
 
   it('with a flaky regression (p=0.3) and --repeat 10 still names the culprit, with a confidence below 1', () => {
-    const r = kmatrix(
+    const r = runCli(
       [
         'bisect',
         'flaky-m.yaml',
@@ -169,7 +163,7 @@ describe('kmatrix bisect on a simulated history', () => {
       { cwd: work },
     );
     expect(r.stderr).not.toMatch(/internal error/);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.culprit?.sha).toBe(shaOf(90));
     expect(report.repeat).toBe(10);
@@ -188,7 +182,7 @@ describe('kmatrix bisect on a simulated history', () => {
         { round: 1, commit: shaOf(60).slice(0, 8), status: 'good' },
       ]),
     );
-    const r = kmatrix(
+    const r = runCli(
       [
         'bisect',
         'steady-m.yaml',
@@ -209,7 +203,7 @@ describe('kmatrix bisect on a simulated history', () => {
       ],
       { cwd: work },
     );
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.culprit.sha).toBe(shaOf(90));
     expect(
@@ -225,7 +219,7 @@ describe('kmatrix bisect on a simulated history', () => {
       path.join(work, 'broken.json'),
       JSON.stringify({ log: [{ round: 'x', commit: 1, status: 'maybe' }] }),
     );
-    const bad = kmatrix(
+    const bad = runCli(
       [
         'bisect',
         'steady-m.yaml',
@@ -240,14 +234,14 @@ describe('kmatrix bisect on a simulated history', () => {
       ],
       { cwd: work },
     );
-    expect(bad.code).toBe(2);
+    expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toBe(
       'broken.json: log[0]: expected { round: number, commit: sha, status: good|bad|skip|mismatch }\n',
     );
   }, 60_000);
 
   it('refuses a range whose bad end passes', () => {
-    const r = kmatrix(
+    const r = runCli(
       [
         'bisect',
         'steady-m.yaml',
@@ -262,7 +256,7 @@ describe('kmatrix bisect on a simulated history', () => {
       ],
       { cwd: work },
     );
-    expect(r.code).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(r.stdout).toContain('the bad end passes: there is no regression to bisect');
   }, 60_000);
 });

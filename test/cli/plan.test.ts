@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kmatrix } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 
 interface PlanCell {
   id: string;
@@ -15,9 +15,9 @@ interface PlanCell {
 }
 
 function planJson(file: string) {
-  const r = kmatrix(['plan', file, '--json']);
+  const r = runCli(['plan', file, '--json']);
   expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
+  expect(r.exitCode).toBe(0);
   return JSON.parse(r.stdout) as {
     matrix: { name: string };
     cells: PlanCell[];
@@ -67,21 +67,21 @@ describe('kmatrix plan', () => {
   });
 
   it('prints a table and a summary line', () => {
-    const r = kmatrix(['plan', 'test/fixtures/plan/states.yaml']);
-    expect(r.code).toBe(0);
+    const r = runCli(['plan', 'test/fixtures/plan/states.yaml']);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('x86_64.HIGHMEM-y.boot@HEAD');
     expect(r.stdout.trim().split('\n').at(-1)).toBe('plan-states: 6 cells: 4 to run, 1 invalid, 1 duplicate');
   });
 
   it('prints a GitHub Actions shard matrix', () => {
-    const r = kmatrix(['plan', 'test/fixtures/plan/states.yaml', '--ci', 'github', '--shards', '3']);
-    expect(r.code).toBe(0);
+    const r = runCli(['plan', 'test/fixtures/plan/states.yaml', '--ci', 'github', '--shards', '3']);
+    expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ shard: ['1/3', '2/3', '3/3'] });
   });
 
   it('prints the JSON Schema', () => {
-    const r = kmatrix(['schema']);
-    expect(r.code).toBe(0);
+    const r = runCli(['schema']);
+    expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.stdout).properties.matrix.type).toBe('object');
   });
 });

@@ -6,11 +6,10 @@
  */
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce } from '../bisect/build.js';
-import { kmatrix, readReport, ROOT, tempDir, validCacheEntries } from './helpers.js';
-
-beforeAll(buildOnce, 300_000);
+import { describe, expect, it } from 'vitest';
+import { startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { readReport, ROOT, validCacheEntries } from './helpers.js';
 
 describe('runs sharing a cache', () => {
   it('three concurrent simulator runs and a killed fourth leave a valid cache; a fifth executes zero cells', async () => {
@@ -23,9 +22,12 @@ describe('runs sharing a cache', () => {
     cpSync(path.join(ROOT, 'matrices', 'seed-000-cma-highmem.yaml'), path.join(dir, 'm.yaml'));
     const cache = path.join(dir, 'shared-cache');
     const env = { KMATRIX_CACHE_DIR: cache };
-    const killed = kmatrix(dir, ['run', 'm.yaml', '--report-dir', 'k', '-j', '2', '--no-progress'], env);
+    const killed = startCli(['run', 'm.yaml', '--report-dir', 'k', '-j', '2', '--no-progress'], {
+      cwd: dir,
+      env: env,
+    });
     const runs = ['a', 'b', 'c'].map((n) =>
-      kmatrix(dir, ['run', 'm.yaml', '--report-dir', n, '-j', '2', '--no-progress'], env),
+      startCli(['run', 'm.yaml', '--report-dir', n, '-j', '2', '--no-progress'], { cwd: dir, env: env }),
     );
     setTimeout(() => killed.kill('SIGKILL'), 700);
     const results = await Promise.all(runs);
@@ -46,7 +48,7 @@ describe('runs sharing a cache', () => {
     // only the killed run may have left temp files (up to one per write it had under way; their
     // names carry its pid), and they are never read as entries
     expect(tmp.filter((f) => !String(f).includes(`.${killed.pid}.`))).toEqual([]);
-    const again = await kmatrix(dir, ['run', 'm.yaml', '--report-dir', 'e', '--json'], env);
+    const again = await startCli(['run', 'm.yaml', '--report-dir', 'e', '--json'], { cwd: dir, env: env });
     expect(again.exitCode).toBe(codes[0]);
     const summary = (JSON.parse(again.stdout) as { summary: Record<string, number> }).summary;
     expect(summary).toMatchObject({ executed: 0, cached: runnable });

@@ -3,8 +3,7 @@
  * durations that round to zero or overflow a timer, sizes beyond 2^53, revisions with a newline,
  * a directory given as the matrix file.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
@@ -13,6 +12,7 @@ import { buildHistory } from '../../src/history/sim-history.js';
 import { loadMatrix, loadMatrixText } from '../../src/matrix/load.js';
 import { buildPlan } from '../../src/matrix/plan.js';
 import { MAX_DURATION_MS, parseDuration, parseSize } from '../../src/matrix/units.js';
+import { tempDir } from '../helpers/temp.js';
 
 async function problems(text: string): Promise<string[]> {
   try {
@@ -72,7 +72,7 @@ describe('revisions and files', () => {
   });
 
   it('a directory given as the matrix says so once', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmatrix-edge-'));
+    const dir = tempDir('kmatrix-edge-');
     await expect(loadMatrix(dir)).rejects.toThrow(new RegExp(`^${dir}:1:1: matrix file \\S+ is not a file$`));
     writeFileSync(path.join(dir, 'ok.yaml'), 'name: x\nmatrix:\n  arch: [i386]\n');
     expect((await loadMatrix(path.join(dir, 'ok.yaml'))).data.name).toBe('x');
@@ -103,7 +103,7 @@ describe('one problem per mistake', () => {
 
 describe('backend paths', () => {
   it('a backend.cwd that is not a directory is a located problem, not an error in every cell', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmatrix-edge-'));
+    const dir = tempDir('kmatrix-edge-');
     writeFileSync(path.join(dir, 'file'), '');
     const text = (cwd: string) =>
       `name: x\nmatrix:\n  arch: [i386]\nbackend:\n  command: [./run.sh]\n  cwd: ${cwd}\n`;

@@ -6,12 +6,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce } from '../bisect/build.js';
+import { describe, expect, it } from 'vitest';
 import { groupGone } from '../run/helpers.js';
-import { commandMatrix, executions, kmatrix, readReport, STACK, tempDir } from './helpers.js';
-
-beforeAll(buildOnce, 300_000);
+import { startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { commandMatrix, executions, readReport, STACK } from './helpers.js';
 
 /** Peak resident memory (VmHWM, KiB) of a live process, polled until it exits. */
 async function peakRssKiB(pid: number, done: Promise<unknown>): Promise<number> {
@@ -47,7 +46,7 @@ describe('command backend faults, end to end', () => {
       timeout: '1500ms',
       env: { COUNT_FILE: path.join(dir, 'count'), PID_FILE: path.join(dir, 'pid') },
     });
-    const r = await kmatrix(dir, ['run', file, '--report-dir', 'out', '-j', '2', '--no-progress']);
+    const r = await startCli(['run', file, '--report-dir', 'out', '-j', '2', '--no-progress'], { cwd: dir });
     expect(r.stderr).not.toMatch(STACK);
     // errors outrank failures and timeouts in the gate
     expect(r.exitCode).toBe(3);
@@ -87,7 +86,9 @@ describe('command backend faults, end to end', () => {
     // the grandchild (sleep 1000) of the grandchild-hang cell died with its group
     expect(await groupGone(path.join(dir, 'pid'))).toBe(true);
     // errors and timeouts are not cached: a re-run retries exactly those six
-    const again = await kmatrix(dir, ['run', file, '--report-dir', 'again', '-j', '3', '--no-progress']);
+    const again = await startCli(['run', file, '--report-dir', 'again', '-j', '3', '--no-progress'], {
+      cwd: dir,
+    });
     expect(again.exitCode).toBe(3);
     expect(executions(dir)).toBe(boots.length + 6);
   }, 120_000);
@@ -95,17 +96,10 @@ describe('command backend faults, end to end', () => {
   it('1 GiB of output: capped at --log-cap, marked truncated, signature from the tail, bounded memory', async () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=gigabyte', 'kmx=pass'], { timeout: '5m' });
-    const child = kmatrix(dir, [
-      'run',
-      file,
-      '--report-dir',
-      'out',
-      '--log-cap',
-      '1M',
-      '-j',
-      '1',
-      '--no-progress',
-    ]);
+    const child = startCli(
+      ['run', file, '--report-dir', 'out', '--log-cap', '1M', '-j', '1', '--no-progress'],
+      { cwd: dir },
+    );
     const peak = await peakRssKiB(child.pid!, child);
     const r = await child;
     expect(r.stderr).not.toMatch(STACK);
@@ -132,7 +126,7 @@ describe('command backend faults, end to end', () => {
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThan(400 * 1024);
     // the cached entry keeps the capped log, not the gigabyte
-    const again = await kmatrix(dir, ['run', file, '--report-dir', 'again', '--no-progress']);
+    const again = await startCli(['run', file, '--report-dir', 'again', '--no-progress'], { cwd: dir });
     expect(again.exitCode).toBe(1);
     expect(readFileSync(path.join(dir, 'again', big.log!), 'utf8')).toBe(text);
     const cachedReport = readReport(path.join(dir, 'again'));

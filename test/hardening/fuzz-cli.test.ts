@@ -6,12 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce } from '../bisect/build.js';
+import { describe, expect, it } from 'vitest';
 import { corpusDir, LOCATED, matrixLikeArb, mutate, mutationArb, toYaml } from './fuzz-helpers.js';
-import { kmatrix, STACK } from './helpers.js';
-
-beforeAll(buildOnce, 300_000);
+import { startCli } from '../helpers/cli.js';
+import { STACK } from './helpers.js';
 
 describe('fuzzed matrices through the CLI', () => {
   it('16 inputs: exit 0 or 2 with located lines only', async () => {
@@ -36,7 +34,7 @@ describe('fuzzed matrices through the CLI', () => {
     const codes: number[] = [];
     for (const [i, text] of texts.entries()) {
       writeFileSync(path.join(corpus.dir, `fuzz-${i}.yaml`), text);
-      const r = await kmatrix(corpus.dir, ['plan', `fuzz-${i}.yaml`, '--json']);
+      const r = await startCli(['plan', `fuzz-${i}.yaml`, '--json'], { cwd: corpus.dir });
       codes.push(r.exitCode!);
       expect([0, 2], `fuzz-${i}.yaml: ${r.stderr}`).toContain(r.exitCode);
       expect(r.stderr).not.toMatch(STACK);

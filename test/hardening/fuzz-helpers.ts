@@ -3,14 +3,14 @@
  * histories in a temp dir, text mutations, value generators that look like matrices, and the
  * one property every input must satisfy: it loads, or it is refused with located problems.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { UserError } from '../../src/errors.js';
 import { loadMatrixText } from '../../src/matrix/load.js';
 import { buildPlan } from '../../src/matrix/plan.js';
+import { tempDir } from '../helpers/temp.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const LOCATED = /^\S+:\d+:\d+: /;
@@ -59,7 +59,7 @@ export async function loadOrRefuse(file: string, text: string): Promise<'ok' | '
  * thousand times would make the suite slow, and mutating them is the history fuzzer's job.
  */
 export function corpusDir(): { dir: string; matrices: string[]; histories: string[] } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmatrix-fuzz-'));
+  const dir = tempDir('kmatrix-fuzz-');
   const src = path.join(ROOT, 'matrices');
   cpSync(path.join(src, 'qemu'), path.join(dir, 'qemu'), { recursive: true });
   const matrices = readdirSync(src).filter((f) => f.endsWith('.yaml'));

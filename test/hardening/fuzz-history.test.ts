@@ -3,14 +3,14 @@
  * their interesting commits), parsed directly and through a matrix that names them. A history
  * either loads or is refused with problems located in the history file.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { parseSimHistory } from '../../src/history/sim-history.js';
 import { assertLocated, corpusDir, loadOrRefuse, mutate, mutationArb, runs } from './fuzz-helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const corpus = corpusDir();
 const texts = corpus.histories.map((f) => [f, readFileSync(path.join(corpus.dir, f), 'utf8')] as const);
@@ -55,7 +55,7 @@ describe('history loader fuzzing', () => {
   });
 
   it('a matrix naming a mutated history: 300 cases, problems located in the history file', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmatrix-fuzz-h-'));
+    const dir = tempDir('kmatrix-fuzz-h-');
     mkdirSync(path.join(dir, 'histories'));
     const matrixFile = path.join(dir, 'm.yaml');
     const matrixText =

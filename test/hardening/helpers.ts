@@ -1,40 +1,15 @@
-/** Shared plumbing of the hardening end-to-end tests: the real binary, temp matrices, reports. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/** Shared plumbing of the hardening end-to-end tests: temp matrices, reports, cache entries. */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
 import { stringify } from 'yaml';
 import { cacheEntryFiles } from '../helpers/cache-files.js';
 import type { RunReport } from '../../src/report/schema.js';
 import { decodeEntry } from '../../src/run/cache.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const BIN = path.join(ROOT, 'bin', 'kmatrix.js');
 export const CELL_MJS = fileURLToPath(new URL('./fixtures/cell.mjs', import.meta.url));
 export const STACK = /\n\s+at /;
-
-export function tempDir(prefix = 'kmatrix-hard-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
-}
-
-/** The real CLI, asynchronously (so a test can signal it), with its own cache under `cwd`. */
-export function kmatrix(
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-  timeoutMs = 150_000,
-): ResultPromise<{ reject: false }> {
-  // SIGKILL at the timeout: a kmatrix spinning in a synchronous call cannot handle SIGTERM
-  return execa(process.execPath, [BIN, ...args], {
-    cwd,
-    reject: false,
-    env: { NO_COLOR: '1', ...env },
-    stdin: 'ignore',
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL',
-  }) as never;
-}
 
 /** A matrix over boot lines run by fixtures/cell.mjs; `backend` fields override. */
 export function commandMatrix(

@@ -16,12 +16,11 @@ import {
 } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLogRef } from '../../src/report/log-pack.js';
-import { buildOnce } from '../bisect/build.js';
-import { commandMatrix, executions, filesBelow, kmatrix, readReport, STACK, tempDir } from './helpers.js';
-
-beforeAll(buildOnce, 300_000);
+import { startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { commandMatrix, executions, filesBelow, readReport, STACK } from './helpers.js';
 
 interface Dump {
   argv: string[];
@@ -60,7 +59,7 @@ describe('hostile values reach a command only as argv and environment', () => {
       command: [process.execPath, path.join(import.meta.dirname, 'fixtures', 'cell.mjs'), ...argv],
       env: { DUMP_DIR: path.join(dir, 'dump'), COUNT_FILE: path.join(dir, 'count'), ...hostileEnv },
     });
-    const r = await kmatrix(dir, ['run', file, '--report-dir', 'out', '--no-progress']);
+    const r = await startCli(['run', file, '--report-dir', 'out', '--no-progress'], { cwd: dir });
     expect(r.stderr).not.toMatch(STACK);
     expect(r.exitCode).toBe(0);
     expect(executions(dir)).toBe(boots.length);
@@ -102,7 +101,7 @@ describe('hostile values reach a command only as argv and environment', () => {
       ['argv', ['kmx=pass'], { command: [process.execPath, 'cell.mjs', 'a\0b'] }],
     ] as const) {
       const file = commandMatrix(dir, [...boots], backend);
-      const r = await kmatrix(dir, ['run', file, '--report-dir', `out-${what}`]);
+      const r = await startCli(['run', file, '--report-dir', `out-${what}`], { cwd: dir });
       expect(r.exitCode, what).toBe(2);
       expect(r.stderr, what).toMatch(
         /^\S+\/m\.yaml:\d+:\d+: \S+: contains a NUL byte \("\\0"\), which cannot be passed to a program \(remove it\)$/,
@@ -115,7 +114,7 @@ describe('hostile values reach a command only as argv and environment', () => {
   it('keys and values with newlines give one problem per line', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'm.yaml'), 'name: x\nmatrix:\n  "a\\nb": [1]\n  workload: ["x\\ny"]\n');
-    const r = await kmatrix(dir, ['plan', 'm.yaml']);
+    const r = await startCli(['plan', 'm.yaml'], { cwd: dir });
     expect(r.exitCode).toBe(2);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toEqual([
@@ -136,7 +135,7 @@ describe('inputs too big to take', () => {
       levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     writeFileSync(path.join(dir, 'bomb.yaml'), `name: bomb\n${levels.join('\n')}\nmatrix:\n  boot: *i\n`);
-    const r = await kmatrix(dir, ['plan', 'bomb.yaml']);
+    const r = await startCli(['plan', 'bomb.yaml'], { cwd: dir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe(
       'bomb.yaml:1:1: too many YAML alias expansions (an alias bomb?) (at most 1000 alias uses are allowed)',
@@ -152,13 +151,13 @@ describe('inputs too big to take', () => {
       ftruncateSync(fd, 100 * 1024 * 1024);
       closeSync(fd);
     }
-    const r = await kmatrix(dir, ['plan', 'big.yaml']);
+    const r = await startCli(['plan', 'big.yaml'], { cwd: dir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe(
       'big.yaml:1:1: matrix file big.yaml is 104857600 bytes, larger than the 4194304 bytes allowed',
     );
     writeFileSync(path.join(dir, 'm.yaml'), 'name: h\nhistory: hist.yaml\nmatrix:\n  arch: [i386]\n');
-    const h = await kmatrix(dir, ['run', 'm.yaml']);
+    const h = await startCli(['run', 'm.yaml'], { cwd: dir });
     expect(h.exitCode).toBe(2);
     expect(h.stderr).toBe(
       'm.yaml:2:10: history: history file hist.yaml is 104857600 bytes, larger than the 4194304 bytes allowed',
@@ -171,7 +170,7 @@ describe('inputs too big to take', () => {
       path.join(dir, 'real.yaml'),
       `name: big\nmatrix:\n  boot:\n${'    - "cma=64M"\n'.repeat(6_300_000)}`,
     );
-    const r = await kmatrix(dir, ['plan', 'real.yaml']);
+    const r = await startCli(['plan', 'real.yaml'], { cwd: dir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(
       /^real\.yaml:1:1: matrix file real\.yaml is 1008\d{5} bytes, larger than the 4194304 bytes allowed$/,
@@ -181,7 +180,7 @@ describe('inputs too big to take', () => {
       ['/dev/zero', path.relative(dir, '/dev/zero')],
       ['.', '.'],
     ]) {
-      const d = await kmatrix(dir, ['plan', arg]);
+      const d = await startCli(['plan', arg], { cwd: dir });
       expect(d.exitCode, arg).toBe(2);
       expect(d.stderr, arg).toBe(`${arg}:1:1: matrix file ${shown} is not a file`);
     }
@@ -191,7 +190,7 @@ describe('inputs too big to take', () => {
     const dir = tempDir();
     const boots = Array.from({ length: 120_000 }, (_, i) => `  - "cma=${i + 1}M"`).join('\n');
     writeFileSync(path.join(dir, 'wide.yaml'), `name: wide\nmatrix:\n  boot:\n${boots}\n`);
-    const r = await kmatrix(dir, ['plan', 'wide.yaml']);
+    const r = await startCli(['plan', 'wide.yaml'], { cwd: dir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe(
       'wide.yaml:2:1: matrix: matrix expands to 120000 cells, more than the limit of 100000 (narrow an axis, add excludes, or raise the limit with --max-cells)',

@@ -8,19 +8,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce } from '../bisect/build.js';
-import {
-  commandMatrix,
-  executions,
-  kmatrix,
-  readReport,
-  STACK,
-  tempDir,
-  validCacheEntries,
-} from './helpers.js';
-
-beforeAll(buildOnce, 300_000);
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { commandMatrix, executions, readReport, STACK, validCacheEntries } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -41,7 +32,9 @@ describe('kill -9 at any point', () => {
     const outcomes: string[] = [];
     // kill at staggered moments: while loading, between cells, mid-cell, around the report
     for (const [i, delay] of [250, 600, 900, 1300, 1700, 2200].entries()) {
-      const child = kmatrix(dir, ['run', file, '--report-dir', `out${i}`, '-j', '3', '--no-progress']);
+      const child = startCli(['run', file, '--report-dir', `out${i}`, '-j', '3', '--no-progress'], {
+        cwd: dir,
+      });
       await sleep(delay);
       child.kill('SIGKILL');
       await child;
@@ -65,7 +58,9 @@ describe('kill -9 at any point', () => {
     expect(cached).toBeGreaterThan(0);
     expect(cached).toBeLessThanOrEqual(boots.length);
     const before = executions(dir);
-    const resumed = await kmatrix(dir, ['run', file, '--report-dir', 'final', '-j', '3', '--no-progress']);
+    const resumed = await startCli(['run', file, '--report-dir', 'final', '-j', '3', '--no-progress'], {
+      cwd: dir,
+    });
     expect(resumed.exitCode).toBe(0);
     expect(executions(dir) - before).toBe(boots.length - cached);
     expect(readReport(path.join(dir, 'final')).summary).toMatchObject({
@@ -84,17 +79,10 @@ describe('SIGTERM (a CI runner cancelling the job)', () => {
     const file = commandMatrix(dir, ['kmx=pass', 'kmx=ignore-term', 'a kmx=pass', 'b kmx=pass'], {
       timeout: '10m',
     });
-    const child = kmatrix(dir, [
-      'run',
-      file,
-      '--report-dir',
-      'out',
-      '-j',
-      '2',
-      '--grace',
-      '1s',
-      '--no-progress',
-    ]);
+    const child = startCli(
+      ['run', file, '--report-dir', 'out', '-j', '2', '--grace', '1s', '--no-progress'],
+      { cwd: dir },
+    );
     // wait until the SIGTERM-ignoring cell has started
     for (let i = 0; i < 400 && executions(dir) < 2; i++) await sleep(50);
     await sleep(300);
@@ -115,12 +103,12 @@ describe('a report directory that cannot take the report', () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=pass', 'a kmx=pass']);
     mkdirSync(path.join(dir, 'out', 'report.json', 'x'), { recursive: true });
-    const r = await kmatrix(dir, ['run', file, '--report-dir', 'out', '--no-progress']);
+    const r = await startCli(['run', file, '--report-dir', 'out', '--no-progress'], { cwd: dir });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).not.toMatch(STACK);
     expect(r.stderr).toContain(`kmatrix: could not write ${path.join(dir, 'out', 'report.json')}`);
     expect(validCacheEntries(path.join(dir, '.kmatrix', 'cache'))).toBe(2);
-    const again = await kmatrix(dir, ['run', file, '--report-dir', 'ok', '--json']);
+    const again = await startCli(['run', file, '--report-dir', 'ok', '--json'], { cwd: dir });
     expect(again.exitCode).toBe(0);
     expect(JSON.parse(again.stdout).summary).toMatchObject({ executed: 0, cached: 2 });
   }, 60_000);
@@ -128,12 +116,11 @@ describe('a report directory that cannot take the report', () => {
   it('a report directory under /proc: exit 3 with a clear line, not a hang', async () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=pass']);
-    const r = await kmatrix(
-      dir,
-      ['run', file, '--report-dir', '/proc/kmatrix-hardening/out', '--no-progress'],
-      {},
-      20_000,
-    );
+    const r = await startCli(['run', file, '--report-dir', '/proc/kmatrix-hardening/out', '--no-progress'], {
+      cwd: dir,
+      env: {},
+      timeoutMs: 20_000,
+    });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).not.toMatch(STACK);
     expect(r.stderr).toMatch(/kmatrix: cannot create the report directory \/proc\/kmatrix-hardening\/out: /);
@@ -143,12 +130,11 @@ describe('a report directory that cannot take the report', () => {
   it('a result cache under /proc: a warning, and the run still completes', async () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=pass', 'kmx=fail']);
-    const r = await kmatrix(
-      dir,
-      ['run', file, '--report-dir', 'out', '--no-progress'],
-      { KMATRIX_CACHE_DIR: '/proc/kmatrix-hardening/cache' },
-      20_000,
-    );
+    const r = await startCli(['run', file, '--report-dir', 'out', '--no-progress'], {
+      cwd: dir,
+      env: { KMATRIX_CACHE_DIR: '/proc/kmatrix-hardening/cache' },
+      timeoutMs: 20_000,
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/kmatrix: warning: cannot write the result cache: /);
     expect(readReport(path.join(dir, 'out')).summary).toMatchObject({ total: 2, passed: 1, failed: 1 });
@@ -167,15 +153,10 @@ describe.skipIf(!mounted)('a full report disk', () => {
     const dir = tempDir();
     const boots = Array.from({ length: 8 }, (_, i) => `n${i} kmx=chatty`);
     const file = commandMatrix(dir, boots);
-    const r = await kmatrix(dir, [
-      'run',
-      file,
-      '--report-dir',
-      path.join(mnt, 'out'),
-      '-j',
-      '1',
-      '--no-progress',
-    ]);
+    const r = await startCli(
+      ['run', file, '--report-dir', path.join(mnt, 'out'), '-j', '1', '--no-progress'],
+      { cwd: dir },
+    );
     expect(r.stderr).not.toMatch(STACK);
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/kmatrix: cannot write \S+\.log: ENOSPC: no space left on device/);
@@ -186,7 +167,7 @@ describe.skipIf(!mounted)('a full report disk', () => {
     // with space again, the next run executes only what the cache lacks
     const before = executions(dir);
     execFileSync('rm', ['-rf', path.join(mnt, 'out')]);
-    const again = await kmatrix(dir, ['run', file, '--report-dir', 'out', '--no-progress']);
+    const again = await startCli(['run', file, '--report-dir', 'out', '--no-progress'], { cwd: dir });
     expect(again.exitCode).toBe(0);
     expect(executions(dir) - before).toBe(8 - cached);
     expect(readdirSync(mnt)).toEqual([]);

@@ -2,7 +2,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeDirs } from '../../src/util/make-dirs.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('makeDirs (mkdir -p that always ends)', () => {
   it('creates missing parents, and is a no-op on an existing directory', () => {

@@ -1,7 +1,7 @@
 /** Build small git repositories for tests (git with a fixed identity and dates, no user config). */
 import { execa } from 'execa';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { tempDir } from '../helpers/temp.js';
 import path from 'node:path';
 
 const ENV = {
@@ -21,7 +21,7 @@ export async function sh(cwd: string, args: string[]): Promise<string> {
 }
 
 export async function newRepo(prefix = 'kmatrix-git-'): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  const dir = tempDir(prefix);
   await sh(dir, ['init', '-q', '-b', 'main']);
   return dir;
 }

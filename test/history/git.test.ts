@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InfraError, UserError } from '../../src/errors.js';
 import { loadGitHistory, resolveGitRev, resolveGitRevIndex } from '../../src/history/git.js';
 import type { History } from '../../src/history/types.js';
@@ -27,10 +27,6 @@ beforeAll(async () => {
   shas.push((await sh(repo, ['rev-parse', 'HEAD'])).trim());
   await sh(repo, ['tag', '-a', '-m', 'release 2.0', 'v2.0']);
   shas.push(await commit(repo, 'mm: break highmem', { 'a.txt': '4\n' }));
-});
-
-afterAll(async () => {
-  await rm(repo, { recursive: true, force: true });
 });
 
 describe('loadGitHistory', () => {
@@ -67,28 +63,24 @@ describe('loadGitHistory', () => {
 
   it('reads tags from the log decorations: short names whatever log.decorate says, sorted, branches left out', async () => {
     const { dir, shas: line } = await linearRepo(3, (i) => `${i}\n`);
+    await sh(dir, ['tag', 'zz', line[1]!]);
+    await sh(dir, ['tag', '-a', '-m', 'annotated', 'v1', line[1]!]);
+    await sh(dir, ['tag', 'v1-rc', line[1]!]);
+    await sh(dir, ['branch', 'topic', line[2]!]);
+    // a user who wants full ref names in `git log` (GIT_CONFIG_* is how git takes config from the environment)
+    const env = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'log.decorate', GIT_CONFIG_VALUE_0: 'full' };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    let h: History;
     try {
-      await sh(dir, ['tag', 'zz', line[1]!]);
-      await sh(dir, ['tag', '-a', '-m', 'annotated', 'v1', line[1]!]);
-      await sh(dir, ['tag', 'v1-rc', line[1]!]);
-      await sh(dir, ['branch', 'topic', line[2]!]);
-      // a user who wants full ref names in `git log` (GIT_CONFIG_* is how git takes config from the environment)
-      const env = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'log.decorate', GIT_CONFIG_VALUE_0: 'full' };
-      const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-      Object.assign(process.env, env);
-      let h: History;
-      try {
-        h = await loadGitHistory(dir);
-      } finally {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
-        }
-      }
-      expect(h.commits.map((c) => c.tags)).toEqual([[], ['v1', 'v1-rc', 'zz'], []]);
+      h = await loadGitHistory(dir);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
+    expect(h.commits.map((c) => c.tags)).toEqual([[], ['v1', 'v1-rc', 'zz'], []]);
   });
 });
 
@@ -239,20 +231,16 @@ describe('WorktreePool', () => {
   it('replaces a worktree left behind by a bisection of another repository', async () => {
     const other = await linearRepo(2, (i) => `other ${i}\n`);
     const root = path.join(repo, '.kmatrix', 'shared');
-    try {
-      const first = new WorktreePool(other.dir, { root, size: 1 });
-      (await first.acquire(other.shas[1]!)).release();
-      // no close(): the folder is still a worktree, of the other repository
-      const second = new WorktreePool(repo, { root, size: 1 });
-      const lease = await second.acquire(shas[3]!);
-      expect(await readFile(path.join(lease.path, 'a.txt'), 'utf8')).toBe('2\n');
-      expect((await sh(lease.path, ['rev-parse', 'HEAD'])).trim()).toBe(shas[3]);
-      lease.release();
-      await second.close();
-      expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
-    } finally {
-      await rm(other.dir, { recursive: true, force: true });
-    }
+    const first = new WorktreePool(other.dir, { root, size: 1 });
+    (await first.acquire(other.shas[1]!)).release();
+    // no close(): the folder is still a worktree, of the other repository
+    const second = new WorktreePool(repo, { root, size: 1 });
+    const lease = await second.acquire(shas[3]!);
+    expect(await readFile(path.join(lease.path, 'a.txt'), 'utf8')).toBe('2\n');
+    expect((await sh(lease.path, ['rev-parse', 'HEAD'])).trim()).toBe(shas[3]);
+    lease.release();
+    await second.close();
+    expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
   });
 
   it('reports an unknown commit as an infrastructure error and frees the slot', async () => {

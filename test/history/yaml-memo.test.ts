@@ -2,14 +2,14 @@
  * Remembered history parses (`kmatrix run` with the cache on): a hit gives the same history as
  * a parse, every remembered value is still validated, and problems are still located.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseSimHistory } from '../../src/history/sim-history.js';
 import type { YamlMemo } from '../../src/yaml/yaml.js';
 import { FileYamlMemo } from '../../src/run/yaml-memo.js';
+import { tempDir } from '../helpers/temp.js';
 
 const FILE = fileURLToPath(new URL('../../matrices/histories/linux-mm.yaml', import.meta.url));
 const TEXT = readFileSync(FILE, 'utf8');
@@ -71,7 +71,7 @@ describe('parseSimHistory with a memo', () => {
 
 describe('FileYamlMemo', () => {
   it('keeps values by text in yaml/ under the cache folder, and nothing JSON would change', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kmatrix-yaml-memo-'));
+    const dir = tempDir('kmatrix-yaml-memo-');
     const memo = new FileYamlMemo(dir);
     expect(memo.get('a: 1\n')).toBeUndefined();
     memo.put('a: 1\n', { a: 1, list: ['x', null, true] });
@@ -88,7 +88,7 @@ describe('FileYamlMemo', () => {
   });
 
   it('never throws when the folder cannot be written', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'kmatrix-yaml-memo-')), 'a-file');
+    const file = join(tempDir('kmatrix-yaml-memo-'), 'a-file');
     writeFileSync(file, 'x');
     const memo = new FileYamlMemo(file);
     expect(() => memo.put('a: 1\n', { a: 1 })).not.toThrow();

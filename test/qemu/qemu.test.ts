@@ -6,23 +6,14 @@
  * missing packages fail the suite instead.
  */
 import { execa } from 'execa';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readLogTail } from '../../src/report/io.js';
 import type { RunReport } from '../../src/report/schema.js';
+import { ROOT, startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPT = join(ROOT, 'matrices/qemu/boot.sh');
 const FIXTURES = join(ROOT, 'test/qemu/fixtures');
 const FAKE_QEMU = join(FIXTURES, 'fake-qemu.sh');
@@ -62,7 +53,7 @@ describe('boot.sh against a stand-in QEMU', () => {
   let base: Record<string, string>;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kmatrix-qemu-test-'));
+    dir = tempDir('kmatrix-qemu-test-');
     const kernel = join(dir, 'bzImage');
     const busybox = join(dir, 'busybox');
     writeFileSync(kernel, 'not a kernel: the stand-in QEMU never reads it\n');
@@ -88,7 +79,6 @@ describe('boot.sh against a stand-in QEMU', () => {
       FAKE_QEMU_CONSOLE: RECORDED,
     };
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('passes the recorded console of the cell it came from, one check per parameter', async () => {
     const r = await bootScript({ ...base, KMATRIX_BOOT: RECORDED_BOOT });
@@ -271,24 +261,14 @@ describe.skipIf(skipBoots)('boot.sh booting the Debian kernel', () => {
 describe.skipIf(skipBoots || !existsSync(join(ROOT, 'src/cli/run.ts')))(
   'kmatrix run matrices/qemu/small.yaml',
   () => {
-    beforeAll(async () => {
-      // tsc emits even when someone else's work in progress has type errors
-      await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
-    }, 300_000);
-
     it(
       'boots both cells through the command backend and reports them passed',
       { timeout: 300_000 },
       async () => {
-        const reportDir = mkdtempSync(join(tmpdir(), 'kmatrix-qemu-e2e-'));
-        const r = await execa(
-          'node',
-          ['bin/kmatrix.js', 'run', 'matrices/qemu/small.yaml', '--report-dir', reportDir, '--no-cache'],
-          {
-            cwd: ROOT,
-            reject: false,
-            env: { NO_COLOR: '1' },
-          },
+        const reportDir = tempDir('kmatrix-qemu-e2e-');
+        const r = await startCli(
+          ['run', 'matrices/qemu/small.yaml', '--report-dir', reportDir, '--no-cache'],
+          { cwd: ROOT, timeoutMs: 300_000 },
         );
         expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
         const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as RunReport;
@@ -303,7 +283,6 @@ describe.skipIf(skipBoots || !existsSync(join(ROOT, 'src/cli/run.ts')))(
           expect(log).toContain(`PASS: `);
           expect(log).toContain('kmatrix: end');
         }
-        rmSync(reportDir, { recursive: true, force: true });
       },
     );
   },

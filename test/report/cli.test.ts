@@ -1,21 +1,21 @@
-/** `kmatrix report` and `kmatrix merge` end to end through the real binary (after `npx tsc -p .`). */
+/** `kmatrix report` and `kmatrix merge` end to end through the real binary (dist/ built by test/global-setup.ts). */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLogTail } from '../../src/report/io.js';
 import type { CellResult, RunReport } from '../../src/report/schema.js';
-import { buildCli, fixtureReport, fixtureRun, kmatrix, ROOT, tempDir, writeShard } from './helpers.js';
-
-beforeAll(() => buildCli());
+import { ROOT, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { fixtureReport, fixtureRun, writeShard } from './helpers.js';
 
 const SUMMARY =
   '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate (23 executed, 1 cached) in 31.2s';
 
 describe('kmatrix report', () => {
   it('renders the table by default', () => {
-    const r = kmatrix(['report', fixtureRun()]);
+    const r = runCli(['report', fixtureRun()]);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('  ✗ BUG: Bad page state in process swapper pfn:<pfn>  (2 cells)');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(SUMMARY);
   });
@@ -23,11 +23,11 @@ describe('kmatrix report', () => {
   it('re-renders every reporter from the event log alone', () => {
     const dir = fixtureRun();
     // report.json -> events.jsonl, then drop report.json: everything must come back from the log
-    expect(kmatrix(['report', dir, '--reporter', 'events']).code).toBe(0);
+    expect(runCli(['report', dir, '--reporter', 'events']).exitCode).toBe(0);
     rmSync(join(dir, 'report.json'));
-    const r = kmatrix(['report', dir, '--reporter', 'json,junit,markdown,html']);
+    const r = runCli(['report', dir, '--reporter', 'json,junit,markdown,html']);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(fixtureReport());
     expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain(
       'tests="33" failures="3" errors="2" skipped="10"',
@@ -41,8 +41,8 @@ describe('kmatrix report', () => {
   });
 
   it('pivots the table with --rows/--cols', () => {
-    const r = kmatrix(['report', fixtureRun(), '--rows', 'arch', '--cols', 'workload']);
-    expect(r.code).toBe(0);
+    const r = runCli(['report', fixtureRun(), '--rows', 'arch', '--cols', 'workload']);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout.split('\n')[1]).toMatch(/│ arch +│ workload=boot +│ workload=dma-alloc +│/);
   });
 
@@ -52,26 +52,26 @@ describe('kmatrix report', () => {
       join(dir, 'boom.mjs'),
       "export default { name: 'boom', onRunEnd() { throw new Error('cannot reach dashboard'); } };\n",
     );
-    const r = kmatrix(['report', dir, '--reporter', `./boom.mjs,markdown`], { cwd: dir });
+    const r = runCli(['report', dir, '--reporter', `./boom.mjs,markdown`], { cwd: dir });
     expect(r.stderr).toBe('kmatrix: reporter boom failed: cannot reach dashboard\n');
-    expect(r.code).toBe(3);
+    expect(r.exitCode).toBe(3);
     expect(existsSync(join(dir, 'summary.md'))).toBe(true);
   });
 
   it('bad input: one clear line, exit 2, no stack trace', () => {
-    const missing = kmatrix(['report', join(tempDir(), 'nope')]);
-    expect(missing.code).toBe(2);
+    const missing = runCli(['report', join(tempDir(), 'nope')]);
+    expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(
       /^\S*nope: not a kmatrix run folder \(no events\.jsonl or report\.json\)\n$/,
     );
-    const typo = kmatrix(['report', fixtureRun(), '--reporter', 'htm']);
-    expect(typo.code).toBe(2);
+    const typo = runCli(['report', fixtureRun(), '--reporter', 'htm']);
+    expect(typo.exitCode).toBe(2);
     expect(typo.stderr).toContain('unknown reporter "htm" (did you mean "html"?)');
     expect(typo.stderr).not.toContain('    at ');
     const dir = tempDir();
     writeFileSync(join(dir, 'report.json'), '{"version": 1, "matrix": ');
-    const broken = kmatrix(['report', dir]);
-    expect(broken.code).toBe(2);
+    const broken = runCli(['report', dir]);
+    expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toMatch(/report\.json:1:1: not valid JSON/);
   });
 });
@@ -83,8 +83,8 @@ describe('kmatrix merge', () => {
       [1, 2].map((k) => writeShard(whole, k, 2, (c, i) => i % 2 === k - 1 || c.status === 'invalid')),
     );
     const out = join(tempDir(), 'merged');
-    const r = kmatrix(['merge', ...shards, '-o', out, '--reporter', 'junit,table']);
-    expect(r.code).toBe(0);
+    const r = runCli(['merge', ...shards, '-o', out, '--reporter', 'junit,table']);
+    expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe(`kmatrix: merged 2 runs (33 cells) into ${out}\n`);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(SUMMARY.replace('31.2s', '2.0s'));
     const merged = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
@@ -94,8 +94,8 @@ describe('kmatrix merge', () => {
     expect(existsSync(join(out, 'events.jsonl'))).toBe(true);
     expect(existsSync(join(out, 'junit.xml'))).toBe(true);
     expect(existsSync(join(out, 'logs/i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc.log'))).toBe(true);
-    const again = kmatrix(['report', out, '--reporter', 'html']);
-    expect(again.code).toBe(0);
+    const again = runCli(['report', out, '--reporter', 'html']);
+    expect(again.exitCode).toBe(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(
       'BUG: Bad page state in process swapper  pfn:3fe12',
     );
@@ -105,10 +105,12 @@ describe('kmatrix merge', () => {
     const dir = tempDir();
     const matrix = join(ROOT, 'matrices/seed-000-cma-highmem.yaml');
     const run = (args: string[]) =>
-      kmatrix(['run', matrix, '--no-cache', '--reporter', 'json', '--no-progress', ...args], { cwd: dir });
+      runCli(['run', matrix, '--no-cache', '--reporter', 'json', '--no-progress', ...args], { cwd: dir });
     for (const [i, args] of [['whole'], ['s1', '--shard', '1/2'], ['s2', '--shard', '2/2']].entries())
-      expect(run(['--report-dir', ...args]).code, String(i)).toBeLessThan(2);
-    expect(kmatrix(['merge', 's1', 's2', '-o', 'merged', '--reporter', 'json'], { cwd: dir }).code).toBe(0);
+      expect(run(['--report-dir', ...args]).exitCode, String(i)).toBeLessThan(2);
+    expect(runCli(['merge', 's1', 's2', '-o', 'merged', '--reporter', 'json'], { cwd: dir }).exitCode).toBe(
+      0,
+    );
     const cells = (run: string) =>
       (JSON.parse(readFileSync(join(dir, run, 'report.json'), 'utf8')) as RunReport).cells;
     const whole = new Map(
@@ -125,8 +127,8 @@ describe('kmatrix merge', () => {
     const whole = fixtureReport();
     const a = await writeShard(whole, 1, 2, (_c, i) => i % 2 === 0);
     const b = await writeShard({ ...whole, matrix: 'numa-fake' }, 2, 2, (_c, i) => i % 2 === 1);
-    const r = kmatrix(['merge', a, b, '-o', join(tempDir(), 'm')]);
-    expect(r.code).toBe(2);
+    const r = runCli(['merge', a, b, '-o', join(tempDir(), 'm')]);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(
       /^merge: the runs are of different matrices: mm-highmem-cma \(.*\), numa-fake \(.*\)\n$/,
     );

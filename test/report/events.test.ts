@@ -6,7 +6,8 @@ import { EventLogReporter, parseEventLog } from '../../src/report/events.js';
 import { loadRun } from '../../src/report/load.js';
 import type { CellResult, RunReport } from '../../src/report/schema.js';
 import type { RunPlan } from '../../src/report/types.js';
-import { fixtureReport, tempDir } from './helpers.js';
+import { fixtureReport } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const planned = (c: CellResult): boolean => c.status === 'invalid' || c.status === 'duplicate';
 

@@ -1,19 +1,19 @@
-/** Shared test helpers for the report layer: fixture copies, string writers, the built CLI. */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/** Shared test helpers for the report layer: fixture copies, string writers, shards. */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CellResult, RunReport } from '../../src/report/schema.js';
 import { createReporters } from '../../src/report/registry.js';
 import { summarize } from '../../src/report/summary.js';
+import { tempDir } from '../helpers/temp.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURE = join(ROOT, 'test/fixtures/reports/mm-highmem-cma');
 
 /** A fresh copy of the fixture run folder (report.json + logs/) in a temp dir. */
 export function fixtureRun(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kmatrix-report-'));
+  const dir = tempDir('kmatrix-report-');
   cpSync(FIXTURE, dir, { recursive: true });
   return dir;
 }
@@ -41,28 +41,6 @@ export function bufferWriter(isTTY = false): { write(s: string): boolean; text()
   };
 }
 
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'kmatrix-report-'));
-}
-
-let built = false;
-/** Compile src/ to dist/ once per test file (tsc emits even when other people's files have type errors). */
-export function buildCli(): void {
-  if (built) return;
-  spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, stdio: 'ignore' });
-  built = true;
-}
-
-/** Run the real binary. */
-export function kmatrix(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/kmatrix.js'), ...args], {
-    cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 /** Whether a system tool is on PATH. */
 export function hasCommand(cmd: string): boolean {
   try {
@@ -83,7 +61,7 @@ export async function writeShard(
   count: number,
   pick: (c: CellResult, i: number) => boolean,
 ): Promise<string> {
-  const dir = tempDir();
+  const dir = tempDir('kmatrix-report-');
   const cells = whole.cells.filter(pick);
   const report: RunReport = {
     ...whole,

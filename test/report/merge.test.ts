@@ -5,7 +5,8 @@ import { UserError } from '../../src/errors.js';
 import { loadRun } from '../../src/report/load.js';
 import { copyLogs, mergeRuns } from '../../src/report/merge.js';
 import type { RunReport } from '../../src/report/schema.js';
-import { FIXTURE, fixtureReport, tempDir, writeShard } from './helpers.js';
+import { FIXTURE, fixtureReport, writeShard } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const strip = (r: RunReport) => r.cells.map((c) => ({ id: c.id, status: c.status, signature: c.signature }));
 

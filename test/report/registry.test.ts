@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { createReporters, parseReporterList } from '../../src/report/registry.js';
 import { closest as didYouMean } from '../../src/util/suggest.js';
-import { bufferWriter, fixtureReport, tempDir } from './helpers.js';
+import { bufferWriter, fixtureReport } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ctx = (dir: string) => ({
   reportDir: dir,

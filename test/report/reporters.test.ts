@@ -9,7 +9,8 @@ import { renderMarkdown } from '../../src/report/reporters/markdown.js';
 import { renderTable } from '../../src/report/reporters/table.js';
 import { summarize } from '../../src/report/summary.js';
 import type { RunReport } from '../../src/report/schema.js';
-import { bufferWriter, cellById, fixtureReport, fixtureRun, tempDir } from './helpers.js';
+import { bufferWriter, cellById, fixtureReport, fixtureRun } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ANSI = /\x1b\[/;
 const BAD_PAGE = 'i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc';

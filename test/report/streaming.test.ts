@@ -7,7 +7,8 @@ import { batched } from '../../src/report/io.js';
 import { EventLogReporter } from '../../src/report/events.js';
 import { reportJson } from '../../src/report/reporters/json.js';
 import type { RunReport } from '../../src/report/schema.js';
-import { fixtureReport, tempDir } from './helpers.js';
+import { fixtureReport } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** The fixture's report with random cells, extra keys and absent optional fields. */
 const reports = fc

@@ -3,7 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cacheKey, canonicalJson, decodeEntry, ResultCache, sha256 } from '../../src/run/cache.js';
-import { makeCell, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
+import { makeCell } from './helpers.js';
 
 function entryFile(dir: string, key: string): string {
   return join(dir, key.slice(0, 2), `${key}.json`);

@@ -4,20 +4,14 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLogTail } from '../../src/report/io.js';
 import type { RunReport } from '../../src/report/schema.js';
 import { decodeEntry } from '../../src/run/cache.js';
 import { cacheEntryFiles } from '../helpers/cache-files.js';
-import { CELL_SH, groupGone, tempDir } from './helpers.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'kmatrix.js');
-
-beforeAll(async () => {
-  await execa('npx', ['tsc', '-p', '.'], { cwd: ROOT, reject: false });
-}, 180_000);
+import { startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { CELL_SH, groupGone } from './helpers.js';
 
 function matrix(dir: string, boots: string[], extra = ''): string {
   const file = join(dir, 'm.yaml');
@@ -37,19 +31,6 @@ backend:
 ${extra}`,
   );
   return file;
-}
-
-function kmatrix(
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-): ResultPromise<{ reject: false; all: false }> {
-  return execa('node', [BIN, ...args], {
-    cwd,
-    reject: false,
-    env: { NO_COLOR: '1', ...env },
-    all: false,
-  }) as never;
 }
 
 const readReport = (dir: string): RunReport =>
@@ -90,7 +71,7 @@ describe('kmatrix run (command backend)', () => {
   it('exit 0 when every cell passes or skips; report.json, logs and the printed path', async () => {
     const dir = tempDir();
     const file = matrix(dir, ['kmx=pass', 'kmx=skip']);
-    const r = await kmatrix(dir, ['run', file, '--report-dir', 'out']);
+    const r = await startCli(['run', file, '--report-dir', 'out'], { cwd: dir });
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain('report: out/report.json');
     const report = readReport(join(dir, 'out'));
@@ -103,14 +84,10 @@ describe('kmatrix run (command backend)', () => {
 
   it('exit 1 on a failure and on a timeout, with signatures', async () => {
     const dir = tempDir();
-    const r = await kmatrix(dir, [
-      'run',
-      matrix(dir, ['kmx=pass', 'kmx=fail', 'kmx=hang']),
-      '--report-dir',
-      'out',
-      '--timeout',
-      '1s',
-    ]);
+    const r = await startCli(
+      ['run', matrix(dir, ['kmx=pass', 'kmx=fail', 'kmx=hang']), '--report-dir', 'out', '--timeout', '1s'],
+      { cwd: dir },
+    );
     expect(r.exitCode).toBe(1);
     const report = readReport(join(dir, 'out'));
     expect(statusByBoot(report)).toEqual({ 'kmx=pass': 'pass', 'kmx=fail': 'fail', 'kmx=hang': 'timeout' });
@@ -122,7 +99,9 @@ describe('kmatrix run (command backend)', () => {
 
   it('exit 3 on an infrastructure error (exit code above 127)', async () => {
     const dir = tempDir();
-    const r = await kmatrix(dir, ['run', matrix(dir, ['kmx=fail', 'kmx=code:200']), '--report-dir', 'out']);
+    const r = await startCli(['run', matrix(dir, ['kmx=fail', 'kmx=code:200']), '--report-dir', 'out'], {
+      cwd: dir,
+    });
     expect(r.exitCode).toBe(3);
     expect(statusByBoot(readReport(join(dir, 'out')))).toEqual({
       'kmx=fail': 'fail',
@@ -133,7 +112,9 @@ describe('kmatrix run (command backend)', () => {
   it('flaky cells pass the gate, and fail it with --strict', async () => {
     const dir = tempDir();
     const file = matrix(dir, ['kmx=flaky']);
-    const r = await kmatrix(dir, ['run', file, '--report-dir', 'a', '--retries', '1', '--no-cache']);
+    const r = await startCli(['run', file, '--report-dir', 'a', '--retries', '1', '--no-cache'], {
+      cwd: dir,
+    });
     expect(r.exitCode).toBe(0);
     expect(readReport(join(dir, 'a')).cells[0]).toMatchObject({
       status: 'flaky',
@@ -141,26 +122,21 @@ describe('kmatrix run (command backend)', () => {
       signature: expect.stringMatching(/^BUG: soft lockup - CPU#\S+ stuck for/),
     });
     const dir2 = tempDir();
-    const strict = await kmatrix(dir2, [
-      'run',
-      matrix(dir2, ['kmx=flaky']),
-      '--report-dir',
-      'a',
-      '--retries',
-      '1',
-      '--strict',
-    ]);
+    const strict = await startCli(
+      ['run', matrix(dir2, ['kmx=flaky']), '--report-dir', 'a', '--retries', '1', '--strict'],
+      { cwd: dir2 },
+    );
     expect(strict.exitCode).toBe(1);
   }, 120_000);
 
   it('exit 2 with one located line on a bad matrix, and on bad flags', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.yaml'), 'name: x\nmatrix:\n  arch: [vax]\n');
-    const r = await kmatrix(dir, ['run', 'bad.yaml']);
+    const r = await startCli(['run', 'bad.yaml'], { cwd: dir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^bad\.yaml:3:\d+: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const flags = await kmatrix(dir, ['run', matrix(dir, ['kmx=pass']), '--shard', '3/2']);
+    const flags = await startCli(['run', matrix(dir, ['kmx=pass']), '--shard', '3/2'], { cwd: dir });
     expect(flags.exitCode).toBe(2);
     expect(flags.stderr).toContain('--shard');
   });
@@ -168,7 +144,7 @@ describe('kmatrix run (command backend)', () => {
   it('exit 3 with a clear message when the report directory cannot be created', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'afile'), '');
-    const r = await kmatrix(dir, ['run', matrix(dir, ['kmx=pass']), '--report-dir', 'afile/out']);
+    const r = await startCli(['run', matrix(dir, ['kmx=pass']), '--report-dir', 'afile/out'], { cwd: dir });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/kmatrix: cannot create the report directory .*afile\/out/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -177,9 +153,9 @@ describe('kmatrix run (command backend)', () => {
   it('re-running an unchanged matrix executes zero cells; --no-cache runs them all', async () => {
     const dir = tempDir();
     const file = matrix(dir, ['kmx=pass', 'kmx=fail', 'kmx=skip']);
-    expect((await kmatrix(dir, ['run', file, '--report-dir', 'one'])).exitCode).toBe(1);
+    expect((await startCli(['run', file, '--report-dir', 'one'], { cwd: dir })).exitCode).toBe(1);
     expect(executions(dir)).toHaveLength(3);
-    const again = await kmatrix(dir, ['run', file, '--report-dir', 'two', '--json']);
+    const again = await startCli(['run', file, '--report-dir', 'two', '--json'], { cwd: dir });
     expect(again.exitCode).toBe(1);
     expect(executions(dir)).toHaveLength(3);
     const report = JSON.parse(again.stdout) as RunReport;
@@ -188,7 +164,7 @@ describe('kmatrix run (command backend)', () => {
     expect(
       readFileSync(join(dir, 'two', report.cells.find((c) => c.status === 'fail')!.log!), 'utf8'),
     ).toContain('BUG: Bad page state');
-    await kmatrix(dir, ['run', file, '--report-dir', 'three', '--no-cache']);
+    await startCli(['run', file, '--report-dir', 'three', '--no-cache'], { cwd: dir });
     expect(executions(dir)).toHaveLength(6);
   });
 
@@ -201,7 +177,7 @@ describe('kmatrix run (command backend)', () => {
       file,
       readFileSync(file, 'utf8').replace(`[${JSON.stringify(CELL_SH)}]`, `[${JSON.stringify(CELL_SH)}, env]`),
     );
-    const r = await kmatrix(dir, ['run', file, '--report-dir', 'out']);
+    const r = await startCli(['run', file, '--report-dir', 'out'], { cwd: dir });
     expect(r.exitCode).toBe(0);
     const report = readReport(join(dir, 'out'));
     const cell = report.cells.find((c) => c.boot === boot)!;
@@ -213,8 +189,8 @@ describe('kmatrix run (command backend)', () => {
   it('baseline gate: passes on known failures, fails on a new one, lists fixed cells', async () => {
     const dir = tempDir();
     const first = matrix(dir, ['kmx=pass', 'kmx=fail', 'kmx=plainfail']);
-    expect((await kmatrix(dir, ['run', first, '--report-dir', 'base'])).exitCode).toBe(1);
-    const b = await kmatrix(dir, ['baseline', 'base', '-o', 'baseline.json']);
+    expect((await startCli(['run', first, '--report-dir', 'base'], { cwd: dir })).exitCode).toBe(1);
+    const b = await startCli(['baseline', 'base', '-o', 'baseline.json'], { cwd: dir });
     expect(b.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')).failures).toEqual(
       expect.objectContaining({
@@ -223,7 +199,9 @@ describe('kmatrix run (command backend)', () => {
         ],
       }),
     );
-    const known = await kmatrix(dir, ['run', first, '--report-dir', 'known', '--baseline', 'baseline.json']);
+    const known = await startCli(['run', first, '--report-dir', 'known', '--baseline', 'baseline.json'], {
+      cwd: dir,
+    });
     expect(known.exitCode).toBe(0);
     expect(known.stderr).toContain('baseline: 0 new failure(s), 2 known, 0 fixed');
     // a new failing cell, and the plainfail cell now passes (fixed)
@@ -234,22 +212,19 @@ describe('kmatrix run (command backend)', () => {
     const edited = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8'));
     edited.failures[plainfailId.replace('plainfail', 'pass')] = ['something went wrong here'];
     writeFileSync(join(dir2, 'baseline.json'), JSON.stringify(edited));
-    const gate = await kmatrix(dir2, ['run', second, '--report-dir', 'new', '--baseline', 'baseline.json']);
+    const gate = await startCli(['run', second, '--report-dir', 'new', '--baseline', 'baseline.json'], {
+      cwd: dir2,
+    });
     expect(gate.exitCode).toBe(1);
     // the new failure, named by its last line with the exit status normalised (code:3 -> code:N)
     expect(gate.stderr).toMatch(/new: \S*code-3\S*: .* code:N$/m);
     expect(gate.stderr).toMatch(/fixed: /);
     // a report.json works as a baseline too
-    const asReport = await kmatrix(dir, [
-      'run',
-      first,
-      '--report-dir',
-      'r2',
-      '--baseline',
-      'base/report.json',
-    ]);
+    const asReport = await startCli(['run', first, '--report-dir', 'r2', '--baseline', 'base/report.json'], {
+      cwd: dir,
+    });
     expect(asReport.exitCode).toBe(0);
-    const missing = await kmatrix(dir, ['run', first, '--baseline', 'nope.json']);
+    const missing = await startCli(['run', first, '--baseline', 'nope.json'], { cwd: dir });
     expect(missing.exitCode).toBe(2);
   }, 120_000);
 
@@ -258,10 +233,10 @@ describe('kmatrix run (command backend)', () => {
     const file = matrix(dir, ['kmx=pass', 'kmx=skip', 'kmx=fail', 'a kmx=pass', 'b kmx=pass']);
     const ids: string[] = [];
     for (const s of ['1/2', '2/2']) {
-      await kmatrix(dir, ['run', file, '--report-dir', `s${s[0]}`, '--shard', s, '--no-cache']);
+      await startCli(['run', file, '--report-dir', `s${s[0]}`, '--shard', s, '--no-cache'], { cwd: dir });
       ids.push(...readReport(join(dir, `s${s[0]}`)).cells.map((c) => c.id));
     }
-    await kmatrix(dir, ['run', file, '--report-dir', 'whole', '--no-cache']);
+    await startCli(['run', file, '--report-dir', 'whole', '--no-cache'], { cwd: dir });
     expect(ids.sort()).toEqual(
       readReport(join(dir, 'whole'))
         .cells.map((c) => c.id)
@@ -279,7 +254,9 @@ describe('kmatrix run (command backend)', () => {
       'd kmx=slow',
       'e kmx=slow',
     ]);
-    const child = kmatrix(dir, ['run', file, '--report-dir', 'out', '--jobs', '1', '--grace', '5s']);
+    const child = startCli(['run', file, '--report-dir', 'out', '--jobs', '1', '--grace', '5s'], {
+      cwd: dir,
+    });
     await waitFor(() => executions(dir).length >= 2);
     child.kill('SIGINT');
     const r = await child;
@@ -292,7 +269,7 @@ describe('kmatrix run (command backend)', () => {
     expect(report.cells.every((c) => c.status === 'pass')).toBe(true);
     expect(assertCacheValid(join(dir, '.kmatrix', 'cache'))).toBe(done);
     const before = executions(dir).length;
-    const resumed = await kmatrix(dir, ['run', file, '--report-dir', 'again', '--jobs', '2']);
+    const resumed = await startCli(['run', file, '--report-dir', 'again', '--jobs', '2'], { cwd: dir });
     expect(resumed.exitCode).toBe(0);
     expect(executions(dir).length - before).toBe(6 - done);
     expect(readReport(join(dir, 'again')).summary).toMatchObject({ total: 6, passed: 6, cached: done });
@@ -301,18 +278,10 @@ describe('kmatrix run (command backend)', () => {
   it('a second SIGINT kills running cells at once: exit 130, their process groups gone, a valid report', async () => {
     const dir = tempDir();
     const file = matrix(dir, ['kmx=hang', 'a kmx=hang']);
-    const child = kmatrix(dir, [
-      'run',
-      file,
-      '--report-dir',
-      'out',
-      '--jobs',
-      '1',
-      '--timeout',
-      '10m',
-      '--grace',
-      '10m',
-    ]);
+    const child = startCli(
+      ['run', file, '--report-dir', 'out', '--jobs', '1', '--timeout', '10m', '--grace', '10m'],
+      { cwd: dir },
+    );
     await waitFor(() => existsSync(join(dir, 'pid')));
     child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 300));
@@ -329,7 +298,7 @@ describe('kmatrix run (command backend)', () => {
   it('kill -9 mid-run leaves a valid cache and no half-written report; the next run resumes', async () => {
     const dir = tempDir();
     const file = matrix(dir, ['kmx=slow', 'a kmx=slow', 'b kmx=slow', 'c kmx=slow', 'd kmx=slow']);
-    const child = kmatrix(dir, ['run', file, '--report-dir', 'out', '--jobs', '1']);
+    const child = startCli(['run', file, '--report-dir', 'out', '--jobs', '1'], { cwd: dir });
     await waitFor(() => executions(dir).length >= 3);
     child.kill('SIGKILL');
     await child;
@@ -339,7 +308,7 @@ describe('kmatrix run (command backend)', () => {
     expect(cached).toBeGreaterThanOrEqual(1);
     expect(existsSync(join(dir, 'out', 'report.json'))).toBe(false);
     const before = executions(dir).length;
-    const resumed = await kmatrix(dir, ['run', file, '--report-dir', 'again', '--jobs', '2']);
+    const resumed = await startCli(['run', file, '--report-dir', 'again', '--jobs', '2'], { cwd: dir });
     expect(resumed.exitCode).toBe(0);
     expect(executions(dir).length - before).toBe(5 - cached);
   }, 120_000);
@@ -349,8 +318,8 @@ describe('kmatrix run (command backend)', () => {
     const boots = Array.from({ length: 12 }, (_, i) => `n${i} kmx=${i % 3 === 0 ? 'fail' : 'pass'}`);
     const file = matrix(dir, boots);
     const [a, b] = await Promise.all([
-      kmatrix(dir, ['run', file, '--report-dir', 'a', '-j', '3']),
-      kmatrix(dir, ['run', file, '--report-dir', 'b', '-j', '3']),
+      startCli(['run', file, '--report-dir', 'a', '-j', '3'], { cwd: dir }),
+      startCli(['run', file, '--report-dir', 'b', '-j', '3'], { cwd: dir }),
     ]);
     expect([a.exitCode, b.exitCode]).toEqual([1, 1]);
     expect(assertCacheValid(join(dir, '.kmatrix', 'cache'))).toBe(12);
@@ -359,7 +328,7 @@ describe('kmatrix run (command backend)', () => {
     );
     expect(tmp).toEqual([]);
     const before = executions(dir).length;
-    const third = await kmatrix(dir, ['run', file, '--report-dir', 'c', '--json']);
+    const third = await startCli(['run', file, '--report-dir', 'c', '--json'], { cwd: dir });
     expect(executions(dir).length).toBe(before);
     expect((JSON.parse(third.stdout) as RunReport).summary).toMatchObject({
       executed: 0,
@@ -406,10 +375,13 @@ matrix:
   it('threads and in-process give the same results; failures carry the signature; the re-run is all cached', async () => {
     const dir = tempDir();
     const file = simMatrix(dir);
-    const threaded = await kmatrix(dir, ['run', file, '--report-dir', 't', '-j', '2', '--no-cache'], {
-      KMATRIX_SIM_THREADS: '1',
+    const threaded = await startCli(['run', file, '--report-dir', 't', '-j', '2', '--no-cache'], {
+      cwd: dir,
+      env: {
+        KMATRIX_SIM_THREADS: '1',
+      },
     });
-    const inline = await kmatrix(dir, ['run', file, '--report-dir', 'i', '-j', '1']);
+    const inline = await startCli(['run', file, '--report-dir', 'i', '-j', '1'], { cwd: dir });
     expect(threaded.exitCode).toBe(1);
     expect(inline.exitCode).toBe(1);
     const t = readReport(join(dir, 't'));
@@ -425,7 +397,7 @@ matrix:
     expect(readFileSync(join(dir, 't', failing[0]!.log!), 'utf8')).toContain('Bad page state');
     // the history's parse was remembered by the cached run (--no-cache remembers nothing)
     expect(readdirSync(join(dir, '.kmatrix', 'cache', 'yaml'))).toHaveLength(1);
-    const again = await kmatrix(dir, ['run', file, '--report-dir', 'again', '--json', '-j', '2']);
+    const again = await startCli(['run', file, '--report-dir', 'again', '--json', '-j', '2'], { cwd: dir });
     expect((JSON.parse(again.stdout) as RunReport).summary).toMatchObject({
       total: 16,
       executed: 0,
@@ -447,7 +419,7 @@ matrix:
       file,
       'name: bis\nhistory: h.yaml\ncommits: [v1, v2]\nmatrix:\n  arch: [x86_64]\n  workload: [boot, kpageflags]\n',
     );
-    const r = await kmatrix(dir, ['run', file, '--report-dir', 'out', '--bisect', '-j', '2']);
+    const r = await startCli(['run', file, '--report-dir', 'out', '--bisect', '-j', '2'], { cwd: dir });
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as RunReport;
     expect(report.regressions).toHaveLength(1);
@@ -455,7 +427,7 @@ matrix:
     expect(report.explanations!.map((e) => e.conjunction)).toEqual([
       expect.arrayContaining(['workload=kpageflags']),
     ]);
-    const noHistory = await kmatrix(dir, ['run', matrix(dir, ['kmx=pass']), '--bisect']);
+    const noHistory = await startCli(['run', matrix(dir, ['kmx=pass']), '--bisect'], { cwd: dir });
     expect(noHistory.exitCode).toBe(2);
     expect(noHistory.stderr).toContain('--bisect');
   }, 120_000);

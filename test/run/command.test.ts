@@ -5,7 +5,8 @@ import { cellEnv } from '../../src/run/backends/cell-env.js';
 import { CommandBackend, verdictOfExit } from '../../src/run/backends/command.js';
 import type { Cell } from '../../src/matrix/types.js';
 import type { Outcome } from '../../src/run/types.js';
-import { CELL_SH, groupGone, makeCell, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
+import { CELL_SH, groupGone, makeCell } from './helpers.js';
 
 const opened: CommandBackend[] = [];
 

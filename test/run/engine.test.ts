@@ -9,7 +9,7 @@ import type { Reporter } from '../../src/report/types.js';
 import { baselineFromReport } from '../../src/run/baseline.js';
 import { runPlan } from '../../src/run/engine.js';
 import type { Backend, Outcome } from '../../src/run/types.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** Fails every i386 cell with one signature; remembers what it ran. */
 class FakeBackend implements Backend {

@@ -1,15 +1,9 @@
 /** Shared fixtures of the run engine tests. */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Cell } from '../../src/matrix/types.js';
 
 export const CELL_SH = fileURLToPath(new URL('../fixtures/commands/cell.sh', import.meta.url));
-
-export function tempDir(prefix = 'kmatrix-run-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
 
 export function makeCell(over: Partial<Cell> = {}): Cell {
   return {

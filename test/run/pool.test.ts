@@ -8,7 +8,8 @@ import { ResultCache } from '../../src/run/cache.js';
 import { finalStatus, runPool, type PoolOptions } from '../../src/run/pool.js';
 import type { CellResult } from '../../src/report/schema.js';
 import type { Backend, Outcome, RunContext } from '../../src/run/types.js';
-import { makeCell, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
+import { makeCell } from './helpers.js';
 
 /** A backend whose behaviour is the cell's boot string; it records every call. */
 class FakeBackend implements Backend {

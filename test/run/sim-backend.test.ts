@@ -5,7 +5,8 @@ import { canonicalJson } from '../../src/run/cache.js';
 import { cellAxes, commitFacts, simInput } from '../../src/run/sim-input.js';
 import { MODEL_VERSION } from '../../src/sim/index.js';
 import { runPool } from '../../src/run/pool.js';
-import { makeCell, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
+import { makeCell } from './helpers.js';
 
 /** Two commits; the second injects a failure on workload=kpageflags and is otherwise equal. */
 function history(): History {

@@ -9,7 +9,8 @@ import { Spawners } from '../../src/run/backends/spawner.js';
 import { CappedLog } from '../../src/run/capped-log.js';
 import { runPool } from '../../src/run/pool.js';
 import { NotStarted } from '../../src/run/types.js';
-import { makeCell, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
+import { makeCell } from './helpers.js';
 
 const opened: Array<{ close(): unknown }> = [];
 afterEach(async () => {

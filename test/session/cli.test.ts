@@ -2,12 +2,9 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce } from '../bisect/build.js';
-import { BIN, kmatrix } from '../helpers/cli.js';
-import { tempDir } from '../run/helpers.js';
-
-beforeAll(buildOnce, 300_000);
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const HISTORY = `name: h
 commits:
@@ -30,12 +27,12 @@ describe('the session', () => {
       'name: m\nhistory: h.yaml\ncommits: [v1, v3]\nmatrix:\n  arch: [i386]\n',
     );
     const env = { KMATRIX_CACHE_DIR: 'shared-cache' };
-    const r = kmatrix(['bisect', 'm.yaml', '--cell', 'arch=i386', '--good', 'v1', '--bad', 'v3'], {
+    const r = runCli(['bisect', 'm.yaml', '--cell', 'arch=i386', '--good', 'v1', '--bad', 'v3'], {
       cwd: dir,
       env,
     });
     expect(r.stderr).not.toMatch(/internal error/);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^first bad commit: a0000003 \(v3\) mm: break i386$/m);
     expect(readdirSync(path.join(dir, 'shared-cache')).length).toBeGreaterThan(0);
     expect(existsSync(path.join(dir, '.kmatrix', 'cache'))).toBe(false);

@@ -5,13 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce } from '../bisect/build.js';
-import { kmatrix } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { commit, newRepo, sh } from '../history/git-repo.js';
-import { tempDir } from '../run/helpers.js';
-
-beforeAll(buildOnce, 300_000);
+import { tempDir } from '../helpers/temp.js';
 
 /** lib.sh of commit i: commits from 3 on fail with a line that names the commit. */
 const lib = (i: number) =>
@@ -37,9 +34,9 @@ describe('kmatrix run on a git history', () => {
       `name: g\nhistory: { git: ${JSON.stringify(repo)} }\ncommits: ${commits}\n` +
       'backend: { command: [./test.sh] }\nmatrix:\n  arch: [x86_64]\n';
     writeFileSync(path.join(dir, 'all.yaml'), matrix('[v1, v2, v3, v5]'));
-    const r = kmatrix(['run', 'all.yaml', '--report-dir', 'all', '--no-progress', '-j', '2'], { cwd: dir });
+    const r = runCli(['run', 'all.yaml', '--report-dir', 'all', '--no-progress', '-j', '2'], { cwd: dir });
     expect(r.stderr).not.toMatch(/internal error/);
-    expect(r.code).toBe(1);
+    expect(r.exitCode).toBe(1);
     const report = JSON.parse(readFileSync(path.join(dir, 'all', 'report.json'), 'utf8'));
     const byCommit = new Map<string, { status: string; log: string }>(
       report.cells.map((c: { commit: string; status: string }) => [c.commit, c]),
@@ -65,10 +62,10 @@ describe('kmatrix run on a git history', () => {
     }
 
     writeFileSync(path.join(dir, 'ends.yaml'), matrix('[v0, v5]'));
-    const b = kmatrix(['run', 'ends.yaml', '--bisect', '--report-dir', 'ends', '--no-progress'], {
+    const b = runCli(['run', 'ends.yaml', '--bisect', '--report-dir', 'ends', '--no-progress'], {
       cwd: dir,
     });
-    expect(b.code).toBe(1);
+    expect(b.exitCode).toBe(1);
     const bisected = JSON.parse(readFileSync(path.join(dir, 'ends', 'report.json'), 'utf8'));
     expect(bisected.regressions.map((g: { culprit: { sha: string } }) => g.culprit.sha)).toEqual([shas[3]]);
   }, 120_000);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/matrix/plan-types.js';
 import { openSession, type Session } from '../../src/session/session.js';
 import { reportDirBase, resolveSettings, type HostEnv } from '../../src/session/settings.js';
-import { tempDir } from '../run/helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const sim: Pick<Plan, 'backend' | 'settings'> = {
   backend: { kind: 'sim' },

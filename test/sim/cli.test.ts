@@ -1,15 +1,12 @@
 /** `kmatrix sim` end to end: the real binary, exit codes 0/1/125/2. */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce } from '../bisect/build.js';
-import { kmatrix } from '../helpers/cli.js';
-
-beforeAll(buildOnce, 180_000);
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 
 const H = 'matrices/histories/linux-4.17-cma.yaml';
 
 describe('kmatrix sim', () => {
   it('exits 1 with the Bad page report at the culprit and 0 after the revert', () => {
-    const bad = kmatrix([
+    const bad = runCli([
       'sim',
       '--arch',
       'i386',
@@ -22,10 +19,10 @@ describe('kmatrix sim', () => {
       '--commit',
       'v4.17-rc1',
     ]);
-    expect(bad.code).toBe(1);
+    expect(bad.exitCode).toBe(1);
     expect(bad.stdout).toContain('BUG: Bad page state in process swapper  pfn:377fe');
     expect(bad.stdout).toContain('signature: BUG: Bad page state in process swapper pfn:N');
-    const good = kmatrix([
+    const good = runCli([
       'sim',
       '--arch',
       'i386',
@@ -38,12 +35,12 @@ describe('kmatrix sim', () => {
       '--commit',
       'v4.17',
     ]);
-    expect(good.code).toBe(0);
+    expect(good.exitCode).toBe(0);
     expect(good.stdout).toContain('verdict: pass');
   });
 
   it('exits 125 on skip and prints --explain', () => {
-    const r = kmatrix([
+    const r = runCli([
       'sim',
       '--arch',
       'x86_64',
@@ -55,19 +52,19 @@ describe('kmatrix sim', () => {
       'memory=8G,nodes=2',
       '--explain',
     ]);
-    expect(r.code).toBe(125);
+    expect(r.exitCode).toBe(125);
     expect(r.stdout).toContain('CONFIG_ZONE_DEVICE is not set');
     expect(r.stdout).toContain('node 1 Normal   pfn 140000-23ffff');
   });
 
   it('exits 2 with located errors for malformed boot parameters and bad flags', () => {
-    const r = kmatrix(['sim', '--arch', 'x86_64', '--boot', 'quiet memmap=1G!']);
-    expect(r.code).toBe(2);
+    const r = runCli(['sim', '--arch', 'x86_64', '--boot', 'quiet memmap=1G!']);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--boot:1:7: memmap=1G!: malformed value');
     expect(r.stderr).not.toContain('    at ');
-    expect(kmatrix(['sim', '--arch', 'vax']).code).toBe(2);
-    expect(kmatrix(['sim', '--arch', 'x86_64', '--machine', 'memory=lots']).code).toBe(2);
-    expect(kmatrix(['sim', '--arch', 'x86_64', '--history', H, '--commit', 'v9.9']).stderr).toContain(
+    expect(runCli(['sim', '--arch', 'vax']).exitCode).toBe(2);
+    expect(runCli(['sim', '--arch', 'x86_64', '--machine', 'memory=lots']).exitCode).toBe(2);
+    expect(runCli(['sim', '--arch', 'x86_64', '--history', H, '--commit', 'v9.9']).stderr).toContain(
       'unknown commit or tag "v9.9"',
     );
   });

@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BufferedFile } from '../../src/util/buffered-file.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('BufferedFile', () => {
   it('writes every append in order, whatever their sizes and characters, and returns the UTF-8 length of each', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kmatrix-buffered-'));
+    const dir = tempDir('kmatrix-buffered-');
     let n = 0;
     fc.assert(
       // small buffers: appends that fit, that need a flush first, and that are larger than the buffer
