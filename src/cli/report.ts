@@ -22,7 +22,7 @@ export function registerReport(program: Command, result: CommandResult): void {
       const run = loadRun(dir);
       const names = parseReporterList(opts.reporter);
       const mux = await terminalReporters(names, run.dir, opts);
-      await replayRun(mux, { ...run, plan: { ...run.plan, reportDir: run.dir } });
+      await replayRun(mux, { ...run, start: { ...run.start, reportDir: run.dir } });
       result.code = mux.failures.length ? 3 : 0;
     });
 }

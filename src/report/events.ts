@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { summarize } from './summary.js';
 import type { CellResult, RunReport } from './schema.js';
-import type { Reporter, RunEndReason, RunPlan } from './types.js';
+import type { Reporter, RunEndReason, RunStart } from './types.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 export const EVENTS_VERSION = 2;
@@ -43,7 +43,7 @@ function undelta(cell: Partial<CellResult> & { id: string }, planned: CellResult
 
 /** One line of the log. `ms` is the time since runStart. runEnd stores cells already logged by id only. */
 export type RunEvent =
-  | { type: 'runStart'; version: number; plan: RunPlan }
+  | { type: 'runStart'; version: number; plan: RunStart }
   | { type: 'cellEnd'; ms: number; cell: Partial<CellResult> & { id: string } }
   | {
       type: 'runEnd';
@@ -70,16 +70,16 @@ export class EventLogReporter implements Reporter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  onRunStart(plan: RunPlan): void {
+  onRunStart(start: RunStart): void {
     makeDirs(this.reportDir);
     const file = (this.file = new BufferedFile(join(this.reportDir, EVENTS_FILE), FLUSH_BYTES));
     this.started = this.now();
-    for (const c of plan.cells) {
+    for (const c of start.cells) {
       this.logged.set(c.id, c);
       this.planned.set(c.id, c);
     }
-    // written in pieces: the plan of 100,000 cells is ~100 MB of JSON as one string
-    const { cells, ...rest } = plan;
+    // written in pieces: the cells of 100,000 are ~100 MB of JSON as one string
+    const { cells, ...rest } = start;
     const head = JSON.stringify({
       type: 'runStart',
       version: EVENTS_VERSION,
@@ -125,9 +125,9 @@ export class EventLogReporter implements Reporter {
   }
 }
 
-/** What an event log says, rebuilt: the plan, every cellEnd, and the final report (rebuilt when the run was killed). */
+/** What an event log says, rebuilt: the run's start, every cellEnd, and the final report (rebuilt when the run was killed). */
 export interface ParsedEventLog {
-  plan: RunPlan;
+  start: RunStart;
   cellEnds: CellResult[];
   report: RunReport;
   reason: RunEndReason;
@@ -138,7 +138,7 @@ export interface ParsedEventLog {
 /** Parse events.jsonl text. A truncated last line is ignored; any other bad line is a located UserError. */
 export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog {
   const lines = text.split('\n');
-  let plan: RunPlan | undefined;
+  let plan: RunStart | undefined;
   const planned = new Map<string, CellResult>();
   const cellEnds: CellResult[] = [];
   let end: Extract<RunEvent, { type: 'runEnd' }> | undefined;
@@ -186,7 +186,7 @@ export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog 
       if (!c) throw new UserError(`${file}: runEnd refers to unknown cell ${ref}`);
       return c;
     });
-    return { plan, cellEnds, report: { ...end.report, cells }, reason: end.reason, complete: true };
+    return { start: plan, cellEnds, report: { ...end.report, cells }, reason: end.reason, complete: true };
   }
   // killed: ended cells plus the plan's cells that never run (invalid, duplicate); the rest were not run
   const ended = new Map(cellEnds.map((c) => [c.id, c]));
@@ -210,5 +210,5 @@ export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog 
     axes: plan.axes,
     ...(plan.shard ? { shard: plan.shard } : {}),
   };
-  return { plan, cellEnds, report, reason: 'interrupted', complete: false };
+  return { start: plan, cellEnds, report, reason: 'interrupted', complete: false };
 }

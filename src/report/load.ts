@@ -52,7 +52,7 @@ export function loadRun(dirArg: string): LoadedRun {
   return {
     dir,
     source: 'report',
-    plan: {
+    start: {
       matrix: report.matrix,
       file: report.file ?? '',
       reportDir: dir,

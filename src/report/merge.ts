@@ -13,10 +13,10 @@ import { readBytes } from './io.js';
 import type { LoadedRun } from './load.js';
 import { endReason, summarize } from './summary.js';
 import type { CellResult, RunReport } from './schema.js';
-import type { RunEndReason, RunPlan } from './types.js';
+import type { RunEndReason, RunStart } from './types.js';
 
 export interface MergedRun {
-  plan: RunPlan;
+  start: RunStart;
   cellEnds: CellResult[];
   report: RunReport;
   reason: RunEndReason;
@@ -71,7 +71,7 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     return [...kept.keys()].every((id) => set.has(id));
   };
   const full = ordered
-    .map((r) => r.plan.cells.map((c) => c.id))
+    .map((r) => r.start.cells.map((c) => c.id))
     .find((ids) => ids.length >= kept.size && covers(ids));
   const ids = full ? full.filter((id) => kept.has(id)) : [...kept.keys()];
   // packed logs get new places in the merged pack, in the merged order
@@ -94,7 +94,7 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
   const first = ordered[0]!;
   const interrupted = runs.some((r) => r.report.interrupted);
   const startedAt = runs.map((r) => r.report.startedAt).sort()[0]!;
-  const axes = first.report.axes ?? first.plan.axes;
+  const axes = first.report.axes ?? first.start.axes;
   const summary = summarize(cells);
   const report: RunReport = {
     version: 1,
@@ -108,9 +108,9 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     cells,
     axes,
   };
-  const plan: RunPlan = {
+  const start: RunStart = {
     matrix: report.matrix,
-    file: report.file ?? first.plan.file,
+    file: report.file ?? first.start.file,
     reportDir: resolve(outDir),
     startedAt,
     cells,
@@ -118,7 +118,7 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
   };
   const executed = new Set(runs.flatMap((r) => r.cellEnds.map((c) => c.id)));
   const cellEnds = cells.filter((c) => executed.has(c.id));
-  return { plan, cellEnds, report, reason: endReason(summary, interrupted), logs };
+  return { start, cellEnds, report, reason: endReason(summary, interrupted), logs };
 }
 
 /** Copy the kept cells' logs into the merged run folder (missing logs are skipped; a missing packed log leaves its range blank). */

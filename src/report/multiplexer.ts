@@ -5,7 +5,7 @@
  */
 import type { Writer } from './io.js';
 import type { CellResult, RunReport } from './schema.js';
-import type { Reporter, RunEndReason, RunPlan } from './types.js';
+import type { Reporter, RunEndReason, RunStart } from './types.js';
 
 export class Multiplexer implements Reporter {
   readonly name = 'multiplexer';
@@ -21,7 +21,7 @@ export class Multiplexer implements Reporter {
     return this.reporters.filter((r) => this.failed.has(r)).map((r) => r.name);
   }
 
-  async onRunStart(plan: RunPlan): Promise<void> {
+  async onRunStart(plan: RunStart): Promise<void> {
     await this.each((r) => r.onRunStart?.(plan));
   }
 

@@ -4,7 +4,7 @@ import type { CellResult, RunReport, Shard } from './schema.js';
 export type RunEndReason = 'passed' | 'failed' | 'interrupted';
 
 /** What reporters learn at the start of a run. */
-export interface RunPlan {
+export interface RunStart {
   /** Matrix name. */
   matrix: string;
   /** Matrix file path as given. */
@@ -24,7 +24,7 @@ export interface RunPlan {
 /** Reporters implement any of these hooks; a multiplexer calls all and isolates a throwing one. */
 export interface Reporter {
   readonly name: string;
-  onRunStart?(plan: RunPlan): void | Promise<void>;
+  onRunStart?(plan: RunStart): void | Promise<void>;
   onCellEnd?(cell: CellResult): void | Promise<void>;
   onRunEnd?(report: RunReport, reason: RunEndReason): void | Promise<void>;
 }

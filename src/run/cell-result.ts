@@ -44,7 +44,7 @@ export function cellResult(cell: Cell, fields: ResultFields): CellResult {
 
 /**
  * The entry of a cell before it runs: the final one of a planned-away (invalid or duplicate)
- * cell, and for a cell to run the placeholder a RunPlan lists (skip, no attempt) until its result.
+ * cell, and for a cell to run the placeholder a RunStart lists (skip, no attempt) until its result.
  */
 export function plannedResult(cell: Cell): CellResult {
   if (cell.state === 'run')

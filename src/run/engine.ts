@@ -1,7 +1,7 @@
 /**
  * One run of a plan, end to end, over a backend and cache it is given: shard selection,
  * reporters, the pool, the progress line, the baseline and the gate. The session
- * (src/session) builds the backend, cache and settings and calls `runPlan`.
+ * (src/session) builds the backend, cache and settings and calls `executeRun`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,7 +84,7 @@ async function cellsToRun(
 }
 
 /** Runs `plan`'s cells (or its shard) through `backend`; the caller closes the backend. */
-export async function runPlan(
+export async function executeRun(
   plan: Plan,
   backend: Backend,
   opts: EngineOptions,

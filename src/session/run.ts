@@ -8,7 +8,7 @@ import { InfraError } from '../errors.js';
 import type { Multiplexer } from '../report/multiplexer.js';
 import type { RunReport } from '../report/schema.js';
 import type { Baseline } from '../run/baseline.js';
-import { assertReportWritten, runPlan, type EngineResult } from '../run/engine.js';
+import { assertReportWritten, executeRun, type EngineResult } from '../run/engine.js';
 import type { ProgressStream } from '../run/progress.js';
 import type { Shard } from '../run/shard.js';
 import type { Session } from './session.js';
@@ -43,7 +43,7 @@ export async function runMatrix(session: Session, o: MatrixRunOptions): Promise<
     }
     return extra;
   };
-  const out = await runPlan(
+  const out = await executeRun(
     plan,
     await session.matrixBackend(),
     {

@@ -5,13 +5,13 @@ import { UserError } from '../../src/errors.js';
 import { EventLogReporter, parseEventLog } from '../../src/report/events.js';
 import { loadRun } from '../../src/report/load.js';
 import type { CellResult, RunReport } from '../../src/report/schema.js';
-import type { RunPlan } from '../../src/report/types.js';
+import type { RunStart } from '../../src/report/types.js';
 import { fixtureReport } from './helpers.js';
 import { tempDir } from '../helpers/temp.js';
 
 const planned = (c: CellResult): boolean => c.status === 'invalid' || c.status === 'duplicate';
 
-function planOf(report: RunReport, reportDir: string): RunPlan {
+function planOf(report: RunReport, reportDir: string): RunStart {
   return {
     matrix: report.matrix,
     file: report.file ?? '',
@@ -45,7 +45,7 @@ describe('event log', () => {
     expect(parsed.complete).toBe(true);
     expect(parsed.reason).toBe('failed');
     expect(parsed.report).toEqual(report);
-    expect(parsed.plan.cells).toHaveLength(33);
+    expect(parsed.start.cells).toHaveLength(33);
     expect(parsed.cellEnds.map((c) => c.id)).toEqual(
       report.cells.filter((c) => !planned(c)).map((c) => c.id),
     );

@@ -43,7 +43,7 @@ describe('merge', () => {
     const a = await writeShard(whole, 1, 2, (_c, i) => i % 2 === 0);
     const b = await writeShard(whole, 2, 2, (_c, i) => i % 2 === 1);
     const runs = [loadRun(a), loadRun(b)];
-    runs[0]!.plan.cells = whole.cells; // the engine may put the full plan in each shard's runStart
+    runs[0]!.start.cells = whole.cells; // the engine may put the full plan in each shard's runStart
     expect(mergeRuns(runs, tempDir()).report.cells.map((c) => c.id)).toEqual(whole.cells.map((c) => c.id));
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Multiplexer } from '../../src/report/multiplexer.js';
-import type { Reporter, RunPlan } from '../../src/report/types.js';
+import type { Reporter, RunStart } from '../../src/report/types.js';
 import { bufferWriter, fixtureReport } from './helpers.js';
 
 function recorder(name: string, log: string[]): Reporter {
@@ -13,7 +13,7 @@ function recorder(name: string, log: string[]): Reporter {
 }
 
 const report = fixtureReport();
-const plan: RunPlan = {
+const plan: RunStart = {
   matrix: report.matrix,
   file: 'm.yaml',
   reportDir: '/tmp/x',

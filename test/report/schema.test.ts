@@ -1,11 +1,13 @@
 /** report.json has one schema: the published JSON Schema is generated from it and real reports satisfy it. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseBaseline } from '../../src/run/baseline.js';
 import { parseReport } from '../../src/report/load.js';
 import { reportJsonSchema, RunReportSchema, STATUSES, type RunReport } from '../../src/report/schema.js';
-import { buildCli, fixtureReport, kmatrix, ROOT, tempDir } from './helpers.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { fixtureReport } from './helpers.js';
 
 const PUBLISHED = join(ROOT, 'matrices/report.schema.json');
 
@@ -85,19 +87,17 @@ describe('the zod schema of report.json', () => {
 });
 
 describe('report.json written by kmatrix run', () => {
-  beforeAll(buildCli, 180_000);
-
   it('satisfies the schema, every field known, whole and as a shard', () => {
     const dir = tempDir();
     const matrix = join(ROOT, 'matrices/seed-000-cma-highmem.yaml');
     for (const args of [['whole'], ['shard', '--shard', '2/2']]) {
-      const r = kmatrix(
+      const r = runCli(
         ['run', matrix, '--no-cache', '--reporter', 'json', '--no-progress', '--report-dir', ...args],
         {
           cwd: dir,
         },
       );
-      expect(r.code, r.stderr).toBeLessThan(2);
+      expect(r.exitCode, r.stderr).toBeLessThan(2);
       const report = JSON.parse(readFileSync(join(dir, args[0]!, 'report.json'), 'utf8')) as RunReport;
       expectExactlyKnown(report);
       // the run is worth checking: it has machines, failures and their explanations

@@ -88,7 +88,7 @@ describe('cellResult', () => {
     expect(Object.keys(dup)).toEqual([...BASE, 'status', 'durationMs', 'attempts', 'cached', 'duplicateOf']);
   });
 
-  it('gives a cell to run the skip placeholder a RunPlan lists until its result', () => {
+  it('gives a cell to run the skip placeholder a RunStart lists until its result', () => {
     const r = plannedResult({ ...cell, state: 'run' });
     expect(r).toMatchObject({ status: 'skip', durationMs: 0, attempts: 0, cached: false });
     expect(Object.keys(r)).toEqual([...BASE, 'status', 'durationMs', 'attempts', 'cached']);

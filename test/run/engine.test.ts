@@ -7,7 +7,7 @@ import type { Cell } from '../../src/matrix/types.js';
 import type { RunReport } from '../../src/report/schema.js';
 import type { Reporter } from '../../src/report/types.js';
 import { baselineFromReport } from '../../src/run/baseline.js';
-import { runPlan } from '../../src/run/engine.js';
+import { executeRun } from '../../src/run/engine.js';
 import type { Backend, Outcome } from '../../src/run/types.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -45,12 +45,12 @@ function recorder() {
 
 const settings = (reportDir: string) => ({ jobs: 2, timeoutMs: 5_000, retries: 0, reportDir, strict: false });
 
-describe('runPlan', () => {
+describe('executeRun', () => {
   it('runs every cell through the given backend, reports, and gates', async () => {
     const { dir, plan } = await fixture();
     const backend = new FakeBackend();
     const { seen, reporter } = recorder();
-    const out = await runPlan(plan, backend, settings(join(dir, 'r')), {
+    const out = await executeRun(plan, backend, settings(join(dir, 'r')), {
       reporter,
       warn: () => undefined,
       enrich: async (r) => ({
@@ -69,13 +69,13 @@ describe('runPlan', () => {
 
   it('runs only its shard, and a baseline that knows the failures passes the gate', async () => {
     const { dir, plan } = await fixture();
-    const first = await runPlan(plan, new FakeBackend(), settings(join(dir, 'a')), {
+    const first = await executeRun(plan, new FakeBackend(), settings(join(dir, 'a')), {
       reporter: recorder().reporter,
       warn: () => undefined,
     });
     const baseline = baselineFromReport(first.report, 'now');
     const backend = new FakeBackend();
-    const out = await runPlan(
+    const out = await executeRun(
       plan,
       backend,
       { ...settings(join(dir, 'b')), shard: { index: 1, count: 2 }, baseline },
