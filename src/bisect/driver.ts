@@ -1,7 +1,7 @@
 /**
  * The bisection driver: runs the pure commit search round by round through a caller-given
  * `run(cells)` (the pool, its backend and the cache), and turns the final state into the
- * bisect.json record of issue 5. No file system or processes here: the CLI (and `run
+ * bisect.json record. No file system or processes here: the CLI (and `run
  * --bisect`) supply `run`, `verify` and `onRound`.
  */
 import { UserError } from '../errors.js';
@@ -32,7 +32,7 @@ export interface BisectLogEntry {
   runs?: Tally;
 }
 
-/** bisect.json (issue 5), plus a few descriptive fields. */
+/** bisect.json (the README's format), plus a few descriptive fields. */
 export interface BisectReport {
   cell: string;
   good: string;

@@ -14,7 +14,7 @@ export const STATUS_SYMBOL: Record<Status, string> = {
   timeout: 'T',
 };
 
-/** Default pivot of issue 4: rows arch x boot x workload, columns the kconfig combination. */
+/** Default pivot: rows arch x boot x workload, columns the kconfig combination. */
 export const DEFAULT_ROWS = ['arch', 'boot', 'workload'];
 export const DEFAULT_COLS = ['kconfig'];
 

@@ -1,8 +1,8 @@
 // Bench 1: simulator throughput of `kmatrix run --no-cache` (cells per second of the whole
 // process: start-up, plan, simulation, logs and reports) for matrices/seeds.yaml and a generated
 // 100,000-cell matrix at one commit, at --jobs 1 and --jobs <nproc>, with the peak RSS.
-// Targets (issue 7), on the generated matrix: >= 5,000 cells/s at --jobs 1 and < 500 MB peak
-// RSS. seeds.yaml (190 cells, issue 3) is reported, not judged: its wall time is mostly
+// Targets, on the generated matrix: >= 5,000 cells/s at --jobs 1 and < 500 MB peak
+// RSS. seeds.yaml (190 cells) is reported, not judged: its wall time is mostly
 // start-up and plan loading; `extra.inRunCellsPerS` is its rate inside the run.
 // KMATRIX_BENCH_RUNS sets the runs per figure (medians; default 3), KMATRIX_BENCH_CELLS the
 // size of the generated matrix (default 100000, a multiple of 4000).

@@ -1,4 +1,4 @@
-/** Report entries are built by assignment: the key order must stay the report's (issue 4). */
+/** Report entries are built by assignment: the key order must stay the report's. */
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../../src/matrix/types.js';
 import { CellResultSchema } from '../../src/report/schema.js';

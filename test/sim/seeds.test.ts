@@ -1,4 +1,4 @@
-/** One test per row of issue 3's "Must reproduce" table, on the shipped histories. */
+/** One test per seed regression the simulator must reproduce, on the shipped histories. */
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/sim/index.js';
 import { commitAt, G, indexOf, input, loadHistory, triple } from './helpers.js';

@@ -1,4 +1,4 @@
-/** report.json (issue 4's shape), written atomically at the end of the run. */
+/** report.json (schema.ts), written atomically at the end of the run. */
 import { join } from 'node:path';
 import { arrayPieces } from '../../util/json-pieces.js';
 import type { ReporterContext } from '../context.js';
@@ -7,7 +7,7 @@ import { REPORT_FILE } from '../load.js';
 import type { RunReport } from '../schema.js';
 import type { Reporter } from '../types.js';
 
-/** Key order of issue 4, so the file reads the same whoever built the object. */
+/** The schema's key order, so the file reads the same whoever built the object. */
 export function reportJson(report: RunReport): string {
   return [...reportJsonChunks(report)].join('');
 }
