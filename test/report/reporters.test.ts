@@ -94,7 +94,7 @@ describe('table reporter', () => {
 });
 
 describe('json reporter', () => {
-  it('writes report.json atomically in the schema's key order and prints it with --json', async () => {
+  it('writes report.json atomically in the schema key order and prints it with --json', async () => {
     const dir = tempDir();
     const { ctx: c, stdout } = ctx(dir, { json: true });
     const [json] = await createReporters(['json'], c);
