@@ -129,9 +129,23 @@ fi
 # ---- what the boot parameters must do --------------------------------------------------------
 mem_cap=""
 pmem=()    # "start end label" of each memmap=nn!ss range
-movable="" # the movablecore= value when it asks for a Movable zone
+movable="" # the movablecore= or kernelcore= word when it asks for a Movable zone
 numa_off=""
 fake_nodes=""
+hugepages=""  # hugepages=N of the default huge page size
+hugepage_sizes="" # a hugepagesz= or default_hugepagesz= word: counts per size are not checked
+init_alloc="" # on|off from init_on_alloc=
+init_free=""  # on|off from init_on_free=
+cma_size=""   # bytes from a plain cma=SIZE
+
+# The kernel's kstrtobool, as init_on_alloc= and init_on_free= read their value: on or off.
+onoff() {
+  case $1 in
+    [yY1]* | [oO][nN]*) echo on ;;
+    [nN0]* | [oO][fF]*) echo off ;;
+    *) return 1 ;;
+  esac
+}
 read -r -a words <<<"${boot//$'\n'/ }"
 for word in "${words[@]}"; do
   case $word in
@@ -146,9 +160,27 @@ for word in "${words[@]}"; do
         fi
       done
       ;;
-    movablecore=*)
-      value=${word#movablecore=}
-      if [[ $value =~ ^[1-9][0-9]*%$ ]] || { size=$(memparse "$value") && [ "$size" -gt 0 ]; }; then movable=$value; fi
+    movablecore=* | kernelcore=*)
+      value=${word#*=}
+      if [[ $value =~ ^[1-9][0-9]*%$ ]] || { size=$(memparse "$value") && [ "$size" -gt 0 ]; }; then
+        movable=$word
+      else
+        say "note: $word: only a size or a percentage is checked"
+      fi
+      ;;
+    hugepages=*)
+      value=${word#hugepages=}
+      if [[ $value =~ ^[0-9]+$ ]]; then hugepages=$((10#$value)); else say "note: $word is not a count"; fi
+      ;;
+    hugepagesz=* | default_hugepagesz=*) hugepage_sizes=$word ;;
+    init_on_alloc=*) init_alloc=$(onoff "${word#*=}") || say "note: $word: the kernel reads no on/off in it" ;;
+    init_on_free=*) init_free=$(onoff "${word#*=}") || say "note: $word: the kernel reads no on/off in it" ;;
+    cma=*)
+      if size=$(memparse "${word#cma=}") && [ "$size" -gt 0 ]; then
+        cma_size=$size
+      else
+        say "note: $word: only a plain cma=SIZE is checked"
+      fi
       ;;
     numa=off) numa_off=1 ;;
     numa=fake=*)
@@ -162,13 +194,22 @@ expect_nodes=$nodes
 [ -n "$numa_off" ] && expect_nodes=1
 
 # ---- initramfs: busybox + /init, cached; a per-cell archive carries the workload -------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/kmatrix-qemu-cell.XXXXXX")
+# The cell's folder is named by this shell's pid: one left by a cell killed outright (SIGKILL,
+# which no trap sees) is removed by the next cell once its pid is gone.
+for old in "${TMPDIR:-/tmp}"/kmatrix-qemu-cell.*; do
+  [[ $old =~ \.([0-9]+)\.[^./]+$ ]] || continue
+  kill -0 "${BASH_REMATCH[1]}" 2>/dev/null || rm -rf "$old"
+done
+work=$(mktemp -d "${TMPDIR:-/tmp}/kmatrix-qemu-cell.$$.XXXXXX")
 qpid=""
 cleanup() {
-  [ -n "$qpid" ] && kill "$qpid" 2>/dev/null
+  # `|| true`: under set -e a failed kill (QEMU already gone) would end the trap before the rm
+  if [ -n "$qpid" ]; then kill "$qpid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+# Ctrl-C or SIGTERM before QEMU runs: exit through the EXIT trap (a second signal is ignored)
+trap 'trap "" TERM INT; say "interrupted"; exit 143' TERM INT
 
 # newc cpio written by hand, so that /dev/console is a device node without root privileges.
 cpio_ino=0
@@ -265,7 +306,8 @@ emit_console() {
   cat "$work/console.log"
   sed 's/^/qemu: /' "$work/qemu.err"
 }
-trap 'kill "$qpid" 2>/dev/null; emit_console; say "interrupted"; exit 143' TERM INT
+# a second signal while this runs is ignored, so that the EXIT trap still removes the cell's folder
+trap 'trap "" TERM INT; kill "$qpid" 2>/dev/null || true; emit_console; say "interrupted"; exit 143' TERM INT
 qrc=0
 wait "$qpid" || qrc=$?
 qpid=""
@@ -302,6 +344,40 @@ elif ! grep -q '^kmatrix: end' "$log"; then
   [ -n "$report" ] || check_fail "the guest stopped before /init finished (no 'kmatrix: end' line)"
 fi
 
+# The Kconfig symbols a boot parameter needs: a kernel built without them does not know it.
+param_needs() {
+  case $1 in
+    cma) echo CMA DMA_CMA ;;
+    hugepages | hugepagesz | default_hugepagesz) echo HUGETLBFS HUGETLB_PAGE ;;
+    numa) echo NUMA ;;
+    page_alloc.shuffle) echo SHUFFLE_PAGE_ALLOCATOR ;;
+  esac
+}
+# A parameter the kernel reports it does not know did nothing: the cell is untestable here when
+# the kernel was built without what it needs (the CONFIG_ named), and fails otherwise.
+unknown=$(sed -n 's/.*Unknown kernel command line parameters "\(.*\)", will be passed to user space.*/\1/p' "$log" |
+  head -n 1)
+untestable=""
+if [ -n "$unknown" ]; then
+  read -r -a unknown_words <<<"$unknown"
+  for word in "${unknown_words[@]}"; do
+    off=""
+    for sym in $(param_needs "${word%%=*}"); do
+      if [ -n "$kconfig_file" ] && [ "$(kernel_config "$sym")" != y ]; then
+        off=$sym
+        break
+      fi
+    done
+    if [ -n "$off" ]; then
+      untestable+="${untestable:+; }$word: the kernel ignored it: CONFIG_$off is not set in $kconfig_file"
+    else
+      check_fail "the kernel does not know $word (it reported it unknown and passed it to user space)"
+    fi
+  done
+fi
+# nothing else is worth checking when a parameter the cell is about did nothing (a panic still fails)
+[ -z "$untestable" ] || [ ${#failures[@]} -gt 0 ] || skip "$untestable"
+
 if grep -q '^kmatrix: end' "$log"; then
   memtotal=$(sed -n '/^kmatrix-meminfo: MemTotal:/ { s/^kmatrix-meminfo: MemTotal: *\([0-9]*\) kB.*/\1/p; q; }' "$log")
   if [ -z "$memtotal" ]; then
@@ -316,8 +392,13 @@ if grep -q '^kmatrix: end' "$log"; then
     check_ok "MemTotal $memtotal kB within the machine's $((memory >> 10)) kB"
   fi
 
-  # memmap=nn!ss: e820 marks [ss, ss+nn) persistent (type 12), possibly merged with neighbours.
-  ranges=$(sed -n 's/.*\[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\] persistent (type 12).*/\1 \2/p' "$log" | sort -u)
+  # memmap=nn!ss: e820 marks [ss, ss+nn) persistent (type 12), possibly merged with neighbours or
+  # split into adjacent entries: adjacent and overlapping ranges are merged before the check.
+  ranges=$(sed -n 's/.*\[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\] persistent (type 12).*/\1 \2/p' "$log" |
+    while read -r rs re; do echo "$((rs)) $((re))"; done | sort -n -u |
+    awk '{ if (n && $1 <= e + 1) { if ($2 > e) e = $2 } else { if (n) print s, e; s = $1; e = $2; n = 1 } }
+      END { if (n) print s, e }' |
+    while read -r rs re; do printf '0x%016x 0x%016x\n' "$rs" "$re"; done)
   for entry in "${pmem[@]}"; do
     read -r start end label <<<"$entry"
     found=""
@@ -336,11 +417,45 @@ if grep -q '^kmatrix: end' "$log"; then
     # no grep -q after a pipe: under pipefail its early exit would fail the first grep
     if grep -A 8 'Movable zone start for each node' "$log" | grep -E '^(\[ *[0-9.]+\] )? +Node [0-9]+: 0x' >/dev/null ||
       grep -q -E '^kmatrix-zone: Node [0-9]+, zone +Movable present [1-9]' "$log"; then
-      check_ok "movablecore=$movable created a Movable zone"
+      check_ok "$movable created a Movable zone"
     else
-      check_fail "movablecore=$movable: no Movable zone (dmesg 'Movable zone start' lists no node, /proc/zoneinfo Movable is empty)"
+      check_fail "$movable: no Movable zone (dmesg 'Movable zone start' lists no node, /proc/zoneinfo Movable is empty)"
     fi
   fi
+
+  meminfo() { sed -n "/^kmatrix-meminfo: $1:/ { s/^kmatrix-meminfo: $1: *\([0-9]*\).*/\1/p; q; }" "$log"; }
+  if [ -n "$hugepages" ] && [ -z "$hugepage_sizes" ]; then
+    total=$(meminfo HugePages_Total)
+    if [ "${total:-none}" = "$hugepages" ]; then
+      check_ok "hugepages=$hugepages: HugePages_Total $total"
+    else
+      check_fail "hugepages=$hugepages: HugePages_Total is ${total:-missing} in /proc/meminfo"
+    fi
+  elif [ -n "$hugepages" ]; then
+    say "note: hugepages=$hugepages with $hugepage_sizes: counts per page size are not checked"
+  fi
+
+  if [ -n "$cma_size" ]; then
+    cma_kb=$(meminfo CmaTotal)
+    if [ "${cma_kb:-none}" = $((cma_size >> 10)) ]; then
+      check_ok "cma=$((cma_size >> 20))M: CmaTotal $cma_kb kB"
+    else
+      check_fail "cma=$((cma_size >> 20))M: CmaTotal is ${cma_kb:-missing} kB in /proc/meminfo, not $((cma_size >> 10))"
+    fi
+  fi
+
+  # init_on_alloc= / init_on_free=: mm_core_init prints "mem auto-init: stack:..., heap alloc:on, heap free:off"
+  autoinit=$(grep -m 1 -o 'mem auto-init: .*' "$log" || true)
+  for pair in "init_on_alloc alloc $init_alloc" "init_on_free free $init_free"; do
+    read -r param what want <<<"$pair"
+    [ -n "${want:-}" ] || continue
+    have=$(sed -n "s/.*heap $what:\(on\|off\).*/\1/p" <<<"$autoinit")
+    if [ "$have" = "$want" ]; then
+      check_ok "$param: heap $what:$have (dmesg '$autoinit')"
+    else
+      check_fail "$param asks for heap $what:$want, the kernel says '${autoinit:-no mem auto-init line}'"
+    fi
+  done
 
   got_nodes=$(grep -c '^kmatrix-node: node[0-9]' "$log" || true)
   if [ "$got_nodes" -eq "$expect_nodes" ]; then

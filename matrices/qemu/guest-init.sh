@@ -76,7 +76,7 @@ case "$workload" in
 esac
 
 echo "kmatrix: dmesg begin"
-dmesg | grep -E 'e820|user: \[mem|Movable|Zone ranges|zone|NUMA|Faking node|node [0-9]|Memory:|BUG|WARNING|Oops|Call Trace|Kernel panic|Unknown kernel command line|Offlined|Onlined|  Node [0-9]+: 0x'
+dmesg | grep -E 'e820|user: \[mem|Movable|Zone ranges|zone|NUMA|Faking node|node [0-9]|Memory:|BUG|WARNING|Oops|Call Trace|Kernel panic|Unknown kernel command line|mem auto-init|Offlined|Onlined|  Node [0-9]+: 0x'
 echo "kmatrix: dmesg end"
 echo "kmatrix: end"
 poweroff -f

@@ -6,7 +6,8 @@
  * missing packages fail the suite instead.
  */
 import { execa } from 'execa';
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLogTail } from '../../src/report/io.js';
@@ -112,6 +113,118 @@ describe('boot.sh against a stand-in QEMU', () => {
     const r = await bootScript({ ...base, KMATRIX_BOOT: 'numa=fake=4' });
     expect(r.code).toBe(1);
     expect(r.lastLine).toBe('FAIL: 2 NUMA node(s) in /sys/devices/system/node, numa=fake=4 expects 4');
+  });
+
+  /** The recorded console with `edit` applied, as the stand-in QEMU's console. */
+  function console(edit: (text: string) => string): string {
+    const file = join(dir, `console-${Math.random().toString(36).slice(2)}.log`);
+    writeFileSync(file, edit(readFileSync(RECORDED, 'utf8')));
+    return file;
+  }
+
+  it('merges adjacent e820 persistent entries before checking a memmap=nn!ss range', async () => {
+    // the kernel may print one memmap= range as two adjacent entries
+    const split = console((t) =>
+      t.replaceAll(
+        '[mem 0x0000000010000000-0x0000000017ffffff] persistent (type 12)',
+        '[mem 0x0000000010000000-0x0000000013ffffff] persistent (type 12)\n' +
+          '[    0.000000] user: [mem 0x0000000014000000-0x0000000017ffffff] persistent (type 12)',
+      ),
+    );
+    const r = await bootScript({ ...base, KMATRIX_BOOT: RECORDED_BOOT, FAKE_QEMU_CONSOLE: split });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain(
+      'check ok: memmap=128M!256M: e820 persistent (type 12) range 0x0000000010000000-0x0000000017ffffff covers',
+    );
+  });
+
+  it('checks hugepages=, init_on_alloc=, init_on_free= and cma= against what the kernel did', async () => {
+    // the recorded kernel has no huge pages, heap alloc:on, heap free:off and no CmaTotal line
+    const verdicts = [
+      ['hugepages=16', 'FAIL: hugepages=16: HugePages_Total is 0 in /proc/meminfo'],
+      ['init_on_free=1', "FAIL: init_on_free asks for heap free:on, the kernel says 'mem auto-init: "],
+      ['init_on_alloc=0', "FAIL: init_on_alloc asks for heap alloc:off, the kernel says 'mem auto-init: "],
+      ['cma=64M', 'FAIL: cma=64M: CmaTotal is missing kB in /proc/meminfo, not 65536'],
+    ] as const;
+    for (const [param, verdict] of verdicts) {
+      const r = await bootScript({ ...base, KMATRIX_BOOT: `numa=fake=2 ${param}` });
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.lastLine.startsWith(verdict), r.lastLine).toBe(true);
+    }
+    const ok = await bootScript({ ...base, KMATRIX_BOOT: 'numa=fake=2 init_on_alloc=on init_on_free=off' });
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toContain('check ok: init_on_alloc: heap alloc:on');
+    expect(ok.stdout).toContain('check ok: init_on_free: heap free:off');
+  });
+
+  it('skips a parameter the kernel ignored for want of a CONFIG_, fails one it does not know', async () => {
+    const unknown = (words: string) =>
+      console((t) =>
+        t.replace(
+          /^(.*Kernel command line:.*)$/m,
+          `$1\n[    0.000000] Unknown kernel command line parameters "${words}", will be passed to user space.`,
+        ),
+      );
+    const config = join(dir, 'config-no-cma');
+    writeFileSync(
+      config,
+      'CONFIG_NUMA=y\n# CONFIG_CMA is not set\nCONFIG_HUGETLBFS=y\nCONFIG_HUGETLB_PAGE=y\n',
+    );
+    const skipped = await bootScript({
+      ...base,
+      KMATRIX_BOOT: 'numa=fake=2 cma=64M',
+      KMATRIX_KERNEL_CONFIG: config,
+      FAKE_QEMU_CONSOLE: unknown('cma=64M'),
+    });
+    expect(skipped.code, skipped.stdout).toBe(125);
+    expect(skipped.lastLine).toBe(`SKIP: cma=64M: the kernel ignored it: CONFIG_CMA is not set in ${config}`);
+    const typo = await bootScript({
+      ...base,
+      KMATRIX_BOOT: 'numa=fake=2 hugepagez=2M',
+      KMATRIX_KERNEL_CONFIG: config,
+      FAKE_QEMU_CONSOLE: unknown('hugepagez=2M'),
+    });
+    expect(typo.code, typo.stdout).toBe(1);
+    expect(typo.lastLine).toBe(
+      'FAIL: the kernel does not know hugepagez=2M (it reported it unknown and passed it to user space)',
+    );
+  });
+
+  it('removes a cell folder left by a cell killed outright, once its pid is gone', async () => {
+    const tmp = tempDir('kmatrix-qemu-tmp-');
+    const dead = spawnSync('true').pid!;
+    const left = join(tmp, `kmatrix-qemu-cell.${dead}.abcdef`);
+    mkdirSync(left);
+    const live = join(tmp, `kmatrix-qemu-cell.${process.pid}.ghijkl`);
+    mkdirSync(live);
+    const r = await bootScript({ ...base, KMATRIX_BOOT: 'numa=fake=2', TMPDIR: tmp });
+    expect(r.code, r.stdout).toBe(0);
+    expect(existsSync(left)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    // and its own folder is gone at the end
+    expect(readdirSync(tmp).filter((f) => f.startsWith('kmatrix-qemu-cell.'))).toEqual([
+      `kmatrix-qemu-cell.${process.pid}.ghijkl`,
+    ]);
+  });
+
+  it('removes its cell folder when interrupted twice (a second Ctrl-C while the first is handled)', async () => {
+    const tmp = tempDir('kmatrix-qemu-int-');
+    const argv = join(tmp, 'argv');
+    const child = execa(SCRIPT, [], {
+      env: { ...base, KMATRIX_BOOT: 'numa=fake=2', TMPDIR: tmp, FAKE_QEMU_SLEEP: '30', FAKE_QEMU_ARGV: argv },
+      reject: false,
+      stdin: 'ignore',
+    });
+    const cells = () => readdirSync(tmp).filter((f) => f.startsWith('kmatrix-qemu-cell.'));
+    // QEMU (the stand-in) is running once it has written its argv
+    for (let i = 0; i < 400 && !existsSync(argv); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(cells()).toHaveLength(1);
+    child.kill('SIGINT');
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(143);
+    expect(String(r.stdout)).toContain('kmatrix-qemu: interrupted');
+    expect(cells()).toEqual([]);
   });
 
   it('hands a hostile boot value to QEMU as one -append argument and runs none of it', async () => {
@@ -220,7 +333,7 @@ describe.skipIf(skipBoots)('boot.sh booting the Debian kernel', () => {
     const r = await bootScript({
       KMATRIX_CELL_ID: 'all-params',
       KMATRIX_ARCH: 'x86_64',
-      KMATRIX_BOOT: RECORDED_BOOT,
+      KMATRIX_BOOT: `${RECORDED_BOOT} hugepages=16 init_on_free=1 init_on_alloc=0`,
       KMATRIX_WORKLOAD: 'kpageflags',
       KMATRIX_MEMORY: String(GIB),
       KMATRIX_NODES: '1',
@@ -232,12 +345,56 @@ describe.skipIf(skipBoots)('boot.sh booting the Debian kernel', () => {
     );
     expect(r.stdout).toContain('check ok: movablecore=256M created a Movable zone');
     expect(r.stdout).toContain('check ok: 2 NUMA node(s) in /sys/devices/system/node');
+    expect(r.stdout).toContain('check ok: hugepages=16: HugePages_Total 16');
+    expect(r.stdout).toContain('check ok: init_on_alloc: heap alloc:off');
+    expect(r.stdout).toContain('check ok: init_on_free: heap free:on');
     // mem=768M bounds max_pfn: 196608 pfns of 4 KiB
     expect(r.stdout).toContain(
       'check ok: workload kpageflags: read the flags of 196608 pfns from /proc/kpageflags',
     );
     expect(r.lastLine).toMatch(/^PASS: vmlinuz-\S+ booted with "mem=768M/);
   });
+
+  it('skips cma= on a kernel built without CMA, naming the CONFIG_', { timeout: 240_000 }, async () => {
+    const config = readdirSync('/boot').find((f) => f.startsWith('config-'));
+    const built = config ? readFileSync(join('/boot', config), 'utf8') : '';
+    const r = await bootScript({
+      KMATRIX_CELL_ID: 'cma',
+      KMATRIX_ARCH: 'x86_64',
+      KMATRIX_BOOT: 'cma=64M',
+      KMATRIX_WORKLOAD: 'boot',
+      KMATRIX_MEMORY: String(GIB / 2),
+      KMATRIX_NODES: '1',
+    });
+    if (/^CONFIG_DMA_CMA=y$/m.test(built)) {
+      // a kernel with CMA: the reservation is checked instead
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.stdout).toContain('check ok: cma=64M: CmaTotal 65536 kB');
+    } else {
+      expect(r.code, r.stdout).toBe(125);
+      expect(r.lastLine).toMatch(/^SKIP: cma=64M: the kernel ignored it: CONFIG_(DMA_)?CMA is not set in /);
+    }
+  });
+
+  it(
+    'fails a parameter the kernel does not know; kernelcore= makes a Movable zone',
+    { timeout: 240_000 },
+    async () => {
+      const r = await bootScript({
+        KMATRIX_CELL_ID: 'typo',
+        KMATRIX_ARCH: 'x86_64',
+        KMATRIX_BOOT: 'kernelcore=256M hugepagez=2M',
+        KMATRIX_WORKLOAD: 'boot',
+        KMATRIX_MEMORY: String(GIB),
+        KMATRIX_NODES: '1',
+      });
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stdout).toContain('check ok: kernelcore=256M created a Movable zone');
+      expect(r.lastLine).toBe(
+        'FAIL: the kernel does not know hugepagez=2M (it reported it unknown and passed it to user space)',
+      );
+    },
+  );
 
   it('fails a kernel panic with the panic line', { timeout: 240_000 }, async () => {
     const r = await bootScript({
