@@ -113,7 +113,8 @@ const code = routeDynamicImports(cli.outputFiles[0].text);
 const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
 writeAtomic(path.join(OUT, 'kmatrix.cjs'), `${code}//kmatrix-bundle ${id}\n`);
 
-// zod's `import { z }` form keeps every locale (~350 KB) in the bundle; `import * as z` lets esbuild drop them
+// zod's `import { z }` form keeps every locale (~350 KB)
+// in the bundle; `import * as z` lets esbuild drop them
 const bundled = Object.values(cli.metafile.outputs).flatMap((o) =>
   Object.entries(o.inputs)
     .filter(([, i]) => i.bytesInOutput > 0)
@@ -122,7 +123,8 @@ const bundled = Object.values(cli.metafile.outputs).flatMap((o) =>
 const locales = bundled.filter((f) => /zod\/v4\/locales\/(?!en\.js|index\.js)/.test(f));
 if (locales.length)
   process.stderr.write(
-    `bundle: warning: ${locales.length} zod locales bundled; write \`import * as z from 'zod'\`, not \`import { z }\`\n`,
+    `bundle: warning: ${locales.length} zod locales bundled; ` +
+      `write \`import * as z from 'zod'\`, not \`import { z }\`\n`,
   );
 
 const inputs = new Set(
@@ -152,6 +154,7 @@ if (warm.status !== 0)
     `bundle: warning: warming the code cache failed (exit ${warm.status}): ${warm.stderr}`,
   );
 const size = (f) => Math.round(statSync(path.join(OUT, f)).size / 1024);
+const workerCount = workerEntries.length ? `, ${workerEntries.length} worker(s)` : '';
 process.stderr.write(
-  `bundle: dist/bundle/kmatrix.cjs ${size('kmatrix.cjs')} KB from ${inputs.size} dist files${workerEntries.length ? `, ${workerEntries.length} worker(s)` : ''}\n`,
+  `bundle: dist/bundle/kmatrix.cjs ${size('kmatrix.cjs')} KB from ${inputs.size} dist files${workerCount}\n`,
 );

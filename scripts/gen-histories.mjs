@@ -379,7 +379,8 @@ counts['linux-mm'] = history(
   {
     header: [
       ...NOTE,
-      'padded: d883c6cf3b39, c999bd436fe9. Synthetic: the -mm drop of c999bd436fe9, the Zi Yan v11 series, the vmemmap rename.',
+      'padded: d883c6cf3b39, c999bd436fe9. ' +
+        'Synthetic: the -mm drop of c999bd436fe9, the Zi Yan v11 series, the vmemmap rename.',
     ],
     kconfig: OLD_NAME,
   },

@@ -113,8 +113,10 @@ export function refusal(state: SearchState): string | undefined {
   if (good === 'mismatch') return `the good end fails with a different signature (${sig}): it is not good`;
   if (good === 'skip') return 'the good end is untestable (skipped, broken build or errors)';
   if (bad === 'good') return 'the bad end passes: there is no regression to bisect';
-  if (bad === 'mismatch')
-    return `the bad end fails with ${state.log.findLast((e) => e.index === state.n - 1)?.signature}, not ${state.badSignature}`;
+  if (bad === 'mismatch') {
+    const badEndSig = state.log.findLast((e) => e.index === state.n - 1)?.signature;
+    return `the bad end fails with ${badEndSig}, not ${state.badSignature}`;
+  }
   if (bad === 'skip') return 'the bad end is untestable (skipped, broken build or errors)';
   if (bounds(state) === undefined) return 'no good commit precedes the first bad one';
   return undefined;
@@ -137,7 +139,8 @@ export function nextRound(state: SearchState, k: number): Probe[] {
       const ends = [0, state.n - 1]
         .filter((i) => state.statuses[i] === undefined)
         .map((index): Probe => ({ index, runs: repeat, purpose: 'ends' }));
-      // spare slots of the ends round already test interior commits; they count only once the ends check passes
+      // spare slots of the ends round already test interior
+      // commits; they count only once the ends check passes
       const spare = ends.length === 2 && Object.keys(state.statuses).length === 0 ? width - 2 : 0;
       const extra =
         spare > 0

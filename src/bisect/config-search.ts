@@ -7,7 +7,9 @@
 import { formatSize } from '../matrix/units.js';
 import type { Cell, Tristate } from '../matrix/types.js';
 
-/** One difference between the good and the bad cell; applying it to the good cell moves it toward the bad one. */
+/**
+ * One difference between the good and the bad cell; applying it to the good cell moves it toward the bad one.
+ */
 export type Difference =
   | { kind: 'kconfig'; symbol: string; value: Tristate }
   | { kind: 'boot'; param: string; op: 'add' | 'remove' }
@@ -16,12 +18,17 @@ export type Difference =
   | { kind: 'arch'; value: Cell['arch'] }
   | { kind: 'workload'; value: string };
 
-/** Split a kernel command line into parameters; double quotes group (`param="a b"`), as the kernel's next_arg does. */
+/**
+ * Split a kernel command line into parameters; double quotes
+ * group (`param="a b"`), as the kernel's next_arg does.
+ */
 export function splitBoot(cmdline: string): string[] {
   return cmdline.match(/(?:[^\s"]+|"[^"]*"?)+/g) ?? [];
 }
 
-/** Every difference between two cells, in a stable order (arch, kconfig by symbol, boot, machine, workload). */
+/**
+ * Every difference between two cells, in a stable order (arch, kconfig by symbol, boot, machine, workload).
+ */
 export function cellDifferences(good: Cell, bad: Cell): Difference[] {
   const out: Difference[] = [];
   if (good.arch !== bad.arch) out.push({ kind: 'arch', value: bad.arch });
@@ -111,7 +118,9 @@ export function describeMinimal(diffs: readonly Difference[]): string {
 export interface DdminOracle<T> {
   /** False when the candidate's configuration does not resolve; it is skipped, not run. */
   resolves?(subset: readonly T[]): boolean;
-  /** Whether each candidate fails (with the bad cell's signature); candidates of one call may run in parallel. */
+  /**
+   * Whether each candidate fails (with the bad cell's signature); candidates of one call may run in parallel.
+   */
   fails(subsets: ReadonlyArray<readonly T[]>): Promise<boolean[]> | boolean[];
 }
 

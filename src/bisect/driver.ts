@@ -261,19 +261,26 @@ export function formatBisectSummary(report: BisectReport, history: History): str
     lines.push('there are only untestable commits left; the first bad commit is one of:');
     for (const c of report.candidates) lines.push(`  ${label(c)}`);
   } else {
-    const left = report.remaining
-      ? `: the first bad commit is after ${label(report.remaining.good)} and at or before ${label(report.remaining.bad)} (${report.remaining.commits} commits)`
+    const r = report.remaining;
+    const left = r
+      ? `: the first bad commit is after ${label(r.good)} and at or before ${label(r.bad)}` +
+        ` (${r.commits} commits)`
       : '';
     lines.push(`bisection did not finish${left}; resume it with kmatrix bisect --replay <its bisect.json>`);
   }
   if (report.signature) lines.push(`signature: ${report.signature}`);
   const skipped = report.log.filter((e) => e.status === 'skip').length;
   const mismatched = report.log.filter((e) => e.status === 'mismatch');
+  const rounds = `${report.rounds} round${report.rounds === 1 ? '' : 's'}`;
+  const cached = report.cached ? `, ${report.cached} from the cache` : '';
+  const repeat = report.repeat > 1 ? ` --repeat ${report.repeat}` : '';
+  const confidencePct = (report.confidence * 100).toFixed(report.confidence === 1 ? 0 : 2);
+  const confidence = report.culprit || report.candidates.length ? `; confidence ${confidencePct}%` : '';
+  const failPct = (report.failureProbability * 100).toFixed(0);
+  const flaky = report.failureProbability < 1 ? ` (a bad commit fails ${failPct}% of runs)` : '';
   lines.push(
-    `${report.rounds} round${report.rounds === 1 ? '' : 's'}, ${report.tests} tests (${report.runs} runs${report.cached ? `, ${report.cached} from the cache` : ''}) at --jobs ${report.jobs}` +
-      `${report.repeat > 1 ? ` --repeat ${report.repeat}` : ''}` +
-      `${report.culprit || report.candidates.length ? `; confidence ${(report.confidence * 100).toFixed(report.confidence === 1 ? 0 : 2)}%` : ''}` +
-      `${report.failureProbability < 1 ? ` (a bad commit fails ${(report.failureProbability * 100).toFixed(0)}% of runs)` : ''}`,
+    `${rounds}, ${report.tests} tests (${report.runs} runs${cached}) at --jobs ${report.jobs}` +
+      `${repeat}${confidence}${flaky}`,
   );
   if (skipped) lines.push(`${skipped} untestable commit${skipped === 1 ? '' : 's'} routed around`);
   for (const m of mismatched)

@@ -102,9 +102,11 @@ export function explainReport(
 /** A human line: "Bad page state <= arch=i386 & kconfig.HIGHMEM=y (exact)". */
 export function formatExplanation(e: Explanation): string {
   const conj = e.conjunction.length ? e.conjunction.join(' & ') : '(every executed cell)';
+  const ce = e.counterExamples;
+  const shown = `${ce.slice(0, 5).join(', ')}${ce.length > 5 ? ', ...' : ''}`;
   const tail = e.exact
     ? ''
-    : ` (closest; ${e.counterExamples.length} counter-example${e.counterExamples.length === 1 ? '' : 's'}: ${e.counterExamples.slice(0, 5).join(', ')}${e.counterExamples.length > 5 ? ', ...' : ''})`;
+    : ` (closest; ${ce.length} counter-example${ce.length === 1 ? '' : 's'}: ${shown})`;
   return `${e.signature} <= ${conj}${tail}`;
 }
 

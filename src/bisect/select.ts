@@ -57,10 +57,10 @@ export function selectCell(cells: readonly Cell[], selector: string): Cell {
   const runnable = cells.filter((c) => c.state === 'run');
   const byId = cells.find((c) => c.id === selector);
   if (byId) {
-    if (byId.state !== 'run')
-      throw new UserError(
-        `--cell ${selector}: the cell is ${byId.state}${byId.reason ? ` (${byId.reason})` : ''}, it cannot be run`,
-      );
+    if (byId.state !== 'run') {
+      const reason = byId.reason ? ` (${byId.reason})` : '';
+      throw new UserError(`--cell ${selector}: the cell is ${byId.state}${reason}, it cannot be run`);
+    }
     return byId;
   }
   if (!selector.includes('=')) {
@@ -68,9 +68,10 @@ export function selectCell(cells: readonly Cell[], selector: string): Cell {
       selector,
       cells.map((c) => c.id),
     );
-    throw new UserError(
-      `--cell: no cell has the id "${selector}"${near ? ` (did you mean ${near}?)` : ' (run "kmatrix plan FILE" to list the ids, or give axis=value pairs)'}`,
-    );
+    const hint = near
+      ? ` (did you mean ${near}?)`
+      : ' (run "kmatrix plan FILE" to list the ids, or give axis=value pairs)';
+    throw new UserError(`--cell: no cell has the id "${selector}"${hint}`);
   }
   const wanted = parseSelector(selector);
   const hits = runnable.filter((c) => wanted.every(([a, v]) => matches(c, a, v)));
@@ -82,8 +83,9 @@ export function selectCell(cells: readonly Cell[], selector: string): Cell {
   for (const h of hits) if (!configs.has(configKey(h))) configs.set(configKey(h), h);
   if (configs.size > 1) {
     const ids = [...configs.values()].map((c) => c.id);
+    const shown = `${ids.slice(0, 6).join(', ')}${ids.length > 6 ? ', ...' : ''}`;
     throw new UserError(
-      `--cell ${selector} matches ${configs.size} configurations: ${ids.slice(0, 6).join(', ')}${ids.length > 6 ? ', ...' : ''} (add axes to the selector)`,
+      `--cell ${selector} matches ${configs.size} configurations: ${shown} (add axes to the selector)`,
     );
   }
   return hits[0]!;

@@ -51,7 +51,8 @@ export function registerBisect(program: Command, result: CommandResult): void {
     .option('--timeout <duration>', 'per-run timeout (e.g. 30s, 10m)', durationOption('--timeout'))
     .option(
       '--signature <rule>',
-      'which failures are the failure: report (default: kernel report line, else last line without numbers), ' +
+      'which failures are the failure: report ' +
+        '(default: kernel report line, else last line without numbers), ' +
         'any (git bisect run: any failure), first-line, or a regular expression',
     )
     .option('--replay <file>', 'resume or replay a bisect.json (or its log array), like git bisect replay')

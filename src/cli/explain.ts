@@ -1,4 +1,7 @@
-/** `kmatrix explain REPORT`: for each failure signature, the smallest conjunction of axis values covering its failing cells. */
+/**
+ * `kmatrix explain REPORT`: for each failure signature, the
+ * smallest conjunction of axis values covering its failing cells.
+ */
 import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,9 +35,8 @@ export function registerExplain(program: Command, result: CommandResult): void {
       else if (explanations.length === 0) process.stdout.write(`${run.matrix}: no failures to explain\n`);
       else {
         for (const e of explanations) {
-          process.stdout.write(
-            `${formatExplanation(e)}\n  ${e.failing} failing cell${e.failing === 1 ? '' : 's'}${e.exact ? ', exactly these' : ''}\n`,
-          );
+          const cells = `${e.failing} failing cell${e.failing === 1 ? '' : 's'}`;
+          process.stdout.write(`${formatExplanation(e)}\n  ${cells}${e.exact ? ', exactly these' : ''}\n`);
         }
       }
       result.code = ExitCode.ok;

@@ -84,5 +84,6 @@ async function renderPlanTable(plan: Plan, limit: number): Promise<string> {
     shown.length < plan.cells.length
       ? `(${plan.cells.length - shown.length} more cells not shown; --limit 0 or --json for all)\n`
       : '';
-  return `${table.toString()}\n${more}${plan.name}: ${s.total} cells: ${s.run} to run, ${s.invalid} invalid, ${s.duplicate} duplicate\n`;
+  const counts = `${s.total} cells: ${s.run} to run, ${s.invalid} invalid, ${s.duplicate} duplicate`;
+  return `${table.toString()}\n${more}${plan.name}: ${counts}\n`;
 }

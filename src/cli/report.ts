@@ -1,4 +1,7 @@
-/** `kmatrix report <run dir> --reporter html,junit`: re-render a recorded run from its event log (or report.json). */
+/**
+ * `kmatrix report <run dir> --reporter html,junit`: re-render
+ * a recorded run from its event log (or report.json).
+ */
 import type { Command } from 'commander';
 import type { CommandResult } from './main.js';
 

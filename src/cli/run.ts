@@ -59,7 +59,8 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--baseline <file>', 'fail only on failures not in this baseline (or earlier report.json)')
     .option(
       '--reporter <list>',
-      'reporters, comma-separated or repeated: table, junit, markdown, html, or ./module.js (report.json and events.jsonl are always written)',
+      'reporters, comma-separated or repeated: table, junit, markdown, html, or ./module.js ' +
+        '(report.json and events.jsonl are always written)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--shard <i/n>', 'run the i-th of n deterministic shards', parseShard)
@@ -122,7 +123,8 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     if (out.comparison) printComparison(err, out.comparison);
     if (out.report.interrupted)
       err.write(
-        'kmatrix: interrupted: partial report (cells not run are left out; a re-run resumes from the cache)\n',
+        'kmatrix: interrupted: partial report ' +
+          '(cells not run are left out; a re-run resumes from the cache)\n',
       );
     err.write(`report: ${relative(process.cwd(), join(reportDir, 'report.json')) || 'report.json'}\n`);
     return out.exitCode;

@@ -59,7 +59,10 @@ export function git(
   });
 }
 
-/** Top folder of the repository at `repoPath` and the full sha of `ref`, in one git call; UserErrors for either. */
+/**
+ * Top folder of the repository at `repoPath` and the full
+ * sha of `ref`, in one git call; UserErrors for either.
+ */
 async function rootAndTip(repoPath: string, ref: string): Promise<{ root: string; tip: string }> {
   if (ref.startsWith('-')) throw new UserError(`"${ref}" is not a revision`);
   const abs = path.resolve(repoPath);

@@ -253,7 +253,10 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/** The repository (its common git folder, real path) a worktree at `dir` belongs to; undefined when `dir` is none. */
+/**
+ * The repository (its common git folder, real path) a
+ * worktree at `dir` belongs to; undefined when `dir` is none.
+ */
 async function worktreeCommonDir(dir: string): Promise<string | undefined> {
   try {
     await stat(path.join(dir, '.git'));

@@ -115,7 +115,10 @@ function parseExprSymbolsUnmet(expr: string, value: Map<string, boolean>): strin
   return names.map((n) => `${n}=${value.get(n) ? 'y' : 'n'}`).join(', ');
 }
 
-/** Whether users may request a symbol in a matrix (any symbol of the model; non-prompt ones resolve as the arch says). */
+/**
+ * Whether users may request a symbol in a matrix (any symbol
+ * of the model; non-prompt ones resolve as the arch says).
+ */
 export function isKnownSymbol(name: string): boolean {
   return SYMBOL_BY_NAME.has(name);
 }

@@ -57,10 +57,10 @@ export function readUserFile(
     if (from) throw new UserError([from.yaml.problem(from.path, message)]);
     throw new UserError([{ file, line: 1, col: 1, path: '', message }]);
   };
-  const cannot = (e: unknown) =>
-    fail(
-      `cannot read ${what} ${shown}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
+  const cannot = (e: unknown) => {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    return fail(`cannot read ${what} ${shown}: ${reason}`);
+  };
   let st: ReturnType<typeof statSync>;
   try {
     st = statSync(file);

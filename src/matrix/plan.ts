@@ -103,7 +103,9 @@ const resolutionCache = new Map<string, Resolution>();
 interface CommitNaming {
   index: number | undefined;
   names: Record<string, string | null> | undefined;
-  /** Stands for `names` (equal names, equal key) in the resolution cache key: short, as every cell hashes it. */
+  /**
+   * Stands for `names` (equal names, equal key) in the resolution cache key: short, as every cell hashes it.
+   */
   key: string;
   /** Current name -> canonical name. */
   canonical: Map<string, string> | undefined;
@@ -140,7 +142,10 @@ function commitNaming(
   return n;
 }
 
-/** What a cell's Kconfig request comes to at its commit: the same for every cell with the same arch, commit and request. */
+/**
+ * What a cell's Kconfig request comes to at its commit: the
+ * same for every cell with the same arch, commit and request.
+ */
 interface KconfigRequest {
   /** Requested symbols in axis order, as the matrix names them. */
   pairs: ReadonlyArray<readonly [string, string]>;

@@ -2,7 +2,10 @@
 import type { CellResult, Status, Summary } from './schema.js';
 import type { RunEndReason } from './types.js';
 
-/** Count cells by status. `executed` counts cells a backend actually ran in this run (not cached, not planned away). */
+/**
+ * Count cells by status. `executed` counts cells a backend
+ * actually ran in this run (not cached, not planned away).
+ */
 export function summarize(cells: readonly CellResult[]): Summary {
   const s: Summary = {
     total: 0,
@@ -61,5 +64,6 @@ export function summaryLine(s: Summary): string {
   add(s.invalid, 'invalid');
   add(s.duplicate, s.duplicate === 1 ? 'duplicate' : 'duplicates');
   const cellWord = s.total === 1 ? 'cell' : 'cells';
-  return `${s.total} ${cellWord}: ${parts.join(', ') || 'none run'} (${s.executed} executed, ${s.cached} cached)`;
+  const counted = parts.join(', ') || 'none run';
+  return `${s.total} ${cellWord}: ${counted} (${s.executed} executed, ${s.cached} cached)`;
 }

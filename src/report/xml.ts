@@ -1,8 +1,12 @@
 /** Escaping for XML and HTML output. */
 
 // XML 1.0 forbids C0 controls other than tab/newline/CR, U+FFFE/U+FFFF and unpaired surrogates
-const FORBIDDEN =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.source;
+/** A high surrogate with no low one after it. */
+const LONE_HIGH = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.source;
+/** A low surrogate with no high one before it. */
+const LONE_LOW = /(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.source;
+const FORBIDDEN = new RegExp(`${CONTROLS}|${LONE_HIGH}|${LONE_LOW}`, 'g');
 
 /** Replace characters XML cannot carry at all with a visible `\xNN` / `\uNNNN` spelling. */
 export function stripForbidden(s: string): string {
@@ -23,7 +27,10 @@ export function xmlText(s: string): string {
     .replace(/\r/g, '&#13;');
 }
 
-/** Escape an attribute value (double-quoted); whitespace is kept as character references so it survives normalisation. */
+/**
+ * Escape an attribute value (double-quoted); whitespace is
+ * kept as character references so it survives normalisation.
+ */
 export function xmlAttr(s: string): string {
   return xmlText(s)
     .replace(/"/g, '&quot;')

@@ -5,7 +5,9 @@
  * size (128 KB) die young instead of in the old generation.
  */
 
-/** Inside `{"k": [...]}` as JSON.stringify(_, null, 2) prints it: the items one level below a top-level key. */
+/**
+ * Inside `{"k": [...]}` as JSON.stringify(_, null, 2) prints it: the items one level below a top-level key.
+ */
 const NESTED_HEAD = '{\n  "k": [';
 const NESTED_TAIL = '\n  ]\n}';
 

@@ -84,15 +84,12 @@ function issueToProblems(yaml: YamlView, issue: Issue, keysAt: KeysAt): Problem[
         ),
       ];
     }
-    case 'too_small':
+    case 'too_small': {
       if (issue.origin === 'array')
         return [yaml.problem(path, issue.message.startsWith('Too small') ? 'list is empty' : issue.message)];
-      return [
-        yaml.problem(
-          path,
-          `${show(got)} is too small (${issue.inclusive === false ? 'it must be more than' : 'minimum'} ${String(issue.minimum)})`,
-        ),
-      ];
+      const bound = issue.inclusive === false ? 'it must be more than' : 'minimum';
+      return [yaml.problem(path, `${show(got)} is too small (${bound} ${String(issue.minimum)})`)];
+    }
     case 'too_big':
       return [yaml.problem(path, `${show(got)} is too big (maximum ${String(issue.maximum)})`)];
     case 'invalid_format':

@@ -75,7 +75,9 @@ export function parseYaml(
           line: 1,
           col: 1,
           path: '',
-          message: `file is ${text.length} bytes, larger than the ${MAX_YAML_BYTES} bytes a matrix or history may have`,
+          message:
+            `file is ${text.length} bytes, ` +
+            `larger than the ${MAX_YAML_BYTES} bytes a matrix or history may have`,
           hint: 'split it or generate fewer entries',
         },
       ],

@@ -37,7 +37,8 @@ export async function run() {
     writeFileSync(script, SCRIPT, { mode: 0o755 });
     writeFileSync(
       path.join(work, 'matrix.yaml'),
-      `name: bisect-wall\nhistory: { git: ${JSON.stringify(repo)}, firstParent: true }\nbackend:\n  command: [./test.sh]\n  timeout: 30s\nmatrix:\n  arch: [x86_64]\n`,
+      `name: bisect-wall\nhistory: { git: ${JSON.stringify(repo)}, firstParent: true }\n` +
+        'backend:\n  command: [./test.sh]\n  timeout: 30s\nmatrix:\n  arch: [x86_64]\n',
     );
     const k = [];
     const g = [];
@@ -73,7 +74,8 @@ export async function run() {
         [
           'sh',
           '-c',
-          `git bisect start --first-parent ${shas[COMMITS - 1]} ${shas[0]} >/dev/null && git bisect run ${script}`,
+          `git bisect start --first-parent ${shas[COMMITS - 1]} ${shas[0]} >/dev/null && ` +
+            `git bisect run ${script}`,
         ],
         { cwd: repo, env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } },
       );
@@ -87,7 +89,9 @@ export async function run() {
       {
         bench: `bisect ${COMMITS} commits, 0.2 s test, --jobs ${JOBS} vs git bisect run`,
         value: Number(speedup.toFixed(2)),
-        unit: `x faster (kmatrix ${Math.round(median(k))} ms, git ${Math.round(median(g))} ms, median of ${k.length})`,
+        unit:
+          `x faster (kmatrix ${Math.round(median(k))} ms, git ${Math.round(median(g))} ms, ` +
+          `median of ${k.length})`,
         target: `>= ${MIN_SPEEDUP}`,
         ok: speedup >= MIN_SPEEDUP,
         extra: {

@@ -56,7 +56,8 @@ export async function run() {
       const b = await one('again');
       if (b.summary.cached !== a.summary.executed || b.summary.executed !== 0)
         throw new Error(
-          `second run: ${b.summary.cached} of ${a.summary.executed} cells from the cache, ${b.summary.executed} executed`,
+          `second run: ${b.summary.cached} of ${a.summary.executed} cells from the cache, ` +
+            `${b.summary.executed} executed`,
         );
       first.push(a.ms);
       second.push(b.ms);
@@ -68,7 +69,9 @@ export async function run() {
       {
         bench: `cache: unchanged ${CELLS}-cell re-run`,
         value: Number(speedup.toFixed(1)),
-        unit: `x faster (first ${Math.round(median(first))} ms, again ${Math.round(median(second))} ms, median of ${first.length})`,
+        unit:
+          `x faster (first ${Math.round(median(first))} ms, again ${Math.round(median(second))} ms, ` +
+          `median of ${first.length})`,
         target: `>= ${MIN_SPEEDUP}`,
         ok: speedup >= MIN_SPEEDUP,
         extra: {

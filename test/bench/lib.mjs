@@ -125,13 +125,19 @@ export function git(cwd, args, input) {
   return r.stdout;
 }
 
-/** A linear git repository of `count` commits where file `state` holds `state(i)` at commit i (fast-import: milliseconds). */
+/**
+ * A linear git repository of `count` commits where file `state`
+ * holds `state(i)` at commit i (fast-import: milliseconds).
+ */
 export function linearGitRepo(dir, count, state) {
   git(dir, ['init', '-q', '-b', 'main']);
   let stream = '';
   for (let i = 0; i < count; i++) {
     const msg = `commit ${i}`;
-    stream += `commit refs/heads/main\nmark :${i + 1}\ncommitter kmatrix bench <bench@example.com> ${1577836800 + i} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}\n`;
+    const date = 1577836800 + i;
+    stream +=
+      `commit refs/heads/main\nmark :${i + 1}\ncommitter kmatrix bench <bench@example.com> ${date} +0000\n` +
+      `data ${Buffer.byteLength(msg)}\n${msg}\n`;
     if (i > 0) stream += `from :${i}\n`;
     const content = state(i);
     stream += `M 100644 inline state\ndata ${Buffer.byteLength(content)}\n${content}\n`;

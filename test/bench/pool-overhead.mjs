@@ -93,7 +93,10 @@ export async function run() {
       {
         bench: `pool ${CELLS} x true --jobs ${jobs} vs xargs -P ${jobs}`,
         value: Number(ratio.toFixed(2)),
-        unit: `x (kmatrix ${Math.round(median(k))} ms, xargs ${Math.round(median(x))} ms; the shells alone ${Math.round(median(f))} ms, ${(median(f) / median(x)).toFixed(2)}x; median of ${k.length})`,
+        unit:
+          `x (kmatrix ${Math.round(median(k))} ms, xargs ${Math.round(median(x))} ms; ` +
+          `the shells alone ${Math.round(median(f))} ms, ${(median(f) / median(x)).toFixed(2)}x; ` +
+          `median of ${k.length})`,
         target: `<= ${MAX_RATIO}`,
         ok: ratio <= MAX_RATIO,
         extra: {

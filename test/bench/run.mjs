@@ -46,7 +46,8 @@ const width = Math.max(...results.map((r) => r.bench.length), 10);
 for (const r of results) {
   const mark = r.ok ? 'ok  ' : 'MISS';
   process.stdout.write(
-    `${mark} ${r.bench.padEnd(width)}  ${String(r.value ?? r.error).padStart(10)} ${r.unit}  target ${r.target}\n`,
+    `${mark} ${r.bench.padEnd(width)}  ${String(r.value ?? r.error).padStart(10)} ` +
+      `${r.unit}  target ${r.target}\n`,
   );
 }
 mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
@@ -55,6 +56,7 @@ writeFileSync(
   `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`,
 );
 process.stdout.write(
-  `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, load average ${machine.loadAverage.join(' -> ')}\nwritten reports/bench.json\n`,
+  `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}, ` +
+    `load average ${machine.loadAverage.join(' -> ')}\nwritten reports/bench.json\n`,
 );
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;

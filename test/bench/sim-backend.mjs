@@ -37,9 +37,8 @@ function time(label, fn) {
     const t0 = performance.now();
     await fn();
     const ms = performance.now() - t0;
-    console.log(
-      `${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  ${((ms * 1000) / cells.length).toFixed(0).padStart(5)} us/cell`,
-    );
+    const perCell = ((ms * 1000) / cells.length).toFixed(0).padStart(5);
+    console.log(`${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  ${perCell} us/cell`);
   };
 }
 

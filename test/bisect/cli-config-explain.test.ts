@@ -12,11 +12,15 @@ beforeAll(async () => {
   work = tempDir('kmatrix-bisect-config-');
   await writeFile(
     path.join(work, 'h.yaml'),
-    `name: cfg\ncommits:\n  - sha: b0000001\n    subject: "mm: base"\n    tags: [v1.0]\n    set:\n      inject:\n        - { when: { arch: i386, kconfig.HIGHMEM: y, kconfig.CMA: y }, fail: "BUG: Bad page state in process swapper/0 pfn:2fe00" }\n`,
+    'name: cfg\ncommits:\n  - sha: b0000001\n    subject: "mm: base"\n    tags: [v1.0]\n' +
+      '    set:\n      inject:\n' +
+      '        - { when: { arch: i386, kconfig.HIGHMEM: y, kconfig.CMA: y }, ' +
+      'fail: "BUG: Bad page state in process swapper/0 pfn:2fe00" }\n',
   );
   await writeFile(
     path.join(work, 'm.yaml'),
-    'name: cfg\nhistory: h.yaml\ncommits: [v1.0]\nmatrix:\n  arch: [i386, arm]\n  kconfig:\n    HIGHMEM: [y, n]\n    CMA: [y, n]\n  boot: ["", "cma=64M"]\n',
+    'name: cfg\nhistory: h.yaml\ncommits: [v1.0]\nmatrix:\n  arch: [i386, arm]\n' +
+      '  kconfig:\n    HIGHMEM: [y, n]\n    CMA: [y, n]\n  boot: ["", "cma=64M"]\n',
   );
 }, 120_000);
 

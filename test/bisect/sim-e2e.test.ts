@@ -38,7 +38,8 @@ beforeAll(async () => {
   for (const name of ['steady', 'flaky']) {
     await writeFile(
       path.join(work, `${name}-m.yaml`),
-      `name: ${name}\nhistory: ${name}.yaml\ncommits: [v1.1]\nmatrix:\n  arch: [i386, x86_64]\n  workload: [boot]\n`,
+      `name: ${name}\nhistory: ${name}.yaml\ncommits: [v1.1]\n` +
+        'matrix:\n  arch: [i386, x86_64]\n  workload: [boot]\n',
     );
   }
 }, 120_000);
@@ -107,7 +108,8 @@ describe('kmatrix bisect on a simulated history', () => {
       .replace(/    set:\n      inject:\n[^\n]*\n/, '')
       .replace(
         `subject: "mm: change 59"\n`,
-        `subject: "mm: change 59"\n    set:\n      inject:\n        - { when: { arch: i386 }, fail: "${SOFT}" }\n`,
+        'subject: "mm: change 59"\n    set:\n      inject:\n' +
+          `        - { when: { arch: i386 }, fail: "${SOFT}" }\n`,
       );
     await writeFile(path.join(work, 'border.yaml'), moved);
     await writeFile(
@@ -140,7 +142,7 @@ describe('kmatrix bisect on a simulated history', () => {
     expect(report.verified).toBeNull();
   }, 60_000);
 
-  it('with a flaky regression (p=0.3) and --repeat 10 still names the culprit, with a confidence below 1', () => {
+  it('with a flaky regression (p=0.3) and --repeat 10 still names the culprit, confidence below 1', () => {
     const r = runCli(
       [
         'bisect',
@@ -173,7 +175,7 @@ describe('kmatrix bisect on a simulated history', () => {
     expect(report.confidence).toBeLessThan(1);
   }, 60_000);
 
-  it('resumes a hand-written log with abbreviated shas (git bisect replay) and rejects a malformed one', async () => {
+  it('resumes a hand-written log of short shas (git bisect replay); rejects a malformed one', async () => {
     await writeFile(
       path.join(work, 'hand.json'),
       JSON.stringify([

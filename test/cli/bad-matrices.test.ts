@@ -48,7 +48,8 @@ describe('kmatrix plan on malformed matrices', () => {
     const r = runCli(['plan', 'test/fixtures/wide.yaml', '--max-cells', '100']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe(
-      'test/fixtures/wide.yaml:2:1: matrix: matrix expands to 160 cells, more than the limit of 100 (narrow an axis, add excludes, or raise the limit with --max-cells)\n',
+      'test/fixtures/wide.yaml:2:1: matrix: matrix expands to 160 cells, more than the limit of 100 ' +
+        '(narrow an axis, add excludes, or raise the limit with --max-cells)\n',
     );
     const ok = runCli(['plan', 'test/fixtures/wide.yaml', '--max-cells', '200', '--json']);
     expect(ok.exitCode).toBe(0);

@@ -80,7 +80,8 @@ describe.skipIf(!bundleCurrent() && !IN_CI)('the bundle runs as dist/cli does', 
     cpSync(path.join(ROOT, 'test/fixtures/reports/mm-highmem-cma'), dir, { recursive: true });
     writeFileSync(
       path.join(dir, 'count.mjs'),
-      'let n = 0;\nexport default { name: "count", onCellEnd() { n++; }, onRunEnd() { process.stdout.write(`cells: ${n}\\n`); } };\n',
+      'let n = 0;\nexport default { name: "count", onCellEnd() { n++; }, ' +
+        'onRunEnd() { process.stdout.write(`cells: ${n}\\n`); } };\n',
     );
     const r = both(['report', '.', '--reporter', './count.mjs'], dir);
     expect(r.stdout).toMatch(/^cells: \d+\n$/);

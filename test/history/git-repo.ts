@@ -47,7 +47,10 @@ export async function linearRepo(
   let stream = '';
   for (let i = 0; i < count; i++) {
     const msg = `commit ${i}`;
-    stream += `commit refs/heads/main\nmark :${i + 1}\ncommitter kmatrix test <test@example.com> ${1577836800 + i} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}\n`;
+    const date = 1577836800 + i;
+    stream +=
+      `commit refs/heads/main\nmark :${i + 1}\ncommitter kmatrix test <test@example.com> ${date} +0000\n` +
+      `data ${Buffer.byteLength(msg)}\n${msg}\n`;
     if (i > 0) stream += `from :${i}\n`;
     const content = state(i);
     stream += `M 100644 inline state\ndata ${Buffer.byteLength(content)}\n${content}\n`;

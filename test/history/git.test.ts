@@ -61,13 +61,14 @@ describe('loadGitHistory', () => {
     await expect(loadGitHistory('/proc/self')).rejects.toBeInstanceOf(UserError);
   });
 
-  it('reads tags from the log decorations: short names whatever log.decorate says, sorted, branches left out', async () => {
+  it('reads decorated tags: short names whatever log.decorate says, sorted, branches left out', async () => {
     const { dir, shas: line } = await linearRepo(3, (i) => `${i}\n`);
     await sh(dir, ['tag', 'zz', line[1]!]);
     await sh(dir, ['tag', '-a', '-m', 'annotated', 'v1', line[1]!]);
     await sh(dir, ['tag', 'v1-rc', line[1]!]);
     await sh(dir, ['branch', 'topic', line[2]!]);
-    // a user who wants full ref names in `git log` (GIT_CONFIG_* is how git takes config from the environment)
+    // a user who wants full ref names in `git log` (GIT_CONFIG_*
+    // is how git takes config from the environment)
     const env = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'log.decorate', GIT_CONFIG_VALUE_0: 'full' };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     Object.assign(process.env, env);
@@ -123,7 +124,7 @@ function deadPid(): number {
 }
 
 describe('WorktreePool', () => {
-  it('checks out each lease at its commit, reuses worktrees, waits when all are leased, and cleans up', async () => {
+  it('checks out each lease at its commit, reuses worktrees, waits if all leased, cleans up', async () => {
     const root = path.join(repo, '.kmatrix', 'worktrees');
     const pool = new WorktreePool(repo, { root, size: 2 });
     const [a, b] = await Promise.all([pool.acquire(shas[0]!), pool.acquire(shas[4]!)]);
@@ -192,7 +193,7 @@ describe('WorktreePool', () => {
     }
   });
 
-  it('prepare checks worktrees out ahead; an acquire of a prepared commit gets that worktree as it is', async () => {
+  it('prepare checks worktrees out ahead; acquiring a prepared commit gets that worktree as is', async () => {
     const root = path.join(repo, '.kmatrix', 'prepared');
     const pool = new WorktreePool(repo, { root, size: 2 });
     pool.prepare([shas[1]!, shas[3]!]);
@@ -210,7 +211,7 @@ describe('WorktreePool', () => {
     expect((await sh(repo, ['worktree', 'list', '--porcelain'])).match(/^worktree /gm)).toHaveLength(1);
   });
 
-  it('close waits for worktrees still being prepared, and a failed prepare is reported by acquire', async () => {
+  it('close waits for worktrees still being prepared; acquire reports a failed prepare', async () => {
     const root = path.join(repo, '.kmatrix', 'closing');
     const early = new WorktreePool(repo, { root, size: 2 });
     early.prepare([shas[0]!, shas[4]!]);

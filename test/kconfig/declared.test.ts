@@ -91,7 +91,8 @@ describe('resolveKconfig: every arch x option of the kernel-facts table', () => 
 
   it('explains HIGHMEM on x86_64 with its dependency', () => {
     expect(resolveKconfig('x86_64', { HIGHMEM: 'y' }).reasons).toEqual([
-      'HIGHMEM=y requested but HIGHMEM depends on X86_32 || ARM, and on x86_64 X86_32=n, ARM=n (resolved to n)',
+      'HIGHMEM=y requested but HIGHMEM depends on X86_32 || ARM, ' +
+        'and on x86_64 X86_32=n, ARM=n (resolved to n)',
     ]);
   });
 
@@ -103,7 +104,8 @@ describe('resolveKconfig: every arch x option of the kernel-facts table', () => 
 
   it('explains ARCH_WANT_OPTIMIZE_VMEMMAP as a no-prompt symbol', () => {
     expect(resolveKconfig('arm64', { ARCH_WANT_OPTIMIZE_VMEMMAP: 'y' }).reasons).toEqual([
-      'ARCH_WANT_OPTIMIZE_VMEMMAP=y requested but ARCH_WANT_OPTIMIZE_VMEMMAP has no prompt: only an arch select sets it, and arm64 does not (resolved to n)',
+      'ARCH_WANT_OPTIMIZE_VMEMMAP=y requested but ARCH_WANT_OPTIMIZE_VMEMMAP has no prompt: ' +
+        'only an arch select sets it, and arm64 does not (resolved to n)',
     ]);
   });
 
@@ -124,7 +126,7 @@ describe('resolveKconfig: every arch x option of the kernel-facts table', () => 
     });
   });
 
-  it('ZONE_DEVICE follows its dependencies (no ARCH_HAS_PTE_DEVMAP on s390; SPARSEMEM_VMEMMAP=n on ppc64 drops it)', () => {
+  it('ZONE_DEVICE follows its deps: no ARCH_HAS_PTE_DEVMAP on s390, SPARSEMEM_VMEMMAP=n on ppc64', () => {
     expect(resolveKconfig('x86_64', {}).resolved.ZONE_DEVICE).toBe('y');
     expect(resolveKconfig('s390', {}).resolved.ZONE_DEVICE).toBe('n');
     expect(resolveKconfig('ppc64', { SPARSEMEM_VMEMMAP: 'n' }).resolved.ZONE_DEVICE).toBe('n');
@@ -140,7 +142,7 @@ describe('resolveKconfig: every arch x option of the kernel-facts table', () => 
 describe('resolveKconfig: properties', () => {
   const PROMPTS = SYMBOLS.filter((s) => s.prompt).map((s) => s.name);
   const request = fc.dictionary(fc.constantFrom(...PROMPTS), fc.constantFrom<'y' | 'n'>('y', 'n'));
-  it('always yields a configuration that satisfies the model, and reasons exactly for the values that did not survive', () => {
+  it('always yields a config satisfying the model, with reasons exactly for what did not survive', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ARCHES), request, (arch, req) => {
         const { resolved, reasons } = resolveKconfig(arch, req);

@@ -18,7 +18,10 @@ import { tempDir } from '../helpers/temp.js';
 const SCRIPT = join(ROOT, 'matrices/qemu/boot.sh');
 const FIXTURES = join(ROOT, 'test/qemu/fixtures');
 const FAKE_QEMU = join(FIXTURES, 'fake-qemu.sh');
-/** A real console: the Debian 6.1 kernel, 1 GiB, boot "mem=768M memmap=128M!256M movablecore=256M numa=fake=2". */
+/**
+ * A real console: the Debian 6.1 kernel, 1 GiB, boot
+ * "mem=768M memmap=128M!256M movablecore=256M numa=fake=2".
+ */
 const RECORDED = join(FIXTURES, 'console-1G-mem768M.log');
 const RECORDED_BOOT = 'mem=768M memmap=128M!256M movablecore=256M numa=fake=2';
 
@@ -86,7 +89,8 @@ describe('boot.sh against a stand-in QEMU', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('kmatrix-qemu: check ok: mem= caps MemTotal (598160 kB <= 786432 kB)');
     expect(r.stdout).toContain(
-      'kmatrix-qemu: check ok: memmap=128M!256M: e820 persistent (type 12) range 0x0000000010000000-0x0000000017ffffff covers 0x0000000010000000-0x0000000017ffffff',
+      'kmatrix-qemu: check ok: memmap=128M!256M: e820 persistent (type 12) range ' +
+        '0x0000000010000000-0x0000000017ffffff covers 0x0000000010000000-0x0000000017ffffff',
     );
     expect(r.stdout).toContain('kmatrix-qemu: check ok: movablecore=256M created a Movable zone');
     expect(r.stdout).toContain('kmatrix-qemu: check ok: 2 NUMA node(s) in /sys/devices/system/node');
@@ -105,7 +109,8 @@ describe('boot.sh against a stand-in QEMU', () => {
     const r = await bootScript({ ...base, KMATRIX_BOOT: 'memmap=128M!512M numa=fake=2' });
     expect(r.code).toBe(1);
     expect(r.lastLine).toBe(
-      'FAIL: memmap=128M!512M: no e820 persistent (type 12) range covers 0x0000000020000000-0x0000000027ffffff in dmesg',
+      'FAIL: memmap=128M!512M: no e820 persistent (type 12) range covers ' +
+        '0x0000000020000000-0x0000000027ffffff in dmesg',
     );
   });
 
@@ -289,7 +294,8 @@ describe('boot.sh against a stand-in QEMU', () => {
     ],
     [
       { KMATRIX_WORKLOAD: 'devdax' },
-      'SKIP: workload devdax needs the nd_pmem/dax modules and ndctl, which the busybox initramfs does not have',
+      'SKIP: workload devdax needs the nd_pmem/dax modules and ndctl, ' +
+        'which the busybox initramfs does not have',
     ],
     [
       { KMATRIX_KERNEL: '/nonexistent/bzImage' },
@@ -297,11 +303,13 @@ describe('boot.sh against a stand-in QEMU', () => {
     ],
     [
       { KMATRIX_KCONFIG: 'NUMA=y HIGHMEM=y' },
-      'SKIP: HIGHMEM=y requested but %CONFIG% has HIGHMEM=n (point KMATRIX_KERNEL at a kernel built that way)',
+      'SKIP: HIGHMEM=y requested but %CONFIG% has HIGHMEM=n ' +
+        '(point KMATRIX_KERNEL at a kernel built that way)',
     ],
     [
       { KMATRIX_KCONFIG: 'X86_PMEM_LEGACY=y' },
-      'SKIP: X86_PMEM_LEGACY=y requested but %CONFIG% builds it as a module, and the initramfs loads no modules (point KMATRIX_KERNEL at a kernel built that way)',
+      'SKIP: X86_PMEM_LEGACY=y requested but %CONFIG% builds it as a module, ' +
+        'and the initramfs loads no modules (point KMATRIX_KERNEL at a kernel built that way)',
     ],
   ])('cannot test %j here: exit 125 with the reason', async (env, reason) => {
     const r = await bootScript({ ...base, KMATRIX_BOOT: '', ...env });
@@ -309,7 +317,7 @@ describe('boot.sh against a stand-in QEMU', () => {
     expect(r.lastLine).toBe(reason.replace('%CONFIG%', base.KMATRIX_KERNEL_CONFIG!));
   });
 
-  it('only notes resolved KMATRIX_CONFIG_* values the kernel lacks when the cell asked for none', async () => {
+  it('only notes resolved KMATRIX_CONFIG_* values the kernel lacks if the cell asked for none', async () => {
     const r = await bootScript({
       ...base,
       KMATRIX_BOOT: RECORDED_BOOT,
@@ -318,7 +326,8 @@ describe('boot.sh against a stand-in QEMU', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      `kmatrix-qemu: note: kernel differs from the resolved config: HIGHMEM=y requested but ${base.KMATRIX_KERNEL_CONFIG} has HIGHMEM=n`,
+      'kmatrix-qemu: note: kernel differs from the resolved config: ' +
+        `HIGHMEM=y requested but ${base.KMATRIX_KERNEL_CONFIG} has HIGHMEM=n`,
     );
     expect(r.stdout).not.toContain('NUMA=y requested');
   });
@@ -341,7 +350,8 @@ describe.skipIf(skipBoots)('boot.sh booting the Debian kernel', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^kmatrix-qemu: check ok: mem= caps MemTotal \(\d+ kB <= 786432 kB\)$/m);
     expect(r.stdout).toContain(
-      'check ok: memmap=128M!256M: e820 persistent (type 12) range 0x0000000010000000-0x0000000017ffffff covers',
+      'check ok: memmap=128M!256M: e820 persistent (type 12) range ' +
+        '0x0000000010000000-0x0000000017ffffff covers',
     );
     expect(r.stdout).toContain('check ok: movablecore=256M created a Movable zone');
     expect(r.stdout).toContain('check ok: 2 NUMA node(s) in /sys/devices/system/node');

@@ -1,4 +1,7 @@
-/** `kmatrix report` and `kmatrix merge` end to end through the real binary (dist/ built by test/global-setup.ts). */
+/**
+ * `kmatrix report` and `kmatrix merge` end to end through
+ * the real binary (dist/ built by test/global-setup.ts).
+ */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +12,8 @@ import { tempDir } from '../helpers/temp.js';
 import { fixtureReport, fixtureRun, writeShard } from './helpers.js';
 
 const SUMMARY =
-  '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate (23 executed, 1 cached) in 31.2s';
+  '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate ' +
+  '(23 executed, 1 cached) in 31.2s';
 
 describe('kmatrix report', () => {
   it('renders the table by default', () => {

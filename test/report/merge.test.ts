@@ -13,7 +13,8 @@ const strip = (r: RunReport) => r.cells.map((c) => ({ id: c.id, status: c.status
 describe('merge', () => {
   it('merging the 3 shards of a matrix equals the whole run', async () => {
     const whole = fixtureReport();
-    // round-robin shards; planned-away cells (invalid, duplicate) appear in every shard, as a shard plan may list them
+    // round-robin shards; planned-away cells (invalid, duplicate)
+    // appear in every shard, as a shard plan may list them
     const shards = await Promise.all(
       [1, 2, 3].map((k) =>
         writeShard(
@@ -74,7 +75,8 @@ describe('merge', () => {
     const b = await writeShard(changed, 2, 2, (c) => c.id === id || c.arch === 'x86_64');
     expect(() => mergeRuns([loadRun(a), loadRun(b)], tempDir())).toThrow(
       new RegExp(
-        `cell ${id} has different results: pass in .*, fail "BUG: Bad page state in process swapper pfn:<pfn>" in `,
+        `cell ${id} has different results: pass in .*, ` +
+          'fail "BUG: Bad page state in process swapper pfn:<pfn>" in ',
       ),
     );
   });

@@ -32,7 +32,8 @@ describe('reporter registry', () => {
     const err = await createReporters(['tabel'], ctx(tempDir())).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe(
-      '--reporter: unknown reporter "tabel" (did you mean "table"?); built-in: table, json, junit, markdown, html, events, or a module path starting with ./ or /',
+      '--reporter: unknown reporter "tabel" (did you mean "table"?); ' +
+        'built-in: table, json, junit, markdown, html, events, or a module path starting with ./ or /',
     );
     expect(didYouMean('xml', ['table', 'json', 'junit'])).toBeUndefined();
     expect(didYouMean('mark', ['table', 'markdown'])).toBe('markdown');
@@ -42,7 +43,8 @@ describe('reporter registry', () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'count.mjs'),
-      `let n = 0;\nexport default { name: 'count', onCellEnd() { n++; }, onRunEnd(report) { globalThis.__kmCount = n + ':' + report.matrix; } };\n`,
+      `let n = 0;\nexport default { name: 'count', onCellEnd() { n++; }, ` +
+        `onRunEnd(report) { globalThis.__kmCount = n + ':' + report.matrix; } };\n`,
     );
     const [r] = await createReporters(['./count.mjs'], ctx(dir), dir);
     expect(r!.name).toBe('count');

@@ -60,7 +60,8 @@ describe('table reporter', () => {
     expect(lines[4]).toBe('  ✗ BUG: unable to handle kernel NULL pointer dereference at <addr>  (1 cell)');
     expect(text).toContain('✓ pass  ✗ fail  ~ flaky  - skip  ∅ invalid  = duplicate  ! error  T timeout');
     expect(text.trimEnd().split('\n').at(-1)).toBe(
-      '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate (23 executed, 1 cached) in 31.2s',
+      '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate ' +
+        '(23 executed, 1 cached) in 31.2s',
     );
   });
 
@@ -127,7 +128,8 @@ describe('junit reporter', () => {
 
   it('has one testsuite for the matrix with the counts', () => {
     expect(xml).toContain(
-      '<testsuite name="mm-highmem-cma" tests="33" failures="3" errors="2" skipped="10" time="31.234" timestamp="2025-03-14T09:26:53" hostname="ci-host">',
+      '<testsuite name="mm-highmem-cma" tests="33" failures="3" errors="2" skipped="10" time="31.234" ' +
+        'timestamp="2025-03-14T09:26:53" hostname="ci-host">',
     );
     expect(xml.match(/<testcase /g)).toHaveLength(33);
   });
@@ -135,7 +137,14 @@ describe('junit reporter', () => {
   it('marks a failure with its signature and the log tail', () => {
     const tc = xml.slice(xml.indexOf(`name="${BAD_PAGE}"`) - 60);
     expect(tc).toMatch(
-      /^.*<testcase classname="mm-highmem-cma\.i386" name="i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc" time="\d\.\d{3}">\n {6}<failure type="fail" message="BUG: Bad page state in process swapper pfn:&lt;pfn&gt;">/s,
+      new RegExp(
+        [
+          /^.*<testcase classname="mm-highmem-cma\.i386" /.source,
+          /name="i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc" time="\d\.\d{3}">\n {6}/.source,
+          /<failure type="fail" message="BUG: Bad page state in process swapper pfn:&lt;pfn&gt;">/.source,
+        ].join(''),
+        's',
+      ),
     );
     expect(tc).toContain('cma_release+0x8b/0x110</failure>');
   });
@@ -150,7 +159,12 @@ describe('junit reporter', () => {
       '<error type="timeout" message="watchdog: BUG: soft lockup - CPU#&lt;cpu&gt; stuck for &lt;n&gt;s!">',
     );
     expect(xml).toMatch(
-      /<error type="error" message="backend exited with status 255">\[    0\.000000\] Linux version[^<]*qemu-system-i386: -m 1G: cannot set up guest memory/,
+      new RegExp(
+        [
+          /<error type="error" message="backend exited with status 255">/.source,
+          /\[    0\.000000\] Linux version[^<]*qemu-system-i386: -m 1G: cannot set up guest memory/.source,
+        ].join(''),
+      ),
     );
     expect(xml).toMatch(
       /<system-out>flaky: passed after 2 attempts; earlier failure: WARNING: CPU: &lt;cpu&gt;/,
@@ -176,16 +190,22 @@ describe('markdown reporter', () => {
     const md = renderMarkdown(fixtureReport(), 'failed');
     expect(md.split('\n')[0]).toBe('## kmatrix: `mm-highmem-cma` — ❌ failed');
     expect(md).toContain(
-      '| passed | failed | flaky | timeouts | errors | skipped | invalid | duplicate | executed | cached |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n| 17 | 3 | 1 | 1 | 1 | 1 | 8 | 1 | 23 | 1 |',
+      '| passed | failed | flaky | timeouts | errors | ' +
+        'skipped | invalid | duplicate | executed | cached |\n' +
+        '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n' +
+        '| 17 | 3 | 1 | 1 | 1 | 1 | 8 | 1 | 23 | 1 |',
     );
     expect(md).toContain(
-      '- `BUG: Bad page state in process swapper pfn:<pfn>` — 2 cells\n  - `i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc`',
+      '- `BUG: Bad page state in process swapper pfn:<pfn>` — 2 cells\n' +
+        '  - `i386-HIGHMEM_y-CMA_y-mem_1G-dma-alloc`',
     );
     expect(md).toContain(
-      '| `BUG: Bad page state in process swapper pfn:<pfn>` | `a1b2c3d4e5f6` mm/cma: release pages to the buddy allocator \\| highmem (verified) | 2 |',
+      '| `BUG: Bad page state in process swapper pfn:<pfn>` | ' +
+        '`a1b2c3d4e5f6` mm/cma: release pages to the buddy allocator \\| highmem (verified) | 2 |',
     );
     expect(md).toContain(
-      '- `BUG: unable to handle kernel NULL pointer dereference at <addr>` fails exactly when `arch=x86_64` & `kconfig.CMA=y` & `boot=mem=4G movablecore=256M` & `workload=boot` — 1 failing',
+      '- `BUG: unable to handle kernel NULL pointer dereference at <addr>` fails exactly when ' +
+        '`arch=x86_64` & `kconfig.CMA=y` & `boot=mem=4G movablecore=256M` & `workload=boot` — 1 failing',
     );
   });
 

@@ -36,7 +36,8 @@ describe('streamed report.json', () => {
     fc.assert(
       fc.property(reports, (report) => {
         const { version, matrix, startedAt, durationMs, interrupted, summary, cells, ...extra } = report;
-        const expected = `${JSON.stringify({ version, matrix, startedAt, durationMs, interrupted, summary, cells, ...extra }, null, 2)}\n`;
+        const ordered = { version, matrix, startedAt, durationMs, interrupted, summary, cells, ...extra };
+        const expected = `${JSON.stringify(ordered, null, 2)}\n`;
         expect(reportJson(report)).toBe(expected);
       }),
       { numRuns: 200 },

@@ -28,7 +28,8 @@ describe('summarize', () => {
 
   it('prints only non-zero counts in the summary line', () => {
     expect(summaryLine(summarize(fixtureReport().cells))).toBe(
-      '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate (23 executed, 1 cached)',
+      '33 cells: 17 passed, 3 failed, 1 flaky, 1 timeout, 1 error, 1 skipped, 8 invalid, 1 duplicate ' +
+        '(23 executed, 1 cached)',
     );
   });
 

@@ -6,7 +6,7 @@ import { BufferedFile } from '../../src/util/buffered-file.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('BufferedFile', () => {
-  it('writes every append in order, whatever their sizes and characters, and returns the UTF-8 length of each', () => {
+  it('writes every append in order, any size and characters, and returns the UTF-8 length of each', () => {
     const dir = tempDir('kmatrix-buffered-');
     let n = 0;
     fc.assert(

@@ -6,7 +6,7 @@ import { arrayPieces } from '../../src/util/json-pieces.js';
 const value = fc.jsonValue({ maxDepth: 3 });
 
 describe('arrayPieces', () => {
-  it('joins to exactly what JSON.stringify prints, compact and nested under a top-level key, at any slice size', () => {
+  it("joins to exactly JSON.stringify's output, compact and under a top-level key, any slice size", () => {
     fc.assert(
       fc.property(fc.array(value, { maxLength: 40 }), fc.integer({ min: 1, max: 7 }), (items, per) => {
         expect(`[${[...arrayPieces(items, 'compact', per)].join('')}]`).toBe(JSON.stringify(items));

@@ -18,7 +18,9 @@ const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 export type LogTail = (cell: CellResult) => string;
 
 function testcase(matrix: string, c: CellResult, tail: LogTail): string {
-  const open = `    <testcase classname="${xmlAttr(`${matrix}.${c.arch}`)}" name="${xmlAttr(c.id)}" time="${seconds(c.durationMs)}"`;
+  const classname = xmlAttr(`${matrix}.${c.arch}`);
+  const time = seconds(c.durationMs);
+  const open = `    <testcase classname="${classname}" name="${xmlAttr(c.id)}" time="${time}"`;
   const body = (tag: string, attrs: string, text: string) =>
     `      <${tag}${attrs ? ` ${attrs}` : ''}>${xmlText(text)}</${tag}>`;
   const lines: string[] = [];
@@ -28,16 +30,12 @@ function testcase(matrix: string, c: CellResult, tail: LogTail): string {
     case 'fail':
       lines.push(body('failure', `type="fail" message="${xmlAttr(c.signature ?? 'failed')}"`, tail(c)));
       break;
-    case 'flaky':
+    case 'flaky': {
       // a flake passed in the end: a passing testcase that says what happened before
-      lines.push(
-        body(
-          'system-out',
-          '',
-          `flaky: passed after ${c.attempts} attempts; earlier failure: ${c.signature ?? 'unknown'}\n${tail(c)}`,
-        ),
-      );
+      const note = `flaky: passed after ${c.attempts} attempts; earlier failure: ${c.signature ?? 'unknown'}`;
+      lines.push(body('system-out', '', `${note}\n${tail(c)}`));
       break;
+    }
     case 'error':
     case 'timeout': {
       const message =
@@ -66,7 +64,8 @@ export function renderJunit(report: RunReport, tail: LogTail, host = hostname())
   const errors = s.errors + s.timeouts;
   const skipped = s.skipped + s.invalid + s.duplicate;
   const time = seconds(report.durationMs);
-  const counts = `tests="${s.total}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}"`;
+  const counts =
+    `tests="${s.total}" failures="${failures}" errors="${errors}" ` + `skipped="${skipped}" time="${time}"`;
   const timestamp = report.startedAt.slice(0, 19);
   const props: Array<[string, string]> = [
     ['kmatrix.file', report.file ?? ''],
@@ -77,7 +76,8 @@ export function renderJunit(report: RunReport, tail: LogTail, host = hostname())
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="kmatrix" ${counts}>`,
-    `  <testsuite name="${xmlAttr(report.matrix)}" ${counts} timestamp="${xmlAttr(timestamp)}" hostname="${xmlAttr(host)}">`,
+    `  <testsuite name="${xmlAttr(report.matrix)}" ${counts} ` +
+      `timestamp="${xmlAttr(timestamp)}" hostname="${xmlAttr(host)}">`,
     '    <properties>',
     ...props.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`),
     '    </properties>',
