@@ -1,0 +1,161 @@
+/**
+ * The engine's only contact with the machine: reading a kernel source tree, running the macro
+ * language's $(shell,...) the way conf's popen does, and building the environment make gives
+ * conf (ARCH, SRCARCH, CC, LD, KERNELVERSION, CC_VERSION_TEXT, ...). Shell results are memoised
+ * per command and environment, in memory and optionally in a JSON file.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kernelArch } from './arch.js';
+import { loadKconfig, type LoadedTree } from './load.js';
+import type { KconfigSource } from './parser.js';
+import type { MacroHost } from './preprocess.js';
+
+/** Options for the environment conf would get from `make ARCH=...`. */
+export interface HostOptions {
+  /** CROSS_COMPILE prefix (empty: the host's tools, as a plain `make ARCH=x` uses). */
+  readonly crossCompile?: string;
+  /** A JSON file memoising $(shell) results across processes. */
+  readonly memoFile?: string;
+}
+
+/** Files of a source tree on disk. */
+export function diskSource(srctree: string): KconfigSource {
+  return {
+    readFile(path) {
+      try {
+        return readFileSync(path.startsWith('/') ? path : join(srctree, path), 'latin1');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function sh(cmd: string, env: NodeJS.ProcessEnv, cwd: string): string {
+  try {
+    return execFileSync('/bin/sh', ['-c', cmd], {
+      env,
+      cwd,
+      encoding: 'latin1',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch (e) {
+    // popen gives conf whatever the command printed, whatever its exit status
+    const out = (e as { stdout?: string }).stdout;
+    return typeof out === 'string' ? out : '';
+  }
+}
+
+/** KERNELVERSION from the top Makefile's VERSION, PATCHLEVEL, SUBLEVEL and EXTRAVERSION. */
+export function kernelVersion(makefile: string): string {
+  const get = (k: string): string => new RegExp(`^${k} = ?(.*)$`, 'm').exec(makefile)?.[1]?.trim() ?? '';
+  const [v, p, s, e] = ['VERSION', 'PATCHLEVEL', 'SUBLEVEL', 'EXTRAVERSION'].map(get) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  return `${v}${p ? `.${p}${s ? `.${s}` : ''}` : ''}${e}`;
+}
+
+/** The variables make exports to conf that Kconfig files and their shell probes read. */
+export function makeEnvironment(
+  srctree: string,
+  archName: string,
+  opts: HostOptions = {},
+): Record<string, string> {
+  const a = kernelArch(archName);
+  if (!a) throw new Error(`unknown arch ${archName}`);
+  const cross = opts.crossCompile ?? '';
+  const cwd = process.cwd();
+  const env: Record<string, string> = {
+    ARCH: a.arch,
+    SRCARCH: a.srcarch,
+    srctree,
+    CROSS_COMPILE: cross,
+    CC: `${cross}gcc`,
+    LD: `${cross}ld`,
+    NM: `${cross}nm`,
+    OBJCOPY: `${cross}objcopy`,
+    PAHOLE: 'pahole',
+    RUSTC: 'rustc',
+    BINDGEN: 'bindgen',
+    PYTHON3: 'python3',
+    KERNELVERSION: kernelVersion(readFileSync(join(srctree, 'Makefile'), 'latin1')),
+  };
+  const penv = { ...process.env, ...env };
+  env.CC_VERSION_TEXT = sh(`LC_ALL=C ${env.CC} --version 2>/dev/null | head -n 1`, penv, cwd)
+    .replace(/\n/g, ' ')
+    .trim()
+    .replace(/#/g, '');
+  env.RUSTC_VERSION_TEXT = sh(`${env.RUSTC} --version 2>/dev/null`, penv, cwd)
+    .replace(/\n/g, ' ')
+    .trim()
+    .replace(/#/g, '');
+  return env;
+}
+
+/** A macro host running real commands, memoised by command and environment. */
+export function hostMacros(
+  env: Readonly<Record<string, string>>,
+  opts: HostOptions = {},
+): MacroHost & { messages: string[] } {
+  const messages: string[] = [];
+  const processEnv = { ...process.env, ...env };
+  const envKey = JSON.stringify(Object.entries(env).sort());
+  let disk: Record<string, string> = {};
+  if (opts.memoFile) {
+    try {
+      disk = JSON.parse(readFileSync(opts.memoFile, 'utf8')) as Record<string, string>;
+    } catch {
+      disk = {};
+    }
+  }
+  let cwd: string | undefined;
+  let dirty = false;
+  return {
+    messages,
+    env: (name) => env[name] ?? process.env[name],
+    shell(cmd) {
+      const key = createHash('sha256').update(`${envKey}\0${cmd}`).digest('hex');
+      const hit = disk[key] ?? shellMemo.get(key);
+      if (hit !== undefined) return hit;
+      cwd ??= mkdtempSync(join(tmpdir(), 'kmatrix-kconfig-'));
+      const out = sh(cmd, processEnv, cwd);
+      shellMemo.set(key, out);
+      disk[key] = out;
+      dirty = true;
+      return out;
+    },
+    info: (m) => void messages.push(m),
+    warn: (m) => void messages.push(m),
+    flush() {
+      if (!opts.memoFile || !dirty) return;
+      const tmp = `${opts.memoFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(disk));
+      renameSync(tmp, opts.memoFile);
+      dirty = false;
+    },
+  } as MacroHost & { messages: string[] };
+}
+
+const shellMemo = new Map<string, string>();
+const treeMemo = new Map<string, LoadedTree>();
+
+/** Parses the Kconfig tree of `srctree` for an arch, once per tree and environment. */
+export function loadHostTree(srctree: string, archName: string, opts: HostOptions = {}): LoadedTree {
+  const env = makeEnvironment(srctree, archName, opts);
+  const key = JSON.stringify([srctree, Object.entries(env).sort()]);
+  let loaded = treeMemo.get(key);
+  if (!loaded) {
+    const macros = hostMacros(env, opts);
+    loaded = loadKconfig(diskSource(srctree), macros);
+    (macros as unknown as { flush(): void }).flush();
+    treeMemo.set(key, loaded);
+  }
+  return loaded;
+}

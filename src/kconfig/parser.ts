@@ -1,0 +1,331 @@
+/**
+ * The Kconfig parser (scripts/kconfig/parser.y) as recursive descent over the lexer's tokens:
+ * statements, blocks (menu/choice/if), config options and expressions, `source` inline.
+ * Anything the kernel's grammar rejects is a KconfigError naming file, line and column.
+ */
+import { KconfigError } from './errors.js';
+import { Lexer, type Token } from './lexer.js';
+import { parseExpr, parseIfExpr, TokenStream } from './parse-expr.js';
+import { Preprocessor, type MacroHost } from './preprocess.js';
+import { addNode, addProp, SymbolTable } from './symtab.js';
+import type { Loc, MenuNode, Sym, SymType } from './types.js';
+
+/** Where the parser reads Kconfig files from (paths relative to the source tree). */
+export interface KconfigSource {
+  readFile(path: string): string | undefined;
+}
+
+/** The raw result of parsing, before menu_finalize. */
+export interface ParsedTree {
+  readonly table: SymbolTable;
+  readonly root: MenuNode;
+  readonly modules: Sym | null;
+  readonly files: string[];
+  readonly envUsed: ReadonlyMap<string, string>;
+}
+
+const typeWords: Record<string, SymType> = {
+  bool: 'bool',
+  tristate: 'tristate',
+  int: 'int',
+  hex: 'hex',
+  string: 'string',
+};
+
+/** Parses a Kconfig tree starting at `top` (usually "Kconfig"). */
+export function parseKconfig(src: KconfigSource, macros: MacroHost, top = 'Kconfig'): ParsedTree {
+  return new Parser(src, macros).parse(top);
+}
+
+class Parser {
+  readonly table = new SymbolTable();
+  readonly files: string[] = [];
+  private readonly pp: Preprocessor;
+  private lx: Lexer | null = null;
+  private ts: TokenStream | null = null;
+  private modules: Sym | null = null;
+  private readonly stack: string[] = [];
+  private root: MenuNode;
+  /** The block statements are being added to (menu_add_entry's current_menu). */
+  private currentParent: MenuNode;
+
+  constructor(
+    private readonly src: KconfigSource,
+    private readonly macros: MacroHost,
+  ) {
+    this.pp = new Preprocessor(macros, () => ({ file: this.lx?.file ?? '', line: this.lx?.line ?? 0 }));
+    this.root = this.currentParent = addNode('root', null, null, { file: '', line: 0 });
+  }
+
+  parse(top: string): ParsedTree {
+    this.root = this.currentParent = addNode('root', null, null, { file: top, line: 1 });
+    this.parseFile(top, null);
+    this.root.prompt ??= addProp('menu', this.root, this.root.loc, { text: 'Main menu', cond: null });
+    const { table, root, modules, files } = this;
+    return { table, root, modules, files, envUsed: this.pp.envUsed };
+  }
+
+  private parseFile(path: string, from: { loc: Loc; col: number } | null): void {
+    const text = this.src.readFile(path);
+    if (text === undefined) {
+      if (!from) throw new KconfigError(path, 0, 0, `can't find file ${path}`);
+      throw new KconfigError(from.loc.file, from.loc.line, from.col, `can't open file "${path}"`);
+    }
+    if (this.stack.includes(path) && from)
+      throw new KconfigError(from.loc.file, from.loc.line, from.col, `recursive inclusion of "${path}"`);
+    const saved = [this.lx, this.ts] as const;
+    this.stack.push(path);
+    this.files.push(path);
+    this.lx = new Lexer(path, text, this.pp, (m) => this.macros.warn(m));
+    this.ts = new TokenStream(this.lx, this.table);
+    this.stmtList(this.currentParent, false, null);
+    this.stack.pop();
+    [this.lx, this.ts] = saved;
+  }
+
+  private err(t: Token, message: string): KconfigError {
+    return new KconfigError(this.lx!.file, t.line, t.col, message);
+  }
+
+  private loc(t: Token): Loc {
+    return { file: this.lx!.file, line: t.line };
+  }
+
+  private eol(): void {
+    const t = this.ts!.take();
+    if (t.kind !== 'EOL') throw this.err(t, `syntax error: unexpected '${t.value || t.kind}'`);
+  }
+
+  private quoted(): Token {
+    const t = this.ts!.take();
+    if (t.kind !== 'STRING') throw this.err(t, `syntax error: expected a quoted string`);
+    return t;
+  }
+
+  private word(): Token {
+    const t = this.ts!.take();
+    if (t.kind !== 'WORD') throw this.err(t, `syntax error: expected a symbol name`);
+    return t;
+  }
+
+  /** Parses statements until EOF (end === null) or the block's end keyword. */
+  private stmtList(parent: MenuNode, inChoice: boolean, end: { kw: string; start: Token } | null): void {
+    const outer = this.currentParent;
+    this.currentParent = parent;
+    const ts = this.ts!;
+    let first = parent === this.root && this.stack.length === 1 && parent.children.length === 0;
+    for (;;) {
+      const t = ts.peek();
+      if (t.kind === 'EOF') {
+        if (end) throw this.err(end.start, `missing end statement for this entry`);
+        break;
+      }
+      if (t.kind === 'KW' && /^end(menu|choice|if)$/.test(t.value)) {
+        ts.take();
+        const kw = t.value.slice(3);
+        if (!end) throw this.err(t, `invalid statement`);
+        if (kw !== end.kw) throw this.err(t, `unexpected '${kw}' within ${end.kw} block`);
+        this.eol();
+        break;
+      }
+      if (t.kind === 'KW' && t.value === 'mainmenu' && first && !this.root.prompt) {
+        ts.take();
+        const text = this.quoted();
+        this.eol();
+        this.root.prompt = addProp('menu', this.root, this.loc(t), { text: text.value, cond: null });
+      } else this.statement(t, parent, inChoice);
+      first = false;
+    }
+    this.currentParent = outer;
+  }
+
+  private statement(t: Token, parent: MenuNode, inChoice: boolean): void {
+    const ts = this.ts!;
+    const kw = t.kind === 'KW' ? t.value : '';
+    if (kw === 'config' || (kw === 'menuconfig' && !inChoice)) return this.config(parent, inChoice);
+    if (kw === 'comment') return this.comment(parent);
+    if (kw === 'if') return this.ifBlock(parent, inChoice);
+    if (!inChoice) {
+      if (kw === 'choice') return this.choice(parent);
+      if (kw === 'menu') return this.menu(parent);
+      if (kw === 'source') {
+        ts.take();
+        const path = this.quoted();
+        this.eol();
+        return this.parseFile(path.value, { loc: this.loc(t), col: path.col });
+      }
+      if (t.kind === 'WORD') {
+        ts.take();
+        const op = ts.peek();
+        if (op.kind === 'OP' && (op.value === '=' || op.value === ':=' || op.value === '+=')) {
+          ts.take();
+          const v = ts.peek();
+          const value = v.kind === 'ASSIGN_VAL' ? ts.take().value : '';
+          this.eol();
+          return this.pp.addVariable(t.value, value, op.value);
+        }
+        throw this.err(t, `unknown statement "${t.value}"`);
+      }
+    }
+    throw this.err(t, `invalid statement${t.value ? ` "${t.value}"` : ''}`);
+  }
+
+  private config(parent: MenuNode, inChoice: boolean): void {
+    const ts = this.ts!;
+    const start = ts.take();
+    const name = this.word();
+    this.eol();
+    const sym = this.table.lookup(name.value, false);
+    const node = addNode(
+      start.value === 'menuconfig' ? 'menuconfig' : 'config',
+      sym,
+      parent,
+      this.loc(start),
+    );
+    this.options(node, false);
+    if (inChoice) {
+      const choice = chooseNode(parent);
+      if (!node.prompt) throw this.err(start, `choice member must have a prompt`);
+      if (sym.type !== 'bool') throw this.err(start, `choice member must be bool`);
+      if (!sym.choiceNode) {
+        sym.choiceNode = choice;
+        choice.members.push(sym);
+      }
+    }
+  }
+
+  /** config_option_list / choice_option_list: options until the next statement. */
+  private options(node: MenuNode, isChoice: boolean): void {
+    const ts = this.ts!;
+    const sym = node.sym!;
+    for (;;) {
+      const t = ts.peek();
+      if (t.kind !== 'KW') return;
+      const loc = this.loc(t);
+      const kw = t.value;
+      if (kw in typeWords && !(isChoice && kw !== 'bool')) {
+        ts.take();
+        if (isChoice) {
+          this.prompt(node, loc, this.quoted().value);
+        } else {
+          this.setType(node, typeWords[kw]!, t);
+          if (ts.peek().kind === 'STRING') this.prompt(node, loc, ts.take().value);
+        }
+      } else if (kw === 'prompt') {
+        ts.take();
+        this.prompt(node, loc, this.quoted().value);
+      } else if (kw === 'default' || (!isChoice && (kw === 'def_bool' || kw === 'def_tristate'))) {
+        ts.take();
+        const expr = isChoice
+          ? this.table.exprs.sym(this.table.lookup(this.word().value, false))
+          : parseExpr(ts);
+        addProp('default', node, loc, { expr, cond: parseIfExpr(ts) });
+        if (kw !== 'default') this.setType(node, kw === 'def_bool' ? 'bool' : 'tristate', t);
+      } else if (!isChoice && (kw === 'select' || kw === 'imply')) {
+        ts.take();
+        const target = this.table.lookup(this.word().value, false);
+        addProp(kw, node, loc, { expr: this.table.exprs.sym(target), cond: parseIfExpr(ts) });
+      } else if (!isChoice && kw === 'range') {
+        ts.take();
+        const a = ts.symbol();
+        const b = ts.symbol();
+        addProp('range', node, loc, { range: [a, b], cond: parseIfExpr(ts) });
+      } else if (!isChoice && kw === 'modules') {
+        ts.take();
+        if (this.modules)
+          throw this.err(
+            t,
+            `symbol '${sym.name}' redefines option 'modules' already defined by symbol '${this.modules.name}'`,
+          );
+        this.modules = sym;
+      } else if (kw === 'depends') {
+        this.depends(node);
+        continue;
+      } else if (kw === 'help') {
+        ts.take();
+        this.eol();
+        ts.skipHelp();
+        continue;
+      } else return;
+      this.eol();
+    }
+  }
+
+  private setType(node: MenuNode, type: SymType, t: Token): void {
+    const sym = node.sym!;
+    if (sym.type === 'unknown') sym.type = type;
+    else if (sym.type !== type)
+      this.macros.warn(`${this.lx!.file}:${t.line}:warning: ignoring type redefinition of '${sym.name}'`);
+  }
+
+  /** menu_add_prompt: the parents' `visible if` conditions join a P_PROMPT's condition. */
+  private prompt(node: MenuNode, loc: Loc, text: string): void {
+    let cond = parseIfExpr(this.ts!);
+    for (let m = node.parent; m; m = m.parent)
+      if (m.visibility) cond = this.table.exprs.and(cond, m.visibility);
+    const kind = node.kind === 'menuconfig' ? 'menu' : 'prompt';
+    node.prompt = addProp(kind, node, loc, { text: text.replace(/^\s+/, ''), cond });
+    node.prompt.visible = cond;
+  }
+
+  private depends(node: MenuNode): void {
+    const ts = this.ts!;
+    ts.take();
+    const on = ts.take();
+    if (on.kind !== 'KW' || on.value !== 'on') throw this.err(on, `syntax error: expected 'on'`);
+    node.dep = this.table.exprs.and(node.dep, parseExpr(ts));
+    this.eol();
+  }
+
+  private choice(parent: MenuNode): void {
+    const start = this.ts!.take();
+    this.eol();
+    const node = addNode('choice', this.table.choiceSymbol(), parent, this.loc(start));
+    this.options(node, true);
+    if (!node.prompt) throw this.err(start, `choice must have a prompt`);
+    this.stmtList(node, true, { kw: 'choice', start });
+  }
+
+  private menu(parent: MenuNode): void {
+    const ts = this.ts!;
+    const start = ts.take();
+    const node = addNode('menu', null, parent, this.loc(start));
+    node.prompt = addProp('menu', node, this.loc(start), { text: this.quoted().value, cond: null });
+    this.eol();
+    for (;;) {
+      const t = ts.peek();
+      if (t.kind === 'KW' && t.value === 'depends') this.depends(node);
+      else if (t.kind === 'KW' && t.value === 'visible') {
+        ts.take();
+        node.visibility = this.table.exprs.and(node.visibility, parseIfExpr(ts));
+        this.eol();
+      } else break;
+    }
+    this.stmtList(node, false, { kw: 'menu', start });
+  }
+
+  private comment(parent: MenuNode): void {
+    const ts = this.ts!;
+    const start = ts.take();
+    const node = addNode('comment', null, parent, this.loc(start));
+    node.prompt = addProp('comment', node, this.loc(start), { text: this.quoted().value, cond: null });
+    this.eol();
+    while (ts.peek().kind === 'KW' && ts.peek().value === 'depends') this.depends(node);
+  }
+
+  private ifBlock(parent: MenuNode, inChoice: boolean): void {
+    const ts = this.ts!;
+    const start = ts.take();
+    const node = addNode('if', null, parent, this.loc(start));
+    node.dep = parseExpr(ts);
+    this.eol();
+    this.stmtList(node, inChoice, { kw: 'if', start });
+  }
+}
+
+/** The choice a member belongs to: the nearest enclosing choice node (through `if` blocks). */
+function chooseNode(parent: MenuNode): MenuNode {
+  let m: MenuNode | null = parent;
+  while (m && m.kind !== 'choice') m = m.parent;
+  return m!;
+}
