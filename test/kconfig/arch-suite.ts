@@ -1,0 +1,78 @@
+/**
+ * The oracle tests of one architecture: its defconfig and seeded random requests on top of it
+ * must come out of kmatrix byte for byte as they come out of the kernel's own kconfig.
+ * Without linux-source-6.12 the suite fails under CI (which installs it) and skips locally.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kernelArch } from '../../src/kconfig/arch.js';
+import { loadHostTree } from '../../src/kconfig/host.js';
+import { olddefconfig, resolveConfig } from '../../src/kconfig/resolve.js';
+import type { KconfigTree } from '../../src/kconfig/types.js';
+import { kernelTree, Oracle } from './oracle.js';
+import { fragmentOf, randomRequests } from './random-requests.js';
+
+const slow = 15 * 60_000;
+
+/** Tree, engine and oracle of one arch, set up once per test file. */
+export interface ArchContext {
+  readonly srctree: string;
+  readonly tree: KconfigTree;
+  readonly oracle: Oracle;
+  /** The kernel's `make <defconfig>` output. */
+  readonly defconfig: string;
+}
+
+const contexts = new Map<string, ArchContext>();
+
+/** Sets up (or fails/skips) the oracle and the parsed tree for an arch. */
+export function archContext(archName: string): ArchContext | null {
+  const known = contexts.get(archName);
+  if (known) return known;
+  const srctree = kernelTree();
+  if (!srctree) {
+    if (process.env.CI)
+      throw new Error('linux-source-6.12 is not installed (apt-get install linux-source-6.12)');
+    return null;
+  }
+  const oracle = new Oracle(srctree, archName).setup();
+  const memoFile = join(`${srctree}.oracle`, archName, 'kmatrix-shell.json');
+  const { tree } = loadHostTree(srctree, archName, { memoFile });
+  const ctx = { srctree, tree, oracle, defconfig: oracle.make(kernelArch(archName)!.defconfig) };
+  contexts.set(archName, ctx);
+  return ctx;
+}
+
+const available = Boolean(process.env.CI) || kernelTree() !== null;
+
+/** defconfig plus `requests` random requests, each compared with the kernel's olddefconfig. */
+export function defineArchSuite(archName: string, requests = 20, seed = 1): void {
+  describe.skipIf(!available)(`kconfig oracle: ${archName}`, () => {
+    it('defconfig is byte-identical to make defconfig', { timeout: slow }, () => {
+      const ctx = archContext(archName)!;
+      const file = `arch/${ctx.tree === null ? '' : kernelArch(archName)!.srcarch}/configs/${kernelArch(archName)!.defconfig}`;
+      const text = ctx.oracle.conf('olddefconfig', ctx.defconfig);
+      expect(olddefconfig(ctx.tree, readDefconfig(ctx.srctree, file)).config).toBe(ctx.defconfig);
+      expect(olddefconfig(ctx.tree, ctx.defconfig).config).toBe(text);
+    });
+
+    it(`${requests} random requests on defconfig match make olddefconfig`, { timeout: slow }, () => {
+      const ctx = archContext(archName)!;
+      for (const [i, req] of randomRequests(ctx.tree, seed, requests).entries()) {
+        const frag = fragmentOf(ctx.tree, req);
+        const expected = ctx.oracle.conf('olddefconfig', ctx.oracle.merge(ctx.defconfig, [frag]));
+        const actual = resolveConfig(ctx.tree, ctx.defconfig, [], req).config;
+        expect(actual, `request ${i} (seed ${seed}): ${JSON.stringify(req)}`).toBe(expected);
+      }
+    });
+  });
+}
+
+function readDefconfig(srctree: string, file: string): string {
+  return loadText(join(srctree, file));
+}
+
+import { readFileSync } from 'node:fs';
+function loadText(path: string): string {
+  return readFileSync(path, 'latin1');
+}
