@@ -62,16 +62,61 @@ export function kernelVersion(makefile: string): string {
   return `${v}${p ? `.${p}${s ? `.${s}` : ''}` : ''}${e}`;
 }
 
+/** Runs shell commands for one environment, memoised in memory and optionally in a JSON file. */
+export interface ShellRunner {
+  run(cmd: string): string;
+  /** Writes new results to the memo file (atomically), if there is one. */
+  flush(): void;
+}
+
+const shellMemo = new Map<string, string>();
+
+/** A shell runner for `env` (layered over this process's environment), in a scratch folder. */
+export function shellRunner(env: Readonly<Record<string, string>>, memoFile?: string): ShellRunner {
+  const envKey = JSON.stringify(Object.entries(env).sort());
+  let disk: Record<string, string> = {};
+  if (memoFile) {
+    try {
+      disk = JSON.parse(readFileSync(memoFile, 'utf8')) as Record<string, string>;
+    } catch {
+      disk = {};
+    }
+  }
+  let cwd: string | undefined;
+  let dirty = false;
+  return {
+    run(cmd) {
+      const key = createHash('sha256').update(`${envKey}\0${cmd}`).digest('hex');
+      const hit = shellMemo.get(key) ?? disk[key];
+      if (hit !== undefined) return hit;
+      // cc-option and friends make scratch folders in the working directory
+      cwd ??= mkdtempSync(join(tmpdir(), 'kmatrix-kconfig-'));
+      // read env now: make exports CC_VERSION_TEXT, computed with this runner, to the probes too
+      const out = sh(cmd, { ...process.env, ...env }, cwd);
+      shellMemo.set(key, out);
+      disk[key] = out;
+      dirty = true;
+      return out;
+    },
+    flush() {
+      if (!memoFile || !dirty) return;
+      const tmp = `${memoFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(disk));
+      renameSync(tmp, memoFile);
+      dirty = false;
+    },
+  };
+}
+
 /** The variables make exports to conf that Kconfig files and their shell probes read. */
 export function makeEnvironment(
   srctree: string,
   archName: string,
   opts: HostOptions = {},
-): Record<string, string> {
+): { env: Record<string, string>; shell: ShellRunner } {
   const a = kernelArch(archName);
   if (!a) throw new Error(`unknown arch ${archName}`);
   const cross = opts.crossCompile ?? '';
-  const cwd = process.cwd();
   const env: Record<string, string> = {
     ARCH: a.arch,
     SRCARCH: a.srcarch,
@@ -87,75 +132,41 @@ export function makeEnvironment(
     PYTHON3: 'python3',
     KERNELVERSION: kernelVersion(readFileSync(join(srctree, 'Makefile'), 'latin1')),
   };
-  const penv = { ...process.env, ...env };
-  env.CC_VERSION_TEXT = sh(`LC_ALL=C ${env.CC} --version 2>/dev/null | head -n 1`, penv, cwd)
-    .replace(/\n/g, ' ')
-    .trim()
-    .replace(/#/g, '');
-  env.RUSTC_VERSION_TEXT = sh(`${env.RUSTC} --version 2>/dev/null`, penv, cwd)
-    .replace(/\n/g, ' ')
-    .trim()
-    .replace(/#/g, '');
-  return env;
+  const shell = shellRunner(env, opts.memoFile);
+  // the top Makefile's $(shell ...) results, with its $(subst $(pound),,...)
+  const text = (cmd: string): string =>
+    shell.run(cmd).replace(/\n+$/, '').replace(/\n/g, ' ').replace(/#/g, '');
+  env.CC_VERSION_TEXT = text(`LC_ALL=C ${env.CC} --version 2>/dev/null | head -n 1`);
+  env.RUSTC_VERSION_TEXT = text(`${env.RUSTC} --version 2>/dev/null`);
+  return { env, shell };
 }
 
-/** A macro host running real commands, memoised by command and environment. */
+/** A macro host over a shell runner; unknown variables fall back to this process's environment. */
 export function hostMacros(
   env: Readonly<Record<string, string>>,
-  opts: HostOptions = {},
-): MacroHost & { messages: string[] } {
+  shell: ShellRunner,
+): MacroHost & { readonly messages: string[] } {
   const messages: string[] = [];
-  const processEnv = { ...process.env, ...env };
-  const envKey = JSON.stringify(Object.entries(env).sort());
-  let disk: Record<string, string> = {};
-  if (opts.memoFile) {
-    try {
-      disk = JSON.parse(readFileSync(opts.memoFile, 'utf8')) as Record<string, string>;
-    } catch {
-      disk = {};
-    }
-  }
-  let cwd: string | undefined;
-  let dirty = false;
   return {
     messages,
     env: (name) => env[name] ?? process.env[name],
-    shell(cmd) {
-      const key = createHash('sha256').update(`${envKey}\0${cmd}`).digest('hex');
-      const hit = disk[key] ?? shellMemo.get(key);
-      if (hit !== undefined) return hit;
-      cwd ??= mkdtempSync(join(tmpdir(), 'kmatrix-kconfig-'));
-      const out = sh(cmd, processEnv, cwd);
-      shellMemo.set(key, out);
-      disk[key] = out;
-      dirty = true;
-      return out;
-    },
+    shell: (cmd) => shell.run(cmd),
     info: (m) => void messages.push(m),
     warn: (m) => void messages.push(m),
-    flush() {
-      if (!opts.memoFile || !dirty) return;
-      const tmp = `${opts.memoFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(disk));
-      renameSync(tmp, opts.memoFile);
-      dirty = false;
-    },
-  } as MacroHost & { messages: string[] };
+  };
 }
 
-const shellMemo = new Map<string, string>();
 const treeMemo = new Map<string, LoadedTree>();
 
 /** Parses the Kconfig tree of `srctree` for an arch, once per tree and environment. */
 export function loadHostTree(srctree: string, archName: string, opts: HostOptions = {}): LoadedTree {
-  const env = makeEnvironment(srctree, archName, opts);
+  const { env, shell } = makeEnvironment(srctree, archName, opts);
   const key = JSON.stringify([srctree, Object.entries(env).sort()]);
   let loaded = treeMemo.get(key);
   if (!loaded) {
-    const macros = hostMacros(env, opts);
-    loaded = loadKconfig(diskSource(srctree), macros);
-    (macros as unknown as { flush(): void }).flush();
+    loaded = loadKconfig(diskSource(srctree), hostMacros(env, shell));
     treeMemo.set(key, loaded);
   }
+  shell.flush();
   return loaded;
 }
