@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelArch } from '../../src/kconfig/arch.js';
-import { loadHostTree } from '../../src/kconfig/host.js';
+import { baseConfig, resolveRequest } from '../../src/kconfig/bases.js';
+import { diskSource, loadHostTree } from '../../src/kconfig/host.js';
 import { olddefconfig, resolveConfig } from '../../src/kconfig/resolve.js';
 import type { KconfigTree } from '../../src/kconfig/types.js';
 import { kernelTree, Oracle } from './oracle.js';
@@ -47,7 +48,7 @@ export function archContext(archName: string): ArchContext | null {
 const available = Boolean(process.env.CI) || kernelTree() !== null;
 
 /** defconfig plus `requests` random requests, each compared with the kernel's olddefconfig. */
-export function defineArchSuite(archName: string, requests = 20, seed = 1): void {
+export function defineArchSuite(archName: string, requests = 20, seed = 1, checkMakeTargets = false): void {
   describe.skipIf(!available)(`kconfig oracle: ${archName}`, () => {
     it('defconfig is byte-identical to make defconfig', { timeout: slow }, () => {
       const ctx = archContext(archName)!;
@@ -68,6 +69,31 @@ export function defineArchSuite(archName: string, requests = 20, seed = 1): void
         const actual = resolveConfig(ctx.tree, ctx.defconfig, [], req).config;
         expect(actual, `request ${i} (seed ${seed}): ${JSON.stringify(req)}`).toBe(expected);
       }
+    });
+
+    it('allnoconfig, tinyconfig and defconfig + kvm_guest.config match', { timeout: slow }, () => {
+      const ctx = archContext(archName)!;
+      const arch = kernelArch(archName)!;
+      const src = diskSource(ctx.srctree);
+      const { oracle, tree } = ctx;
+      const allno = oracle.conf('allnoconfig', '');
+      expect(baseConfig(tree, 'allnoconfig', src, arch)).toBe(allno);
+      // make tinyconfig: allnoconfig seeded by tiny-base.config, merge tiny.config fragments, olddefconfig
+      const seeded = oracle.conf('allnoconfig', '', { KCONFIG_ALLCONFIG: 'kernel/configs/tiny-base.config' });
+      const tinyFrags = ['kernel/configs/tiny.config', `arch/${arch.srcarch}/configs/tiny.config`]
+        .map((p) => src.readFile(p))
+        .filter((t): t is string => t !== undefined);
+      const tiny = oracle.conf('olddefconfig', oracle.merge(seeded, tinyFrags));
+      expect(baseConfig(tree, 'tinyconfig', src, arch)).toBe(tiny);
+      if (checkMakeTargets) {
+        // the oracle's own sequence must be what the kernel's make targets do
+        expect(oracle.make('allnoconfig')).toBe(allno);
+        expect(oracle.make('tinyconfig')).toBe(tiny);
+      }
+      const kvm = src.readFile('kernel/configs/kvm_guest.config')!;
+      const expected = oracle.conf('olddefconfig', oracle.merge(ctx.defconfig, [kvm]));
+      const actual = resolveRequest(tree, { base: 'defconfig', fragments: [kvm] }, src, arch).config;
+      expect(actual).toBe(expected);
     });
   });
 }

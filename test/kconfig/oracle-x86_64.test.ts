@@ -1,3 +1,3 @@
 import { defineArchSuite } from './arch-suite.js';
 
-defineArchSuite('x86_64');
+defineArchSuite('x86_64', 20, 1, true);
