@@ -7,12 +7,29 @@
 import { compareValues } from './compare.js';
 import { strtoll } from './cnum.js';
 import { treeIndex, type TreeIndex } from './tree-index.js';
-import type { Expr, KconfigTree, MenuNode, Sym, Tri } from './types.js';
+import type { CmpOp, Expr, KconfigTree, MenuNode, Sym, Tri } from './types.js';
 
 /** Flag bits of a symbol in one evaluation (the kernel's SYMBOL_VALID/WRITE/DEF_USER). */
 export const VALID = 1;
 export const WRITE = 2;
 export const DEF_USER = 4;
+
+function cmpHolds(op: CmpOp, res: number): boolean {
+  switch (op) {
+    case '=':
+      return res === 0;
+    case '!=':
+      return res !== 0;
+    case '<':
+      return res < 0;
+    case '<=':
+      return res <= 0;
+    case '>':
+      return res > 0;
+    default:
+      return res >= 0;
+  }
+}
 
 const min = (a: Tri, b: Tri): Tri => (a < b ? a : b);
 const max = (a: Tri, b: Tri): Tri => (a > b ? a : b);
@@ -105,16 +122,7 @@ export class Evaluation {
       case 'cmp': {
         this.calc(e.l);
         this.calc(e.r);
-        const res = compareValues(e.l, this.stringValue(e.l), e.r, this.stringValue(e.r));
-        const ok = {
-          '=': res === 0,
-          '!=': res !== 0,
-          '<': res < 0,
-          '<=': res <= 0,
-          '>': res > 0,
-          '>=': res >= 0,
-        };
-        v = ok[e.op] ? 2 : 0;
+        v = cmpHolds(e.op, compareValues(e.l, this.stringValue(e.l), e.r, this.stringValue(e.r))) ? 2 : 0;
       }
     }
     this.exprVal[e.id] = v + 1;
@@ -129,11 +137,14 @@ export class Evaluation {
     if (t === 1 && (s.type !== 'tristate' || this.modulesVal === 0)) t = 2;
     this.visible[s.id] = t;
     if (s.choiceNode) return;
-    const boolish = this.isBoolish(s);
-    const up = (v: Tri): Tri => (v === 1 && boolish ? 2 : v);
-    this.dirDep[s.id] = up(s.dirDep ? this.expr(s.dirDep) : 2);
-    this.revDep[s.id] = up(s.revDep ? this.expr(s.revDep) : 0);
-    this.implied[s.id] = up(s.implied ? this.expr(s.implied) : 0);
+    // a bool's dependencies are never m (sym_get_type is bool for tristates without modules)
+    const up = this.isBoolish(s) ? 1 : 0;
+    const dir = s.dirDep ? this.expr(s.dirDep) : 2;
+    const rev = s.revDep ? this.expr(s.revDep) : 0;
+    const imp = s.implied ? this.expr(s.implied) : 0;
+    this.dirDep[s.id] = dir === 1 ? dir + up : dir;
+    this.revDep[s.id] = rev === 1 ? rev + up : rev;
+    this.implied[s.id] = imp === 1 ? imp + up : imp;
   }
 
   /** The first default whose condition holds (sym_get_default_prop), with that condition's value. */

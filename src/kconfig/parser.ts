@@ -6,9 +6,10 @@
 import { KconfigError } from './errors.js';
 import { Lexer, type Token } from './lexer.js';
 import { parseExpr, parseIfExpr, TokenStream } from './parse-expr.js';
+import { parseDepends, parseOptions, type EntryContext } from './parse-options.js';
 import { Preprocessor, type MacroHost } from './preprocess.js';
 import { addNode, addProp, SymbolTable } from './symtab.js';
-import type { Loc, MenuNode, Sym, SymType } from './types.js';
+import type { Loc, MenuNode, Sym } from './types.js';
 
 /** Where the parser reads Kconfig files from (paths relative to the source tree). */
 export interface KconfigSource {
@@ -24,26 +25,18 @@ export interface ParsedTree {
   readonly envUsed: ReadonlyMap<string, string>;
 }
 
-const typeWords: Record<string, SymType> = {
-  bool: 'bool',
-  tristate: 'tristate',
-  int: 'int',
-  hex: 'hex',
-  string: 'string',
-};
-
 /** Parses a Kconfig tree starting at `top` (usually "Kconfig"). */
 export function parseKconfig(src: KconfigSource, macros: MacroHost, top = 'Kconfig'): ParsedTree {
   return new Parser(src, macros).parse(top);
 }
 
-class Parser {
+class Parser implements EntryContext {
   readonly table = new SymbolTable();
   readonly files: string[] = [];
   private readonly pp: Preprocessor;
   private lx: Lexer | null = null;
-  private ts: TokenStream | null = null;
-  private modules: Sym | null = null;
+  private stream: TokenStream | null = null;
+  modules: Sym | null = null;
   private readonly stack: string[] = [];
   private root: MenuNode;
   /** The block statements are being added to (menu_add_entry's current_menu). */
@@ -73,37 +66,45 @@ class Parser {
     }
     if (this.stack.includes(path) && from)
       throw new KconfigError(from.loc.file, from.loc.line, from.col, `recursive inclusion of "${path}"`);
-    const saved = [this.lx, this.ts] as const;
+    const saved = [this.lx, this.stream] as const;
     this.stack.push(path);
     this.files.push(path);
     this.lx = new Lexer(path, text, this.pp, (m) => this.macros.warn(m));
-    this.ts = new TokenStream(this.lx, this.table);
+    this.stream = new TokenStream(this.lx, this.table);
     this.stmtList(this.currentParent, false, null);
     this.stack.pop();
-    [this.lx, this.ts] = saved;
+    [this.lx, this.stream] = saved;
   }
 
-  private err(t: Token, message: string): KconfigError {
+  get ts(): TokenStream {
+    return this.stream!;
+  }
+
+  warn(message: string): void {
+    this.macros.warn(message);
+  }
+
+  err(t: Token, message: string): KconfigError {
     return new KconfigError(this.lx!.file, t.line, t.col, message);
   }
 
-  private loc(t: Token): Loc {
+  loc(t: Token): Loc {
     return { file: this.lx!.file, line: t.line };
   }
 
-  private eol(): void {
-    const t = this.ts!.take();
+  eol(): void {
+    const t = this.stream!.take();
     if (t.kind !== 'EOL') throw this.err(t, `syntax error: unexpected '${t.value || t.kind}'`);
   }
 
-  private quoted(): Token {
-    const t = this.ts!.take();
+  quoted(): Token {
+    const t = this.stream!.take();
     if (t.kind !== 'STRING') throw this.err(t, `syntax error: expected a quoted string`);
     return t;
   }
 
-  private word(): Token {
-    const t = this.ts!.take();
+  word(): Token {
+    const t = this.stream!.take();
     if (t.kind !== 'WORD') throw this.err(t, `syntax error: expected a symbol name`);
     return t;
   }
@@ -112,7 +113,7 @@ class Parser {
   private stmtList(parent: MenuNode, inChoice: boolean, end: { kw: string; start: Token } | null): void {
     const outer = this.currentParent;
     this.currentParent = parent;
-    const ts = this.ts!;
+    const ts = this.stream!;
     let first = parent === this.root && this.stack.length === 1 && parent.children.length === 0;
     for (;;) {
       const t = ts.peek();
@@ -140,7 +141,7 @@ class Parser {
   }
 
   private statement(t: Token, parent: MenuNode, inChoice: boolean): void {
-    const ts = this.ts!;
+    const ts = this.stream!;
     const kw = t.kind === 'KW' ? t.value : '';
     if (kw === 'config' || (kw === 'menuconfig' && !inChoice)) return this.config(parent, inChoice);
     if (kw === 'comment') return this.comment(parent);
@@ -171,7 +172,7 @@ class Parser {
   }
 
   private config(parent: MenuNode, inChoice: boolean): void {
-    const ts = this.ts!;
+    const ts = this.stream!;
     const start = ts.take();
     const name = this.word();
     this.eol();
@@ -182,7 +183,7 @@ class Parser {
       parent,
       this.loc(start),
     );
-    this.options(node, false);
+    parseOptions(this, node, false);
     if (inChoice) {
       const choice = chooseNode(parent);
       if (!node.prompt) throw this.err(start, `choice member must have a prompt`);
@@ -194,107 +195,24 @@ class Parser {
     }
   }
 
-  /** config_option_list / choice_option_list: options until the next statement. */
-  private options(node: MenuNode, isChoice: boolean): void {
-    const ts = this.ts!;
-    const sym = node.sym!;
-    for (;;) {
-      const t = ts.peek();
-      if (t.kind !== 'KW') return;
-      const loc = this.loc(t);
-      const kw = t.value;
-      if (kw in typeWords && !(isChoice && kw !== 'bool')) {
-        ts.take();
-        if (isChoice) {
-          this.prompt(node, loc, this.quoted().value);
-        } else {
-          this.setType(node, typeWords[kw]!, t);
-          if (ts.peek().kind === 'STRING') this.prompt(node, loc, ts.take().value);
-        }
-      } else if (kw === 'prompt') {
-        ts.take();
-        this.prompt(node, loc, this.quoted().value);
-      } else if (kw === 'default' || (!isChoice && (kw === 'def_bool' || kw === 'def_tristate'))) {
-        ts.take();
-        const expr = isChoice
-          ? this.table.exprs.sym(this.table.lookup(this.word().value, false))
-          : parseExpr(ts);
-        addProp('default', node, loc, { expr, cond: parseIfExpr(ts) });
-        if (kw !== 'default') this.setType(node, kw === 'def_bool' ? 'bool' : 'tristate', t);
-      } else if (!isChoice && (kw === 'select' || kw === 'imply')) {
-        ts.take();
-        const target = this.table.lookup(this.word().value, false);
-        addProp(kw, node, loc, { expr: this.table.exprs.sym(target), cond: parseIfExpr(ts) });
-      } else if (!isChoice && kw === 'range') {
-        ts.take();
-        const a = ts.symbol();
-        const b = ts.symbol();
-        addProp('range', node, loc, { range: [a, b], cond: parseIfExpr(ts) });
-      } else if (!isChoice && kw === 'modules') {
-        ts.take();
-        if (this.modules)
-          throw this.err(
-            t,
-            `symbol '${sym.name}' redefines option 'modules' already defined by symbol '${this.modules.name}'`,
-          );
-        this.modules = sym;
-      } else if (kw === 'depends') {
-        this.depends(node);
-        continue;
-      } else if (kw === 'help') {
-        ts.take();
-        this.eol();
-        ts.skipHelp();
-        continue;
-      } else return;
-      this.eol();
-    }
-  }
-
-  private setType(node: MenuNode, type: SymType, t: Token): void {
-    const sym = node.sym!;
-    if (sym.type === 'unknown') sym.type = type;
-    else if (sym.type !== type)
-      this.macros.warn(`${this.lx!.file}:${t.line}:warning: ignoring type redefinition of '${sym.name}'`);
-  }
-
-  /** menu_add_prompt: the parents' `visible if` conditions join a P_PROMPT's condition. */
-  private prompt(node: MenuNode, loc: Loc, text: string): void {
-    let cond = parseIfExpr(this.ts!);
-    for (let m = node.parent; m; m = m.parent)
-      if (m.visibility) cond = this.table.exprs.and(cond, m.visibility);
-    const kind = node.kind === 'menuconfig' ? 'menu' : 'prompt';
-    node.prompt = addProp(kind, node, loc, { text: text.replace(/^\s+/, ''), cond });
-    node.prompt.visible = cond;
-  }
-
-  private depends(node: MenuNode): void {
-    const ts = this.ts!;
-    ts.take();
-    const on = ts.take();
-    if (on.kind !== 'KW' || on.value !== 'on') throw this.err(on, `syntax error: expected 'on'`);
-    node.dep = this.table.exprs.and(node.dep, parseExpr(ts));
-    this.eol();
-  }
-
   private choice(parent: MenuNode): void {
-    const start = this.ts!.take();
+    const start = this.stream!.take();
     this.eol();
     const node = addNode('choice', this.table.choiceSymbol(), parent, this.loc(start));
-    this.options(node, true);
+    parseOptions(this, node, true);
     if (!node.prompt) throw this.err(start, `choice must have a prompt`);
     this.stmtList(node, true, { kw: 'choice', start });
   }
 
   private menu(parent: MenuNode): void {
-    const ts = this.ts!;
+    const ts = this.stream!;
     const start = ts.take();
     const node = addNode('menu', null, parent, this.loc(start));
     node.prompt = addProp('menu', node, this.loc(start), { text: this.quoted().value, cond: null });
     this.eol();
     for (;;) {
       const t = ts.peek();
-      if (t.kind === 'KW' && t.value === 'depends') this.depends(node);
+      if (t.kind === 'KW' && t.value === 'depends') parseDepends(this, node);
       else if (t.kind === 'KW' && t.value === 'visible') {
         ts.take();
         node.visibility = this.table.exprs.and(node.visibility, parseIfExpr(ts));
@@ -305,16 +223,16 @@ class Parser {
   }
 
   private comment(parent: MenuNode): void {
-    const ts = this.ts!;
+    const ts = this.stream!;
     const start = ts.take();
     const node = addNode('comment', null, parent, this.loc(start));
     node.prompt = addProp('comment', node, this.loc(start), { text: this.quoted().value, cond: null });
     this.eol();
-    while (ts.peek().kind === 'KW' && ts.peek().value === 'depends') this.depends(node);
+    while (ts.peek().kind === 'KW' && ts.peek().value === 'depends') parseDepends(this, node);
   }
 
   private ifBlock(parent: MenuNode, inChoice: boolean): void {
-    const ts = this.ts!;
+    const ts = this.stream!;
     const start = ts.take();
     const node = addNode('if', null, parent, this.loc(start));
     node.dep = parseExpr(ts);
