@@ -25,7 +25,12 @@ export function explainRequests(resolved: Resolved, requests: Requests, where = 
   for (const [name, requested] of Object.entries(requests)) {
     const sym = ev.tree.byName.get(name);
     if (!sym || sym.type === 'unknown') {
-      out.push({ symbol: name, requested, actual: '', reason: `${name} is not defined in this tree` });
+      out.push({
+        symbol: name,
+        requested,
+        actual: '',
+        reason: `${name}=${requested} requested but ${name} is not defined in this tree`,
+      });
       continue;
     }
     ev.calc(sym);
