@@ -136,8 +136,8 @@ export class Oracle {
     );
     if (existsSync(file)) return readFileSync(file, 'latin1');
     const text = produce();
-    writeFileSync(`${file}.tmp`, text, 'latin1');
-    renameSync(`${file}.tmp`, file);
+    writeFileSync(`${file}.${process.pid}.tmp`, text, 'latin1');
+    renameSync(`${file}.${process.pid}.tmp`, file);
     return text;
   }
 
