@@ -12,34 +12,45 @@ const prefix = 'CONFIG_';
 /** conf_read_simple into a fresh evaluation: user values and choice priorities; returns warnings. */
 export function readConfig(ev: Evaluation, text: string, file = '.config'): string[] {
   const warnings: string[] = [];
-  const lines = text.split('\n');
   const seen = new Set<number>();
-  lines.forEach((raw, i) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const warn = (m: string): void => void warnings.push(`${file}:${i + 1}:warning: ${m}`);
-    if (!line) return;
+  const byName = ev.tree.byName;
+  let lineNo = 0;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
+    lineNo++;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (!line) continue;
+    const at = lineNo;
+    const warn = (m: string): void => void warnings.push(`${file}:${at}:warning: ${m}`);
     let name: string;
     let val: string;
     if (line[0] === '#') {
-      const m = /^# CONFIG_([^ ]*) (.*)$/.exec(line);
-      if (!m || m[2] !== 'is not set') return;
-      [name, val] = [m[1]!, 'n'];
+      if (!line.startsWith('# CONFIG_')) continue;
+      const sp = line.indexOf(' ', 9);
+      if (sp < 0 || line.slice(sp + 1) !== 'is not set') continue;
+      [name, val] = [line.slice(9, sp), 'n'];
     } else {
       const eq = line.indexOf('=');
-      if (!line.startsWith(prefix) || eq < 0) return warn(`unexpected data: ${line}`);
+      if (!line.startsWith(prefix) || eq < 0) {
+        warn(`unexpected data: ${line}`);
+        continue;
+      }
       [name, val] = [line.slice(prefix.length, eq), line.slice(eq + 1)];
     }
-    const sym = ev.tree.byName.get(name);
-    if (!sym) return;
+    const sym = byName.get(name);
+    if (!sym) continue;
     if (seen.has(sym.id)) warn(`override: reassigning to symbol ${name}`);
-    if (!setUserValue(ev, sym, val, warn)) return;
+    if (!setUserValue(ev, sym, val, warn)) continue;
     seen.add(sym.id);
-    const choice = ev.index.choiceOf(sym);
+    const choice = sym.choiceNode && ev.index.choiceOf(sym);
     if (choice) {
       const order = (ev.choiceOrder.get(choice) ?? choice.members).filter((s) => s !== sym);
       ev.choiceOrder.set(choice, [sym, ...order]);
     }
-  });
+  }
   return warnings;
 }
 

@@ -6,7 +6,7 @@
  */
 import { compareValues } from './compare.js';
 import { strtoll } from './cnum.js';
-import { treeIndex, type TreeIndex } from './tree-index.js';
+import { treeIndex, type SymInfo, type TreeIndex } from './tree-index.js';
 import type { CmpOp, Expr, KconfigTree, MenuNode, Sym, Tri } from './types.js';
 
 /** Flag bits of a symbol in one evaluation (the kernel's SYMBOL_VALID/WRITE/DEF_USER). */
@@ -37,6 +37,7 @@ const max = (a: Tri, b: Tri): Tri => (a > b ? a : b);
 /** The values of one configuration of a tree: user input plus everything calculated from it. */
 export class Evaluation {
   readonly index: TreeIndex;
+  private readonly infos: readonly SymInfo[];
   readonly tri: Uint8Array;
   readonly val: string[];
   readonly flags: Uint8Array;
@@ -54,6 +55,7 @@ export class Evaluation {
   constructor(readonly tree: KconfigTree) {
     const n = tree.symbols.length;
     this.index = treeIndex(tree);
+    this.infos = this.index.infos;
     this.tri = new Uint8Array(n);
     this.val = new Array<string>(n).fill('');
     this.flags = new Uint8Array(n);
@@ -107,7 +109,7 @@ export class Evaluation {
     let v: Tri;
     switch (e.k) {
       case 'sym':
-        this.calc(e.sym);
+        if (!(this.flags[e.sym.id]! & VALID)) this.calc(e.sym);
         v = this.tri[e.sym.id] as Tri;
         break;
       case 'and':
@@ -131,7 +133,7 @@ export class Evaluation {
 
   /** sym_calc_visibility. */
   calcVisibility(s: Sym): void {
-    const info = this.index.info(s);
+    const info = this.infos[s.id]!;
     let t: Tri = 0;
     for (const p of info.prompts) t = max(t, this.expr(p.visible));
     if (t === 1 && (s.type !== 'tristate' || this.modulesVal === 0)) t = 2;
@@ -149,7 +151,7 @@ export class Evaluation {
 
   /** The first default whose condition holds (sym_get_default_prop), with that condition's value. */
   defaultProp(s: Sym): { expr: Expr | null; cond: Tri } | null {
-    for (const p of this.index.info(s).defaults) {
+    for (const p of this.infos[s.id]!.defaults) {
       const cond = this.expr(p.visible);
       if (cond !== 0) return { expr: p.expr, cond };
     }
@@ -221,7 +223,7 @@ export class Evaluation {
   private validateRange(s: Sym): void {
     if (s.type !== 'int' && s.type !== 'hex') return;
     const base = s.type === 'int' ? 10 : 16;
-    const range = this.index.info(s).ranges.find((p) => this.expr(p.visible) !== 0);
+    const range = this.infos[s.id]!.ranges.find((p) => this.expr(p.visible) !== 0);
     if (!range) return;
     const v = strtoll(this.val[s.id]!, base).value;
     const bound = (b: Sym): bigint => {

@@ -12,30 +12,36 @@ export class ExprFactory {
     return this.next;
   }
 
+  /** Every node gets the same fields in the same order: one hidden class keeps evaluation monomorphic. */
+  private node(k: Expr['k'], fields: Partial<Record<'sym' | 'a' | 'b' | 'op' | 'l' | 'r', unknown>>): Expr {
+    const n = { k, id: this.next++, sym: null, a: null, b: null, op: null, l: null, r: null };
+    return Object.assign(n, fields) as unknown as Expr;
+  }
+
   sym(sym: Sym): Expr {
-    return { k: 'sym', id: this.next++, sym };
+    return this.node('sym', { sym });
   }
 
   not(a: Expr): Expr {
-    return { k: 'not', id: this.next++, a };
+    return this.node('not', { a });
   }
 
   cmp(op: CmpOp, l: Sym, r: Sym): Expr {
-    return { k: 'cmp', id: this.next++, op, l, r };
+    return this.node('cmp', { op, l, r });
   }
 
   /** expr_alloc_and: a missing side means "yes". */
   and(a: Expr | null, b: Expr | null): Expr | null {
     if (!a) return b;
     if (!b) return a;
-    return { k: 'and', id: this.next++, a, b };
+    return this.node('and', { a, b });
   }
 
   /** expr_alloc_or: a missing side means "yes" only when both are missing, as in the kernel. */
   or(a: Expr | null, b: Expr | null): Expr | null {
     if (!a) return b;
     if (!b) return a;
-    return { k: 'or', id: this.next++, a, b };
+    return this.node('or', { a, b });
   }
 }
 

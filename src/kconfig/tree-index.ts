@@ -14,6 +14,8 @@ export interface SymInfo {
 /** Lookups derived from a finalized tree. */
 export interface TreeIndex {
   info(s: Sym): SymInfo;
+  /** The same, by symbol id (the evaluator's hot path). */
+  readonly infos: readonly SymInfo[];
   /** sym_get_choice_menu: the choice whose member this symbol is, through its first prompt. */
   choiceOf(s: Sym): MenuNode | null;
   /** menu_for_each_sub_entry over a choice: the member symbols of its nodes, in menu order. */
@@ -54,6 +56,7 @@ function build(tree: KconfigTree): TreeIndex {
   };
   return {
     info: (s) => infos[s.id]!,
+    infos,
     choiceOf: (s) => choiceOf[s.id]!,
     choiceMembersInMenuOrder: (choice) => {
       let m = members.get(choice);
