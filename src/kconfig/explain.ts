@@ -46,13 +46,19 @@ export function explainRequests(resolved: Resolved, requests: Requests, where = 
 function valuesOf(ev: Evaluation, e: Expr | null): string {
   return exprSymbols(e)
     .filter((s) => !s.isConst)
-    .map((s) => `${s.name}=${ev.stringValue(s) || '""'}`)
+    .map((s) => (s.type === 'unknown' ? `${s.name} undefined` : `${s.name}=${ev.stringValue(s) || '""'}`))
     .join(', ');
 }
 
 /** The operands of an AND chain that are below `want`, with their symbols' values. */
 function blockers(ev: Evaluation, e: Expr | null, want: Tri): string {
-  const low = flatten(e, 'and').filter((t) => ev.expr(t) < want);
+  const seen = new Set<string>();
+  const low = flatten(e, 'and').filter((t) => {
+    const key = exprToString(t);
+    const fresh = !seen.has(key);
+    seen.add(key);
+    return fresh && ev.expr(t) < want;
+  });
   return low
     .map((t) => (t.k === 'sym' ? valuesOf(ev, t) : `${exprToString(t)} (${valuesOf(ev, t)})`))
     .join(', ');

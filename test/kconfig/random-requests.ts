@@ -32,14 +32,25 @@ function valueFor(sym: Sym, rnd: () => number): string {
   }
 }
 
-/** `count` requests of 1 to 3 symbols each, as name -> value maps. */
-export function randomRequests(tree: KconfigTree, seed: number, count: number): Record<string, string>[] {
+/**
+ * `count` requests of 1 to 3 symbols each, as name -> value maps. Symbols come from the whole
+ * tree; when `changeable` is given, two in three come from it (symbols whose prompt is visible in
+ * the base), since most symbols of a tree are out of reach and their requests change nothing.
+ */
+export function randomRequests(
+  tree: KconfigTree,
+  seed: number,
+  count: number,
+  changeable?: (s: Sym) => boolean,
+): Record<string, string>[] {
   const rnd = prng(seed);
-  const syms = [...tree.byName.values()].filter((s) => s.type !== 'unknown');
+  const all = [...tree.byName.values()].filter((s) => s.type !== 'unknown');
+  const open = changeable ? all.filter(changeable) : all;
   return Array.from({ length: count }, () => {
     const req: Record<string, string> = {};
     const n = 1 + Math.floor(rnd() * 3);
     for (let i = 0; i < n; i++) {
+      const syms = rnd() < 2 / 3 && open.length ? open : all;
       const s = syms[Math.floor(rnd() * syms.length)]!;
       req[s.name!] = valueFor(s, rnd);
     }
