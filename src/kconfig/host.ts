@@ -6,11 +6,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernelArch } from './arch.js';
 import { loadKconfig, type LoadedTree } from './load.js';
+import { globToRegExp } from './source-paths.js';
 import type { KconfigSource } from './parser.js';
 import type { MacroHost } from './preprocess.js';
 
@@ -25,6 +26,25 @@ export interface HostOptions {
 /** Files of a source tree on disk. */
 export function diskSource(srctree: string): KconfigSource {
   return {
+    glob(pattern) {
+      // expand one path segment at a time, as glob(3) does
+      let found = [''];
+      for (const seg of pattern.split('/')) {
+        const re = globToRegExp(seg);
+        found = found.flatMap((dir) => {
+          if (!/[*?[]/.test(seg)) return [`${dir}${seg}`];
+          try {
+            return readdirSync(join(srctree, dir) || '.')
+              .filter((f) => re.test(f))
+              .map((f) => `${dir}${f}`);
+          } catch {
+            return [];
+          }
+        });
+        found = found.map((f) => `${f}/`);
+      }
+      return found.map((f) => f.slice(0, -1)).filter((f) => existsSync(join(srctree, f)));
+    },
     readFile(path) {
       try {
         return readFileSync(path.startsWith('/') ? path : join(srctree, path), 'latin1');

@@ -3,6 +3,7 @@
  * Pure over its two interfaces, so tests feed it an in-memory file map and a fake shell.
  */
 import { finalizeTree } from './finalize.js';
+import { globToRegExp } from './source-paths.js';
 import { parseKconfig, type KconfigSource } from './parser.js';
 import type { MacroHost } from './preprocess.js';
 import type { KconfigTree } from './types.js';
@@ -22,7 +23,10 @@ export function loadKconfig(src: KconfigSource, macros: MacroHost, top = 'Kconfi
 
 /** An in-memory source: a map from path to file text (for tests and small trees). */
 export function memorySource(files: Readonly<Record<string, string>>): KconfigSource {
-  return { readFile: (p) => files[p] };
+  return {
+    readFile: (p) => files[p],
+    glob: (pattern) => Object.keys(files).filter((f) => globToRegExp(pattern).test(f)),
+  };
 }
 
 /** A macro host with a fixed environment and a shell given as a function (no processes). */

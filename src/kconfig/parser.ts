@@ -8,12 +8,15 @@ import { Lexer, type Token } from './lexer.js';
 import { parseExpr, parseIfExpr, TokenStream } from './parse-expr.js';
 import { parseDepends, parseOptions, type EntryContext } from './parse-options.js';
 import { Preprocessor, type MacroHost } from './preprocess.js';
+import { isSourceExtension, sourcePaths, type SourceKind } from './source-paths.js';
 import { addNode, addProp, SymbolTable } from './symtab.js';
 import type { Loc, MenuNode, Sym } from './types.js';
 
 /** Where the parser reads Kconfig files from (paths relative to the source tree). */
 export interface KconfigSource {
   readFile(path: string): string | undefined;
+  /** Files matching a glob pattern (for `source` with wildcards); optional. */
+  glob?(pattern: string): string[];
 }
 
 /** The raw result of parsing, before menu_finalize. */
@@ -149,14 +152,10 @@ class Parser implements EntryContext {
     if (!inChoice) {
       if (kw === 'choice') return this.choice(parent);
       if (kw === 'menu') return this.menu(parent);
-      if (kw === 'source') {
-        ts.take();
-        const path = this.quoted();
-        this.eol();
-        return this.parseFile(path.value, { loc: this.loc(t), col: path.col });
-      }
+      if (kw === 'source') return this.source('source', ts.take());
       if (t.kind === 'WORD') {
         ts.take();
+        if (isSourceExtension(t.value) && ts.peek().kind === 'STRING') return this.source(t.value, t);
         const op = ts.peek();
         if (op.kind === 'OP' && (op.value === '=' || op.value === ':=' || op.value === '+=')) {
           ts.take();
@@ -169,6 +168,15 @@ class Parser implements EntryContext {
       }
     }
     throw this.err(t, `invalid statement${t.value ? ` "${t.value}"` : ''}`);
+  }
+
+  private source(kind: SourceKind, t: Token): void {
+    const path = this.quoted();
+    this.eol();
+    const from = { loc: this.loc(t), col: path.col };
+    const paths = sourcePaths(kind, path.value, this.lx!.file, this.src);
+    if (!paths) throw this.err(path, `no file matches "${path.value}"`);
+    for (const p of paths) this.parseFile(p, from);
   }
 
   private config(parent: MenuNode, inChoice: boolean): void {

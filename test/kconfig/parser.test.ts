@@ -130,6 +130,27 @@ describe('Kconfig parser', () => {
   });
 });
 
+describe('source extensions (Kconfiglib syntax, unused by Linux 6.12)', () => {
+  const files = {
+    Kconfig:
+      'source "drivers/*/Kconfig"\nrsource "arch/Kconfig"\nosource "missing/Kconfig"\norsource "none-*"\n',
+    'drivers/b/Kconfig': 'config B\n\tdef_bool y\n',
+    'drivers/a/Kconfig': 'config A\n\tdef_bool y\n',
+    'arch/Kconfig': 'rsource "x86/Kconfig"\n',
+    'arch/x86/Kconfig': 'config X86\n\tdef_bool y\n',
+  };
+
+  it('expands globs in sorted order, resolves rsource against the including file, skips osource misses', () => {
+    expect(body(files)).toBe('CONFIG_A=y\nCONFIG_B=y\nCONFIG_X86=y\n');
+  });
+
+  it('reports a mandatory glob that matches nothing', () => {
+    expect(error({ Kconfig: 'source "nothing/*/Kconfig"\n' }).message).toBe(
+      'Kconfig:1:8: no file matches "nothing/*/Kconfig"',
+    );
+  });
+});
+
 describe('Kconfig parser errors are located', () => {
   it('names an unknown statement with file, line and column', () => {
     const e = error({ Kconfig: 'config A\n\tbool "a"\n\toption modules\n' });
