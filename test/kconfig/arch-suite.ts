@@ -78,29 +78,44 @@ export function defineArchSuite(archName: string, requests = 20, seed = 1, check
       expect(changed).toBeGreaterThanOrEqual(requests / 2);
     });
 
-    it('allnoconfig, tinyconfig and defconfig + kvm_guest.config match', { timeout: slow }, () => {
-      const ctx = archContext(archName)!;
-      const arch = kernelArch(archName)!;
-      const src = diskSource(ctx.srctree);
-      const { oracle, tree } = ctx;
-      const allno = oracle.conf('allnoconfig', '');
-      expect(baseConfig(tree, 'allnoconfig', src, arch)).toBe(allno);
-      // make tinyconfig: allnoconfig seeded by tiny-base.config, merge tiny.config fragments, olddefconfig
-      const seeded = oracle.conf('allnoconfig', '', { KCONFIG_ALLCONFIG: 'kernel/configs/tiny-base.config' });
-      const tinyFrags = ['kernel/configs/tiny.config', `arch/${arch.srcarch}/configs/tiny.config`]
-        .map((p) => src.readFile(p))
-        .filter((t): t is string => t !== undefined);
-      const tiny = oracle.conf('olddefconfig', oracle.merge(seeded, tinyFrags));
-      expect(baseConfig(tree, 'tinyconfig', src, arch)).toBe(tiny);
-      if (checkMakeTargets) {
-        // the oracle's own sequence must be what the kernel's make targets do
-        expect(oracle.make('allnoconfig')).toBe(allno);
-        expect(oracle.make('tinyconfig')).toBe(tiny);
-      }
-      const kvm = src.readFile('kernel/configs/kvm_guest.config')!;
-      const expected = oracle.conf('olddefconfig', oracle.merge(ctx.defconfig, [kvm]));
-      const actual = resolveRequest(tree, { base: 'defconfig', fragments: [kvm] }, src, arch).config;
-      expect(actual).toBe(expected);
-    });
+    it(
+      'allnoconfig, tinyconfig (+10 random requests) and defconfig + kvm_guest.config match',
+      { timeout: slow },
+      () => {
+        const ctx = archContext(archName)!;
+        const arch = kernelArch(archName)!;
+        const src = diskSource(ctx.srctree);
+        const { oracle, tree } = ctx;
+        const allno = oracle.conf('allnoconfig', '');
+        expect(baseConfig(tree, 'allnoconfig', src, arch)).toBe(allno);
+        // make tinyconfig: allnoconfig seeded by tiny-base.config, merge tiny.config fragments, olddefconfig
+        const seeded = oracle.conf('allnoconfig', '', {
+          KCONFIG_ALLCONFIG: 'kernel/configs/tiny-base.config',
+        });
+        const tinyFrags = ['kernel/configs/tiny.config', `arch/${arch.srcarch}/configs/tiny.config`]
+          .map((p) => src.readFile(p))
+          .filter((t): t is string => t !== undefined);
+        const tiny = oracle.conf('olddefconfig', oracle.merge(seeded, tinyFrags));
+        expect(baseConfig(tree, 'tinyconfig', src, arch)).toBe(tiny);
+        if (checkMakeTargets) {
+          // the oracle's own sequence must be what the kernel's make targets do
+          expect(oracle.make('allnoconfig')).toBe(allno);
+          expect(oracle.make('tinyconfig')).toBe(tiny);
+        }
+        // requests on a small base (MODULES=n: tristates act as bool) take other paths than defconfig
+        const tinyEval = olddefconfig(tree, tiny).evaluation;
+        const open = (s: Sym): boolean => (tinyEval.calc(s), tinyEval.visible[s.id]! > 0);
+        for (const [i, req] of randomRequests(tree, seed + 1, 10, open).entries()) {
+          const want = oracle.conf('olddefconfig', oracle.merge(tiny, [fragmentOf(tree, req)]));
+          expect(resolveConfig(tree, tiny, [], req).config, `tiny request ${i}: ${JSON.stringify(req)}`).toBe(
+            want,
+          );
+        }
+        const kvm = src.readFile('kernel/configs/kvm_guest.config')!;
+        const expected = oracle.conf('olddefconfig', oracle.merge(ctx.defconfig, [kvm]));
+        const actual = resolveRequest(tree, { base: 'defconfig', fragments: [kvm] }, src, arch).config;
+        expect(actual).toBe(expected);
+      },
+    );
   });
 }
