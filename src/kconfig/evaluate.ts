@@ -4,7 +4,7 @@
  * arrays indexed by symbol and expression id, so a parsed tree is shared by any number of
  * evaluations and each evaluation costs a few typed-array allocations.
  */
-import { compareValues } from './compare.js';
+import { compareValues } from './cnum.js';
 import { strtoll } from './cnum.js';
 import { treeIndex, type SymInfo, type TreeIndex } from './tree-index.js';
 import type { CmpOp, Expr, KconfigTree, MenuNode, Sym, Tri } from './types.js';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kernelArch } from './arch.js';
+import { kernelArch } from './bases.js';
 import { loadKconfig, type LoadedTree } from './load.js';
 import { globToRegExp } from './source-paths.js';
 import type { KconfigSource } from './parser.js';

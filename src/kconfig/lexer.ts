@@ -3,7 +3,7 @@
  * macro expansion, operators, the raw value of an assignment, and help text skipping with the
  * kernel's indentation rules. Newlines are tokens (EOL); runs of them collapse as in yylex().
  */
-import { KconfigError } from './errors.js';
+import { KconfigError } from './types.js';
 import type { Preprocessor } from './preprocess.js';
 
 /** Token kinds: keywords carry their spelling in `value`. */

@@ -5,7 +5,7 @@
 import type { Lexer, Token } from './lexer.js';
 import type { SymbolTable } from './symtab.js';
 import type { CmpOp, Expr, Sym } from './types.js';
-import { KconfigError } from './errors.js';
+import { KconfigError } from './types.js';
 
 /** One-token lookahead over a lexer, bound to the table symbols are looked up in. */
 export class TokenStream {

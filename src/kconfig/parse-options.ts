@@ -3,7 +3,7 @@
  * choice_option_list in parser.y): type and prompt, default/def_bool/def_tristate, select, imply,
  * range, modules, depends on, help. An option list ends at the first token that starts no option.
  */
-import type { KconfigError } from './errors.js';
+import type { KconfigError } from './types.js';
 import type { Token } from './lexer.js';
 import { parseExpr, parseIfExpr, type TokenStream } from './parse-expr.js';
 import { addProp, type SymbolTable } from './symtab.js';

@@ -3,7 +3,7 @@
  * statements, blocks (menu/choice/if), config options and expressions, `source` inline.
  * Anything the kernel's grammar rejects is a KconfigError naming file, line and column.
  */
-import { KconfigError } from './errors.js';
+import { KconfigError } from './types.js';
 import { Lexer, type Token } from './lexer.js';
 import { parseExpr, parseIfExpr, TokenStream } from './parse-expr.js';
 import { parseDepends, parseOptions, type EntryContext } from './parse-options.js';

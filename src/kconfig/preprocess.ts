@@ -3,7 +3,7 @@
  * functions with $(1).., the built-ins shell/info/warning-if/error-if/filename/lineno, and the
  * environment. Pure: the shell and the diagnostics sinks come in through MacroHost.
  */
-import { KconfigError } from './errors.js';
+import { KconfigError } from './types.js';
 
 /** What the macro language needs from the outside world. */
 export interface MacroHost {

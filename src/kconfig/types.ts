@@ -2,7 +2,8 @@
  * The parsed Kconfig model: symbols, properties, menu nodes and expressions, mirroring the
  * kernel's struct symbol / property / menu / expr (scripts/kconfig/expr.h). A parsed tree is
  * immutable once finalized; every resolution keeps its values in its own arrays (resolve-state.ts),
- * so one parse serves many resolutions.
+ * so one parse serves many resolutions. KconfigError is the engine's one error class: every problem
+ * it reports is located in a file.
  */
 
 /** Tristate value as in the kernel's enum tristate: 0 = n, 1 = m, 2 = y. */
@@ -101,4 +102,17 @@ export interface KconfigTree {
   readonly exprCount: number;
   /** Every Kconfig file read, in order. */
   readonly files: readonly string[];
+}
+
+/** A located problem in Kconfig input: syntax the engine does not know, a bad macro, a missing file. */
+export class KconfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly col: number,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}:${col}: ${reason}`);
+    this.name = 'KconfigError';
+  }
 }

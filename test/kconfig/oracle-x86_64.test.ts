@@ -1,5 +1,4 @@
-import { available, defineArchSuite } from './arch-suite.js';
-import { definePropertySuite } from './property-suite.js';
+import { available, defineArchSuite, definePropertySuite } from './arch-suite.js';
 
 defineArchSuite('x86_64', 20, 1, true);
 definePropertySuite(available);

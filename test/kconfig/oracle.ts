@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kernelArch } from '../../src/kconfig/arch.js';
+import { kernelArch } from '../../src/kconfig/bases.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

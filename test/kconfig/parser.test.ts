@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KconfigError } from '../../src/kconfig/errors.js';
+import { KconfigError } from '../../src/kconfig/types.js';
 import { loadKconfig, memoryMacros, memorySource } from '../../src/kconfig/load.js';
 import { olddefconfig } from '../../src/kconfig/resolve.js';
 
