@@ -1,7 +1,8 @@
 /**
- * Architectures as make names them, and the base configurations a kmatrix request starts from, produced the way the kernel's make
- * targets produce them: `<arch defconfig>`, `allnoconfig`, `tinyconfig` (allnoconfig seeded with
- * tiny-base.config, then tiny.config fragments and olddefconfig) or a given .config text.
+ * Architectures as make names them, and the base configurations a kmatrix request starts from,
+ * produced the way the kernel's make targets produce them: `<arch defconfig>`, `allnoconfig`,
+ * `tinyconfig` (allnoconfig seeded with tiny-base.config, then tiny.config fragments and
+ * olddefconfig) or a given .config text.
  */
 import { mergeConfigs } from './confdata.js';
 import { KconfigError } from './types.js';

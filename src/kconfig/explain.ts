@@ -70,8 +70,11 @@ function explain(ev: Evaluation, sym: Sym, requested: string, actual: string, wh
   const choice = ev.index.choiceOf(sym);
   if (choice) {
     const chosen = ev.index.choiceMembersInMenuOrder(choice).find((s) => ev.tri[s.id] === 2);
-    if (ev.visible[sym.id] === 0)
-      return `${head} ${name} is not visible in choice "${choice.prompt?.text}" (${exprToString(ev.index.info(sym).prompts[0]?.visible ?? null)}: ${valuesOf(ev, ev.index.info(sym).prompts[0]?.visible ?? null)})`;
+    if (ev.visible[sym.id] === 0) {
+      const vis = ev.index.info(sym).prompts[0]?.visible ?? null;
+      const inChoice = `${name} is not visible in choice "${choice.prompt?.text}"`;
+      return `${head} ${inChoice} (${exprToString(vis)}: ${valuesOf(ev, vis)})`;
+    }
     return `${head} choice "${choice.prompt?.text}" selects ${chosen?.name ?? 'nothing'}`;
   }
   const isTri = sym.type === 'bool' || sym.type === 'tristate';
@@ -91,7 +94,8 @@ function explain(ev: Evaluation, sym: Sym, requested: string, actual: string, wh
     const dep = sym.dirDep;
     const why =
       blockers(ev, dep, want === 0 ? 2 : want) || blockers(ev, prompts[0]!.visible, want === 0 ? 2 : want);
-    return `${head} ${name} depends on ${exprToString(dep)}, and${where ? ` ${where}` : ''} ${why || `its prompt is hidden (${valuesOf(ev, prompts[0]!.visible)})`}`;
+    const because = why || `its prompt is hidden (${valuesOf(ev, prompts[0]!.visible)})`;
+    return `${head} ${name} depends on ${exprToString(dep)}, and${where ? ` ${where}` : ''} ${because}`;
   }
   if (sym.type === 'int' || sym.type === 'hex') {
     const range = ev.index.info(sym).ranges.find((p) => ev.expr(p.visible) !== 0);
@@ -100,5 +104,6 @@ function explain(ev: Evaluation, sym: Sym, requested: string, actual: string, wh
   }
   if (isTri && sym.type === 'tristate' && requested === 'm' && ev.modulesVal === 0)
     return `${head} MODULES=n, so tristate ${name} behaves as bool`;
-  return `${head} ${name} resolved to ${actual || '""'} (visible=${triName(visible)}, selected=${triName(revDep)})`;
+  const state = `visible=${triName(visible)}, selected=${triName(revDep)}`;
+  return `${head} ${name} resolved to ${actual || '""'} (${state})`;
 }

@@ -32,7 +32,8 @@ describe('explainRequests', () => {
         requested: 'y',
         actual: 'n',
         reason:
-          'KASAN=y requested but KASAN depends on HAVE_ARCH_KASAN && CC_HAS_KASAN_GENERIC, and on arm HAVE_ARCH_KASAN=n',
+          'KASAN=y requested but KASAN depends on HAVE_ARCH_KASAN && CC_HAS_KASAN_GENERIC, ' +
+          'and on arm HAVE_ARCH_KASAN=n',
       },
     ]);
   });

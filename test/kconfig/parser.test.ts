@@ -140,7 +140,7 @@ describe('source extensions (Kconfiglib syntax, unused by Linux 6.12)', () => {
     'arch/x86/Kconfig': 'config X86\n\tdef_bool y\n',
   };
 
-  it('expands globs in sorted order, resolves rsource against the including file, skips osource misses', () => {
+  it('expands globs in order, resolves rsource against the including file, skips osource misses', () => {
     expect(body(files)).toBe('CONFIG_A=y\nCONFIG_B=y\nCONFIG_X86=y\n');
   });
 
