@@ -163,14 +163,19 @@ export function mergeConfigs(base: string, fragments: readonly string[]): string
       const m = /^(CONFIG_[a-zA-Z0-9_]*)=/.exec(line) ?? /^# (CONFIG_[a-zA-Z0-9_]*) is not set$/.exec(line);
       if (m) names.add(m[1]!);
     }
-    let lines = merged.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    for (const name of names) {
-      const word = new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`);
-      if (!lines.some((l) => word.test(l))) continue;
-      lines = lines.filter((l) => !l.includes(`${name} `) && !l.includes(`${name}=`));
+    // grep -w NAME, then sed "/NAME[ =]/d": lines merely containing "NAME " or "NAME=" go too
+    const doomed = [...names].filter(
+      (name) => merged.includes(name) && new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`).test(merged),
+    );
+    if (doomed.length) {
+      const keys = doomed.flatMap((n) => [`${n} `, `${n}=`]);
+      merged = merged
+        .split('\n')
+        .filter((l) => !keys.some((k) => l.includes(k)))
+        .join('\n');
     }
-    merged = `${lines.join('\n')}\n\n${frag}`;
+    // merge_config.sh: `echo >> merged` then the fragment
+    merged = `${merged}${merged.endsWith('\n') ? '' : '\n'}\n${frag}`;
   }
   return merged;
 }
