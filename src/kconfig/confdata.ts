@@ -15,6 +15,7 @@ export function readConfig(ev: Evaluation, text: string, file = '.config'): stri
   const seen = new Set<number>();
   const byName = ev.tree.byName;
   let lineNo = 0;
+  const at = (): string => `${file}:${lineNo}:warning: `;
   for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
@@ -23,8 +24,6 @@ export function readConfig(ev: Evaluation, text: string, file = '.config'): stri
     lineNo++;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (!line) continue;
-    const at = lineNo;
-    const warn = (m: string): void => void warnings.push(`${file}:${at}:warning: ${m}`);
     let name: string;
     let val: string;
     if (line[0] === '#') {
@@ -35,15 +34,19 @@ export function readConfig(ev: Evaluation, text: string, file = '.config'): stri
     } else {
       const eq = line.indexOf('=');
       if (!line.startsWith(prefix) || eq < 0) {
-        warn(`unexpected data: ${line}`);
+        warnings.push(`${at()}unexpected data: ${line}`);
         continue;
       }
       [name, val] = [line.slice(prefix.length, eq), line.slice(eq + 1)];
     }
     const sym = byName.get(name);
     if (!sym) continue;
-    if (seen.has(sym.id)) warn(`override: reassigning to symbol ${name}`);
-    if (!setUserValue(ev, sym, val, warn)) continue;
+    if (seen.has(sym.id)) warnings.push(`${at()}override: reassigning to symbol ${name}`);
+    const problem = setUserValue(ev, sym, val);
+    if (problem !== null) {
+      if (problem) warnings.push(at() + problem);
+      continue;
+    }
     seen.add(sym.id);
     const choice = sym.choiceNode && ev.index.choiceOf(sym);
     if (choice) {
@@ -54,48 +57,39 @@ export function readConfig(ev: Evaluation, text: string, file = '.config'): stri
   return warnings;
 }
 
-/** conf_set_sym_val; false when the value is rejected. */
-function setUserValue(ev: Evaluation, sym: Sym, p: string, warn: (m: string) => void): boolean {
+/** conf_set_sym_val: null when the value is taken, else the warning ('' for none). */
+function setUserValue(ev: Evaluation, sym: Sym, p: string): string | null {
   const id = sym.id;
   switch (sym.type) {
     case 'bool':
     case 'tristate': {
       const t = p[0] === 'm' && sym.type === 'tristate' ? 1 : p[0] === 'y' ? 2 : p[0] === 'n' ? 0 : -1;
-      if (t < 0) {
-        warn(`symbol value '${p}' invalid for ${sym.name}`);
-        return false;
-      }
+      if (t < 0) return `symbol value '${p}' invalid for ${sym.name}`;
       ev.userTri[id] = t;
       ev.flags[id]! |= DEF_USER;
-      return true;
+      return null;
     }
     case 'string': {
-      if (p[0] !== '"') return true;
+      if (p[0] !== '"') return null;
       let out = '';
       let i = 1;
       for (; i < p.length && p[i] !== '"'; i++) {
         if (p[i] === '\\') i++;
         if (i < p.length) out += p[i];
       }
-      if (i >= p.length) {
-        warn('invalid string found');
-        return false;
-      }
+      if (i >= p.length) return 'invalid string found';
       ev.userVal[id] = out;
       ev.flags[id]! |= DEF_USER;
-      return true;
+      return null;
     }
     case 'int':
     case 'hex':
-      if (!validNumber(sym.type, p)) {
-        warn(`symbol value '${p}' invalid for ${sym.name}`);
-        return false;
-      }
+      if (!validNumber(sym.type, p)) return `symbol value '${p}' invalid for ${sym.name}`;
       ev.userVal[id] = p;
       ev.flags[id]! |= DEF_USER;
-      return true;
+      return null;
     default:
-      return true;
+      return null;
   }
 }
 

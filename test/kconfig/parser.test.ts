@@ -121,6 +121,20 @@ describe('Kconfig parser', () => {
     expect(olddefconfig(tree, '').config).toContain('CONFIG_HAS_FLAG=y\nCONFIG_TEXT="hello"\n');
   });
 
+  it('reads .config lines as conf_read_simple does, with located warnings', () => {
+    const k = 'config B\n\tbool "b"\nconfig N\n\tint "n"\n\tdefault 4\n';
+    const r = olddefconfig(
+      load({ Kconfig: k }).tree,
+      'CONFIG_B=yes\nCONFIG_N=x1\njunk\nCONFIG_B=n\n# CONFIG_N is gone\n',
+    );
+    expect(r.config.split('\n').slice(4).join('\n')).toBe('# CONFIG_B is not set\nCONFIG_N=4\n');
+    expect(r.warnings).toEqual([
+      ".config:2:warning: symbol value 'x1' invalid for N",
+      '.config:3:warning: unexpected data: junk',
+      '.config:4:warning: override: reassigning to symbol B',
+    ]);
+  });
+
   it('reads sourced files relative to the tree root', () => {
     const files = {
       Kconfig: 'source "sub/Kconfig"\nconfig TOP\n\tdef_bool y\n',
