@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernelArch } from './bases.js';
@@ -109,8 +109,11 @@ export function shellRunner(env: Readonly<Record<string, string>>, memoFile?: st
       const key = createHash('sha256').update(`${envKey}\0${cmd}`).digest('hex');
       const hit = shellMemo.get(key) ?? disk[key];
       if (hit !== undefined) return hit;
-      // cc-option and friends make scratch folders in the working directory
-      cwd ??= mkdtempSync(join(tmpdir(), 'kmatrix-kconfig-'));
+      // cc-option and friends make (and remove) .tmp_$$ folders in the working directory
+      if (!cwd) {
+        cwd = join(tmpdir(), 'kmatrix-kconfig-shell');
+        mkdirSync(cwd, { recursive: true });
+      }
       // read env now: make exports CC_VERSION_TEXT, computed with this runner, to the probes too
       const out = sh(cmd, { ...process.env, ...env }, cwd);
       shellMemo.set(key, out);
