@@ -1,0 +1,3 @@
+import { defineArchSuite } from './arch-suite.js';
+
+defineArchSuite('riscv64');
