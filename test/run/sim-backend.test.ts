@@ -140,7 +140,8 @@ describe('SimBackend (worker threads)', () => {
     const cells = boots.map((boot, i) => makeCell({ id: `${i}-${boot}`, boot }));
     const dir = tempDir();
     try {
-      const run = await runPool(cells, { backend, jobs: 8, timeoutMs: 500, retries: 0, reportDir: dir });
+      // 3 s, not less: a replacement worker starting on a loaded machine must not time out itself
+      const run = await runPool(cells, { backend, jobs: 8, timeoutMs: 3000, retries: 0, reportDir: dir });
       expect(run.results.map((r) => r.status)).toEqual([
         ...Array(8).fill('timeout'),
         'pass',
