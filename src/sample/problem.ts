@@ -1,5 +1,6 @@
 import { Constraint, coverableTuples } from './constraints.js';
 import { Random } from './random.js';
+import { kleitmanSpencer } from './seeds.js';
 import { Coverage, TupleSpace } from './space.js';
 import type { Row, SampleOptions, SampleResult } from './types.js';
 
@@ -37,7 +38,11 @@ export function prepare(axes: readonly number[], t: number, options: SampleOptio
     needed,
     coverable,
     required,
-    lowerBound: Math.max(required.length, largestCombo(space, needed)),
+    lowerBound: Math.max(
+      required.length,
+      largestCombo(space, needed),
+      binaryBound(axes, strength, constraint),
+    ),
     random: new Random(options.seed),
   };
 }
@@ -69,6 +74,15 @@ function largestCombo(space: TupleSpace, needed: Uint8Array): number {
   return Math.max(0, ...per);
 }
 
+/**
+ * Without a constraint, reading every level above 0 as 1 turns a covering array into a binary one
+ * of strength 2 over the axes with 2 levels or more, and Kleitman–Spencer's size is optimal there.
+ */
+function binaryBound(axes: readonly number[], t: number, constraint: Constraint): number {
+  const k = axes.filter((n) => n >= 2).length;
+  return constraint.active || t < 2 || k < 2 ? 0 : kleitmanSpencer(k).length;
+}
+
 /** Coverage of the required rows plus `rows`. */
 export function coverageOf(p: Problem, rows: readonly Row[]): Coverage {
   const coverage = new Coverage(p.space, p.needed);
@@ -77,14 +91,14 @@ export function coverageOf(p: Problem, rows: readonly Row[]): Coverage {
   return coverage;
 }
 
-/** The result for the free rows `rows` (the required ones go first). */
-export function resultOf(p: Problem, rows: readonly Row[], greedyRows: number): SampleResult {
+/** The result for the free rows `rows` (the required ones go first); `greedyFree`: the greedy's. */
+export function resultOf(p: Problem, rows: readonly Row[], greedyFree: number): SampleResult {
   return {
     rows: [...p.required.map((r) => [...r]), ...rows.map((r) => [...r])],
     strength: p.t,
     coverable: p.coverable,
     uncoverable: p.space.size - p.coverable,
     lowerBound: p.lowerBound,
-    greedyRows,
+    greedyRows: p.required.length + greedyFree,
   };
 }

@@ -45,6 +45,6 @@ export interface SampleResult {
   uncoverable: number;
   /** A lower bound on the size of any valid covering array of this instance. */
   lowerBound: number;
-  /** Rows of the greedy array the search started from. */
+  /** Rows of the greedy array the search started from (the required rows included). */
   greedyRows: number;
 }
