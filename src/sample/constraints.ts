@@ -11,6 +11,11 @@ const CACHE_LIMIT = 200_000;
 export class Constraint {
   /** Completability of partial rows already asked about, by their text. */
   private readonly known = new Map<string, boolean>();
+  /**
+   * The constraint's answers, by row text: the search asks about the same rows many times (a
+   * tenth of its calls are distinct), and Kconfig resolution is not free.
+   */
+  private readonly answers = new Map<string, boolean>();
 
   constructor(
     readonly axes: readonly number[],
@@ -24,7 +29,13 @@ export class Constraint {
 
   /** A complete row is valid unless the constraint says `false`. */
   allows(row: PartialRow): boolean {
-    return this.valid === undefined || this.valid(row) !== false;
+    if (this.valid === undefined) return true;
+    const key = row.join(',');
+    const hit = this.answers.get(key);
+    if (hit !== undefined) return hit;
+    const ok = this.valid(row) !== false;
+    remember(this.answers, key, ok);
+    return ok;
   }
 
   /** Some valid row agrees with `partial` where it is assigned. */
@@ -34,8 +45,7 @@ export class Constraint {
     const hit = this.known.get(key);
     if (hit !== undefined) return hit;
     const ok = this.complete(partial) !== undefined;
-    if (this.known.size >= CACHE_LIMIT) this.known.clear();
-    this.known.set(key, ok);
+    remember(this.known, key, ok);
     return ok;
   }
 
@@ -59,6 +69,12 @@ export class Constraint {
     };
     return search(0) ? (row as Row) : undefined;
   }
+}
+
+/** A bounded memo: cleared when full, so memory stays flat on large matrices. */
+function remember(memo: Map<string, boolean>, key: string, value: boolean): void {
+  if (memo.size >= CACHE_LIMIT) memo.clear();
+  memo.set(key, value);
 }
 
 /**
