@@ -95,16 +95,10 @@ export function htmlData(report: RunReport, tail: LogTail, opts: { rows?: string
   };
 }
 
-export function renderHtml(
-  report: RunReport,
-  reason: RunEndReason,
-  tail: LogTail,
-  opts: { rows?: string[]; cols?: string[] } = {},
-): string {
-  const data = htmlData(report, tail, opts);
+/** The regressions `run --bisect` found, with their culprits, as a table ('' when none). */
+function regressionSection(report: RunReport): string {
   const e = htmlEscape;
-  const verdict = reason === 'passed' ? 'passed' : reason === 'failed' ? 'failed' : 'interrupted';
-  const regressions = (report.regressions ?? [])
+  const rows = (report.regressions ?? [])
     .map((r) => {
       const verified = r.verified ? ' <span class="muted">(verified)</span>' : '';
       const culprit = r.culprit
@@ -115,7 +109,18 @@ export function renderHtml(
       return `<tr><td><code>${e(r.signature)}</code></td><td>${culprit}</td><td>${r.cells.length}</td></tr>`;
     })
     .join('\n');
-  const explanations = (report.explanations ?? [])
+  if (!rows) return '';
+  return (
+    '<section><h2>Regressions</h2><table class="plain">' +
+    '<thead><tr><th>signature</th><th>culprit</th><th>cells</th></tr></thead>' +
+    `<tbody>${rows}</tbody></table></section>`
+  );
+}
+
+/** What each failure signature's cells share, as a list ('' when none). */
+function explanationSection(report: RunReport): string {
+  const e = htmlEscape;
+  const items = (report.explanations ?? [])
     .map((x) => {
       const when = x.conjunction.length
         ? x.conjunction.map((c) => `<code>${e(c)}</code>`).join(' &amp; ')
@@ -128,17 +133,23 @@ export function renderHtml(
       return `<li><code>${e(x.signature)}</code> fails ${how} when ${when} — ${failing}</li>`;
     })
     .join('\n');
+  return items ? `<section><h2>Explanations</h2><ul class="explanations">${items}</ul></section>` : '';
+}
+
+export function renderHtml(
+  report: RunReport,
+  reason: RunEndReason,
+  tail: LogTail,
+  opts: { rows?: string[]; cols?: string[] } = {},
+): string {
+  const data = htmlData(report, tail, opts);
+  const e = htmlEscape;
+  const verdict = reason === 'passed' ? 'passed' : reason === 'failed' ? 'failed' : 'interrupted';
+  const regressionTable = regressionSection(report);
+  const explanationList = explanationSection(report);
   const shard = report.shard ? ` · shard ${report.shard.index}/${report.shard.count}` : '';
   const file = report.file ? ` · <code>${e(report.file)}</code>` : '';
   const facts = `${e(summaryLine(report.summary))} · ${e(formatDuration(report.durationMs))}`;
-  const regressionTable = regressions
-    ? '<section><h2>Regressions</h2><table class="plain">' +
-      '<thead><tr><th>signature</th><th>culprit</th><th>cells</th></tr></thead>' +
-      `<tbody>${regressions}</tbody></table></section>`
-    : '';
-  const explanationList = explanations
-    ? `<section><h2>Explanations</h2><ul class="explanations">${explanations}</ul></section>`
-    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
