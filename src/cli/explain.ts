@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import type { CommandResult } from './main.js';
 import { intOption } from './options.js';
+import { escapeControl } from '../util/control.js';
 
 export function registerExplain(program: Command, result: CommandResult): void {
   program
@@ -29,11 +30,13 @@ export function registerExplain(program: Command, result: CommandResult): void {
       const run = parseReport(text, file);
       const explanations = explainReport(run, { maxSize: opts.maxSize });
       if (opts.json) process.stdout.write(`${JSON.stringify(explanations, null, 2)}\n`);
-      else if (explanations.length === 0) process.stdout.write(`${run.matrix}: no failures to explain\n`);
+      else if (explanations.length === 0)
+        process.stdout.write(`${escapeControl(run.matrix)}: no failures to explain\n`);
       else {
         for (const e of explanations) {
           process.stdout.write(
-            `${formatExplanation(e)}\n  ${e.failing} failing cell${e.failing === 1 ? '' : 's'}${e.exact ? ', exactly these' : ''}\n`,
+            `${escapeControl(formatExplanation(e), true)}\n  ${e.failing} failing ` +
+              `cell${e.failing === 1 ? '' : 's'}${e.exact ? ', exactly these' : ''}\n`,
           );
         }
       }

@@ -33,6 +33,7 @@ import {
   type SessionFlags,
   type Settings,
 } from './settings.js';
+import { escapeControl } from '../util/control.js';
 
 export interface OpenOptions extends SessionFlags {
   /** Refuse matrices larger than this. */
@@ -75,7 +76,7 @@ export class Session {
   }
 
   warn(message: string): void {
-    this.stderr.write(`kmatrix: warning: ${message}\n`);
+    this.stderr.write(`kmatrix: warning: ${escapeControl(message)}\n`);
   }
 
   /**
