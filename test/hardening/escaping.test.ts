@@ -4,7 +4,10 @@
  * title); Markdown and HTML in a culprit subject or a signature reach summary.md and
  * $GITHUB_STEP_SUMMARY as text, never as an image or a heading.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/reporters/html.js';
 import { renderMarkdown } from '../../src/report/reporters/markdown.js';
 import { renderTable } from '../../src/report/reporters/table.js';
 import { runCli } from '../helpers/cli.js';
@@ -65,5 +68,32 @@ describe('escaping what the terminal and summary.md show', () => {
       '\\!\\[px\\]\\(https://evil.example/p.png\\) &lt;img src=x onerror=alert\\(1\\)&gt;',
     );
     expect(md).toMatch(/\| `BUG: x \\x1b\]0;pwned\\x07 <b>` \|/);
+  });
+
+  it('report.html keeps a hostile culprit subject and signature escaped', () => {
+    const html = renderHtml(hostileReport(), 'failed', () => undefined);
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<b>');
+  });
+
+  it('error messages and reporter failures show escapes from the code they quote, none raw', () => {
+    const dir = tempDir();
+    const file = commandMatrix(dir, ['kmx=pass']);
+    writeFileSync(path.join(dir, 'load.mjs'), "throw new Error('\\x1b[2Jload');\n");
+    writeFileSync(
+      path.join(dir, 'hook.mjs'),
+      "export default { onRunEnd() { throw new Error('\\x1b]0;title\\x07hook'); } };\n",
+    );
+    const load = runCli(['run', file, '--report-dir', 'a', '--reporter', './load.mjs'], { cwd: dir });
+    expect(load.exitCode).toBe(2);
+    expect(load.stderr).not.toContain(ESC);
+    expect(load.stderr).toContain('cannot load reporter module ./load.mjs: \\x1b[2Jload');
+    const hook = runCli(['run', file, '--report-dir', 'b', '--reporter', './hook.mjs', '--no-progress'], {
+      cwd: dir,
+    });
+    expect(hook.exitCode).toBe(0);
+    expect(hook.stderr).not.toContain(ESC);
+    expect(hook.stderr).toContain('kmatrix: reporter ./hook.mjs failed: \\x1b]0;title\\x07hook');
   });
 });
