@@ -7,24 +7,24 @@
 import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InfraError, UserError } from '../errors.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export const LOCK_FILE = '.kmatrix-lock';
 /** Left in every report folder: kmatrix wrote it and may clear it. */
 export const MARKER_FILE = '.kmatrix-report';
 
 /** Everything a kmatrix command writes into a report folder (reporters, logs, bisections). */
-const OURS = new Set([
+const OUR_FILES = new Set([
   MARKER_FILE,
   'report.json',
   'events.jsonl',
   'junit.xml',
   'summary.md',
   'report.html',
-  'logs',
-  'bisect',
   'bisect.json',
   'bisect-config.json',
 ]);
+const OUR_FOLDERS = new Set(['logs', 'bisect']);
 /** Left by an atomic write (atomic-file.ts) that a kill interrupted. */
 const TEMP = /^(?:report\.json|junit\.xml|summary\.md|report\.html|bisect(?:-config)?\.json)\.\d+\.\w+\.tmp$/;
 /** Signs that kmatrix wrote a folder, from versions before the marker too. */
@@ -42,8 +42,11 @@ export interface ReportFolderClaim {
  */
 export function claimReportFolder(dir: string, fresh = false): ReportFolderClaim {
   try {
-    if (fresh) mkdirSync(path.dirname(dir), { recursive: true });
-    mkdirSync(dir, { recursive: !fresh });
+    // makeDirs, not mkdir -p: that spins forever under /proc
+    if (fresh) {
+      makeDirs(path.dirname(dir));
+      mkdirSync(dir);
+    } else makeDirs(dir);
   } catch (err) {
     if (fresh && (err as NodeJS.ErrnoException).code === 'EEXIST') throw err;
     throw new InfraError(`cannot create the report directory ${dir}: ${(err as Error).message}`, {
@@ -122,13 +125,17 @@ function alive(pid: number): boolean {
 
 /** Removes what kmatrix wrote; refuses a folder with other files and no sign of kmatrix. */
 function clearPreviousRun(dir: string): void {
-  const names = readdirSync(dir).filter((n) => n !== LOCK_FILE && !n.startsWith(`${LOCK_FILE}.`));
-  if (names.length === 0) return;
-  if (!SIGNS.some((s) => names.includes(s)))
+  const entries = readdirSync(dir, { withFileTypes: true }).filter(
+    (e) => e.name !== LOCK_FILE && !e.name.startsWith(`${LOCK_FILE}.`),
+  );
+  if (entries.length === 0) return;
+  // by name and kind: a folder called report.json is not something kmatrix wrote
+  const ours = (e: (typeof entries)[number]) =>
+    e.isDirectory() ? OUR_FOLDERS.has(e.name) : e.isFile() && (OUR_FILES.has(e.name) || TEMP.test(e.name));
+  if (!entries.some((e) => SIGNS.includes(e.name) && e.isFile()))
     throw new UserError(
       `report folder ${dir} is not empty and was not written by kmatrix ` +
         `(no report.json or ${MARKER_FILE}): choose another --report-dir or empty it`,
     );
-  for (const n of names)
-    if (OURS.has(n) || TEMP.test(n)) rmSync(path.join(dir, n), { recursive: true, force: true });
+  for (const e of entries) if (ours(e)) rmSync(path.join(dir, e.name), { recursive: true, force: true });
 }
