@@ -1,8 +1,9 @@
 /**
- * A run owns its report folder. It takes a lock (`.kmatrix-lock`, made with O_EXCL, holding
- * the pid) so two runs cannot interleave one events.jsonl, and clears what a previous kmatrix
- * run wrote there, so no stale junit.xml or log outlives it. A folder with files kmatrix did
- * not write is refused rather than cleared: `--report-dir ~` must not touch anyone's files.
+ * A run owns its report folder. It takes a lock (`.kmatrix-lock`, holding the pid, made
+ * exclusively: a hard link fails when the name exists) so two runs cannot interleave one
+ * events.jsonl, and clears what a previous kmatrix run wrote there, so no stale junit.xml or
+ * log outlives it. A folder with files kmatrix did not write is refused rather than cleared:
+ * `--report-dir ~` must not touch anyone's files.
  */
 import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -54,7 +55,12 @@ export function claimReportFolder(dir: string, fresh = false): ReportFolderClaim
     });
   }
   const lock = path.join(dir, LOCK_FILE);
-  takeLock(dir, lock);
+  try {
+    takeLock(dir, lock);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw InfraError.cannotWrite(lock, err);
+  }
   let held = true;
   const release = () => {
     if (!held) return;
@@ -66,7 +72,7 @@ export function claimReportFolder(dir: string, fresh = false): ReportFolderClaim
       // already gone: nothing to release
     }
   };
-  // a run that ends through process.exit (a reporter's, a second Ctrl-C) leaves no lock behind
+  // a run that ends without the session's close() (an uncaught error) leaves no lock behind
   process.on('exit', release);
   try {
     clearPreviousRun(dir);
