@@ -37,7 +37,8 @@ describe('escaping what the terminal and summary.md show', () => {
   it('the table shows a boot line and a failure line with escapes visibly, none raw', () => {
     const dir = tempDir();
     const script =
-      "process.stdout.write('Kernel panic - not syncing: \\x1b]0;pwned\\x07\\x1b[2J\\rgone\\n');process.exit(1)";
+      "process.stdout.write('Kernel panic - not syncing: \\x1b]0;pwned\\x07\\x1b[2J\\rgone\\n');" +
+      'process.exit(1)';
     const file = commandMatrix(dir, [`kmx=pass ${ESC}[2J${ESC}]0;title\x07\rX`], {
       command: [process.execPath, '-e', script],
     });
