@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
+import { escapeControl } from '../util/control.js';
 
 interface Options {
   good: string;
@@ -46,13 +47,13 @@ async function runBisectConfig(file: string, opts: Options): Promise<number> {
   const session = await openSession(file, opts);
   try {
     const say = (line: string) => {
-      if (!opts.json) process.stderr.write(`${line}\n`);
+      if (!opts.json) process.stderr.write(`${escapeControl(line)}\n`);
     };
     const { report } = await bisectConfig(session, { good: opts.good, bad: opts.bad, say });
     if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       const { description, signature, tests, unresolved } = report;
-      process.stdout.write(`${description}${signature ? `: ${signature}` : ''}\n`);
+      process.stdout.write(`${escapeControl(`${description}${signature ? `: ${signature}` : ''}`)}\n`);
       const skipped = `${unresolved} candidate${unresolved === 1 ? '' : 's'} skipped`;
       process.stdout.write(`${tests} tests, ${skipped} (Kconfig did not resolve)\n`);
     }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
+import { escapeControl } from '../util/control.js';
 
 interface BisectOptions {
   cell?: string;
@@ -88,7 +89,7 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
   });
   try {
     const say = (line: string) => {
-      if (!opts.json) process.stderr.write(`${line}\n`);
+      if (!opts.json) process.stderr.write(`${escapeControl(line)}\n`);
     };
     const repeat = opts.repeat ?? replay?.repeat ?? 1;
     const out = await bisectCommit(session, {
@@ -100,10 +101,14 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
       say,
     });
     if (opts.json) process.stdout.write(`${JSON.stringify(out.report, null, 2)}\n`);
-    else process.stdout.write(`${out.summary}\nreport: ${path.relative(process.cwd(), out.file)}\n`);
+    else
+      process.stdout.write(
+        `${escapeControl(out.summary, true)}\nreport: ${path.relative(process.cwd(), out.file)}\n`,
+      );
     if (session.signals.stop.aborted) return ExitCode.interrupted;
     if (out.report.refused) {
-      if (!opts.json) process.stderr.write(`kmatrix bisect: refusing: ${out.report.refused}\n`);
+      if (!opts.json)
+        process.stderr.write(`kmatrix bisect: refusing: ${escapeControl(out.report.refused)}\n`);
       return ExitCode.badInput;
     }
     return ExitCode.ok;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import type { CommandResult } from './main.js';
 import { intOption } from './options.js';
+import { escapeControl } from '../util/control.js';
 
 export function registerExplain(program: Command, result: CommandResult): void {
   program
@@ -32,11 +33,13 @@ export function registerExplain(program: Command, result: CommandResult): void {
       const run = parseReport(text, file);
       const explanations = explainReport(run, { maxSize: opts.maxSize });
       if (opts.json) process.stdout.write(`${JSON.stringify(explanations, null, 2)}\n`);
-      else if (explanations.length === 0) process.stdout.write(`${run.matrix}: no failures to explain\n`);
+      else if (explanations.length === 0)
+        process.stdout.write(`${escapeControl(run.matrix)}: no failures to explain\n`);
       else {
         for (const e of explanations) {
           const cells = `${e.failing} failing cell${e.failing === 1 ? '' : 's'}`;
-          process.stdout.write(`${formatExplanation(e)}\n  ${cells}${e.exact ? ', exactly these' : ''}\n`);
+          const what = escapeControl(formatExplanation(e), true);
+          process.stdout.write(`${what}\n  ${cells}${e.exact ? ', exactly these' : ''}\n`);
         }
       }
       result.code = ExitCode.ok;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { Baseline, BaselineComparison } from '../run/baseline.js';
+import { escapeControl } from '../util/control.js';
 
 /** Read a baseline file (or an earlier report.json) given to --baseline. */
 export async function readBaselineFile(file: string): Promise<Baseline> {
@@ -23,6 +24,6 @@ export function printComparison(err: NodeJS.WritableStream, cmp: BaselineCompari
   err.write(
     `baseline: ${newFailures.length} new failure(s), ${knownFailures.length} known, ${fixed.length} fixed\n`,
   );
-  for (const r of newFailures) err.write(`  new: ${r.id}: ${r.signature ?? r.status}\n`);
+  for (const r of newFailures) err.write(`  new: ${r.id}: ${escapeControl(r.signature ?? r.status)}\n`);
   for (const id of fixed) err.write(`  fixed: ${id}\n`);
 }

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ExitCode, InfraError, Interrupted, UserError } from '../errors.js';
+import { escapeControl } from '../util/control.js';
 import { commands } from './commands.js';
 
 // two folders up from dist/cli/main.js and from the bundle, dist/bundle/kmatrix.cjs
@@ -53,15 +54,19 @@ export function reportError(err: unknown): number {
     if (err.exitCode === 0) return ExitCode.ok;
     return ExitCode.badInput;
   }
+  // messages quote values from files, logs and reporter code: their escapes shown, never obeyed
+  const show = (text: string) => escapeControl(text, true);
   if (err instanceof UserError) {
-    process.stderr.write(`${err.message}\n`);
+    process.stderr.write(`${show(err.message)}\n`);
     return err.exitCode;
   }
   if (err instanceof InfraError || err instanceof Interrupted) {
-    process.stderr.write(`kmatrix: ${err.message}\n`);
+    process.stderr.write(`kmatrix: ${show(err.message)}\n`);
     return err.exitCode;
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`kmatrix: internal error, please report it with the command you ran:\n${stack}\n`);
+  process.stderr.write(
+    `kmatrix: internal error, please report it with the command you ran:\n${show(stack)}\n`,
+  );
   return ExitCode.infrastructure;
 }

@@ -5,6 +5,7 @@ import type { Cell } from '../matrix/types.js';
 import { githubShardMatrix } from './ci-matrix.js';
 import { intOption } from './options.js';
 import type { CommandResult } from './main.js';
+import { escapeControl } from '../util/control.js';
 
 export function planSummary(cells: readonly Cell[]) {
   const count = (s: Cell['state']) => cells.filter((c) => c.state === s).length;
@@ -62,7 +63,7 @@ export function registerPlan(program: Command, result: CommandResult): void {
         } else if (opts.json) {
           process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
         } else {
-          process.stdout.write(await renderPlanTable(plan, opts.limit));
+          process.stdout.write(escapeControl(await renderPlanTable(plan, opts.limit), true));
         }
         result.code = 0;
       },

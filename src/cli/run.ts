@@ -121,6 +121,15 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     });
     const err = process.stderr;
     if (out.comparison) printComparison(err, out.comparison);
+    const s = out.report.summary;
+    // every cell invalid or a duplicate (or an empty shard): a clear line, not a silent green run
+    if (!out.report.interrupted && s.executed + s.cached === 0 && s.total === s.invalid + s.duplicate)
+      err.write(
+        s.total === 0
+          ? `kmatrix: no cell ran: this shard of ${file} has no cells\n`
+          : `kmatrix: no cell ran: ${s.total === 1 ? 'the 1 cell is' : `all ${s.total} cells are`} ` +
+              `invalid or a duplicate (kmatrix plan ${file} shows why)\n`,
+      );
     if (out.report.interrupted)
       err.write(
         'kmatrix: interrupted: partial report ' +

@@ -16,6 +16,7 @@ import {
   type YamlView,
 } from '../yaml/yaml.js';
 import { defaultSwitches, switchesSchema } from '../sim/switches.js';
+import { firstControl, showControl } from '../util/control.js';
 import type { Commit, CommitState, History } from './types.js';
 
 const Sym = z.string().regex(/^[A-Z0-9_]+$/, 'a Kconfig symbol is written in capitals without CONFIG_');
@@ -91,8 +92,8 @@ function checkHistory(
       problems: [...issuesToProblems(yaml, result.error.issues, keysAt), ...nulProblems(yaml)],
     };
   const data = result.data;
-  // tags and versions reach a command backend (KMATRIX_COMMIT_LABEL)
-  const problems: Problem[] = nulProblems(yaml);
+  // tags and versions reach a command backend (KMATRIX_COMMIT_LABEL), versions and subjects logs
+  const problems: Problem[] = [...nulProblems(yaml), ...controlProblems(data, yaml.problem)];
   const seenSha = new Map<string, number>();
   const seenTag = new Map<string, number>();
   data.commits.forEach((c, i) => {
@@ -127,15 +128,70 @@ function checkHistory(
     if (c.kconfig) problems.push(...kconfigProblems(c.kconfig, ['commits', i, 'kconfig'], yaml.problem));
   });
   if (data.kconfig) problems.push(...kconfigProblems(data.kconfig, ['kconfig'], yaml.problem));
+  problems.push(...renameProblems(data, yaml.problem));
   if (problems.length) return { ok: false, problems };
   return { ok: true, history: buildHistory(file, data) };
 }
 
-function kconfigProblems(
-  change: KconfigChangeT,
-  at: PathKey[],
-  problem: (p: readonly PathKey[], m: string, o?: { hint?: string; key?: boolean }) => Problem,
-): Problem[] {
+type Locate = (p: readonly PathKey[], m: string, o?: { hint?: string; key?: boolean }) => Problem;
+
+/**
+ * Control characters in the strings of a history (but its free-text description): a version
+ * or subject with a newline would put a line of its own choosing (a fake `BUG:`) into a log.
+ */
+function controlProblems(data: HistoryFile, problem: Locate): Problem[] {
+  const out: Problem[] = [];
+  const walk = (v: unknown, at: PathKey[]): void => {
+    if (out.length >= 20) return;
+    if (typeof v === 'string') {
+      const c = firstControl(v);
+      if (c)
+        out.push(
+          problem(
+            at,
+            `contains a control character ("${showControl(c)}"); history strings reach logs and the terminal`,
+          ),
+        );
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) if (at.length || k !== 'description') walk(x, [...at, k]);
+  };
+  walk(data, []);
+  return out;
+}
+
+/**
+ * Renames onto a name in force for another symbol at that commit: the two symbols would share
+ * one name and a matrix asking for it would get the wrong one's value.
+ */
+function renameProblems(data: HistoryFile, problem: Locate): Problem[] {
+  const out: Problem[] = [];
+  const check = (change: KconfigChangeT | undefined, at: PathKey[], names: Record<string, string | null>) => {
+    applyNaming(names, change, (from, to) =>
+      out.push(
+        problem(
+          [...at, 'rename', from],
+          `cannot rename ${from} onto ${to}, a symbol that exists at this commit`,
+          {
+            key: true,
+            hint: `remove or rename ${to} first`,
+          },
+        ),
+      ),
+    );
+  };
+  let names = Object.fromEntries(SYMBOL_NAMES.map((s) => [s, s])) as Record<string, string | null>;
+  check(data.kconfig, ['kconfig'], names);
+  names = applyNaming(names, data.kconfig);
+  data.commits.forEach((c, i) => {
+    if (!c.kconfig) return;
+    check(c.kconfig, ['commits', i, 'kconfig'], names);
+    names = applyNaming(names, c.kconfig);
+  });
+  return out;
+}
+
+function kconfigProblems(change: KconfigChangeT, at: PathKey[], problem: Locate): Problem[] {
   const out: Problem[] = [];
   for (const [j, s] of (change.remove ?? []).entries()) {
     if (!isKnownSymbol(s))
@@ -193,13 +249,16 @@ export function buildHistory(source: string, data: HistoryFile): History {
 function applyNaming(
   names: Record<string, string | null>,
   change: KconfigChangeT | undefined,
+  onConflict?: (from: string, to: string) => void,
 ): Record<string, string | null> {
   if (!change) return names;
   const out = { ...names };
   const canonicalOf = (name: string) =>
     Object.keys(out).find((k) => out[k] === name) ?? (name in out ? name : undefined);
+  const inForce = (name: string) => Object.values(out).includes(name);
   for (const [from, to] of Object.entries(change.rename ?? {})) {
     const c = canonicalOf(from);
+    if (to !== from && inForce(to)) onConflict?.(from, to);
     if (c) out[c] = to;
   }
   for (const s of change.remove ?? []) {

@@ -76,12 +76,29 @@ export function shortHash(s: string): string {
   return process.getBuiltinModule('node:crypto').createHash('sha1').update(s).digest('hex').slice(0, 6);
 }
 
-/** Make ids unique in plan order: the second `x` becomes `x.2`. */
+/**
+ * Make ids unique in plan order: the first spelling of an id keeps it, a repeat becomes
+ * `x.2`, `x.3`... skipping any suffixed form that another cell spells itself or an earlier
+ * repeat took (a matrix may well have a real `x.2`).
+ */
 export function uniqueIds(ids: string[]): string[] {
-  const seen = new Map<string, number>();
+  const taken = new Set(ids);
+  const first = new Set<string>();
+  const next = new Map<string, number>();
   return ids.map((id) => {
-    const n = (seen.get(id) ?? 0) + 1;
-    seen.set(id, n);
-    return n === 1 ? id : `${id.replace(/@/, `.${n}@`)}`;
+    if (!first.has(id)) {
+      first.add(id);
+      return id;
+    }
+    let n = next.get(id) ?? 2;
+    let out: string;
+    do out = suffixed(id, n++);
+    while (taken.has(out));
+    next.set(id, n);
+    taken.add(out);
+    return out;
   });
 }
+
+const suffixed = (id: string, n: number): string =>
+  id.includes('@') ? id.replace('@', `.${n}@`) : `${id}.${n}`;

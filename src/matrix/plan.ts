@@ -70,6 +70,14 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
     include: (data.include ?? []).map(entry),
   });
   if (combos.length > maxCells) throw tooMany(combos.length);
+  // nothing to run is a mistake in the matrix, not a green run (exit 2, not a silent 0)
+  if (combos.length === 0)
+    throw new UserError([
+      m.yaml.problem(['exclude'], 'exclude removes every combination of the matrix: no cell to run', {
+        key: true,
+        hint: 'narrow the exclude entries or add include entries',
+      }),
+    ]);
 
   const defaultCommit = commitShas.at(-1) ?? history?.commits.at(-1)?.sha ?? 'HEAD';
   const naming = new Map<string, CommitNaming>();

@@ -3,6 +3,7 @@
  * its error is printed once and it gets no further hooks (its output would be inconsistent),
  * while the run and the other reporters go on.
  */
+import { escapeControl } from '../util/control.js';
 import type { Writer } from './io.js';
 import type { CellResult, RunReport } from './schema.js';
 import type { Reporter, RunEndReason, RunStart } from './types.js';
@@ -41,7 +42,7 @@ export class Multiplexer implements Reporter {
       } catch (err) {
         this.failed.add(r);
         const message = err instanceof Error ? err.message : String(err);
-        this.stderr.write(`kmatrix: reporter ${r.name} failed: ${message}\n`);
+        this.stderr.write(`kmatrix: reporter ${escapeControl(r.name)} failed: ${escapeControl(message)}\n`);
       }
     }
   }

@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import { closest } from '../util/suggest.js';
 import type { ReporterContext } from './context.js';
 import { EventLogReporter } from './events.js';
+import { guarded, guardReporter, ReporterExit } from './exit-guard.js';
 import { createHtmlReporter } from './reporters/html.js';
 import { createJsonReporter } from './reporters/json.js';
 import { createJunitReporter } from './reporters/junit.js';
@@ -57,16 +58,24 @@ export async function createReporters(
 
 async function loadUserReporter(spec: string, ctx: ReporterContext, cwd: string): Promise<Reporter> {
   const path = resolve(cwd, spec);
+  // its top-level code runs here, and its factory below: both under the process.exit guard
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    mod = await guarded(ctx.stderr, () => import(pathToFileURL(path).href) as Promise<{ default?: unknown }>);
   } catch (err) {
-    throw new UserError(
-      `--reporter: cannot load reporter module ${spec}: ${(err as Error).message.split('\n')[0]}`,
-    );
+    const why = err instanceof ReporterExit ? `${err.message} while loading` : (err as Error).message;
+    throw new UserError(`--reporter: cannot load reporter module ${spec}: ${why.split('\n')[0]}`);
   }
   let value = mod.default;
-  if (typeof value === 'function') value = await (value as (ctx: ReporterContext) => unknown)(ctx);
+  if (typeof value === 'function') {
+    const factory = value as (ctx: ReporterContext) => unknown;
+    try {
+      value = await guarded(ctx.stderr, () => factory(ctx));
+    } catch (err) {
+      if (!(err instanceof ReporterExit)) throw err;
+      throw new UserError(`--reporter: ${spec}: ${err.message} while making its reporter`);
+    }
+  }
   if (!isReporter(value)) {
     throw new UserError(
       `--reporter: ${spec} must default-export a reporter object (with onRunStart/onCellEnd/onRunEnd hooks) or a function returning one`,
@@ -74,9 +83,11 @@ async function loadUserReporter(spec: string, ctx: ReporterContext, cwd: string)
   }
   const hooks = value;
   // a user reporter without a name is reported under its path
-  return typeof hooks.name === 'string' && hooks.name
-    ? hooks
-    : Object.assign(Object.create(hooks) as Reporter, { name: spec });
+  const named =
+    typeof hooks.name === 'string' && hooks.name
+      ? hooks
+      : Object.assign(Object.create(hooks) as Reporter, { name: spec });
+  return guardReporter(named, ctx.stderr);
 }
 
 function isReporter(v: unknown): v is Reporter {

@@ -10,7 +10,6 @@
  * rounds). A command on a git history runs each cell in a git worktree checked out at the
  * cell's commit, from a pool private to this process.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { History } from '../history/types.js';
@@ -24,6 +23,7 @@ import { SignatureRuleBackend, type SignatureRule } from '../run/signature-rule.
 import { handleSignals, type SignalHandling } from '../run/signals.js';
 import type { CellResult } from '../report/schema.js';
 import type { Backend } from '../run/types.js';
+import { claimReportFolder, type ReportFolderClaim } from './report-folder.js';
 import {
   cacheDirOf,
   reportDirBase,
@@ -33,6 +33,7 @@ import {
   type SessionFlags,
   type Settings,
 } from './settings.js';
+import { escapeControl } from '../util/control.js';
 
 export interface OpenOptions extends SessionFlags {
   /** Refuse matrices larger than this. */
@@ -61,7 +62,7 @@ export class Session {
   readonly signals: SignalHandling;
   private matrix?: Promise<Backend>;
   private probes?: Promise<Backend>;
-  private dir?: string;
+  private folder?: ReportFolderClaim;
 
   constructor(
     readonly plan: Plan,
@@ -75,21 +76,27 @@ export class Session {
   }
 
   warn(message: string): void {
-    this.stderr.write(`kmatrix: warning: ${message}\n`);
+    this.stderr.write(`kmatrix: warning: ${escapeControl(message)}\n`);
   }
 
   /**
    * The session's report folder: --report-dir, else the default for `subject`, made unique
-   * (-2, -3...) when a run in the same second has it. Fixed by the first call.
+   * (-2, -3...) when a run in the same second has it. The first call fixes and claims it
+   * (report-folder.ts: locked for this process, cleared of an earlier run's files).
    */
   reportDir(subject?: ReportSubject, at = new Date()): string {
-    if (this.dir) return this.dir;
-    if (this.flags.reportDir) return (this.dir = path.resolve(this.env.cwd, this.flags.reportDir));
+    if (this.folder) return this.folder.dir;
+    if (this.flags.reportDir)
+      return (this.folder = claimReportFolder(path.resolve(this.env.cwd, this.flags.reportDir))).dir;
     if (!subject) throw new Error('the report folder is used before a command named it');
     const base = reportDirBase(subject, at, this.env.cwd);
-    let dir = base;
-    for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
-    return (this.dir = dir);
+    for (let n = 1; ; n++) {
+      try {
+        return (this.folder = claimReportFolder(n === 1 ? base : `${base}-${n}`, true)).dir;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
   }
 
   private backendOptions(history: History | undefined): BackendOptions {
@@ -176,6 +183,7 @@ export class Session {
       for (const r of made) if (r.status === 'fulfilled') await r.value.close?.();
     } finally {
       this.signals.dispose();
+      this.folder?.release();
     }
   }
 }

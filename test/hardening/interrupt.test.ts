@@ -6,7 +6,7 @@
  * (test/run/cli-run.test.ts has one kill -9 mid-cell and the mkdir-fails case.)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cacheEntryFiles } from '../helpers/cache-files.js';
@@ -113,6 +113,8 @@ describe('a report directory that cannot take the report', () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=pass', 'a kmx=pass']);
     mkdirSync(path.join(dir, 'out', 'report.json', 'x'), { recursive: true });
+    // a folder of an earlier run (its marker), so the run takes it; a folder is not what it clears
+    writeFileSync(path.join(dir, 'out', '.kmatrix-report'), '');
     const r = await startCli(['run', file, '--report-dir', 'out', '--no-progress'], { cwd: dir });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).not.toMatch(STACK);

@@ -7,18 +7,33 @@ import { writeFileAtomic } from '../io.js';
 import type { RunReport } from '../schema.js';
 import type { Reporter, RunEndReason } from '../types.js';
 import { formatDuration } from './table.js';
+import { escapeControl } from '../../util/control.js';
 
 export const MARKDOWN_FILE = 'summary.md';
 const MAX_GROUPS = 50;
 const MAX_LISTED = 20;
 
-/** A code span that survives backticks in the text. */
+/** A code span that survives backticks in the text; control characters written out. */
 export function code(s: string): string {
-  const flat = s.replace(/[\r\n]+/g, ' ');
+  const flat = escapeControl(s.replace(/[\r\n]+/g, ' '));
   const runs = flat.match(/`+/g) ?? [];
   const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/**
+ * Text from a matrix, history or log as plain Markdown text: punctuation that makes links,
+ * images, emphasis, headings or table cells backslash-escaped, HTML as entities, control
+ * characters (a newline that would start a heading) written out.
+ */
+export function mdText(s: string): string {
+  const md = s
+    .replace(/[\\`*_[\]()#!|~]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+  return escapeControl(md);
 }
 
 const VERDICT: Record<RunEndReason, string> = {
@@ -70,11 +85,12 @@ export function renderMarkdown(report: RunReport, reason: RunEndReason): string 
     out.push('### Regressions', '', '| signature | culprit | cells |', '|---|---|---:|');
     for (const r of report.regressions) {
       const culprit = r.culprit
-        ? `${code(r.culprit.sha.slice(0, 12))} ${r.culprit.subject.replace(/\|/g, '\\|')}${r.verified ? ' (verified)' : ''}`
+        ? `${code(r.culprit.sha.slice(0, 12))} ${mdText(r.culprit.subject)}${r.verified ? ' (verified)' : ''}`
         : r.candidates.length
           ? `one of ${r.candidates.map((c) => code(c.slice(0, 12))).join(', ')}`
           : 'not found';
-      out.push(`| ${code(r.signature)} | ${culprit} | ${r.cells.length} |`);
+      // a GFM table splits cells at every unescaped |, code spans too
+      out.push(`| ${code(r.signature).replace(/\|/g, '\\|')} | ${culprit} | ${r.cells.length} |`);
     }
     out.push('');
   }

@@ -14,6 +14,7 @@ import type { ReporterContext } from '../context.js';
 import { summaryLine } from '../summary.js';
 import { STATUSES, type CellResult, type RunReport, type Status } from '../schema.js';
 import type { Reporter } from '../types.js';
+import { escapeControl } from '../../util/control.js';
 
 /** Symbols shown in one pivot position before "+N". */
 const MAX_SYMBOLS = 24;
@@ -44,10 +45,13 @@ function paint(colors: Colors, status: Status, text: string): string {
   }
 }
 
-/** Display form of an axis value in a header: shas shortened, empty boot lines visible. */
+/**
+ * Display form of an axis value in a header: shas shortened, empty boot lines visible, control
+ * characters written out (a boot line's escape sequence must not clear the screen).
+ */
 function showValue(axis: string, value: string): string {
   if (axis === 'commit' && /^[0-9a-f]{40}$/.test(value)) return value.slice(0, 12);
-  return value === '' ? '·' : value;
+  return value === '' ? '·' : escapeControl(value);
 }
 
 function colLabel(axes: string[], key: string[]): string {
@@ -90,12 +94,13 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
     for (const g of groups) {
       const n = g.cells.length;
       out.push(
-        `  ${paint(colors, g.cells[0]!.status, STATUS_SYMBOL[g.cells[0]!.status])} ${g.signature}  ${colors.dim(`(${n} ${n === 1 ? 'cell' : 'cells'})`)}`,
+        `  ${paint(colors, g.cells[0]!.status, STATUS_SYMBOL[g.cells[0]!.status])} ` +
+          `${escapeControl(g.signature)}  ${colors.dim(`(${n} ${n === 1 ? 'cell' : 'cells'})`)}`,
       );
       for (const c of g.cells.slice(0, MAX_LISTED)) {
         const log = c.log ? colors.dim(`  ${c.log}`) : '';
         const tag = c.status === 'fail' ? '' : ` [${c.status}]`;
-        out.push(`      ${c.id}${tag}${log}`);
+        out.push(`      ${escapeControl(c.id)}${tag}${log}`);
       }
       if (n > MAX_LISTED) out.push(colors.dim(`      ... and ${n - MAX_LISTED} more`));
     }
@@ -106,11 +111,19 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
     for (const r of report.regressions) {
       const n = r.cells.length;
       const culprit = r.culprit
-        ? `first bad commit ${r.culprit.sha.slice(0, 12)} ${r.culprit.subject}${r.verified ? colors.dim(' (verified by revert)') : r.verified === false ? colors.dim(' (revert check failed)') : ''}`
+        ? `first bad commit ${r.culprit.sha.slice(0, 12)} ${escapeControl(r.culprit.subject)}` +
+          (r.verified
+            ? colors.dim(' (verified by revert)')
+            : r.verified === false
+              ? colors.dim(' (revert check failed)')
+              : '')
         : r.candidates.length
           ? `first bad commit is one of: ${r.candidates.map((c) => c.slice(0, 12)).join(', ')}`
           : 'culprit not found';
-      out.push(`  ${r.signature}  ${colors.dim(`(${n} ${n === 1 ? 'cell' : 'cells'})`)}`, `      ${culprit}`);
+      out.push(
+        `  ${escapeControl(r.signature)}  ${colors.dim(`(${n} ${n === 1 ? 'cell' : 'cells'})`)}`,
+        `      ${culprit}`,
+      );
     }
   }
 
