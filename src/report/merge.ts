@@ -10,6 +10,7 @@ import { PACK_FILE, PackLayout, parseLogRef } from './log-pack.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { writeAllSync } from '../util/write-all.js';
 import { readBytes } from './io.js';
+import { RunLogs } from './log-ref.js';
 import type { LoadedRun } from './load.js';
 import { endReason, summarize } from './summary.js';
 import type { CellResult, RunReport } from './schema.js';
@@ -22,7 +23,7 @@ export interface MergedRun {
   reason: RunEndReason;
   /** Logs to copy: absolute source -> path relative to the merged run folder; a packed log
    *  (log-pack.ts) is a byte range of its source, appended with `header` to the merged pack. */
-  logs: Array<{ from: string; to: string; range?: { start: number; end: number; header: string } }>;
+  logs: Array<{ from?: string; to: string; range?: { start: number; end: number; header: string } }>;
 }
 
 /** Two results of one cell agree when everything but timing and caching agrees. */
@@ -77,17 +78,21 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
   // packed logs get new places in the merged pack, in the merged order
   const layout = new PackLayout();
   const logs: MergedRun['logs'] = [];
+  const runLogs = new Map(runs.map((r) => [r, new RunLogs(r.dir)]));
   const cells = ids.map((id) => {
     const { cell, run } = kept.get(id)!;
     if (!cell.log) return cell;
+    // loadRun checked the reference; it is resolved again here, by its real path
+    const from = runLogs.get(run)!.resolve(cell.log);
+    if (typeof from === 'string') throw new UserError(`merge: ${run.dir}: cell ${cell.id}: ${from}`);
     const ref = parseLogRef(cell.log);
-    const from = resolve(run.dir, ref.file);
-    if (ref.start === undefined || ref.end === undefined) {
-      logs.push({ from, to: cell.log });
+    if (ref.start === undefined) {
+      if (from.path) logs.push({ from: from.path, to: cell.log });
       return cell;
     }
-    const { header, ref: log } = layout.place(cell.id, ref.end - ref.start);
-    logs.push({ from, to: PACK_FILE, range: { start: ref.start, end: ref.end, header } });
+    // the bytes that are there: a killed shard's last packed logs may never have been written
+    const { header, ref: log } = layout.place(cell.id, from.end - from.start);
+    logs.push({ from: from.path, to: PACK_FILE, range: { start: from.start, end: from.end, header } });
     return { ...cell, log };
   });
 
@@ -133,7 +138,7 @@ export function copyLogs(outDir: string, logs: MergedRun['logs']): number {
         // every placed range is written, so the offsets the merged report names hold
         const length = range.end - range.start;
         const body = Buffer.alloc(length, ' ');
-        if (existsSync(from)) readBytes(from, range.start, length).copy(body);
+        if (from && existsSync(from)) readBytes(from, range.start, length).copy(body);
         if (pack === undefined) {
           makeDirs(dirname(dest));
           pack = openSync(dest, 'w');
@@ -142,7 +147,7 @@ export function copyLogs(outDir: string, logs: MergedRun['logs']): number {
         copied++;
         continue;
       }
-      if (!existsSync(from) || resolve(from) === dest) continue;
+      if (!from || !existsSync(from) || resolve(from) === dest) continue;
       makeDirs(dirname(dest));
       copyFileSync(from, dest);
       copied++;
