@@ -1,7 +1,6 @@
 /** `kmatrix merge <dirs...> -o <dir>`: merge shard runs into one run that every reporter can render. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
 import type { RunReport } from '../report/schema.js';
 import { printComparison, readBaselineFile } from './gate.js';
 import type { CommandResult } from './main.js';
@@ -60,13 +59,10 @@ export function registerMerge(program: Command, result: CommandResult): void {
         },
       ) => {
         // loaded here, not at the top: help imports every command module (start-up)
-        const { copyLogs, loadRun, mergeRuns, parseReporterList, replayRun } =
+        const { checkOutputFolder, copyLogs, loadRun, mergeRuns, parseReporterList, replayRun } =
           await import('../report/index.js');
         const out = resolve(opts.output);
-        if (dirs.some((d) => resolve(d) === out))
-          throw new UserError(
-            `merge: -o ${opts.output} is one of the runs being merged; choose a new folder`,
-          );
+        checkOutputFolder(opts.output, dirs);
         const merged = mergeRuns(dirs.map(loadRun), out);
         copyLogs(out, merged.logs);
         const names = [

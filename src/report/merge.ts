@@ -3,10 +3,11 @@
  * whole, the summary recomputed. Runs of different matrices, or one cell with different
  * results in two shards, are refused.
  */
-import { closeSync, copyFileSync, existsSync, openSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, openSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { PACK_FILE, PackLayout, parseLogRef } from './log-pack.js';
+import { WRITE_NO_FOLLOW } from '../util/buffered-file.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { writeAllSync } from '../util/write-all.js';
 import { readBytes } from './io.js';
@@ -141,7 +142,7 @@ export function copyLogs(outDir: string, logs: MergedRun['logs']): number {
         if (from && existsSync(from)) readBytes(from, range.start, length).copy(body);
         if (pack === undefined) {
           makeDirs(dirname(dest));
-          pack = openSync(dest, 'w');
+          pack = openSync(dest, WRITE_NO_FOLLOW, 0o666);
         }
         writeAllSync(pack, Buffer.concat([Buffer.from(range.header), body, Buffer.from('\n')]));
         copied++;
@@ -149,7 +150,9 @@ export function copyLogs(outDir: string, logs: MergedRun['logs']): number {
       }
       if (!from || !existsSync(from) || resolve(from) === dest) continue;
       makeDirs(dirname(dest));
-      copyFileSync(from, dest);
+      // a link at dest is replaced, not written through
+      rmSync(dest, { force: true });
+      copyFileSync(from, dest, constants.COPYFILE_EXCL);
       copied++;
     }
   } finally {

@@ -1,0 +1,170 @@
+/**
+ * Shard and report folders from others are not trusted: a tampered events.jsonl, log
+ * reference, planted symbolic link or partial set of shards gives one located line and exit 2,
+ * never a file from outside the run folder in the output, a stack trace or a half-written merge.
+ */
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+import { filesBelow, ROOT, STACK } from './helpers.js';
+
+const MATRIX = path.join(ROOT, 'matrices/seed-000-cma-highmem.yaml');
+const SECRET = 'TOP-SECRET-TOKEN-0123456789abcdef-do-not-leak';
+
+let dir: string;
+/** A run of the whole matrix and its three shards, made once. */
+const RUNS = ['whole', 's1', 's2', 's3'] as const;
+
+function run(reportDir: string, ...args: string[]): CliResult {
+  return runCli(
+    ['run', MATRIX, '--no-cache', '--no-progress', '--reporter', 'json', '--report-dir', reportDir, ...args],
+    {
+      cwd: dir,
+    },
+  );
+}
+
+beforeAll(() => {
+  dir = tempDir();
+  writeFileSync(path.join(dir, 'secret'), `${SECRET}\n`);
+  const shard = { whole: [], s1: ['--shard', '1/3'], s2: ['--shard', '2/3'], s3: ['--shard', '3/3'] };
+  for (const name of RUNS) expect(run(name, ...shard[name]).exitCode, name).toBeLessThan(2);
+});
+
+/** A copy of one of the runs, its events.jsonl passed through `edit`. */
+function tampered(
+  from: (typeof RUNS)[number],
+  edit: (text: string, copy: string) => string = (t) => t,
+): string {
+  const copy = tempDir('kmatrix-tampered-');
+  cpSync(path.join(dir, from), copy, { recursive: true });
+  const events = path.join(copy, 'events.jsonl');
+  writeFileSync(events, edit(readFileSync(events, 'utf8'), copy));
+  return copy;
+}
+
+/** Every file below `root` that holds the secret. */
+const leaks = (root: string) =>
+  existsSync(root)
+    ? filesBelow(root).filter((f) => readFileSync(path.join(root, f), 'utf8').includes(SECRET))
+    : [];
+
+/** A bad-input refusal: exit 2, one line, no stack. */
+function expectRefused(r: CliResult, line: RegExp): void {
+  expect(r.stderr).not.toMatch(STACK);
+  expect(r.stderr).toMatch(line);
+  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.exitCode).toBe(2);
+}
+
+describe('log references stay inside their run folder', () => {
+  const firstPacked = (text: string) => /"log":"(logs\/passed\.log#\d+-\d+)"/.exec(text)![1]!;
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  for (const [what, ref] of [
+    ['a relative path out of the folder', 'SECRET#0-48'],
+    ['an absolute path', '/proc/self/environ#0-4000'],
+    ['a range of a terabyte', 'logs/passed.log#0-1000000000000'],
+  ] as const) {
+    it(`refuses ${what} (${ref}) with the events.jsonl line, in merge and report`, () => {
+      let line = 0;
+      const shard = tampered('whole', (text, copy) => {
+        const packed = firstPacked(text);
+        line = lineOf(text, packed);
+        return text.replaceAll(packed, ref.replace('SECRET', path.relative(copy, path.join(dir, 'secret'))));
+      });
+      const out = path.join(tempDir(), 'merged');
+      const merged = runCli(['merge', shard, '-o', out, '--reporter', 'junit,html']);
+      expectRefused(merged, new RegExp(`^${shard}/events\\.jsonl:${line}:1: .*log.*\\n$`));
+      expect(existsSync(out)).toBe(false);
+      const report = runCli(['report', shard, '--reporter', 'junit,html']);
+      expectRefused(report, new RegExp(`^${shard}/events\\.jsonl:${line}:1: .*log.*\\n$`));
+      expect(leaks(shard)).toEqual([]);
+    });
+  }
+
+  it('refuses a log that is a symbolic link out of the folder, and a range past the end of its file', () => {
+    const linked = tampered('whole', (text) => text.replaceAll(firstPacked(text), 'logs/evil.log'));
+    symlinkSync(path.join(dir, 'secret'), path.join(linked, 'logs/evil.log'));
+    const out = path.join(tempDir(), 'merged');
+    expectRefused(
+      runCli(['merge', linked, '-o', out, '--reporter', 'junit,html']),
+      /^.*events\.jsonl:\d+:1: cell: log logs\/evil\.log leads out of the run folder\n$/,
+    );
+    expect(existsSync(out)).toBe(false);
+    expectRefused(runCli(['report', linked, '--reporter', 'junit,html']), /leads out of the run folder/);
+    expect(leaks(linked)).toEqual([]);
+
+    const long = tampered('whole', (text) =>
+      text.replaceAll(firstPacked(text), 'logs/passed.log#0-99999999'),
+    );
+    expectRefused(
+      runCli(['report', long, '--reporter', 'html']),
+      /log logs\/passed\.log#0-99999999 .*past the end/,
+    );
+  });
+});
+
+describe('every events.jsonl line is checked', () => {
+  for (const [what, bad] of [
+    ['a plan that is an empty object', '{"type":"runStart","version":2,"plan":{}}'],
+    ['null', 'null'],
+    ['a number', '42'],
+    ['a cellEnd without a cell', '{"type":"cellEnd","ms":3}'],
+    ['a cellEnd of the wrong shape', '{"type":"cellEnd","ms":3,"cell":{"id":7,"status":"great"}}'],
+    ['a runEnd without a report', '{"type":"runEnd","ms":9,"reason":"passed","cells":[]}'],
+  ] as const) {
+    it(`${what} is a located error, exit 2`, () => {
+      const line = bad.includes('runStart') ? 1 : 2;
+      const run = tampered('s1', (text) => {
+        const lines = text.split('\n');
+        lines.splice(line - 1, line === 1 ? 1 : 0, bad);
+        return lines.join('\n');
+      });
+      expectRefused(
+        runCli(['report', run, '--reporter', 'html']),
+        new RegExp(`^${run}/events\\.jsonl:${line}:1: .+\\n$`),
+      );
+    });
+  }
+});
+
+describe('merge never writes through a symbolic link', () => {
+  it('refuses -o that is a link to one of the runs; its logs stay whole', () => {
+    const shard = tampered('whole');
+    const before = readFileSync(path.join(shard, 'logs/passed.log'));
+    const link = path.join(tempDir(), 'link');
+    symlinkSync(shard, link);
+    expectRefused(runCli(['merge', shard, '-o', link]), /^merge: -o .* is one of the runs being merged/);
+    expect(readFileSync(path.join(shard, 'logs/passed.log'))).toEqual(before);
+  });
+
+  it('refuses an output folder with planted links; the files they point at stay as they were', () => {
+    const victim = tempDir('kmatrix-victim-');
+    writeFileSync(path.join(victim, 'precious'), 'keep me\n');
+    mkdirSync(path.join(victim, 'logs'));
+    for (const [planted, target] of [
+      ['events.jsonl', 'precious'],
+      ['logs', 'logs'],
+    ] as const) {
+      const out = tempDir();
+      symlinkSync(path.join(victim, target), path.join(out, planted));
+      expectRefused(
+        runCli(['merge', path.join(dir, 'whole'), '-o', out]),
+        new RegExp(`^merge: ${out}/${planted} is a symbolic link`),
+      );
+      expect(readFileSync(path.join(victim, 'precious'), 'utf8')).toBe('keep me\n');
+      expect(readdirSync(path.join(victim, 'logs'))).toEqual([]);
+    }
+  });
+});
