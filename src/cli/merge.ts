@@ -1,6 +1,7 @@
 /** `kmatrix merge <dirs...> -o <dir>`: merge shard runs into one run that every reporter can render. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { UserError } from '../errors.js';
 import type { RunReport } from '../report/schema.js';
 import { printComparison, readBaselineFile } from './gate.js';
 import type { CommandResult } from './main.js';
@@ -64,6 +65,9 @@ export function registerMerge(program: Command, result: CommandResult): void {
         const out = resolve(opts.output);
         checkOutputFolder(opts.output, dirs);
         const merged = mergeRuns(dirs.map(loadRun), out);
+        if (merged.unchecked && opts.gate)
+          throw new UserError(`merge: ${merged.unchecked}; --gate needs shards it can check, run them again`);
+        if (merged.unchecked) process.stderr.write(`kmatrix: warning: ${merged.unchecked}\n`);
         copyLogs(out, merged.logs);
         const names = [
           'events',

@@ -261,6 +261,7 @@ export function parseEventLog(text: string, file = EVENTS_FILE, logs?: RunLogs):
     cells,
     axes: plan.axes,
     ...(plan.shard ? { shard: plan.shard } : {}),
+    ...(plan.planHash ? { planHash: plan.planHash } : {}),
   };
   return { start: plan, cellEnds, report, reason: 'interrupted', complete: false };
 }

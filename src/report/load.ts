@@ -74,6 +74,7 @@ export function loadRun(dirArg: string): LoadedRun {
       cells: report.cells,
       axes: report.axes ?? deriveAxes(report.cells),
       ...(report.shard ? { shard: report.shard } : {}),
+      ...(report.planHash ? { planHash: report.planHash } : {}),
     },
     cellEnds,
     report,

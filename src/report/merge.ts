@@ -12,6 +12,7 @@ import { makeDirs } from '../util/make-dirs.js';
 import { writeAllSync } from '../util/write-all.js';
 import { readBytes } from './io.js';
 import { RunLogs } from './log-ref.js';
+import { checkCoverage } from './shard-check.js';
 import type { LoadedRun } from './load.js';
 import { endReason, summarize } from './summary.js';
 import type { CellResult, RunReport } from './schema.js';
@@ -24,6 +25,8 @@ export interface MergedRun {
   reason: RunEndReason;
   /** Logs to copy: absolute source -> path relative to the merged run folder; a packed log
    *  (log-pack.ts) is a byte range of its source, appended with `header` to the merged pack. */
+  /** Why the runs could not be checked to cover their plan exactly once (shards of an older kmatrix). */
+  unchecked?: string;
   logs: Array<{ from?: string; to: string; range?: { start: number; end: number; header: string } }>;
 }
 
@@ -44,6 +47,7 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     const which = runs.map((r) => `${r.report.matrix} (${r.dir})`).join(', ');
     throw new UserError(`merge: the runs are of different matrices: ${which}`);
   }
+  const coverage = checkCoverage(runs);
   // shards in shard order, so the merged order is the whole run's when each shard kept plan order
   const ordered = [...runs].sort((a, b) => (a.report.shard?.index ?? 0) - (b.report.shard?.index ?? 0));
 
@@ -113,6 +117,7 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     summary,
     cells,
     axes,
+    ...(coverage.planHash ? { planHash: coverage.planHash } : {}),
   };
   const start: RunStart = {
     matrix: report.matrix,
@@ -121,10 +126,19 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     startedAt,
     cells,
     axes,
+    ...(coverage.planHash ? { planHash: coverage.planHash } : {}),
   };
   const executed = new Set(runs.flatMap((r) => r.cellEnds.map((c) => c.id)));
   const cellEnds = cells.filter((c) => executed.has(c.id));
-  return { start, cellEnds, report, reason: endReason(summary, interrupted), logs };
+  const reason = endReason(summary, interrupted);
+  return {
+    start,
+    cellEnds,
+    report,
+    reason,
+    logs,
+    ...(coverage.unchecked ? { unchecked: coverage.unchecked } : {}),
+  };
 }
 
 /** Copy the kept cells' logs into the merged run folder (missing logs are skipped; a missing packed log leaves its range blank). */

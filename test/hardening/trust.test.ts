@@ -168,3 +168,106 @@ describe('merge never writes through a symbolic link', () => {
     }
   });
 });
+
+describe('merge checks that the shards cover the plan exactly once', () => {
+  const merge = (runs: string[], ...args: string[]) =>
+    runCli(['merge', ...runs.map((r) => path.join(dir, r)), '-o', path.join(tempDir(), 'm'), ...args]);
+
+  it('merges the three shards of one plan into the whole run, plan hash kept', () => {
+    const r = merge(['s3', 's1', 's2'], '--gate', '--reporter', 'json');
+    expect(r.stderr).not.toMatch(STACK);
+    expect(r.exitCode).toBeLessThan(2);
+    const whole = JSON.parse(readFileSync(path.join(dir, 'whole/report.json'), 'utf8')) as {
+      planHash: string;
+    };
+    expect(whole.planHash).toMatch(/^[0-9a-f]{64}$/);
+    for (const s of ['s1', 's2', 's3'])
+      expect(JSON.parse(readFileSync(path.join(dir, s, 'report.json'), 'utf8'))).toMatchObject({
+        planHash: whole.planHash,
+      });
+  });
+
+  it('refuses a missing shard, even without --gate', () => {
+    expectRefused(merge(['s2'], '--gate'), /^merge: shards 1\/3, 3\/3 of .* are missing/);
+    expectRefused(merge(['s1', 's3']), /^merge: shard 2\/3 of .* is missing/);
+  });
+
+  it('refuses a shard given twice', () => {
+    const again = tampered('s2');
+    expectRefused(
+      runCli([
+        'merge',
+        ...['s1', 's2', 's3'].map((s) => path.join(dir, s)),
+        again,
+        '-o',
+        path.join(tempDir(), 'm'),
+      ]),
+      /^merge: shard 2\/3 is given twice: .*s2 and .*/,
+    );
+  });
+
+  it('refuses shards of different counts and of different plans', () => {
+    const half = tempDir();
+    expect(
+      runCli([
+        'run',
+        MATRIX,
+        '--no-cache',
+        '--no-progress',
+        '--reporter',
+        'json',
+        '--shard',
+        '2/2',
+        '--report-dir',
+        half,
+      ]).exitCode,
+    ).toBeLessThan(2);
+    expectRefused(
+      runCli(['merge', path.join(dir, 's1'), half, '-o', path.join(tempDir(), 'm')]),
+      /^merge: the shards are of different splits: .*s1 is 1\/3, .* is 2\/2/,
+    );
+    // the same matrix name, another revision: one boot value fewer
+    const revised = path.join(tempDir(), 'm.yaml');
+    const yaml = readFileSync(MATRIX, 'utf8');
+    expect(yaml).toContain('[v4.16, ');
+    writeFileSync(
+      revised,
+      yaml.replace('history: histories/', `history: ${ROOT}/matrices/histories/`).replace('[v4.16, ', '['),
+    );
+    const other = tempDir();
+    runCli([
+      'run',
+      revised,
+      '--no-cache',
+      '--no-progress',
+      '--reporter',
+      'json',
+      '--shard',
+      '3/3',
+      '--report-dir',
+      other,
+    ]);
+    expectRefused(
+      runCli(['merge', path.join(dir, 's1'), path.join(dir, 's2'), other, '-o', path.join(tempDir(), 'm')]),
+      /^merge: the shards are of different plans .*: /,
+    );
+  });
+
+  it('does not gate on shards without a plan hash (older kmatrix), but still merges them', () => {
+    const strip = (s: 's1' | 's2' | 's3') => {
+      const copy = tampered(s, (t) => t.replace(/"planHash":"[0-9a-f]+",?/g, ''));
+      const json = path.join(copy, 'report.json');
+      writeFileSync(json, readFileSync(json, 'utf8').replace(/"planHash": "[0-9a-f]+",?/g, ''));
+      return copy;
+    };
+    const old = [strip('s1'), strip('s2'), strip('s3')];
+    const out = path.join(tempDir(), 'm');
+    expectRefused(
+      runCli(['merge', ...old, '-o', out, '--gate']),
+      /^merge: cannot check .* no plan hash .*--gate/,
+    );
+    const r = runCli(['merge', ...old, '-o', out]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/warning: .* no plan hash/);
+  });
+});
