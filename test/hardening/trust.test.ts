@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -112,6 +113,27 @@ describe('log references stay inside their run folder', () => {
       runCli(['report', long, '--reporter', 'html']),
       /log logs\/passed\.log#0-99999999 .*past the end/,
     );
+  });
+  it('checks a report.json without events.jsonl the same way', () => {
+    const run = tampered('whole');
+    rmSync(path.join(run, 'events.jsonl'));
+    const json = path.join(run, 'report.json');
+    const text = readFileSync(json, 'utf8');
+    const packed = /"log": "(logs\/passed\.log#\d+-\d+)"/.exec(text)![1]!;
+    writeFileSync(json, text.replace(packed, '/proc/self/environ#0-4000'));
+    const out = path.join(tempDir(), 'merged');
+    expectRefused(
+      runCli(['merge', run, '-o', out, '--reporter', 'junit,html']),
+      new RegExp(`^${json}:1:1: cells\\.\\d+\\.log: not a log path inside the run folder\\n$`),
+    );
+    expect(existsSync(out)).toBe(false);
+    writeFileSync(json, text.replace(packed, 'logs/evil.log'));
+    symlinkSync(path.join(dir, 'secret'), path.join(run, 'logs/evil.log'));
+    expectRefused(
+      runCli(['report', run, '--reporter', 'junit,html']),
+      /cells\.\d+\.log: log logs\/evil\.log leads out/,
+    );
+    expect(leaks(run)).toEqual([]);
   });
 });
 
