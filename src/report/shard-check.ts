@@ -69,7 +69,13 @@ export function checkCoverage(runs: readonly LoadedRun[]): { planHash?: string; 
   refuseDifferentPlans(shards, 'shards');
   // the cells of all shards must be the plan again: none missing, none foreign
   const cells = new Map<string, CellResult>();
-  for (const r of shards) for (const c of r.start.cells) cells.set(c.id, c);
+  for (const r of shards) {
+    const own = new Set(r.start.cells.map((c) => c.id));
+    const foreign = r.report.cells.find((c) => !own.has(c.id));
+    if (foreign)
+      throw new UserError(`merge: ${r.dir}: cell ${foreign.id} has a result but is not in the shard's plan`);
+    for (const c of r.start.cells) cells.set(c.id, c);
+  }
   const hash = hashOf(shards[0]!)!;
   if (planHash(cells.values()) !== hash)
     throw new UserError(

@@ -88,6 +88,12 @@ describe('merge', () => {
     );
     const c = await writeShard(whole, 2, 2, (_c, i) => i % 2 === 1);
     expect(mergeRuns([loadRun(a), loadRun(c)], tempDir()).report.planHash).toMatch(/^[0-9a-f]{64}$/);
+    // a result for a cell its shard never planned
+    const [runA, runC] = [loadRun(a), loadRun(c)];
+    runC.report.cells.push({ ...whole.cells[0]!, id: 'smuggled' });
+    expect(() => mergeRuns([runA, runC], tempDir())).toThrow(
+      /^merge: .*: cell smuggled has a result but is not in the shard's plan$/,
+    );
   });
 
   it('marks the merged run interrupted when a shard was', async () => {
