@@ -60,14 +60,14 @@ export function registerMerge(program: Command, result: CommandResult): void {
         },
       ) => {
         // loaded here, not at the top: help imports every command module (start-up)
-        const { copyLogs, loadRun, mergeRuns, parseReporterList, replayRun } =
+        const { checkOutputFolder, copyLogs, loadRun, mergeRuns, parseReporterList, replayRun } =
           await import('../report/index.js');
         const out = resolve(opts.output);
-        if (dirs.some((d) => resolve(d) === out))
-          throw new UserError(
-            `merge: -o ${opts.output} is one of the runs being merged; choose a new folder`,
-          );
+        checkOutputFolder(opts.output, dirs);
         const merged = mergeRuns(dirs.map(loadRun), out);
+        if (merged.unchecked && opts.gate)
+          throw new UserError(`merge: ${merged.unchecked}; --gate needs shards it can check, run them again`);
+        if (merged.unchecked) process.stderr.write(`kmatrix: warning: ${merged.unchecked}\n`);
         copyLogs(out, merged.logs);
         const names = [
           'events',

@@ -6,8 +6,16 @@
 import { join } from 'node:path';
 import { BufferedFile } from '../util/buffered-file.js';
 import { arrayPieces } from '../util/json-pieces.js';
-import { UserError } from '../errors.js';
+import * as z from 'zod';
+import { UserError, type Problem } from '../errors.js';
 import { makeDirs } from '../util/make-dirs.js';
+import {
+  CellEndEventSchema,
+  FullCellSchema,
+  RunEndEventSchema,
+  RunStartEventSchema,
+} from './event-schema.js';
+import type { RunLogs } from './log-ref.js';
 import { summarize } from './summary.js';
 import type { CellResult, RunReport } from './schema.js';
 import type { Reporter, RunEndReason, RunStart } from './types.js';
@@ -135,20 +143,34 @@ export interface ParsedEventLog {
   complete: boolean;
 }
 
-/** Parse events.jsonl text. A truncated last line is ignored; any other bad line is a located UserError. */
-export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog {
+/** The first problem of a line that does not fit its schema, located at the line. */
+function check<T>(schema: z.ZodType<T>, value: unknown, file: string, line: number): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new UserError([{ file, line, col: 1, path: issue.path.join('.'), message: issue.message }]);
+}
+
+/**
+ * Parse events.jsonl text. A truncated last line is ignored; any other bad line is a located
+ * UserError: every line is checked against its schema, and with `logs` every log reference
+ * against the run folder (a complete log may not name bytes past the end of a file; a killed
+ * run's may, its last logs were not written out).
+ */
+export function parseEventLog(text: string, file = EVENTS_FILE, logs?: RunLogs): ParsedEventLog {
   const lines = text.split('\n');
   let plan: RunStart | undefined;
   const planned = new Map<string, CellResult>();
   const cellEnds: CellResult[] = [];
   let end: Extract<RunEvent, { type: 'runEnd' }> | undefined;
   let lastMs = 0;
+  let pastEnd: Problem | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue;
-    let event: RunEvent;
+    let json: unknown;
     try {
-      event = JSON.parse(line) as RunEvent;
+      json = JSON.parse(line);
     } catch {
       const isLast = lines.slice(i + 1).every((l) => l.trim() === '');
       if (isLast) break; // the line a killed run was writing
@@ -156,22 +178,52 @@ export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog 
         { file, line: i + 1, col: 1, path: '', message: 'corrupt event log line (not JSON)' },
       ]);
     }
-    const bad = (message: string) => new UserError([{ file, line: i + 1, col: 1, path: '', message }]);
-    if (event.type === 'runStart') {
-      if (!READABLE.has(event.version)) throw bad(`unsupported event log version ${String(event.version)}`);
-      plan = event.plan;
+    const bad = (message: string, path = '') => new UserError([{ file, line: i + 1, col: 1, path, message }]);
+    const checkLogs = (cells: ReadonlyArray<Partial<CellResult> | string>, path: string) => {
+      if (!logs) return;
+      for (const [k, c] of cells.entries()) {
+        if (typeof c === 'string' || c.log === undefined) continue;
+        const where = `${path}${path && cells.length > 1 ? `.${k}` : ''}`;
+        const log = logs.resolve(c.log);
+        if (typeof log === 'string') throw bad(log, where);
+        if (log.pastEnd)
+          pastEnd ??= {
+            file,
+            line: i + 1,
+            col: 1,
+            path: where,
+            message: `log ${c.log} ends past the end of its file`,
+          };
+      }
+    };
+    const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+    if (type === 'runStart') {
+      const version = (json as { version?: unknown }).version;
+      if (typeof version !== 'number' || !READABLE.has(version))
+        throw bad(`unsupported event log version ${String(version)}`);
+      plan = check(RunStartEventSchema, json, file, i + 1).plan as RunStart;
+      checkLogs(plan.cells, 'plan.cells');
       for (const c of plan.cells) planned.set(c.id, c);
+    } else if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      throw bad('not an event (an object with a type)');
     } else if (!plan) {
       throw bad('event log does not start with a runStart event');
-    } else if (event.type === 'cellEnd') {
-      cellEnds.push(undelta(event.cell, planned.get(event.cell.id)));
+    } else if (type === 'cellEnd') {
+      const event = check(CellEndEventSchema, json, file, i + 1);
+      const known = planned.get(event.cell.id);
+      // a cell the plan does not list must be whole
+      const cell = known ? undelta(event.cell, known) : check(FullCellSchema, event.cell, file, i + 1);
+      checkLogs([event.cell], 'cell');
+      cellEnds.push(cell);
       lastMs = event.ms;
-    } else if (event.type === 'runEnd') {
-      end = event;
+    } else if (type === 'runEnd') {
+      end = check(RunEndEventSchema, json, file, i + 1) as typeof end;
+      checkLogs(end!.cells, 'cells');
     } else {
-      throw bad(`unknown event type ${JSON.stringify((event as { type?: unknown }).type)}`);
+      throw bad(`unknown event type ${JSON.stringify(type)}`);
     }
   }
+  if (end && pastEnd) throw new UserError([pastEnd]);
   if (!plan)
     throw new UserError([{ file, line: 1, col: 1, path: '', message: 'empty event log: no runStart event' }]);
 
@@ -209,6 +261,7 @@ export function parseEventLog(text: string, file = EVENTS_FILE): ParsedEventLog 
     cells,
     axes: plan.axes,
     ...(plan.shard ? { shard: plan.shard } : {}),
+    ...(plan.planHash ? { planHash: plan.planHash } : {}),
   };
   return { start: plan, cellEnds, report, reason: 'interrupted', complete: false };
 }

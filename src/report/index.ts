@@ -9,5 +9,6 @@ export { summarize, summaryLine, endReason } from './summary.js';
 export { renderTable } from './reporters/table.js';
 export { reportJson } from './reporters/json.js';
 export { mergeRuns, copyLogs } from './merge.js';
+export { checkOutputFolder } from './out-dir.js';
 export { replayRun } from './replay.js';
 export { writeFileAtomic } from './io.js';

@@ -1,7 +1,6 @@
 /** The small amount of file-system plumbing every reporter shares. */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseLogRef } from './log-pack.js';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { RunLogs } from './log-ref.js';
 
 export { writeFileAtomic } from '../util/atomic-file.js';
 
@@ -32,17 +31,12 @@ export function readLogTail(
   maxBytes = 8192,
 ): string {
   if (!log) return '';
-  const ref = parseLogRef(log);
-  const path = resolve(reportDir, ref.file);
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    return '';
-  }
-  // a packed log is a byte range of the pack (log-pack.ts); a range past the end reads what is there
-  const from = Math.min(ref.start ?? 0, size);
-  const to = Math.min(ref.end ?? size, size);
+  // the reference is resolved inside the run folder, its range bounded by the file's size
+  const ref = new RunLogs(reportDir).resolve(log);
+  if (typeof ref === 'string' || !ref.path) return '';
+  const path = ref.path;
+  const from = ref.start;
+  const to = ref.end;
   // read only the tail: logs can be megabytes and there can be thousands of them
   const length = Math.min(to - from, maxBytes);
   const text = readRange(path, to - length, length);

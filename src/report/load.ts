@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { deriveAxes } from './cells.js';
 import { EVENTS_FILE, parseEventLog, type ParsedEventLog } from './events.js';
 import { readTextIfExists } from './io.js';
+import { RunLogs } from './log-ref.js';
 import { endReason } from './summary.js';
 import { RunReportReadSchema, type CellResult, type RunReport } from './schema.js';
 
@@ -30,6 +31,17 @@ export function parseReport(text: string, file: string): RunReport {
   return parsed.data;
 }
 
+/** Every log reference of a report.json names a file inside its run folder, within its size. */
+function checkReportLogs(report: RunReport, file: string, logs: RunLogs): void {
+  for (const [i, c] of report.cells.entries()) {
+    if (c.log === undefined) continue;
+    const log = logs.resolve(c.log);
+    const message =
+      typeof log === 'string' ? log : log.pastEnd ? `log ${c.log} ends past the end of its file` : '';
+    if (message) throw new UserError([{ file, line: 1, col: 1, path: `cells.${i}.log`, message }]);
+  }
+}
+
 /** A run read back from disk, whatever it was written by. */
 export interface LoadedRun extends ParsedEventLog {
   dir: string;
@@ -40,12 +52,14 @@ export function loadRun(dirArg: string): LoadedRun {
   const dir = resolve(dirArg);
   const eventsPath = join(dir, EVENTS_FILE);
   const events = readTextIfExists(eventsPath);
-  if (events !== undefined) return { ...parseEventLog(events, eventsPath), dir, source: 'events' };
+  const logs = new RunLogs(dir);
+  if (events !== undefined) return { ...parseEventLog(events, eventsPath, logs), dir, source: 'events' };
   const reportPath = join(dir, REPORT_FILE);
   const text = readTextIfExists(reportPath);
   if (text === undefined)
     throw new UserError(`${dirArg}: not a kmatrix run folder (no ${EVENTS_FILE} or ${REPORT_FILE})`);
   const report = parseReport(text, reportPath);
+  checkReportLogs(report, reportPath, logs);
   const cellEnds: CellResult[] = report.cells.filter(
     (c) => c.status !== 'invalid' && c.status !== 'duplicate',
   );
@@ -60,6 +74,7 @@ export function loadRun(dirArg: string): LoadedRun {
       cells: report.cells,
       axes: report.axes ?? deriveAxes(report.cells),
       ...(report.shard ? { shard: report.shard } : {}),
+      ...(report.planHash ? { planHash: report.planHash } : {}),
     },
     cellEnds,
     report,

@@ -3,13 +3,16 @@
  * whole, the summary recomputed. Runs of different matrices, or one cell with different
  * results in two shards, are refused.
  */
-import { closeSync, copyFileSync, existsSync, openSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, openSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { PACK_FILE, PackLayout, parseLogRef } from './log-pack.js';
+import { WRITE_NO_FOLLOW } from '../util/buffered-file.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { writeAllSync } from '../util/write-all.js';
 import { readBytes } from './io.js';
+import { RunLogs } from './log-ref.js';
+import { checkCoverage } from './shard-check.js';
 import type { LoadedRun } from './load.js';
 import { endReason, summarize } from './summary.js';
 import type { CellResult, RunReport } from './schema.js';
@@ -22,7 +25,9 @@ export interface MergedRun {
   reason: RunEndReason;
   /** Logs to copy: absolute source -> path relative to the merged run folder; a packed log
    *  (log-pack.ts) is a byte range of its source, appended with `header` to the merged pack. */
-  logs: Array<{ from: string; to: string; range?: { start: number; end: number; header: string } }>;
+  /** Why the runs could not be checked to cover their plan exactly once (shards of an older kmatrix). */
+  unchecked?: string;
+  logs: Array<{ from?: string; to: string; range?: { start: number; end: number; header: string } }>;
 }
 
 /** Two results of one cell agree when everything but timing and caching agrees. */
@@ -42,6 +47,7 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     const which = runs.map((r) => `${r.report.matrix} (${r.dir})`).join(', ');
     throw new UserError(`merge: the runs are of different matrices: ${which}`);
   }
+  const coverage = checkCoverage(runs);
   // shards in shard order, so the merged order is the whole run's when each shard kept plan order
   const ordered = [...runs].sort((a, b) => (a.report.shard?.index ?? 0) - (b.report.shard?.index ?? 0));
 
@@ -77,17 +83,21 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
   // packed logs get new places in the merged pack, in the merged order
   const layout = new PackLayout();
   const logs: MergedRun['logs'] = [];
+  const runLogs = new Map(runs.map((r) => [r, new RunLogs(r.dir)]));
   const cells = ids.map((id) => {
     const { cell, run } = kept.get(id)!;
     if (!cell.log) return cell;
+    // loadRun checked the reference; it is resolved again here, by its real path
+    const from = runLogs.get(run)!.resolve(cell.log);
+    if (typeof from === 'string') throw new UserError(`merge: ${run.dir}: cell ${cell.id}: ${from}`);
     const ref = parseLogRef(cell.log);
-    const from = resolve(run.dir, ref.file);
-    if (ref.start === undefined || ref.end === undefined) {
-      logs.push({ from, to: cell.log });
+    if (ref.start === undefined) {
+      if (from.path) logs.push({ from: from.path, to: cell.log });
       return cell;
     }
-    const { header, ref: log } = layout.place(cell.id, ref.end - ref.start);
-    logs.push({ from, to: PACK_FILE, range: { start: ref.start, end: ref.end, header } });
+    // the bytes that are there: a killed shard's last packed logs may never have been written
+    const { header, ref: log } = layout.place(cell.id, from.end - from.start);
+    logs.push({ from: from.path, to: PACK_FILE, range: { start: from.start, end: from.end, header } });
     return { ...cell, log };
   });
 
@@ -107,6 +117,7 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     summary,
     cells,
     axes,
+    ...(coverage.planHash ? { planHash: coverage.planHash } : {}),
   };
   const start: RunStart = {
     matrix: report.matrix,
@@ -115,10 +126,19 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     startedAt,
     cells,
     axes,
+    ...(coverage.planHash ? { planHash: coverage.planHash } : {}),
   };
   const executed = new Set(runs.flatMap((r) => r.cellEnds.map((c) => c.id)));
   const cellEnds = cells.filter((c) => executed.has(c.id));
-  return { start, cellEnds, report, reason: endReason(summary, interrupted), logs };
+  const reason = endReason(summary, interrupted);
+  return {
+    start,
+    cellEnds,
+    report,
+    reason,
+    logs,
+    ...(coverage.unchecked ? { unchecked: coverage.unchecked } : {}),
+  };
 }
 
 /** Copy the kept cells' logs into the merged run folder (missing logs are skipped; a missing packed log leaves its range blank). */
@@ -133,18 +153,20 @@ export function copyLogs(outDir: string, logs: MergedRun['logs']): number {
         // every placed range is written, so the offsets the merged report names hold
         const length = range.end - range.start;
         const body = Buffer.alloc(length, ' ');
-        if (existsSync(from)) readBytes(from, range.start, length).copy(body);
+        if (from && existsSync(from)) readBytes(from, range.start, length).copy(body);
         if (pack === undefined) {
           makeDirs(dirname(dest));
-          pack = openSync(dest, 'w');
+          pack = openSync(dest, WRITE_NO_FOLLOW, 0o666);
         }
         writeAllSync(pack, Buffer.concat([Buffer.from(range.header), body, Buffer.from('\n')]));
         copied++;
         continue;
       }
-      if (!existsSync(from) || resolve(from) === dest) continue;
+      if (!from || !existsSync(from) || resolve(from) === dest) continue;
       makeDirs(dirname(dest));
-      copyFileSync(from, dest);
+      // a link at dest is replaced, not written through
+      rmSync(dest, { force: true });
+      copyFileSync(from, dest, constants.COPYFILE_EXCL);
       copied++;
     }
   } finally {

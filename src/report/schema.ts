@@ -21,6 +21,13 @@ export const STATUSES = [
 const count = z.int().nonnegative();
 const ms = z.number().nonnegative();
 
+/**
+ * A log reference: a path relative to the run folder that cannot climb out of it (no leading
+ * `/`, no `.` or `..` part, no backslash or NUL), with an optional `#START-END` byte range. The
+ * reader also checks the real path (no symbolic link leading out) and the range (log-ref.ts).
+ */
+export const LOG_REF = /^(?!\/)(?!(?:[^#]*\/)?\.\.?(?:\/|#|$))[^\\\u0000#]+(?:#\d{1,15}-\d{1,15})?$/;
+
 /** Final status of a cell in a run report. */
 export const StatusSchema = z.enum(STATUSES).meta({
   description:
@@ -59,7 +66,7 @@ export const CellResultSchema = z
     durationMs: ms,
     attempts: count.meta({ description: '0 for a cell planned away or not run' }),
     cached: z.boolean().meta({ description: 'the result came from the result cache' }),
-    log: z.string().optional().meta({
+    log: z.string().regex(LOG_REF, 'not a log path inside the run folder').optional().meta({
       description: 'log path relative to the report folder; logs/passed.log#START-END is a byte range',
     }),
     truncated: z.boolean().optional().meta({
@@ -99,6 +106,16 @@ export const ShardSchema = z.object({
 
 /** `--shard i/n`, i 1-based. */
 export type Shard = z.output<typeof ShardSchema>;
+
+/** The plan a run (or each shard of it) was cut from; merge checks its shards against it. */
+export const PlanHashSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/)
+  .meta({
+    description:
+      'sha256 of every planned cell (id and what it is) of the whole matrix, before sharding; ' +
+      'absent from reports of older versions',
+  });
 
 /** A regression found by `run --bisect` and its culprit. */
 export const RegressionGroupSchema = z.object({
@@ -147,6 +164,7 @@ export const RunReportSchema = z
     cells: z.array(CellResultSchema),
     axes: z.array(z.string()).optional().meta({ description: 'axis names of the matrix' }),
     shard: ShardSchema.optional(),
+    planHash: PlanHashSchema.optional(),
     regressions: z.array(RegressionGroupSchema).optional(),
     explanations: z.array(ExplanationSchema).optional(),
   })

@@ -19,6 +19,8 @@ export interface RunStart {
   axes: string[];
   /** `i/n` when this run is a shard. */
   shard?: Shard;
+  /** sha256 of the whole plan before sharding (plan-hash.ts); merge checks shards against it. */
+  planHash?: string;
 }
 
 /** Reporters implement any of these hooks; a multiplexer calls all and isolates a throwing one. */

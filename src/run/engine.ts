@@ -9,6 +9,7 @@ import { InfraError } from '../errors.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
 import { summarize, endReason } from '../report/summary.js';
+import { planHash } from '../report/plan-hash.js';
 import type { RunReport } from '../report/schema.js';
 import type { Reporter } from '../report/types.js';
 import { compareToBaseline, type Baseline, type BaselineComparison } from './baseline.js';
@@ -93,7 +94,9 @@ export async function executeRun(
   const now = io.now ?? (() => new Date());
   const cells = await cellsToRun(plan, backend, opts.cache, opts.shard);
   const startedAt = now();
-  const shard = opts.shard ? { shard: opts.shard } : {};
+  // the whole plan's hash, before sharding: merge checks that shards make it up again
+  const planned = plan.cells.map(plannedResult);
+  const shard = { ...(opts.shard ? { shard: opts.shard } : {}), planHash: planHash(planned) };
   // before any reporter touches it
   makeReportDir(opts.reportDir);
   await io.reporter.onRunStart?.({
@@ -102,7 +105,7 @@ export async function executeRun(
     ...(plan.description ? { description: plan.description } : {}),
     reportDir: opts.reportDir,
     startedAt: startedAt.toISOString(),
-    cells: cells.map(plannedResult),
+    cells: cells === plan.cells ? planned : cells.map(plannedResult),
     axes: plan.axes,
     ...shard,
   });

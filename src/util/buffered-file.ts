@@ -5,8 +5,15 @@
  * as garbage in V8's old generation (peak RSS). Opened (truncated) at the first append, so an
  * unwritable path fails there; writes never come up short (writeAllSync).
  */
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync } from 'node:fs';
 import { writeAllSync } from './write-all.js';
+
+/**
+ * The open(2) flags of `w` that also refuse a symbolic link as the file (ELOOP): a link planted
+ * in a report folder must not send a report over a file elsewhere.
+ */
+export const WRITE_NO_FOLLOW =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 
 /** UTF-8 bytes per UTF-16 code unit, at most (a surrogate pair is 4 bytes for 2 units). */
 const MAX_BYTES_PER_UNIT = 3;
@@ -25,7 +32,7 @@ export class BufferedFile {
 
   /** Create (truncate) the file now rather than at the first append. */
   open(): void {
-    this.fd ??= openSync(this.path, 'w');
+    this.fd ??= openSync(this.path, WRITE_NO_FOLLOW, 0o666);
   }
 
   /** Append `text`; returns its length in bytes (UTF-8). */

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CellResult, RunReport } from '../../src/report/schema.js';
 import { createReporters } from '../../src/report/registry.js';
+import { planHash } from '../../src/report/plan-hash.js';
 import { summarize } from '../../src/report/summary.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -68,6 +69,7 @@ export async function writeShard(
     cells,
     summary: summarize(cells),
     shard: { index, count },
+    planHash: planHash(whole.cells),
     durationMs: 1000 * index,
     startedAt: `2025-03-14T09:2${index}:00.000Z`,
   };
@@ -87,6 +89,7 @@ export async function writeShard(
     cells,
     axes: whole.axes ?? [],
     shard: { index, count },
+    planHash: report.planHash!,
   });
   for (const c of cells) {
     if (c.log) {

@@ -81,6 +81,23 @@ describe('merge', () => {
     );
   });
 
+  it('refuses shards whose cells do not make up their plan (split differently)', async () => {
+    const whole = fixtureReport();
+    const a = await writeShard(whole, 1, 2, (_c, i) => i % 2 === 0);
+    const b = await writeShard(whole, 2, 2, (_c, i) => i % 2 === 1 && i !== 3);
+    expect(() => mergeRuns([loadRun(a), loadRun(b)], tempDir())).toThrow(
+      /^merge: the cells of the shards do not make up their plan [0-9a-f]{12}: the shards were split/,
+    );
+    const c = await writeShard(whole, 2, 2, (_c, i) => i % 2 === 1);
+    expect(mergeRuns([loadRun(a), loadRun(c)], tempDir()).report.planHash).toMatch(/^[0-9a-f]{64}$/);
+    // a result for a cell its shard never planned
+    const [runA, runC] = [loadRun(a), loadRun(c)];
+    runC.report.cells.push({ ...whole.cells[0]!, id: 'smuggled' });
+    expect(() => mergeRuns([runA, runC], tempDir())).toThrow(
+      /^merge: .*: cell smuggled has a result but is not in the shard's plan$/,
+    );
+  });
+
   it('marks the merged run interrupted when a shard was', async () => {
     const whole = fixtureReport();
     const a = await writeShard({ ...whole, interrupted: true }, 1, 2, (_c, i) => i % 2 === 0);

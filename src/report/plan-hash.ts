@@ -1,0 +1,30 @@
+/**
+ * The plan hash: what `merge` checks shards against. Each shard records the hash of the whole
+ * plan it was cut from; the cells of all its shards, together, must hash to it again, so a
+ * missing, extra or foreign cell (another revision of a matrix with the same name, shards
+ * split from different caches) is found without knowing how the shards were split.
+ */
+import { createHash } from 'node:crypto';
+import type { CellResult } from './schema.js';
+
+type PlannedCell = Pick<CellResult, 'id' | 'arch' | 'kconfig' | 'resolved' | 'boot' | 'workload' | 'commit'> &
+  Partial<Pick<CellResult, 'machine' | 'status'>>;
+
+/** A flat record as JSON, its keys sorted (a replacer array orders them) whatever their insertion order. */
+const sortedJson = (r: Record<string, string>) => JSON.stringify(r, Object.keys(r).sort());
+
+/** A cell as what it is, not how it ended: planned-away (invalid, duplicate) or to run. */
+function canonical(c: PlannedCell): string {
+  const planned = c.status === 'invalid' || c.status === 'duplicate' ? c.status : 'run';
+  const machine = c.machine ? [c.machine.memory, c.machine.nodes] : null;
+  const what = JSON.stringify([c.id, planned, c.arch, c.boot, c.workload, c.commit, machine]);
+  return `${what}${sortedJson(c.kconfig)}${sortedJson(c.resolved)}`;
+}
+
+/** sha256 (hex) of the planned cells, sorted by id, one canonical JSON line each. Order-free. */
+export function planHash(cells: Iterable<PlannedCell>): string {
+  const sorted = [...cells].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const hash = createHash('sha256');
+  for (const c of sorted) hash.update(`${canonical(c)}\n`);
+  return hash.digest('hex');
+}
