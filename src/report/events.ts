@@ -151,20 +151,85 @@ function check<T>(schema: z.ZodType<T>, value: unknown, file: string, line: numb
   throw new UserError([{ file, line, col: 1, path: issue.path.join('.'), message: issue.message }]);
 }
 
+/** What the lines of an event log add up to as they are read. */
+interface EventState {
+  file: string;
+  logs: RunLogs | undefined;
+  plan?: RunStart;
+  planned: Map<string, CellResult>;
+  cellEnds: CellResult[];
+  end?: Extract<RunEvent, { type: 'runEnd' }>;
+  lastMs: number;
+  /** The first log range past the end of its file: an error in a finished run, expected in a killed one. */
+  pastEnd?: Problem;
+}
+
+/** Every log reference of `cells` must stay inside the run folder (see log-ref.ts). */
+function checkLogs(
+  s: EventState,
+  line: number,
+  cells: ReadonlyArray<Partial<CellResult> | string>,
+  path: string,
+) {
+  if (!s.logs) return;
+  for (const [k, c] of cells.entries()) {
+    if (typeof c === 'string' || c.log === undefined) continue;
+    const where = `${path}${path && cells.length > 1 ? `.${k}` : ''}`;
+    const log = s.logs.resolve(c.log);
+    if (typeof log === 'string')
+      throw new UserError([{ file: s.file, line, col: 1, path: where, message: log }]);
+    if (log.pastEnd)
+      s.pastEnd ??= {
+        file: s.file,
+        line,
+        col: 1,
+        path: where,
+        message: `log ${c.log} ends past the end of its file`,
+      };
+  }
+}
+
+/** One line of the log, already parsed as JSON, checked and added to the state. */
+function readEvent(s: EventState, json: unknown, line: number): void {
+  const bad = (message: string) => new UserError([{ file: s.file, line, col: 1, path: '', message }]);
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  if (type === 'runStart') {
+    const version = (json as { version?: unknown }).version;
+    if (typeof version !== 'number' || !READABLE.has(version))
+      throw bad(`unsupported event log version ${String(version)}`);
+    s.plan = check(RunStartEventSchema, json, s.file, line).plan as RunStart;
+    checkLogs(s, line, s.plan.cells, 'plan.cells');
+    for (const c of s.plan.cells) s.planned.set(c.id, c);
+  } else if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw bad('not an event (an object with a type)');
+  } else if (!s.plan) {
+    throw bad('event log does not start with a runStart event');
+  } else if (type === 'cellEnd') {
+    const event = check(CellEndEventSchema, json, s.file, line);
+    const known = s.planned.get(event.cell.id);
+    // a cell the plan does not list must be whole
+    const cell = known ? undelta(event.cell, known) : check(FullCellSchema, event.cell, s.file, line);
+    checkLogs(s, line, [event.cell], 'cell');
+    s.cellEnds.push(cell);
+    s.lastMs = event.ms;
+  } else if (type === 'runEnd') {
+    s.end = check(RunEndEventSchema, json, s.file, line) as EventState['end'];
+    checkLogs(s, line, s.end!.cells, 'cells');
+  } else {
+    throw bad(`unknown event type ${JSON.stringify(type)}`);
+  }
+}
+
 /**
- * Parse events.jsonl text. A truncated last line is ignored; any other bad line is a located
- * UserError: every line is checked against its schema, and with `logs` every log reference
- * against the run folder (a complete log may not name bytes past the end of a file; a killed
- * run's may, its last logs were not written out).
+ * Parse events.jsonl text. A truncated last line (the one a killed run was writing) is
+ * ignored; any other bad line is a located UserError: every line is checked against its schema,
+ * and with `logs` every log reference against the run folder (a complete log may not name bytes
+ * past the end of a file; a killed run's may, its last logs were not written out). A log
+ * without runEnd is a killed run, rebuilt.
  */
 export function parseEventLog(text: string, file = EVENTS_FILE, logs?: RunLogs): ParsedEventLog {
   const lines = text.split('\n');
-  let plan: RunStart | undefined;
-  const planned = new Map<string, CellResult>();
-  const cellEnds: CellResult[] = [];
-  let end: Extract<RunEvent, { type: 'runEnd' }> | undefined;
-  let lastMs = 0;
-  let pastEnd: Problem | undefined;
+  const s: EventState = { file, logs, planned: new Map(), cellEnds: [], lastMs: 0 };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue;
@@ -178,69 +243,34 @@ export function parseEventLog(text: string, file = EVENTS_FILE, logs?: RunLogs):
         { file, line: i + 1, col: 1, path: '', message: 'corrupt event log line (not JSON)' },
       ]);
     }
-    const bad = (message: string, path = '') => new UserError([{ file, line: i + 1, col: 1, path, message }]);
-    const checkLogs = (cells: ReadonlyArray<Partial<CellResult> | string>, path: string) => {
-      if (!logs) return;
-      for (const [k, c] of cells.entries()) {
-        if (typeof c === 'string' || c.log === undefined) continue;
-        const where = `${path}${path && cells.length > 1 ? `.${k}` : ''}`;
-        const log = logs.resolve(c.log);
-        if (typeof log === 'string') throw bad(log, where);
-        if (log.pastEnd)
-          pastEnd ??= {
-            file,
-            line: i + 1,
-            col: 1,
-            path: where,
-            message: `log ${c.log} ends past the end of its file`,
-          };
-      }
-    };
-    const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
-    if (type === 'runStart') {
-      const version = (json as { version?: unknown }).version;
-      if (typeof version !== 'number' || !READABLE.has(version))
-        throw bad(`unsupported event log version ${String(version)}`);
-      plan = check(RunStartEventSchema, json, file, i + 1).plan as RunStart;
-      checkLogs(plan.cells, 'plan.cells');
-      for (const c of plan.cells) planned.set(c.id, c);
-    } else if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw bad('not an event (an object with a type)');
-    } else if (!plan) {
-      throw bad('event log does not start with a runStart event');
-    } else if (type === 'cellEnd') {
-      const event = check(CellEndEventSchema, json, file, i + 1);
-      const known = planned.get(event.cell.id);
-      // a cell the plan does not list must be whole
-      const cell = known ? undelta(event.cell, known) : check(FullCellSchema, event.cell, file, i + 1);
-      checkLogs([event.cell], 'cell');
-      cellEnds.push(cell);
-      lastMs = event.ms;
-    } else if (type === 'runEnd') {
-      end = check(RunEndEventSchema, json, file, i + 1) as typeof end;
-      checkLogs(end!.cells, 'cells');
-    } else {
-      throw bad(`unknown event type ${JSON.stringify(type)}`);
-    }
+    readEvent(s, json, i + 1);
   }
-  if (end && pastEnd) throw new UserError([pastEnd]);
-  if (!plan)
+  if (s.end && s.pastEnd) throw new UserError([s.pastEnd]);
+  if (!s.plan)
     throw new UserError([{ file, line: 1, col: 1, path: '', message: 'empty event log: no runStart event' }]);
+  return s.end ? finishedRun(s.plan, s.cellEnds, s.end, file) : killedRun(s.plan, s.cellEnds, s.lastMs);
+}
 
+function finishedRun(
+  plan: RunStart,
+  cellEnds: CellResult[],
+  end: NonNullable<EventState['end']>,
+  file: string,
+): ParsedEventLog {
   const byId = new Map<string, CellResult>();
   for (const c of plan.cells) byId.set(c.id, c);
   for (const c of cellEnds) byId.set(c.id, c);
+  const cells = end.cells.map((ref) => {
+    if (typeof ref !== 'string') return ref;
+    const c = byId.get(ref);
+    if (!c) throw new UserError(`${file}: runEnd refers to unknown cell ${ref}`);
+    return c;
+  });
+  return { start: plan, cellEnds, report: { ...end.report, cells }, reason: end.reason, complete: true };
+}
 
-  if (end) {
-    const cells = end.cells.map((ref) => {
-      if (typeof ref !== 'string') return ref;
-      const c = byId.get(ref);
-      if (!c) throw new UserError(`${file}: runEnd refers to unknown cell ${ref}`);
-      return c;
-    });
-    return { start: plan, cellEnds, report: { ...end.report, cells }, reason: end.reason, complete: true };
-  }
-  // killed: ended cells plus the plan's cells that never run (invalid, duplicate); the rest were not run
+/** A killed run: ended cells plus the plan's cells that never run (invalid, duplicate); the rest were not run. */
+function killedRun(plan: RunStart, cellEnds: CellResult[], lastMs: number): ParsedEventLog {
   const ended = new Map(cellEnds.map((c) => [c.id, c]));
   const cells: CellResult[] = [];
   for (const c of plan.cells) {

@@ -40,28 +40,20 @@ function sameResult(a: CellResult, b: CellResult): boolean {
   );
 }
 
-export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun {
-  if (runs.length === 0) throw new UserError('merge: no run folders given');
-  const matrices = [...new Set(runs.map((r) => r.report.matrix))];
-  if (matrices.length > 1) {
-    const which = runs.map((r) => `${r.report.matrix} (${r.dir})`).join(', ');
-    throw new UserError(`merge: the runs are of different matrices: ${which}`);
-  }
-  const coverage = checkCoverage(runs);
-  // shards in shard order, so the merged order is the whole run's when each shard kept plan order
-  const ordered = [...runs].sort((a, b) => (a.report.shard?.index ?? 0) - (b.report.shard?.index ?? 0));
+type Kept = Map<string, { cell: CellResult; run: LoadedRun }>;
 
-  const kept = new Map<string, { cell: CellResult; run: LoadedRun }>();
+/** Each cell's result, from the first run that has it; runs that disagree on a cell are refused. */
+function keptResults(ordered: readonly LoadedRun[]): Kept {
+  const kept: Kept = new Map();
   const conflicts: string[] = [];
+  const show = (c: CellResult) => `${c.status}${c.signature ? ` "${c.signature}"` : ''}`;
   for (const run of ordered) {
     for (const cell of run.report.cells) {
       const prev = kept.get(cell.id);
       if (!prev) kept.set(cell.id, { cell, run });
       else if (!sameResult(prev.cell, cell)) {
-        const show = (c: CellResult) => `${c.status}${c.signature ? ` "${c.signature}"` : ''}`;
-        conflicts.push(
-          `merge: cell ${cell.id} has different results: ${show(prev.cell)} in ${prev.run.dir}, ${show(cell)} in ${run.dir}`,
-        );
+        const where = `${show(prev.cell)} in ${prev.run.dir}, ${show(cell)} in ${run.dir}`;
+        conflicts.push(`merge: cell ${cell.id} has different results: ${where}`);
       }
     }
   }
@@ -70,8 +62,11 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
       conflicts.slice(0, 20).join('\n') +
         (conflicts.length > 20 ? `\n... and ${conflicts.length - 20} more` : ''),
     );
+  return kept;
+}
 
-  // a plan that lists every merged cell gives the whole run's order; otherwise shard order
+/** The merged cell order: a plan that lists every merged cell gives the whole run's; else shard order. */
+function mergedOrder(ordered: readonly LoadedRun[], kept: Kept): string[] {
   const covers = (ids: string[]) => {
     const set = new Set(ids);
     return [...kept.keys()].every((id) => set.has(id));
@@ -79,8 +74,11 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
   const full = ordered
     .map((r) => r.start.cells.map((c) => c.id))
     .find((ids) => ids.length >= kept.size && covers(ids));
-  const ids = full ? full.filter((id) => kept.has(id)) : [...kept.keys()];
-  // packed logs get new places in the merged pack, in the merged order
+  return full ? full.filter((id) => kept.has(id)) : [...kept.keys()];
+}
+
+/** The merged cells, their log references placed anew (packed logs in the merged order), and what to copy. */
+function placeLogs(runs: readonly LoadedRun[], kept: Kept, ids: readonly string[]) {
   const layout = new PackLayout();
   const logs: MergedRun['logs'] = [];
   const runLogs = new Map(runs.map((r) => [r, new RunLogs(r.dir)]));
@@ -100,12 +98,28 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     logs.push({ from: from.path, to: PACK_FILE, range: { start: from.start, end: from.end, header } });
     return { ...cell, log };
   });
+  return { cells, logs };
+}
+
+export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun {
+  if (runs.length === 0) throw new UserError('merge: no run folders given');
+  const matrices = [...new Set(runs.map((r) => r.report.matrix))];
+  if (matrices.length > 1) {
+    const which = runs.map((r) => `${r.report.matrix} (${r.dir})`).join(', ');
+    throw new UserError(`merge: the runs are of different matrices: ${which}`);
+  }
+  const coverage = checkCoverage(runs);
+  // shards in shard order, so the merged order is the whole run's when each shard kept plan order
+  const ordered = [...runs].sort((a, b) => (a.report.shard?.index ?? 0) - (b.report.shard?.index ?? 0));
+  const kept = keptResults(ordered);
+  const { cells, logs } = placeLogs(runs, kept, mergedOrder(ordered, kept));
 
   const first = ordered[0]!;
   const interrupted = runs.some((r) => r.report.interrupted);
   const startedAt = runs.map((r) => r.report.startedAt).sort()[0]!;
   const axes = first.report.axes ?? first.start.axes;
   const summary = summarize(cells);
+  const planHash = coverage.planHash ? { planHash: coverage.planHash } : {};
   const report: RunReport = {
     version: 1,
     matrix: first.report.matrix,
@@ -117,17 +131,11 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     summary,
     cells,
     axes,
-    ...(coverage.planHash ? { planHash: coverage.planHash } : {}),
+    ...planHash,
   };
-  const start: RunStart = {
-    matrix: report.matrix,
-    file: report.file ?? first.start.file,
-    reportDir: resolve(outDir),
-    startedAt,
-    cells,
-    axes,
-    ...(coverage.planHash ? { planHash: coverage.planHash } : {}),
-  };
+  const file = report.file ?? first.start.file;
+  const start: RunStart = { matrix: report.matrix, file, reportDir: resolve(outDir), startedAt, cells, axes };
+  Object.assign(start, planHash);
   const executed = new Set(runs.flatMap((r) => r.cellEnds.map((c) => c.id)));
   const cellEnds = cells.filter((c) => executed.has(c.id));
   const reason = endReason(summary, interrupted);
