@@ -65,7 +65,8 @@ function loadBundle(mode) {
   const stale = cachedData === undefined || script.cachedDataRejected;
   return {
     main: module.exports.main,
-    // after the command: the cache then holds the functions it compiled (a best effort; read-only installs skip it)
+    // after the command: the cache then holds the functions it compiled (a best effort; read-only
+    // installs skip it)
     saveCache() {
       if (!stale) return;
       try {

@@ -14,7 +14,10 @@ const DIST = path.join(ROOT, 'dist');
 
 const mtime = (file: string) => statSync(file, { throwIfNoEntry: false })?.mtimeMs;
 
-/** Every src/**\/*.ts has its dist/ .js, written after the newest source was saved (tsc rewrites them all). */
+/**
+ * Every src/**\/*.ts has its dist/ .js, written after the newest source was saved (tsc rewrites
+ * them all).
+ */
 function compiledFresh(): boolean {
   const src = path.join(ROOT, 'src');
   const sources = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));

@@ -18,7 +18,10 @@ export const STATUS_SYMBOL: Record<Status, string> = {
 export const DEFAULT_ROWS = ['arch', 'boot', 'workload'];
 export const DEFAULT_COLS = ['kconfig'];
 
-/** The value of one axis for a cell: arch, boot, workload, commit, memory, nodes, kconfig.<SYM>, resolved.<SYM>. */
+/**
+ * The value of one axis for a cell: arch, boot, workload, commit, memory, nodes, kconfig.<SYM>,
+ * resolved.<SYM>.
+ */
 export function axisValue(cell: CellResult, axis: string): string {
   switch (axis) {
     case 'arch':

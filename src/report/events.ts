@@ -69,7 +69,10 @@ export class EventLogReporter implements Reporter {
   private file: BufferedFile | undefined;
   private started = 0;
   private flushTimer: NodeJS.Timeout | undefined;
-  /** Last logged result per cell id, so runEnd can refer to identical ones by id (references, not copies: 100,000 cells). */
+  /**
+   * Last logged result per cell id, so runEnd can refer to identical ones by id (references,
+   * not copies: 100,000 cells).
+   */
   private readonly logged = new Map<string, CellResult>();
   private readonly planned = new Map<string, CellResult>();
 
@@ -133,7 +136,10 @@ export class EventLogReporter implements Reporter {
   }
 }
 
-/** What an event log says, rebuilt: the run's start, every cellEnd, and the final report (rebuilt when the run was killed). */
+/**
+ * What an event log says, rebuilt: the run's start, every cellEnd, and the final report (rebuilt
+ * when the run was killed).
+ */
 export interface ParsedEventLog {
   start: RunStart;
   cellEnds: CellResult[];
@@ -269,7 +275,7 @@ function finishedRun(
   return { start: plan, cellEnds, report: { ...end.report, cells }, reason: end.reason, complete: true };
 }
 
-/** A killed run: ended cells plus the plan's cells that never run (invalid, duplicate); the rest were not run. */
+/** A killed run: ended cells plus the plan's cells that never run (invalid, duplicate); no others. */
 function killedRun(plan: RunStart, cellEnds: CellResult[], lastMs: number): ParsedEventLog {
   const ended = new Map(cellEnds.map((c) => [c.id, c]));
   const cells: CellResult[] = [];

@@ -149,14 +149,18 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
   };
 }
 
-/** Copy the kept cells' logs into the merged run folder (missing logs are skipped; a missing packed log leaves its range blank). */
+/**
+ * Copy the kept cells' logs into the merged run folder (missing logs are skipped; a missing packed
+ * log leaves its range blank).
+ */
 export function copyLogs(outDir: string, logs: MergedRun['logs']): number {
   let copied = 0;
   let pack: number | undefined;
   try {
     for (const { from, to, range } of logs) {
       const dest = resolve(outDir, to);
-      if (relative(resolve(outDir), dest).startsWith('..')) continue; // a log path must stay inside the run folder
+      // a log path must stay inside the run folder
+      if (relative(resolve(outDir), dest).startsWith('..')) continue;
       if (range) {
         // every placed range is written, so the offsets the merged report names hold
         const length = range.end - range.start;

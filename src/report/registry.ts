@@ -46,7 +46,8 @@ export async function createReporters(
     if (!BUILT_IN[n] && !isModulePath(n)) {
       const near = closest(n, REPORTER_NAMES);
       problems.push(
-        `--reporter: unknown reporter "${n}"${near ? ` (did you mean "${near}"?)` : ''}; built-in: ${REPORTER_NAMES.join(', ')}, or a module path starting with ./ or /`,
+        `--reporter: unknown reporter "${n}"${near ? ` (did you mean "${near}"?)` : ''}; ` +
+          `built-in: ${REPORTER_NAMES.join(', ')}, or a module path starting with ./ or /`,
       );
     }
   }
@@ -78,7 +79,8 @@ async function loadUserReporter(spec: string, ctx: ReporterContext, cwd: string)
   }
   if (!isReporter(value)) {
     throw new UserError(
-      `--reporter: ${spec} must default-export a reporter object (with onRunStart/onCellEnd/onRunEnd hooks) or a function returning one`,
+      `--reporter: ${spec} must default-export a reporter object ` +
+        '(with onRunStart/onCellEnd/onRunEnd hooks) or a function returning one',
     );
   }
   const hooks = value;

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { matrixJsonSchema } from '../../src/matrix/schema.js';
 
 describe('the published JSON Schema', () => {
-  it('matrices/matrix.schema.json is generated from the zod schema (regenerate with: npx kmatrix schema > matrices/matrix.schema.json)', () => {
+  // regenerate with: npx kmatrix schema > matrices/matrix.schema.json
+  it('matrices/matrix.schema.json is generated from the zod schema', () => {
     const published = JSON.parse(
       readFileSync(path.resolve(__dirname, '../../matrices/matrix.schema.json'), 'utf8'),
     );

@@ -139,7 +139,8 @@ describe('boot.sh against a stand-in QEMU', () => {
     const r = await bootScript({ ...base, KMATRIX_BOOT: RECORDED_BOOT, FAKE_QEMU_CONSOLE: split });
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain(
-      'check ok: memmap=128M!256M: e820 persistent (type 12) range 0x0000000010000000-0x0000000017ffffff covers',
+      'check ok: memmap=128M!256M: e820 persistent (type 12) range ' +
+        '0x0000000010000000-0x0000000017ffffff covers',
     );
   });
 
@@ -167,7 +168,8 @@ describe('boot.sh against a stand-in QEMU', () => {
       console((t) =>
         t.replace(
           /^(.*Kernel command line:.*)$/m,
-          `$1\n[    0.000000] Unknown kernel command line parameters "${words}", will be passed to user space.`,
+          `$1\n[    0.000000] Unknown kernel command line parameters "${words}", ` +
+            'will be passed to user space.',
         ),
       );
     const config = join(dir, 'config-no-cma');
@@ -212,7 +214,7 @@ describe('boot.sh against a stand-in QEMU', () => {
     ]);
   });
 
-  it('removes its cell folder when interrupted twice (a second Ctrl-C while the first is handled)', async () => {
+  it('removes its cell folder when interrupted twice (a Ctrl-C while it stops)', async () => {
     const tmp = tempDir('kmatrix-qemu-int-');
     const argv = join(tmp, 'argv');
     const child = execa(SCRIPT, [], {

@@ -1,4 +1,7 @@
-/** summary.md: counts, failures by signature, regressions and culprits, explanations; also $GITHUB_STEP_SUMMARY. */
+/**
+ * summary.md: counts, failures by signature, regressions and culprits, explanations; also
+ * $GITHUB_STEP_SUMMARY.
+ */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupBySignature } from '../cells.js';

@@ -128,7 +128,8 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
   }
 
   const problems = report.summary.failed + report.summary.timeouts + report.summary.errors;
-  const line = `${summaryLine(report.summary)} in ${formatDuration(report.durationMs)}${report.interrupted ? ' (interrupted)' : ''}`;
+  const interrupted = report.interrupted ? ' (interrupted)' : '';
+  const line = `${summaryLine(report.summary)} in ${formatDuration(report.durationMs)}${interrupted}`;
   out.push(
     '',
     problems > 0 || report.interrupted ? colors.red(colors.bold(line)) : colors.green(colors.bold(line)),
