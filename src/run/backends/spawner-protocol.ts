@@ -110,6 +110,8 @@ export interface ProgramExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   error?: string;
+  /** The errno of a spawn that failed (ENOENT, E2BIG...). */
+  errno?: string;
   /** Queued, then cancelled before it started (Spawners.cancelQueued). */
   notStarted?: true;
   /** Not started because the spawner shells cannot work here: start it another way. */
