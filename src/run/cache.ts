@@ -8,12 +8,13 @@
  * key both leave a valid entry (the last rename wins). Anything unreadable is a miss.
  */
 import { hash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Cell } from '../matrix/types.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { DEFAULT_OUTPUT_CAP } from './capped-log.js';
+import { readRegularFile } from './safe-read.js';
 
 /** Statuses worth remembering: errors and timeouts are about the environment, so they re-run. */
 export type CachedStatus = 'pass' | 'fail' | 'flaky' | 'skip';
@@ -44,6 +45,8 @@ interface Entry {
 const ENTRY_VERSION = 1;
 /** Logs above this size are stored compressed. */
 const COMPRESS_ABOVE = 4096;
+/** More attempts than any --retries a run would give: an entry claiming more is corrupt. */
+const MAX_ATTEMPTS = 1000;
 const CACHED_STATUSES: readonly string[] = ['pass', 'fail', 'flaky', 'skip'];
 
 /** Whether a result with this status is worth caching (errors and timeouts re-run). */
@@ -125,8 +128,35 @@ export function cacheKey(cell: Cell, backendFingerprint: string, cellFingerprint
   );
 }
 
+/** What bounds the entries a cache reads back. */
+export interface CacheLimits {
+  /** --log-cap: bytes of output kept per attempt. */
+  logCap?: number;
+  /** Attempts a cell may take now (retries + 1). */
+  attempts?: number;
+}
+
+/** Room in an entry beyond its log: the fields, and per attempt its header, trailer and truncation marker. */
+const ENTRY_SLACK = 64 * 1024;
+const ATTEMPT_SLACK = 1024;
+
+/** The largest log an entry of `attempts` attempts can hold under a cap of `logCap` bytes per attempt. */
+export const maxLogBytes = (logCap: number, attempts: number): number => (logCap + ATTEMPT_SLACK) * attempts;
+
 export class ResultCache {
-  constructor(readonly dir: string) {}
+  /** An entry file larger than this is a miss without being read. */
+  readonly maxEntryBytes: number;
+  private readonly logCap: number;
+
+  constructor(
+    readonly dir: string,
+    limits: CacheLimits = {},
+  ) {
+    this.logCap = limits.logCap ?? DEFAULT_OUTPUT_CAP;
+    // a log of up to 4 KiB is stored as JSON text (escaping may make it 6x), a larger one as
+    // gzip in base64 (4/3 of it, and gzip may grow incompressible data a little)
+    this.maxEntryBytes = ENTRY_SLACK + 2 * maxLogBytes(this.logCap, Math.max(1, limits.attempts ?? 1));
+  }
 
   private path(key: string): string {
     return join(this.dir, key.slice(0, 2), `${key}.json`);
@@ -134,15 +164,10 @@ export class ResultCache {
 
   /** The entry under `key`, or undefined when absent, partial, corrupt or of another version. */
   async get(key: string): Promise<CachedResult | undefined> {
-    let text: string;
-    try {
-      // synchronous: one small file, read in tens of microseconds; the promise API's open,
-      // stat, read and close round trips through the thread pool cost several times that
-      text = readFileSync(this.path(key), 'utf8');
-    } catch {
-      return undefined;
-    }
-    return decodeEntry(text, key);
+    // synchronous: one small file, read in tens of microseconds; the promise API's open,
+    // stat, read and close round trips through the thread pool cost several times that
+    const text = readRegularFile(this.path(key), this.maxEntryBytes);
+    return text === undefined ? undefined : decodeEntry(text, key, this.logCap);
   }
 
   /** Store a result atomically. Throws on I/O failure (the caller decides whether that matters). */
@@ -172,8 +197,21 @@ export class ResultCache {
   }
 }
 
+/** Durations are finite and not negative, attempts a whole number from 1 to MAX_ATTEMPTS. */
+function validRanges(e: Partial<Entry>): e is Partial<Entry> & { durationMs: number; attempts: number } {
+  const { durationMs, attempts } = e;
+  if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0) return false;
+  return (
+    typeof attempts === 'number' && Number.isInteger(attempts) && attempts >= 1 && attempts <= MAX_ATTEMPTS
+  );
+}
+
 /** Parse an entry; any inconsistency (truncated JSON, wrong key, bad fields) is a miss. */
-export function decodeEntry(text: string, key: string): CachedResult | undefined {
+export function decodeEntry(
+  text: string,
+  key: string,
+  logCap = DEFAULT_OUTPUT_CAP,
+): CachedResult | undefined {
   let e: Partial<Entry>;
   try {
     e = JSON.parse(text) as Partial<Entry>;
@@ -182,16 +220,19 @@ export function decodeEntry(text: string, key: string): CachedResult | undefined
   }
   if (!e || typeof e !== 'object' || e.v !== ENTRY_VERSION || e.key !== key) return undefined;
   if (typeof e.status !== 'string' || !isCachedStatus(e.status)) return undefined;
-  if (typeof e.durationMs !== 'number' || typeof e.attempts !== 'number') return undefined;
+  if (!validRanges(e)) return undefined;
   if (e.signature !== undefined && typeof e.signature !== 'string') return undefined;
   let log: string;
   try {
-    if (typeof e.logGz === 'string') log = gunzipSync(Buffer.from(e.logGz, 'base64')).toString('utf8');
+    const most = maxLogBytes(logCap, e.attempts);
+    if (typeof e.logGz === 'string')
+      log = gunzipSync(Buffer.from(e.logGz, 'base64'), { maxOutputLength: most }).toString('utf8');
     else if (typeof e.log === 'string') log = e.log;
     else return undefined;
   } catch {
     return undefined;
   }
+  if (Buffer.byteLength(log) > maxLogBytes(logCap, e.attempts)) return undefined;
   return {
     status: e.status as CachedStatus,
     durationMs: e.durationMs,

@@ -5,14 +5,15 @@
  * A value JSON cannot carry exactly (Infinity, -0) is not remembered; anything unreadable is a
  * miss; entries are written atomically (writeFileAtomic).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { YamlMemo } from '../yaml/yaml.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { sha256 } from './cache.js';
+import { readRegularFile } from './safe-read.js';
 
 const MEMO_VERSION = 1;
+const MEMO_SLACK = 64 * 1024;
 
 export class FileYamlMemo implements YamlMemo {
   constructor(readonly dir: string) {}
@@ -22,8 +23,11 @@ export class FileYamlMemo implements YamlMemo {
   }
 
   get(text: string): unknown {
+    // a history's parsed value is not much larger than its text (alias bombs are refused)
+    const json = readRegularFile(this.path(text), MEMO_SLACK + 16 * text.length);
+    if (json === undefined) return undefined;
     try {
-      return JSON.parse(readFileSync(this.path(text), 'utf8')) as unknown;
+      return JSON.parse(json) as unknown;
     } catch {
       return undefined;
     }

@@ -70,7 +70,11 @@ export class Session {
     private readonly env: HostEnv,
     readonly stderr: { write(text: string): unknown },
   ) {
-    this.cache = settings.cacheDir ? new ResultCache(settings.cacheDir) : undefined;
+    const limits = {
+      ...(settings.logCap ? { logCap: settings.logCap } : {}),
+      attempts: settings.retries + 1,
+    };
+    this.cache = settings.cacheDir ? new ResultCache(settings.cacheDir, limits) : undefined;
     this.signals = handleSignals(stderr);
   }
 
