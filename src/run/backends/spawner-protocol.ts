@@ -70,7 +70,7 @@ export function notStartedScript(seq: number): string {
  * The loop every spawner shell of a backend runs: `$1` is the folder of script files, `$3`
  * the FIFO they share as a queue (empty: a single shell reads its stdin). Each trigger is one
  * byte naming a script file; bash reads a FIFO one byte at a time, so each trigger goes to
- * exactly one idle shell. The first shell
+ * exactly one idle shell; a script file gone (L) is reported. The first shell
  * makes the FIFO and all say they are ready (R). Their own stderr is /dev/null (with `set -m`
  * bash reports finished jobs there); a cell's stderr joins its stdout.
  */
@@ -79,7 +79,10 @@ export const LOOP = [
   'if [ -n "$3" ]; then [ -p "$3" ] || mkfifo -m 600 -- "$3" 2>/dev/null; fi',
   `printf '%sR\\n' "$2"`,
   'if [ -n "$3" ]; then exec 0<"$3" || exit; fi',
-  'while IFS= read -r -N 1 kmx_k; do . "$1/$kmx_k"; done',
+  // a script file that is not there (its folder was removed) is reported (L), not waited for
+  'while IFS= read -r -N 1 kmx_k; do',
+  `if [ -f "$1/$kmx_k" ]; then . "$1/$kmx_k"; else printf '%sL%s\\n' "$2" "$kmx_k"; fi`,
+  'done',
   '',
 ].join('\n');
 

@@ -32,6 +32,8 @@ export interface ShellOwner {
   /** The job of cell `seq`, which starts on `shell` (or, when `started` is false, never will). */
   onStart(shell: Shell, seq: number, started: boolean): Job | undefined;
   onEnd(job: Job, status: number): void;
+  /** The script file named by `trigger` is not there: the spawner folder was removed. */
+  onLost(trigger: string): void;
   onDeath(shell: Shell, job: Job | undefined, reason: string): void;
 }
 
@@ -103,6 +105,8 @@ export class Shell {
       case 'N':
         this.owner.onStart(this, Number(value), false);
         return;
+      case 'L':
+        return this.owner.onLost(value);
       case 'P':
         return this.current?.events.pid(Number(value));
       case 'E': {
