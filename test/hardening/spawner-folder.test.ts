@@ -14,7 +14,10 @@ import { readReport, STACK } from './helpers.js';
 describe('the spawner folder', () => {
   it('is under .kmatrix/; removed mid-run, the next cell is an error and the run ends', async () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'x.sh'), '#!/bin/sh\n[ "$KMATRIX_BOOT" = a ] && sleep 3\nexit 0\n');
+    writeFileSync(
+      path.join(dir, 'x.sh'),
+      '#!/bin/sh\n[ "$KMATRIX_BOOT" = a ] && { touch started; sleep 3; }\nexit 0\n',
+    );
     chmodSync(path.join(dir, 'x.sh'), 0o755);
     const doc = {
       name: 'f',
@@ -30,6 +33,7 @@ describe('the spawner folder', () => {
     let removed: string | undefined;
     for (let i = 0; i < 100 && !removed; i++) {
       await new Promise((r) => setTimeout(r, 50));
+      if (!existsSync(path.join(dir, 'started'))) continue;
       const spawner = existsSync(state)
         ? readdirSync(state).find((f) => f.startsWith('spawner-'))
         : undefined;
