@@ -64,14 +64,18 @@ export class Shell {
   ) {
     this.child = spawn(
       'bash',
-      ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', dir, marker.toString('latin1'), queue ?? ''],
+      ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', dir, '', queue ?? ''],
       {
         cwd,
         env,
         detached: true,
-        stdio: [queue === undefined ? 'pipe' : 'ignore', 'pipe', 'ignore'],
+        stdio: [queue === undefined ? 'pipe' : 'ignore', 'pipe', 'ignore', 'pipe'],
       },
     );
+    // the marker on a pipe the shell reads and closes: a program sees it in no argv or environment
+    const secret = this.child.stdio[3] as import('node:stream').Writable | null;
+    secret?.on('error', () => undefined);
+    secret?.end(Buffer.concat([marker, Buffer.from('\n')]));
     this.child.stdin?.on('error', () => undefined);
     this.scanner = new FrameScanner(
       marker,
