@@ -294,7 +294,8 @@ export class CommandBackend implements Backend {
     started: number,
   ): Outcome {
     const output = log.text();
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    // the program's own time where the spawner clocked it: a paused kmatrix does not stretch it
+    const seconds = ((end.elapsedMs ?? Date.now() - started) / 1000).toFixed(1);
     let verdict: Outcome['verdict'];
     let signature: string | undefined;
     let trailer: string;
@@ -324,6 +325,7 @@ export class CommandBackend implements Backend {
       log: `${output}${nl}[kmatrix] ${trailer}\n`,
       ...(signature !== undefined ? { signature } : {}),
       ...(log.truncated ? { truncated: true } : {}),
+      ...(end.elapsedMs !== undefined ? { elapsedMs: end.elapsedMs } : {}),
     };
   }
 }

@@ -47,7 +47,7 @@ export class CellScript {
   /** `words` are quoted by exportWords (empty: nothing to export). */
   text(words: string, seq: number): string {
     const exports = words === '' ? ':' : `export ${words}`;
-    return `printf '%sS${seq}\\n' "$kmx_m"\n${this.head}${exports}${this.tail}`;
+    return `printf '%sS${seq} %s\\n' "$kmx_m" "$EPOCHREALTIME"\n${this.head}${exports}${this.tail}`;
   }
 }
 
@@ -57,7 +57,7 @@ const TAIL = [
   `printf '%sP%s\\n' "$kmx_m" "$kmx_pid"`,
   'wait "$kmx_pid"; kmx_status=$?',
   'kill -KILL -- "-$kmx_pid" 2>/dev/null',
-  `printf '%sE%s\\n' "$kmx_m" "$kmx_status"`,
+  `printf '%sE%s %s\\n' "$kmx_m" "$kmx_status" "$EPOCHREALTIME"`,
   '',
 ].join('\n');
 
@@ -116,6 +116,8 @@ export interface ProgramExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   error?: string;
+  /** How long the program ran, as the spawner shell clocked it (absent: kmatrix measures). */
+  elapsedMs?: number;
   /** The errno of a spawn that failed (ENOENT, E2BIG...). */
   errno?: string;
   /** Queued, then cancelled before it started (Spawners.cancelQueued). */
@@ -184,3 +186,11 @@ export class FrameScanner {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** `seq time` or `status time` of a report, the time bash's $EPOCHREALTIME (seconds), in ms. */
+export function reportValue(value: string): { n: number; atMs?: number } {
+  const [n, at] = value.split(' ');
+  // a locale may write the decimal point as a comma
+  const ms = at ? Number(at.replace(',', '.')) * 1000 : NaN;
+  return { n: Number(n), ...(Number.isFinite(ms) ? { atMs: ms } : {}) };
+}

@@ -255,10 +255,11 @@ export class Spawners {
     return job;
   }
 
-  onEnd(job: Job, status: number): void {
+  onEnd(job: Job, status: number, elapsedMs: number | undefined): void {
     this.running--;
     this.deaths = 0;
-    this.finish(job, exitOfStatus(status));
+    const valid = elapsedMs !== undefined && Number.isFinite(elapsedMs) && elapsedMs >= 0;
+    this.finish(job, { ...exitOfStatus(status), ...(valid ? { elapsedMs } : {}) });
   }
 
   onDeath(shell: Shell, job: Job | undefined, reason: string): void {
