@@ -75,7 +75,7 @@ export class Shell {
       },
     );
     // the marker on a pipe the shell reads and closes: a program sees it in no argv or environment
-    const secret = this.child.stdio[3] as import('node:stream').Writable | null;
+    const secret = this.child.stdio[3] as NodeJS.WritableStream | null;
     secret?.on('error', () => undefined);
     secret?.end(Buffer.concat([marker, Buffer.from('\n')]));
     this.child.stdin?.on('error', () => undefined);
