@@ -5,6 +5,7 @@ import { UserError } from '../errors.js';
 import { parseSize } from '../matrix/units.js';
 import { parseShard, type Shard } from '../run/shard.js';
 import { printComparison, readBaselineFile } from './gate.js';
+import type { EngineResult } from '../run/engine.js';
 import type { CommandResult } from './main.js';
 import { durationOption, intOption } from './options.js';
 import { terminalReporters } from './reporters.js';
@@ -29,6 +30,7 @@ interface RunFlags {
   progress: boolean;
   bisect?: boolean;
   repeat?: number;
+  verifyCache?: number;
 }
 
 function sizeOption(name: string) {
@@ -80,6 +82,11 @@ export function registerRun(program: Command, result: CommandResult): void {
       sizeOption('--log-cap'),
     )
     .option('--no-progress', 'no progress line on stderr')
+    .option(
+      '--verify-cache <n>',
+      're-run n cached cells and fail (exit 3) when one differs from its entry',
+      intOption('--verify-cache', 1),
+    )
     .option('--bisect', 'bisect each regression (pass at one commit, fail at the next) to its culprit')
     .option(
       '--repeat <n>',
@@ -100,6 +107,8 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   ]);
   const session = await openSession(file, flags);
   try {
+    if (flags.verifyCache && !session.cache)
+      throw new UserError('--verify-cache checks the result cache: it cannot go with --no-cache');
     if (flags.bisect && !session.plan.history)
       throw new UserError(`--bisect: ${file} has no history to bisect (add history: and commits:)`);
     const baseline = flags.baseline ? await readBaselineFile(flags.baseline) : undefined;
@@ -118,9 +127,11 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
       ...(flags.shard ? { shard: flags.shard } : {}),
       ...(flags.bisect ? { bisect: { repeat: flags.repeat ?? 1 } } : {}),
       ...(flags.progress ? { progress: process.stderr } : {}),
+      ...(flags.verifyCache ? { verifyCache: flags.verifyCache } : {}),
     });
     const err = process.stderr;
     if (out.comparison) printComparison(err, out.comparison);
+    if (out.verification) printVerification(err, out.verification);
     const s = out.report.summary;
     // every cell invalid or a duplicate (or an empty shard): a clear line, not a silent green run
     if (!out.report.interrupted && s.executed + s.cached === 0 && s.total === s.invalid + s.duplicate)
@@ -140,4 +151,19 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   } finally {
     await session.close();
   }
+}
+
+function printVerification(err: NodeJS.WritableStream, v: NonNullable<EngineResult['verification']>): void {
+  const said = (r: { status: string; signature?: string }) =>
+    r.signature === undefined ? r.status : `${r.status} (${r.signature})`;
+  if (v.mismatches.length === 0) {
+    err.write(`kmatrix: --verify-cache: ${v.checked} cached cells re-run, all as cached\n`);
+    return;
+  }
+  err.write(
+    `kmatrix: error: --verify-cache: ${v.mismatches.length} of ${v.checked} cached cells differ ` +
+      'when re-run ' +
+      '(the cache is not to be trusted: remove it or the entries of these cells):\n',
+  );
+  for (const m of v.mismatches) err.write(`  ${m.id}: cached ${said(m.cached)}, re-run ${said(m.rerun)}\n`);
 }

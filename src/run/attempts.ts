@@ -21,7 +21,7 @@ export interface AttemptSettings {
   kill: AbortSignal;
 }
 
-/** A cell's attempts, their logs joined later; the duration counts from the first program start. */
+/** A cell's attempts, their logs joined later; the duration is the sum of the attempts' programs' times. */
 export interface Attempts {
   verdicts: Outcome['verdict'][];
   logs: string[];
@@ -45,13 +45,18 @@ export async function runAttempt(
   // own timer rather than AbortSignal.timeout/any: cleared at once, so 100,000 cells leave no timers behind
   const ac = new AbortController();
   let timedOut = false;
+  let settled = false;
   let timer: NodeJS.Timeout | undefined;
+  const expire = () => {
+    if (settled) return;
+    timedOut = true;
+    ac.abort(new DOMException(`cell timed out after ${s.timeoutMs} ms`, 'TimeoutError'));
+  };
   const started = () => {
     onStart();
-    timer ??= setTimeout(() => {
-      timedOut = true;
-      ac.abort(new DOMException(`cell timed out after ${s.timeoutMs} ms`, 'TimeoutError'));
-    }, s.timeoutMs);
+    // checked after the next read of I/O (setImmediate runs after the poll phase): a kmatrix
+    // paused past the timeout first hears the ends of programs that finished in time meanwhile
+    timer ??= setTimeout(() => setImmediate(expire), s.timeoutMs);
   };
   if (!backend.feed?.queueDepth) started();
   const onKill = () => ac.abort(s.kill.reason);
@@ -70,7 +75,8 @@ export async function runAttempt(
   try {
     const ran = backend
       .run(cell, { signal: ac.signal, attempt: n, logDir, started })
-      .catch((err: unknown) => (err instanceof NotStarted ? INTERRUPTED : backendError(backend, err)));
+      .catch((err: unknown) => (err instanceof NotStarted ? INTERRUPTED : backendError(backend, err)))
+      .finally(() => (settled = true));
     outcome = await Promise.race([ran, abandoned]);
   } finally {
     clearTimeout(timer);
@@ -100,7 +106,9 @@ export async function runAttempts(
   logDir: string,
   s: AttemptSettings,
 ): Promise<Attempts | undefined> {
+  // each attempt counts from its program's start; the backend's own clock of it wins (Outcome.elapsedMs)
   let started: number | undefined;
+  let durationMs = 0;
   const onStart = () => {
     started ??= performance.now();
   };
@@ -109,8 +117,10 @@ export async function runAttempts(
   let signature: string | undefined;
   let truncated = false;
   for (let n = 0; n <= s.retries; n++) {
+    started = undefined;
     const out = await runAttempt(backend, cell, n, logDir, onStart, s);
     if (out === INTERRUPTED) return undefined;
+    durationMs += out.elapsedMs ?? (started === undefined ? 0 : performance.now() - started);
     verdicts.push(out.verdict);
     logs.push(s.retries > 0 ? `=== kmatrix: attempt ${n + 1} (${out.verdict}) ===\n${out.log}` : out.log);
     truncated ||= out.truncated === true;
@@ -122,6 +132,6 @@ export async function runAttempts(
     logs,
     signature,
     truncated,
-    durationMs: Math.round(performance.now() - (started ?? performance.now())),
+    durationMs: Math.round(durationMs),
   };
 }

@@ -5,88 +5,29 @@
  * must not invalidate results) plus the backend fingerprint. Entries are single JSON files
  * written to a unique temp file and renamed into place, so a reader sees either nothing or a
  * whole entry, a killed writer leaves only a stray `.tmp`, and two processes writing the same
- * key both leave a valid entry (the last rename wins). Anything unreadable is a miss.
+ * key both leave a valid entry (the last rename wins). Anything unreadable is a miss;
+ * entries are checked on reading (cache-entry.ts), and files and folders are private (0600, 0700).
  */
-import { hash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Cell } from '../matrix/types.js';
-import { makeDirs } from '../util/make-dirs.js';
+import { DEFAULT_OUTPUT_CAP } from './capped-log.js';
+import { canonicalJson, sha256 } from './canonical-json.js';
+import { encodeEntry, maxLogBytes, readEntry, type CachedResult } from './cache-entry.js';
+import { makePrivateDirs, readRegularFile } from './private-files.js';
 
-/** Statuses worth remembering: errors and timeouts are about the environment, so they re-run. */
-export type CachedStatus = 'pass' | 'fail' | 'flaky' | 'skip';
+export { canonicalJson, sha256 } from './canonical-json.js';
+export {
+  decodeEntry,
+  entrySum,
+  isCachedStatus,
+  type CachedResult,
+  type CachedStatus,
+} from './cache-entry.js';
 
-/** What a cache entry gives back. */
-export interface CachedResult {
-  status: CachedStatus;
-  signature?: string;
-  durationMs: number;
-  attempts: number;
-  log: string;
-  truncated?: boolean;
-}
-
-interface Entry {
-  v: 1;
-  key: string;
-  status: CachedStatus;
-  signature?: string;
-  durationMs: number;
-  attempts: number;
-  truncated?: boolean;
-  /** Plain log, or gzip+base64 when it is large. */
-  log?: string;
-  logGz?: string;
-}
-
-const ENTRY_VERSION = 1;
-/** Logs above this size are stored compressed. */
-const COMPRESS_ABOVE = 4096;
-const CACHED_STATUSES: readonly string[] = ['pass', 'fail', 'flaky', 'skip'];
-
-/** Whether a result with this status is worth caching (errors and timeouts re-run). */
-export const isCachedStatus = (status: string): status is CachedStatus => CACHED_STATUSES.includes(status);
-
-const isIndexKey = (k: string) => /^(0|[1-9]\d*)$/.test(k) && Number(k) < 2 ** 32 - 1;
-
-/**
- * JSON with object keys sorted, so equal content always hashes equally. Written out by hand
- * (it runs twice per cell to make cache keys): a JSON.stringify replacer copying every object
- * cost more than reading the cache entry.
- */
-export function canonicalJson(value: unknown, memo?: WeakMap<object, string>): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  const known = memo?.get(value);
-  if (known !== undefined) return known;
-  const text = canonicalObject(value, memo);
-  memo?.set(value, text);
-  return text;
-}
-
-function canonicalObject(value: object, memo: WeakMap<object, string> | undefined): string {
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
-    return canonicalJson((value as { toJSON(): unknown }).toJSON(), memo);
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v, memo))).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const parts: string[] = [];
-  // the order an object built from the sorted entries enumerates in: integer-like keys first
-  const keys = Object.keys(record).sort();
-  const index = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
-  for (const k of index.length ? [...index, ...keys.filter((k) => !isIndexKey(k))] : keys) {
-    const v = record[k];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    parts.push(`${JSON.stringify(k)}:${canonicalJson(v, memo)}`);
-  }
-  return `{${parts.join(',')}}`;
-}
-
-export function sha256(text: string | Buffer): string {
-  // the one-shot hash (Node >= 20.12) skips the Hash object a createHash chain makes per call
-  return hash('sha256', text, 'hex');
-}
+/** The version in every cache key: changing it invalidates every entry. */
+const KEY_VERSION = 1;
 
 /**
  * Canonical JSON of the objects cells share (a resolved Kconfig, a machine, a commit's
@@ -120,84 +61,68 @@ export function cacheKey(cell: Cell, backendFingerprint: string, cellFingerprint
       member('backend', backendFingerprint),
       member('cell', cellFingerprint),
       `"content":${content}`,
-      member('v', ENTRY_VERSION),
+      member('v', KEY_VERSION),
     ),
   );
 }
 
+/** What bounds the entries a cache reads back, and where it tells of tampered ones. */
+export interface CacheOptions {
+  /** --log-cap: bytes of output kept per attempt. */
+  logCap?: number;
+  /** Attempts a cell may take now (retries + 1). */
+  attempts?: number;
+  onWarning?: (message: string) => void;
+}
+
+/** Room in an entry beyond its log: its other fields. */
+const ENTRY_SLACK = 64 * 1024;
+
 export class ResultCache {
-  constructor(readonly dir: string) {}
+  /** An entry file larger than this is a miss without being read. */
+  readonly maxEntryBytes: number;
+  private readonly logCap: number;
+  private readonly onWarning: ((message: string) => void) | undefined;
+
+  constructor(
+    readonly dir: string,
+    options: CacheOptions = {},
+  ) {
+    this.logCap = options.logCap ?? DEFAULT_OUTPUT_CAP;
+    this.onWarning = options.onWarning;
+    // a log of up to 4 KiB is stored as JSON text (escaping may make it 6x), a larger one as
+    // gzip in base64 (4/3 of it, and gzip may grow incompressible data a little)
+    this.maxEntryBytes = ENTRY_SLACK + 2 * maxLogBytes(this.logCap, Math.max(1, options.attempts ?? 1));
+  }
 
   private path(key: string): string {
     return join(this.dir, key.slice(0, 2), `${key}.json`);
   }
 
-  /** The entry under `key`, or undefined when absent, partial, corrupt or of another version. */
+  /** The entry under `key`; undefined when absent, partial, corrupt, tampered with or of another version. */
   async get(key: string): Promise<CachedResult | undefined> {
-    let text: string;
-    try {
-      // synchronous: one small file, read in tens of microseconds; the promise API's open,
-      // stat, read and close round trips through the thread pool cost several times that
-      text = readFileSync(this.path(key), 'utf8');
-    } catch {
-      return undefined;
-    }
-    return decodeEntry(text, key);
+    // synchronous: one small file, read in tens of microseconds; the promise API's open,
+    // stat, read and close round trips through the thread pool cost several times that
+    const text = readRegularFile(this.path(key), this.maxEntryBytes);
+    if (text === undefined) return undefined;
+    const read = readEntry(text, key, this.logCap);
+    if ('result' in read) return read.result;
+    if (read.miss === 'tampered')
+      this.onWarning?.(`cache entry ${key} does not match its integrity hash: ignored, the cell runs again`);
+    return undefined;
   }
 
-  /** Store a result atomically. Throws on I/O failure (the caller decides whether that matters). */
+  /** Stores a result atomically, readable by the user only. Throws on I/O failure (the caller decides). */
   async put(key: string, result: CachedResult): Promise<void> {
-    const entry: Entry = {
-      v: ENTRY_VERSION,
-      key,
-      status: result.status,
-      durationMs: result.durationMs,
-      attempts: result.attempts,
-      ...(result.signature !== undefined ? { signature: result.signature } : {}),
-      ...(result.truncated ? { truncated: true } : {}),
-      ...(Buffer.byteLength(result.log) > COMPRESS_ABOVE
-        ? { logGz: gzipSync(result.log).toString('base64') }
-        : { log: result.log }),
-    };
     const file = this.path(key);
-    makeDirs(dirname(file));
+    makePrivateDirs(this.dir, dirname(file));
     const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     try {
-      await writeFile(tmp, JSON.stringify(entry));
+      await writeFile(tmp, encodeEntry(key, result), { mode: 0o600, flag: 'wx' });
       await rename(tmp, file);
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => undefined);
       throw err;
     }
   }
-}
-
-/** Parse an entry; any inconsistency (truncated JSON, wrong key, bad fields) is a miss. */
-export function decodeEntry(text: string, key: string): CachedResult | undefined {
-  let e: Partial<Entry>;
-  try {
-    e = JSON.parse(text) as Partial<Entry>;
-  } catch {
-    return undefined;
-  }
-  if (!e || typeof e !== 'object' || e.v !== ENTRY_VERSION || e.key !== key) return undefined;
-  if (typeof e.status !== 'string' || !isCachedStatus(e.status)) return undefined;
-  if (typeof e.durationMs !== 'number' || typeof e.attempts !== 'number') return undefined;
-  if (e.signature !== undefined && typeof e.signature !== 'string') return undefined;
-  let log: string;
-  try {
-    if (typeof e.logGz === 'string') log = gunzipSync(Buffer.from(e.logGz, 'base64')).toString('utf8');
-    else if (typeof e.log === 'string') log = e.log;
-    else return undefined;
-  } catch {
-    return undefined;
-  }
-  return {
-    status: e.status as CachedStatus,
-    durationMs: e.durationMs,
-    attempts: e.attempts,
-    log,
-    ...(e.signature !== undefined ? { signature: e.signature } : {}),
-    ...(e.truncated ? { truncated: true } : {}),
-  };
 }

@@ -13,11 +13,11 @@ import { planHash } from '../report/plan-hash.js';
 import type { RunReport } from '../report/schema.js';
 import type { Reporter } from '../report/types.js';
 import { compareToBaseline, type Baseline, type BaselineComparison } from './baseline.js';
-import { cacheKey, type ResultCache } from './cache.js';
+import { cacheKey, sha256, type ResultCache } from './cache.js';
 import { gateExitCode } from './gate.js';
 import { makeReportDir } from './log-files.js';
 import { plannedResult } from './cell-result.js';
-import { runPool } from './pool.js';
+import { runPool, type CacheMismatch } from './pool.js';
 import { ProgressLine, type ProgressStream } from './progress.js';
 import { selectShard, type Shard } from './shard.js';
 import type { Backend } from './types.js';
@@ -35,6 +35,8 @@ export interface EngineOptions {
   graceMs?: number;
   signal?: AbortSignal;
   killSignal?: AbortSignal;
+  /** --verify-cache: re-run `count` cached cells, chosen by `seed`, and compare. */
+  verifyCache?: { count: number; seed: number };
 }
 
 export interface EngineIo {
@@ -54,6 +56,8 @@ export interface EngineResult {
   report: RunReport;
   exitCode: number;
   comparison?: BaselineComparison;
+  /** With --verify-cache: how many cached cells were re-run and which differed (exit 3 if any). */
+  verification?: { checked: number; mismatches: CacheMismatch[] };
 }
 
 /**
@@ -84,6 +88,62 @@ async function cellsToRun(
   return selectShard(plan.cells, shard, (c) => durations.get(c.id));
 }
 
+/**
+ * The cells --verify-cache re-runs: `count` of the runnable cells the cache holds, those whose
+ * keys hash lowest with the seed (the same sample on every machine for one seed).
+ */
+async function verificationSample(
+  cells: readonly Cell[],
+  backend: Backend,
+  cache: ResultCache,
+  verify: { count: number; seed: number },
+): Promise<Set<string>> {
+  const fp = backend.fingerprint();
+  const cached: Array<{ id: string; rank: string }> = [];
+  for (const c of cells) {
+    if (c.state !== 'run') continue;
+    const key = cacheKey(c, fp, backend.cellFingerprint?.(c) ?? '');
+    if (await cache.get(key)) cached.push({ id: c.id, rank: sha256(`verify ${verify.seed} ${key}`) });
+  }
+  cached.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+  return new Set(cached.slice(0, verify.count).map((c) => c.id));
+}
+
+/** The pool over `cells`, with the progress line and the reporters' onCellEnd. */
+async function poolWithProgress(
+  cells: readonly Cell[],
+  backend: Backend,
+  opts: EngineOptions,
+  io: EngineIo,
+  verify: Awaited<ReturnType<typeof verificationSample>> | undefined,
+) {
+  const progress = io.progress
+    ? new ProgressLine(cells.filter((c) => c.state === 'run').length, io.progress)
+    : undefined;
+  try {
+    return await runPool(cells, {
+      backend,
+      ...(opts.cache ? { cache: opts.cache } : {}),
+      // a backend that names its own in-flight count (the simulator) gets it, whatever --jobs is
+      jobs: backend.feed?.inFlight ?? opts.jobs,
+      timeoutMs: opts.timeoutMs,
+      retries: opts.retries,
+      reportDir: opts.reportDir,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.killSignal ? { killSignal: opts.killSignal } : {}),
+      ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
+      onWarning: io.warn,
+      ...(verify ? { verify } : {}),
+      onCellEnd: async (r) => {
+        if (r.status !== 'invalid' && r.status !== 'duplicate') progress?.update(r);
+        await io.reporter.onCellEnd?.(r);
+      },
+    });
+  } finally {
+    progress?.finish();
+  }
+}
+
 /** Runs `plan`'s cells (or its shard) through `backend`; the caller closes the backend. */
 export async function executeRun(
   plan: Plan,
@@ -93,6 +153,10 @@ export async function executeRun(
 ): Promise<EngineResult> {
   const now = io.now ?? (() => new Date());
   const cells = await cellsToRun(plan, backend, opts.cache, opts.shard);
+  const verify =
+    opts.verifyCache && opts.cache
+      ? await verificationSample(cells, backend, opts.cache, opts.verifyCache)
+      : undefined;
   const startedAt = now();
   // the whole plan's hash, before sharding: merge checks that shards make it up again
   const planned = plan.cells.map(plannedResult);
@@ -109,31 +173,7 @@ export async function executeRun(
     axes: plan.axes,
     ...shard,
   });
-  const progress = io.progress
-    ? new ProgressLine(cells.filter((c) => c.state === 'run').length, io.progress)
-    : undefined;
-  let run;
-  try {
-    run = await runPool(cells, {
-      backend,
-      ...(opts.cache ? { cache: opts.cache } : {}),
-      // a backend that names its own in-flight count (the simulator) gets it, whatever --jobs is
-      jobs: backend.feed?.inFlight ?? opts.jobs,
-      timeoutMs: opts.timeoutMs,
-      retries: opts.retries,
-      reportDir: opts.reportDir,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.killSignal ? { killSignal: opts.killSignal } : {}),
-      ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
-      onWarning: io.warn,
-      onCellEnd: async (r) => {
-        if (r.status !== 'invalid' && r.status !== 'duplicate') progress?.update(r);
-        await io.reporter.onCellEnd?.(r);
-      },
-    });
-  } finally {
-    progress?.finish();
-  }
+  const run = await poolWithProgress(cells, backend, opts, io, verify);
   const summary = summarize(run.results);
   const report: RunReport = {
     version: 1,
@@ -156,7 +196,14 @@ export async function executeRun(
     strict: opts.strict,
     ...(comparison ? { newFailures: comparison.newFailures.length } : {}),
   });
-  return { report, exitCode, ...(comparison ? { comparison } : {}) };
+  const verification = verify ? { checked: run.verified, mismatches: run.mismatches } : undefined;
+  return {
+    report,
+    // a cache that lies is an infrastructure failure, whatever the cells did
+    exitCode: verification?.mismatches.length ? 3 : exitCode,
+    ...(comparison ? { comparison } : {}),
+    ...(verification ? { verification } : {}),
+  };
 }
 
 /** The report must exist after the run: a missing report.json is an infrastructure failure. */

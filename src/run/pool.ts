@@ -43,6 +43,8 @@ export interface PoolOptions {
   /** Extra time a backend gets to return after its cell's signal aborts before the pool gives up on it; default 5 s. */
   settleMs?: number;
   onCellEnd?: (result: CellResult) => void | Promise<void>;
+  /** Ids of cells to re-run even when cached, comparing status and signature (--verify-cache). */
+  verify?: ReadonlySet<string>;
   /** Non-fatal problems (a cache write failed). */
   onWarning?: (message: string) => void;
 }
@@ -53,6 +55,16 @@ export interface PoolRun {
   interrupted: boolean;
   /** Ids of runnable cells that did not complete because of the interruption. */
   notRun: string[];
+  /** Cached cells re-run to check the cache (PoolOptions.verify), and those whose result differed. */
+  verified: number;
+  mismatches: CacheMismatch[];
+}
+
+/** A cached cell whose re-run ended otherwise (--verify-cache). */
+export interface CacheMismatch {
+  id: string;
+  cached: { status: Status; signature?: string };
+  rerun: { status: Status; signature?: string };
 }
 
 /** Final status from the attempts: pass after a failure is flaky; otherwise the last verdict. */
@@ -77,6 +89,8 @@ interface PoolState {
   limit: LimitFunction;
   results: Array<CellResult | undefined>;
   notRun: string[];
+  verified: number;
+  mismatches: CacheMismatch[];
 }
 
 async function emit(p: PoolState, i: number, r: CellResult): Promise<void> {
@@ -84,10 +98,15 @@ async function emit(p: PoolState, i: number, r: CellResult): Promise<void> {
   await p.opts.onCellEnd?.(r);
 }
 
-/** A cell's result from the cache, when it has one we may reuse. */
-async function fromCache(p: PoolState, cell: Cell, key: string | undefined): Promise<CellResult | undefined> {
+/** A cell's result from the cache, when it has one we may reuse (or, to verify, the hit itself). */
+async function fromCache(
+  p: PoolState,
+  cell: Cell,
+  key: string | undefined,
+): Promise<CellResult | CachedResult | undefined> {
   const hit = key ? await p.opts.cache?.get(key) : undefined;
   if (!hit || !reusable(hit, p.opts.retries)) return undefined;
+  if (p.opts.verify?.has(cell.id)) return hit;
   const log = await p.output.storeLog(cell, hit.status, hit.log);
   return cellResult(cell, {
     status: hit.status,
@@ -100,13 +119,30 @@ async function fromCache(p: PoolState, cell: Cell, key: string | undefined): Pro
   });
 }
 
+/** Compares a re-run with the entry it was to confirm (a cacheable result has replaced the entry). */
+function verify(
+  p: PoolState,
+  cell: Cell,
+  hit: CachedResult,
+  status: Status,
+  signature: string | undefined,
+): void {
+  p.verified++;
+  if (hit.status === status && hit.signature === signature) return;
+  p.mismatches.push({
+    id: cell.id,
+    cached: { status: hit.status, ...(hit.signature !== undefined ? { signature: hit.signature } : {}) },
+    rerun: { status, ...(signature !== undefined ? { signature } : {}) },
+  });
+}
+
 async function runOne(p: PoolState, cell: Cell, i: number): Promise<void> {
   const { opts, output, cancel } = p;
   if (cancel.stop.aborted) return void p.notRun.push(cell.id);
   const { backend, cache } = opts;
   const key = cache ? cacheKey(cell, p.fingerprint, backend.cellFingerprint?.(cell) ?? '') : undefined;
   const cached = await fromCache(p, cell, key);
-  if (cached) return emit(p, i, cached);
+  if (cached && 'id' in cached) return emit(p, i, cached);
   const logDir = join(opts.reportDir, 'logs', safeFileName(cell.id));
   backend.feed?.prepare?.(cell, logDir);
   // only the attempts hold a job slot: storing the log and reporting the result happen after
@@ -124,6 +160,7 @@ async function runOne(p: PoolState, cell: Cell, i: number): Promise<void> {
     const extra = { ...(signature !== undefined ? { signature } : {}), ...(truncated ? { truncated } : {}) };
     await output.putCache(cache, key, { status, durationMs, attempts, log: text, ...extra });
   }
+  if (cached) verify(p, cell, cached, status, signature);
   const log = await output.storeLog(cell, status, text);
   const fields = { status, signature, durationMs, attempts, cached: false, log: log || undefined, truncated };
   await emit(p, i, cellResult(cell, fields));
@@ -152,6 +189,8 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     limit: pLimit(slots),
     results: new Array<CellResult | undefined>(cells.length),
     notRun: [],
+    verified: 0,
+    mismatches: [],
   };
   const runnable: number[] = [];
   for (let i = 0; i < cells.length; i++) {
@@ -175,5 +214,7 @@ export async function runPool(cells: readonly Cell[], opts: PoolOptions): Promis
     results: p.results.filter((r): r is CellResult => r !== undefined),
     interrupted: cancel.interrupted,
     notRun: p.notRun,
+    verified: p.verified,
+    mismatches: p.mismatches.sort((a, b) => order.get(a.id)! - order.get(b.id)!),
   };
 }

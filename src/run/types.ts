@@ -9,6 +9,8 @@ export interface Outcome {
   log: string;
   /** True when the log was cut at the configured cap. */
   truncated?: boolean;
+  /** How long the program itself ran, by its own clock (a paused kmatrix does not count). */
+  elapsedMs?: number;
 }
 
 export interface RunContext {

@@ -22,6 +22,8 @@ export interface MatrixRunOptions {
   bisect?: { repeat: number };
   /** The progress line goes here; absent: none. */
   progress?: ProgressStream;
+  /** --verify-cache N: re-run N cached cells and compare. */
+  verifyCache?: number;
 }
 
 /** Runs the session's matrix into its report folder (which the caller named and gave the reporters). */
@@ -58,6 +60,7 @@ export async function runMatrix(session: Session, o: MatrixRunOptions): Promise<
       graceMs: settings.graceMs,
       signal: session.signals.stop,
       killSignal: session.signals.kill,
+      ...(o.verifyCache ? { verifyCache: { count: o.verifyCache, seed: settings.seed } } : {}),
     },
     {
       reporter: o.reporter,

@@ -71,7 +71,12 @@ export class Session {
     private readonly env: HostEnv,
     readonly stderr: { write(text: string): unknown },
   ) {
-    this.cache = settings.cacheDir ? new ResultCache(settings.cacheDir) : undefined;
+    const limits = {
+      ...(settings.logCap ? { logCap: settings.logCap } : {}),
+      attempts: settings.retries + 1,
+      onWarning: (m: string) => this.warn(m),
+    };
+    this.cache = settings.cacheDir ? new ResultCache(settings.cacheDir, limits) : undefined;
     this.signals = handleSignals(stderr);
   }
 
@@ -193,16 +198,14 @@ export async function openSession(file: string, options: OpenOptions = {}): Prom
   const env = options.env ?? { cwd: process.cwd(), cores: availableParallelism(), vars: process.env };
   const { loadPlan } = await import('../matrix/plan.js');
   const memoDir = cacheDirOf(options, env);
-  const yamlMemo = memoDir ? new (await import('../run/yaml-memo.js')).FileYamlMemo(memoDir) : undefined;
+  const stderr = options.stderr ?? process.stderr;
+  const warn = (m: string) => stderr.write(`kmatrix: warning: ${m}\n`);
+  const yamlMemo = memoDir
+    ? new (await import('../run/yaml-memo.js')).FileYamlMemo(memoDir, warn)
+    : undefined;
   const plan = await loadPlan(file, {
     ...(options.maxCells ? { maxCells: options.maxCells } : {}),
     ...(yamlMemo ? { yamlMemo } : {}),
   });
-  return new Session(
-    plan,
-    resolveSettings(plan, options, env),
-    options,
-    env,
-    options.stderr ?? process.stderr,
-  );
+  return new Session(plan, resolveSettings(plan, options, env), options, env, stderr);
 }

@@ -170,15 +170,15 @@ describe('the spawner queue', () => {
     const run = shells(2);
     // the shell kills itself after reading the trigger, before it reports the start
     const lost = run(() => 'kill -KILL $$\n');
-    const next = run((seq) => `printf '%sS${seq}\\n%sE0\\n' "$2" "$2"\n`);
+    const next = run((seq) => `printf '%sS${seq}\\n%sE0\\n' "$kmx_m" "$kmx_m"\n`);
     expect(await lost).toMatchObject({ code: null, error: 'the spawner shell is gone' });
     expect(await next).toMatchObject({ code: 0 });
   }, 30_000);
 
   it('gives what waited for a single shell that died to the next shell', async () => {
     const run = shells(1);
-    const dies = run((seq) => `printf '%sS${seq}\\n' "$2"; kill -KILL $$\n`);
-    const waits = run((seq) => `printf '%sS${seq}\\nwaited\\n%sE0\\n' "$2" "$2"\n`);
+    const dies = run((seq) => `printf '%sS${seq}\\n' "$kmx_m"; kill -KILL $$\n`);
+    const waits = run((seq) => `printf '%sS${seq}\\nwaited\\n%sE0\\n' "$kmx_m" "$kmx_m"\n`);
     expect(await dies).toMatchObject({ code: null, error: expect.stringMatching(/spawner shell exited/) });
     expect(await waits).toMatchObject({ code: 0 });
   }, 30_000);

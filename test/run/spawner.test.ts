@@ -105,6 +105,6 @@ describe('cell scripts', () => {
     expect(script).toContain(`cd -- '/tmp/it'\\''s'`);
     expect(script).toContain(`export 'KMATRIX_BOOT=$(reboot)'`);
     expect(script).toContain(`exec -- '/bin/echo' '\`id\`'`);
-    expect(script).toContain(`printf '%sS7\\n' "$2"`);
+    expect(script).toContain(`printf '%sS7 %s\\n' "$kmx_m" "$EPOCHREALTIME"`);
   });
 });

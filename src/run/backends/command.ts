@@ -25,6 +25,7 @@ import { CappedLog, DEFAULT_OUTPUT_CAP } from '../capped-log.js';
 import { NotStarted, type Backend, type BackendFeed, type Outcome, type RunContext } from '../types.js';
 import { GroupKiller, killGroup } from './group-kill.js';
 import { cellEnv, ownVars, sharedWords } from './cell-env.js';
+import { execFailure } from './exec-failure.js';
 import { CellScript, exportWords, type ProgramExit } from './spawner-protocol.js';
 import { Spawners } from './spawner.js';
 
@@ -67,6 +68,8 @@ export class CommandBackend implements Backend {
   readonly name = 'command';
   readonly feed: BackendFeed;
   private readonly file: string;
+  /** The program as the matrix names it: signatures must not depend on where the checkout is. */
+  private readonly shown: string;
   private readonly args: string[];
   private readonly cwd: string;
   private readonly fp: string;
@@ -91,6 +94,7 @@ export class CommandBackend implements Backend {
     if (first === undefined) throw new Error('command backend needs a non-empty command');
     // `./boot.sh` and `scripts/x` are files next to the matrix; a bare `bash` is looked up in PATH
     this.file = first.includes('/') && !isAbsolute(first) ? resolve(options.baseDir, first) : first;
+    this.shown = first;
     this.args = args;
     this.cwd = resolve(options.baseDir, config.cwd ?? '.');
     this.cap = options.outputCap ?? DEFAULT_OUTPUT_CAP;
@@ -152,15 +156,17 @@ export class CommandBackend implements Backend {
         end = await this.viaSpawn(cellEnv(cell, ctx.logDir, ctx.attempt), log, killer);
       } else end = queued;
     } catch (err) {
-      // e.g. a NUL byte in a value: the OS cannot take it as argv/env
-      const signature = `cannot run ${this.file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+      // e.g. a NUL byte in a value or E2BIG: the OS cannot take it as argv/env
+      const errno = (err as NodeJS.ErrnoException).code;
+      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      const signature = `cannot run ${this.shown}: ${errno === 'E2BIG' ? 'argument list too long' : message}`;
       return { verdict: 'error', signature, log: `[kmatrix] ${signature}\n` };
     } finally {
       killer.dispose();
     }
     this.removeIfEmpty(ctx.logDir);
     if (end.notStarted) throw new NotStarted();
-    return this.outcome(end, killer.abortedBy, log, started);
+    return this.outcome(this.execFailed(end, cell, ctx), killer.abortedBy, log, started);
   }
 
   /** What a spawner exports for the cell (cellEnv, quoted), or undefined when a shell cannot carry it. */
@@ -204,7 +210,9 @@ export class CommandBackend implements Backend {
     const settled = new Promise<ProgramExit>((res) => {
       child.once('close', (code, signal) => res({ code, signal }));
       // `on`, not `once`: a later 'error' without a listener would crash the whole run
-      child.on('error', (err) => res({ code: null, signal: null, error: err.message }));
+      child.on('error', (err: NodeJS.ErrnoException) =>
+        res({ code: null, signal: null, error: err.message, ...(err.code ? { errno: err.code } : {}) }),
+      );
     });
     child.stdout?.on('data', (c: Buffer) => log.push(c));
     child.stderr?.on('data', (c: Buffer) => log.push(c));
@@ -256,6 +264,20 @@ export class CommandBackend implements Backend {
     void done.then(() => this.removals.get(dir) === done && this.removals.delete(dir));
   }
 
+  /**
+   * The end of a program that could not be executed says why (a stable reason, not the OS's
+   * message with its paths); bash's 126 or 127 counts as such only when a reason is found, so
+   * a program's own 126 or 127 stays its verdict.
+   */
+  private execFailed(end: ProgramExit, cell: Cell, ctx: RunContext): ProgramExit {
+    const failed = end.error !== undefined || (end.signal === null && (end.code === 126 || end.code === 127));
+    if (!failed || end.notStarted) return end;
+    const env = { ...process.env, ...this.config.env, ...cellEnv(cell, ctx.logDir, ctx.attempt) };
+    const reason = execFailure([this.file, ...this.args], this.cwd, env, end.errno);
+    if (reason !== undefined) return { code: null, signal: null, error: reason };
+    return end;
+  }
+
   async close(): Promise<void> {
     this.spawners?.close();
     // folders prepared for cells that never ran (an interrupted run) go like empty ones
@@ -272,7 +294,8 @@ export class CommandBackend implements Backend {
     started: number,
   ): Outcome {
     const output = log.text();
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    // the program's own time where the spawner clocked it: a paused kmatrix does not stretch it
+    const seconds = ((end.elapsedMs ?? Date.now() - started) / 1000).toFixed(1);
     let verdict: Outcome['verdict'];
     let signature: string | undefined;
     let trailer: string;
@@ -286,7 +309,7 @@ export class CommandBackend implements Backend {
       trailer = 'interrupted, process group killed';
     } else if (end.error !== undefined) {
       verdict = 'error';
-      signature = `cannot run ${this.file}: ${end.error.split('\n')[0]}`;
+      signature = `cannot run ${this.shown}: ${end.error.split('\n')[0]}`;
       trailer = signature;
     } else {
       verdict = verdictOfExit(end.code, end.signal);
@@ -302,6 +325,7 @@ export class CommandBackend implements Backend {
       log: `${output}${nl}[kmatrix] ${trailer}\n`,
       ...(signature !== undefined ? { signature } : {}),
       ...(log.truncated ? { truncated: true } : {}),
+      ...(end.elapsedMs !== undefined ? { elapsedMs: end.elapsedMs } : {}),
     };
   }
 }

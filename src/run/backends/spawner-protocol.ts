@@ -31,7 +31,7 @@ export function exportWords(env: Record<string, string>): string | undefined {
 /**
  * The script one cell runs inside a spawner shell, for one program in one folder: only the
  * cell's exported words and its sequence number change from cell to cell, so the rest is
- * quoted once. `$2` is the end marker: the shell reports on its stdout, between the program's
+ * quoted once. `$kmx_m` is the end marker: the shell reports on its stdout, between the program's
  * output, that cell `seq` started (S), its program's pid (P) and its exit status (E). bash
  * reads a sourced file whole before running it, so S also says the file can be rewritten.
  */
@@ -47,39 +47,45 @@ export class CellScript {
   /** `words` are quoted by exportWords (empty: nothing to export). */
   text(words: string, seq: number): string {
     const exports = words === '' ? ':' : `export ${words}`;
-    return `printf '%sS${seq}\\n' "$2"\n${this.head}${exports}${this.tail}`;
+    return `printf '%sS${seq} %s\\n' "$kmx_m" "$EPOCHREALTIME"\n${this.head}${exports}${this.tail}`;
   }
 }
 
 const TAIL = [
   '} </dev/null &',
   'kmx_pid=$!',
-  `printf '%sP%s\\n' "$2" "$kmx_pid"`,
+  `printf '%sP%s\\n' "$kmx_m" "$kmx_pid"`,
   'wait "$kmx_pid"; kmx_status=$?',
   'kill -KILL -- "-$kmx_pid" 2>/dev/null',
-  `printf '%sE%s\\n' "$2" "$kmx_status"`,
+  `printf '%sE%s %s\\n' "$kmx_m" "$kmx_status" "$EPOCHREALTIME"`,
   '',
 ].join('\n');
 
 /** What the file of a queued cell is replaced with when it must not start: it reports N. */
 export function notStartedScript(seq: number): string {
-  return `printf '%sN${seq}\\n' "$2"\n`;
+  return `printf '%sN${seq}\\n' "$kmx_m"\n`;
 }
 
 /**
- * The loop every spawner shell of a backend runs: `$1` is the folder of script files, `$3`
+ * The loop every spawner shell of a backend runs: the end marker is the line on fd 3 (a pipe
+ * kmatrix closes after it), `$1` is the folder of script files, `$3`
  * the FIFO they share as a queue (empty: a single shell reads its stdin). Each trigger is one
  * byte naming a script file; bash reads a FIFO one byte at a time, so each trigger goes to
- * exactly one idle shell. The first shell
+ * exactly one idle shell; a script file gone (L) is reported. The first shell
  * makes the FIFO and all say they are ready (R). Their own stderr is /dev/null (with `set -m`
  * bash reports finished jobs there); a cell's stderr joins its stdout.
  */
 export const LOOP = [
+  // the marker comes on fd 3, then closed: in no argv or environment a program could read
+  'IFS= read -r kmx_m <&3 || exit; exec 3<&-',
   'set -m',
   'if [ -n "$3" ]; then [ -p "$3" ] || mkfifo -m 600 -- "$3" 2>/dev/null; fi',
-  `printf '%sR\\n' "$2"`,
+  `printf '%sR\\n' "$kmx_m"`,
   'if [ -n "$3" ]; then exec 0<"$3" || exit; fi',
-  'while IFS= read -r -N 1 kmx_k; do . "$1/$kmx_k"; done',
+  // a script file that is not there (its folder was removed) is reported (L), not waited for
+  'while IFS= read -r -N 1 kmx_k; do',
+  `if [ -f "$1/$kmx_k" ]; then . "$1/$kmx_k"; else printf '%sL%s\\n' "$kmx_m" "$kmx_k"; fi`,
+  'done',
   '',
 ].join('\n');
 
@@ -110,6 +116,10 @@ export interface ProgramExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   error?: string;
+  /** How long the program ran, as the spawner shell clocked it (absent: kmatrix measures). */
+  elapsedMs?: number;
+  /** The errno of a spawn that failed (ENOENT, E2BIG...). */
+  errno?: string;
   /** Queued, then cancelled before it started (Spawners.cancelQueued). */
   notStarted?: true;
   /** Not started because the spawner shells cannot work here: start it another way. */
@@ -176,3 +186,11 @@ export class FrameScanner {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** `seq time` or `status time` of a report, the time bash's $EPOCHREALTIME (seconds), in ms. */
+export function reportValue(value: string): { n: number; atMs?: number } {
+  const [n, at] = value.split(' ');
+  // a locale may write the decimal point as a comma
+  const ms = at ? Number(at.replace(',', '.')) * 1000 : NaN;
+  return { n: Number(n), ...(Number.isFinite(ms) ? { atMs: ms } : {}) };
+}

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { CappedLog } from '../capped-log.js';
-import { FrameScanner, LOOP, type ProgramExit } from './spawner-protocol.js';
+import { FrameScanner, LOOP, reportValue, type ProgramExit } from './spawner-protocol.js';
 
 /** What the backend hears of a cell it gave a spawner. */
 export interface JobEvents {
@@ -24,6 +24,8 @@ export interface Job {
   file?: number;
   /** Its file now reports that it did not start (Spawners.cancelQueued). */
   cancelled?: boolean;
+  /** When its program started, by the shell's clock (ms since the epoch). */
+  startedAtMs?: number;
 }
 
 /** What a shell reports to the spawners it belongs to. */
@@ -31,7 +33,9 @@ export interface ShellOwner {
   onReady(): void;
   /** The job of cell `seq`, which starts on `shell` (or, when `started` is false, never will). */
   onStart(shell: Shell, seq: number, started: boolean): Job | undefined;
-  onEnd(job: Job, status: number): void;
+  onEnd(job: Job, status: number, elapsedMs: number | undefined): void;
+  /** The script file named by `trigger` is not there: the spawner folder was removed. */
+  onLost(trigger: string): void;
   onDeath(shell: Shell, job: Job | undefined, reason: string): void;
 }
 
@@ -62,14 +66,18 @@ export class Shell {
   ) {
     this.child = spawn(
       'bash',
-      ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', dir, marker.toString('latin1'), queue ?? ''],
+      ['--noprofile', '--norc', '-c', LOOP, 'kmatrix-spawner', dir, '', queue ?? ''],
       {
         cwd,
         env,
         detached: true,
-        stdio: [queue === undefined ? 'pipe' : 'ignore', 'pipe', 'ignore'],
+        stdio: [queue === undefined ? 'pipe' : 'ignore', 'pipe', 'ignore', 'pipe'],
       },
     );
+    // the marker on a pipe the shell reads and closes: a program sees it in no argv or environment
+    const secret = this.child.stdio[3] as NodeJS.WritableStream | null;
+    secret?.on('error', () => undefined);
+    secret?.end(Buffer.concat([marker, Buffer.from('\n')]));
     this.child.stdin?.on('error', () => undefined);
     this.scanner = new FrameScanner(
       marker,
@@ -96,13 +104,18 @@ export class Shell {
     switch (kind) {
       case 'R':
         return this.owner.onReady();
-      case 'S':
+      case 'S': {
         this.busy = true;
-        this.current = this.owner.onStart(this, Number(value), true);
+        const { n, atMs } = reportValue(value);
+        this.current = this.owner.onStart(this, n, true);
+        if (this.current && atMs !== undefined) this.current.startedAtMs = atMs;
         return;
+      }
       case 'N':
         this.owner.onStart(this, Number(value), false);
         return;
+      case 'L':
+        return this.owner.onLost(value);
       case 'P':
         return this.current?.events.pid(Number(value));
       case 'E': {
@@ -110,7 +123,10 @@ export class Shell {
         this.current = undefined;
         this.busy = false;
         this.idleSince = performance.now();
-        if (job) this.owner.onEnd(job, Number(value));
+        const { n, atMs } = reportValue(value);
+        const start = job?.startedAtMs;
+        if (job)
+          this.owner.onEnd(job, n, start !== undefined && atMs !== undefined ? atMs - start : undefined);
         return;
       }
     }

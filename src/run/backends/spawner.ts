@@ -28,6 +28,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { makeDirs } from '../../util/make-dirs.js';
 import { join } from 'node:path';
 import type { CappedLog } from '../capped-log.js';
 import { Shell, type Job, type JobEvents } from './spawner-shell.js';
@@ -196,7 +197,7 @@ export class Spawners {
     const want = Math.min(this.slots, this.running + this.waiting.size + this.backlog.length);
     if (this.shells.size < want) {
       try {
-        this.dir ??= mkdtempSync(join(tmpdir(), 'kmatrix-spawn-'));
+        this.dir ??= makeSpawnerDir();
       } catch (e) {
         return this.breakDown(
           `cannot make the spawner folder: ${e instanceof Error ? e.message : String(e)}`,
@@ -254,10 +255,11 @@ export class Spawners {
     return job;
   }
 
-  onEnd(job: Job, status: number): void {
+  onEnd(job: Job, status: number, elapsedMs: number | undefined): void {
     this.running--;
     this.deaths = 0;
-    this.finish(job, exitOfStatus(status));
+    const valid = elapsedMs !== undefined && Number.isFinite(elapsedMs) && elapsedMs >= 0;
+    this.finish(job, { ...exitOfStatus(status), ...(valid ? { elapsedMs } : {}) });
   }
 
   onDeath(shell: Shell, job: Job | undefined, reason: string): void {
@@ -275,6 +277,21 @@ export class Spawners {
     for (const seq of this.waiting.keys()) this.doubtful.add(seq);
     if (this.doubtful.size > 0) this.watch ??= setInterval(() => this.findLost(), LOST_AFTER_MS);
     this.serve();
+  }
+
+  /**
+   * A shell found no script file behind a trigger: the folder is gone. The cell of that file
+   * ends as an error; the shells finish what they run, and every other cell starts plainly.
+   */
+  onLost(trigger: string): void {
+    const file = TRIGGERS.indexOf(trigger);
+    const lost = [...this.waiting.values()].find((j) => j.file === file);
+    if (!lost) return;
+    const reason = `the spawner folder ${this.dir ?? ''} was removed`;
+    this.waiting.delete(lost.seq);
+    this.finish(lost, { code: null, signal: null, error: reason });
+    this.broken = true;
+    this.endUnstarted({ code: null, signal: null, error: reason, fallBack: true });
   }
 
   /** A doubtful cell still waiting while a shell has idled a whole interval lost its trigger. */
@@ -316,5 +333,19 @@ export class Spawners {
     job.resolve(exit);
     if (this.running + this.waiting.size + this.backlog.length === 0)
       for (const shell of this.shells) shell.unref();
+  }
+}
+
+/**
+ * A folder of kmatrix's own for the script files and their queue: .kmatrix/spawner-<pid>-* in
+ * the current directory (not a /tmp other users share and cleaners sweep), else the temp folder.
+ */
+function makeSpawnerDir(): string {
+  const state = join(process.cwd(), '.kmatrix');
+  try {
+    makeDirs(state);
+    return mkdtempSync(join(state, `spawner-${process.pid}-`));
+  } catch {
+    return mkdtempSync(join(tmpdir(), 'kmatrix-spawn-'));
   }
 }
