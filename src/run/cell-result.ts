@@ -8,7 +8,10 @@
 import type { Cell } from '../matrix/types.js';
 import type { CellResult } from '../report/schema.js';
 
-/** What a cell's entry says beyond the cell itself; undefined fields are left out (no spreads needed to omit them). */
+/**
+ * What a cell's entry says beyond the cell itself; undefined fields are left out (no spreads needed to omit
+ * them).
+ */
 export type ResultFields = Pick<CellResult, 'status' | 'durationMs' | 'attempts' | 'cached'> & {
   [K in 'signature' | 'log' | 'truncated' | 'reason' | 'duplicateOf']?: CellResult[K] | undefined;
 };

@@ -26,7 +26,10 @@ export function logPathOf(id: string): string {
   return `logs/${safeFileName(id)}.log`;
 }
 
-/** Create the report directory and its logs/ folder; an InfraError (exit 3) when that fails (see make-dirs.ts: /proc). */
+/**
+ * Create the report directory and its logs/ folder; an InfraError (exit 3) when that fails (see
+ * make-dirs.ts: /proc).
+ */
 export function makeReportDir(reportDir: string): void {
   try {
     makeDirs(join(reportDir, 'logs'));

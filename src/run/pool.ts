@@ -40,7 +40,10 @@ export interface PoolOptions {
   killSignal?: AbortSignal;
   /** Grace of running cells after `signal`; default 10 s. */
   graceMs?: number;
-  /** Extra time a backend gets to return after its cell's signal aborts before the pool gives up on it; default 5 s. */
+  /**
+   * Extra time a backend gets to return after its cell's signal aborts before the pool gives up on it;
+   * default 5 s.
+   */
   settleMs?: number;
   onCellEnd?: (result: CellResult) => void | Promise<void>;
   /** Ids of cells to re-run even when cached, comparing status and signature (--verify-cache). */

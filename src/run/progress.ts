@@ -29,7 +29,8 @@ export function formatProgress(c: ProgressCounts, elapsedMs: number): string {
   if (c.cached) parts.push(`${c.cached} cached`);
   const eta =
     c.done > 0 && c.done < c.total ? `, ETA ${clock((elapsedMs / c.done) * (c.total - c.done))}` : '';
-  return `[${String(c.done).padStart(width)}/${c.total}] ${parts.join(', ')} | ${clock(elapsedMs)} elapsed${eta}`;
+  const counter = `[${String(c.done).padStart(width)}/${c.total}]`;
+  return `${counter} ${parts.join(', ')} | ${clock(elapsedMs)} elapsed${eta}`;
 }
 
 export interface ProgressStream {

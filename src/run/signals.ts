@@ -22,7 +22,8 @@ export function handleSignals(
   const onSignal = (signal: string) => {
     if (!stop.signal.aborted) {
       stderr.write(
-        `\nkmatrix: ${signal}: stopping; running cells get a grace period (press Ctrl-C again to kill them now)\n`,
+        `\nkmatrix: ${signal}: stopping; running cells get a grace period ` +
+          '(press Ctrl-C again to kill them now)\n',
       );
       stop.abort(new DOMException(signal, 'AbortError'));
     } else if (!kill.signal.aborted) {

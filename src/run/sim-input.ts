@@ -39,7 +39,10 @@ export function cellAxes(cell: Cell): Record<string, string> {
   return axes;
 }
 
-/** The simulator's config per resolved Kconfig: cells share their resolution, and the simulator never changes its input. */
+/**
+ * The simulator's config per resolved Kconfig: cells share their resolution, and the simulator never
+ * changes its input.
+ */
 const configOf = objectMemo((resolved: Cell['resolved']): SimInput['config'] => {
   const config: SimInput['config'] = {};
   for (const [sym, v] of Object.entries(resolved)) config[sym] = v === 'y';

@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/temp.js';
 import { readReport, ROOT, validCacheEntries } from './helpers.js';
 
 describe('runs sharing a cache', () => {
-  it('three concurrent simulator runs and a killed fourth leave a valid cache; a fifth executes zero cells', async () => {
+  it('3 concurrent sim runs and a killed 4th leave a valid cache; a 5th executes zero cells', async () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'histories'));
     cpSync(

@@ -110,7 +110,8 @@ describe('backend paths', () => {
     const load = (cwd: string) => loadMatrixText(path.join(dir, 'm.yaml'), text(cwd));
     await expect(load('./nope')).rejects.toThrow(
       new RegExp(
-        `^${dir}/m\\.yaml:6:8: backend\\.cwd: no such directory \\./nope \\(cwd is relative to the matrix file\\)$`,
+        `^${dir}/m\\.yaml:6:8: backend\\.cwd: no such directory \\./nope ` +
+          '\\(cwd is relative to the matrix file\\)$',
       ),
     );
     await expect(load('file')).rejects.toThrow(/backend\.cwd: no such directory file/);

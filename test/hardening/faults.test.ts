@@ -30,7 +30,7 @@ async function peakRssKiB(pid: number, done: Promise<unknown>): Promise<number> 
 }
 
 describe('command backend faults, end to end', () => {
-  it('segfault, abort, SIGKILL, hang, ignored SIGTERM and a grandchild holding the pipe each get their status; the run goes on', async () => {
+  it('segfault/abort/SIGKILL/hang/ignored TERM/grandchild on the pipe: own status; run goes on', async () => {
     const dir = tempDir();
     const boots = [
       'kmx=segv',
@@ -93,7 +93,7 @@ describe('command backend faults, end to end', () => {
     expect(executions(dir)).toBe(boots.length + 6);
   }, 120_000);
 
-  it('1 GiB of output: capped at --log-cap, marked truncated, signature from the tail, bounded memory', async () => {
+  it('1 GiB of output: capped at --log-cap, marked truncated, tail signature, bounded memory', async () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=gigabyte', 'kmx=pass'], { timeout: '5m' });
     const child = startCli(

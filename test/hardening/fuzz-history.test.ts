@@ -59,7 +59,8 @@ describe('history loader fuzzing', () => {
     mkdirSync(path.join(dir, 'histories'));
     const matrixFile = path.join(dir, 'm.yaml');
     const matrixText =
-      'name: fuzz-history\nhistory: histories/h.yaml\ncommits: [HEAD~1..HEAD]\nmatrix:\n  arch: [i386]\n  kconfig:\n    CMA: [y]\n';
+      'name: fuzz-history\nhistory: histories/h.yaml\ncommits: [HEAD~1..HEAD]\n' +
+      'matrix:\n  arch: [i386]\n  kconfig:\n    CMA: [y]\n';
     await fc.assert(
       fc.asyncProperty(
         fc.nat({ max: texts.length - 1 }),

@@ -51,7 +51,7 @@ describe('matrix loader fuzzing', () => {
     );
   });
 
-  it('random mutations and truncations of the shipped matrices: 2,500 cases, and some still load', async () => {
+  it('random mutations and truncations of shipped matrices: 2,500 cases, some still load', async () => {
     const texts = corpus.matrices.map(
       (f) => [path.join(corpus.dir, f), readFileSync(path.join(corpus.dir, f), 'utf8')] as const,
     );

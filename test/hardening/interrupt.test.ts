@@ -25,7 +25,7 @@ function reportAbsentOrComplete(dir: string): 'absent' | 'complete' {
 }
 
 describe('kill -9 at any point', () => {
-  it('leaves report.json absent or complete and the cache valid; the next run executes only the rest', async () => {
+  it('leaves report.json absent or complete, the cache valid; the next run runs only the rest', async () => {
     const dir = tempDir();
     const boots = Array.from({ length: 24 }, (_, i) => `n${i} kmx=slow`);
     const file = commandMatrix(dir, boots, { timeout: '30s' });
@@ -84,7 +84,7 @@ describe('kill -9 at any point', () => {
 });
 
 describe('SIGTERM (a CI runner cancelling the job)', () => {
-  it('stops like Ctrl-C: a cell ignoring SIGTERM is killed after --grace; exit 130, a valid partial report', async () => {
+  it('like Ctrl-C: a cell ignoring SIGTERM dies after --grace; exit 130, valid partial report', async () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=pass', 'kmx=ignore-term', 'a kmx=pass', 'b kmx=pass'], {
       timeout: '10m',
@@ -109,7 +109,7 @@ describe('SIGTERM (a CI runner cancelling the job)', () => {
 });
 
 describe('a report directory that cannot take the report', () => {
-  it('report.json cannot be replaced (a directory is in the way): exit 3, one clear line, cache kept', async () => {
+  it('report.json cannot be replaced (a dir in the way): exit 3, one clear line, cache kept', async () => {
     const dir = tempDir();
     const file = commandMatrix(dir, ['kmx=pass', 'a kmx=pass']);
     mkdirSync(path.join(dir, 'out', 'report.json', 'x'), { recursive: true });

@@ -46,7 +46,7 @@ describe('cacheKey', () => {
     );
   });
 
-  it('is the sha256 of the canonical JSON of the content and fingerprints, as it always was (cache keys stay valid)', () => {
+  it('is the sha256 of canonical JSON of content and fingerprints, as always (cache keys stay valid)', () => {
     const symbols = fc.dictionary(fc.string({ minLength: 1 }), fc.constantFrom('y', 'n'));
     const machine = fc.option(fc.record({ memory: fc.nat(), nodes: fc.nat() }), { nil: undefined });
     fc.assert(

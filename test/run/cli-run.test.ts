@@ -244,7 +244,7 @@ describe('kmatrix run (command backend)', () => {
     );
   });
 
-  it('SIGINT mid-run: exit 130, a valid partial report, an intact cache; the re-run executes only the rest', async () => {
+  it('SIGINT mid-run: exit 130, valid partial report, intact cache; re-run runs only the rest', async () => {
     const dir = tempDir();
     const file = matrix(dir, [
       'kmx=slow',
@@ -275,7 +275,7 @@ describe('kmatrix run (command backend)', () => {
     expect(readReport(join(dir, 'again')).summary).toMatchObject({ total: 6, passed: 6, cached: done });
   }, 120_000);
 
-  it('a second SIGINT kills running cells at once: exit 130, their process groups gone, a valid report', async () => {
+  it('a second SIGINT kills running cells at once: exit 130, process groups gone, valid report', async () => {
     const dir = tempDir();
     const file = matrix(dir, ['kmx=hang', 'a kmx=hang']);
     const child = startCli(
@@ -372,7 +372,7 @@ matrix:
     return file;
   }
 
-  it('threads and in-process give the same results; failures carry the signature; the re-run is all cached', async () => {
+  it('threads and in-process give the same results; failures carry signatures; re-run cached', async () => {
     const dir = tempDir();
     const file = simMatrix(dir);
     const threaded = await startCli(['run', file, '--report-dir', 't', '-j', '2', '--no-cache'], {
@@ -411,13 +411,19 @@ matrix:
     const dir = tempDir();
     const commits = ['a', 'b', 'c', 'd', 'e', 'f'].map(
       (x, i) =>
-        `  - sha: ${x.repeat(40)}\n    subject: "mm: change ${i}"\n${i === 0 ? '    tags: [v1]\n' : i === 5 ? '    tags: [v2]\n' : ''}${x === 'd' ? '    set:\n      inject:\n        - when: { workload: kpageflags }\n          fail: "BUG: Bad page state in process cat  pfn:1fe00"\n' : ''}`,
+        `  - sha: ${x.repeat(40)}\n    subject: "mm: change ${i}"\n` +
+        (i === 0 ? '    tags: [v1]\n' : i === 5 ? '    tags: [v2]\n' : '') +
+        (x === 'd'
+          ? '    set:\n      inject:\n        - when: { workload: kpageflags }\n' +
+            '          fail: "BUG: Bad page state in process cat  pfn:1fe00"\n'
+          : ''),
     );
     writeFileSync(join(dir, 'h.yaml'), `name: h\ncommits:\n${commits.join('')}`);
     const file = join(dir, 'm.yaml');
     writeFileSync(
       file,
-      'name: bis\nhistory: h.yaml\ncommits: [v1, v2]\nmatrix:\n  arch: [x86_64]\n  workload: [boot, kpageflags]\n',
+      'name: bis\nhistory: h.yaml\ncommits: [v1, v2]\n' +
+        'matrix:\n  arch: [x86_64]\n  workload: [boot, kpageflags]\n',
     );
     const r = await startCli(['run', file, '--report-dir', 'out', '--bisect', '-j', '2'], { cwd: dir });
     expect(r.exitCode).toBe(1);

@@ -278,7 +278,7 @@ describe.each([
     }
   });
 
-  it("gives the program BASH_ENV and SHELLOPTS from kmatrix's environment without running them itself", async () => {
+  it("gives the program BASH_ENV and SHELLOPTS from kmatrix's env without running them itself", async () => {
     const dir = tempDir();
     const startup = join(dir, 'startup.sh');
     writeFileSync(startup, 'exit 3\n');
@@ -301,7 +301,7 @@ describe.each([
     expect(withOpts.log).toContain('SHELLOPTS=errexit');
   });
 
-  it('has the log folder ready when it was prepared ahead, and makes it when its parents are missing', async () => {
+  it('has the log folder ready when prepared ahead, and makes it when its parents are missing', async () => {
     const b = new CommandBackend(
       {
         kind: 'command',

@@ -176,7 +176,7 @@ describe('runPool', () => {
     expect(run.results[0]!.status).toBe('flaky');
   });
 
-  it('on interruption stops scheduling, lets running cells finish within the grace, reports the rest as not run', async () => {
+  it('on interruption stops scheduling, running cells finish within grace, the rest not run', async () => {
     const cacheDir = tempDir();
     const cells = [
       cell('a', 'slow:50'),

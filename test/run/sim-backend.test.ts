@@ -98,7 +98,7 @@ describe('SimBackend (in-process)', () => {
     expect(backend.cellFingerprint(good)).not.toBe(backend.cellFingerprint(bad));
   });
 
-  it('cell fingerprint: the canonical JSON of the commit facts and the cell axes, as it always was (cache keys stay valid)', () => {
+  it('cell fingerprint: canonical JSON of commit facts and cell axes, as always (keys stay valid)', () => {
     for (const commit of ['a'.repeat(40), 'b'.repeat(40), 'not-in-history']) {
       const cell = makeCell({ commit, kconfig: { ZZ: 'y', AA: 'n' } });
       const expected = canonicalJson({ commit: commitFacts(cell, history()), axes: cellAxes(cell) });
@@ -107,7 +107,7 @@ describe('SimBackend (in-process)', () => {
     }
   });
 
-  it('runs the simulator: a pass, an injected failure with its signature, a broken build as skip', async () => {
+  it('runs the simulator: a pass, an injected failure with signature, a broken build as skip', async () => {
     const cell = (commit: string, workload: string) =>
       makeCell({ commit, workload, resolved: { ...x86 }, kconfig: {} });
     const pass = await backend.run(cell('a'.repeat(40), 'kpageflags'), ctx);
@@ -135,7 +135,8 @@ describe('SimBackend (worker threads)', () => {
   it('replaces workers stuck on a cell that never ends, so later cells still run', async () => {
     const backend = new SimBackend({ seed: 0, workers: 2, batchSize: 4, workerUrl: stub });
     expect(backend.threaded).toBe(true);
-    // two batches in flight, each with a hanging cell: both workers get stuck; the third batch needs replacements
+    // two batches in flight, each with a hanging cell: both workers get stuck; the third batch needs
+    // replacements
     const boots = ['a', 'b', 'hang', 'c', 'd', 'hang', 'e', 'f', 'g', 'h', 'i', 'j'];
     const cells = boots.map((boot, i) => makeCell({ id: `${i}-${boot}`, boot }));
     const dir = tempDir();

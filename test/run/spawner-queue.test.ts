@@ -17,7 +17,10 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((b) => b.close()));
 });
 
-/** A backend whose program sleeps for the cell's workload (seconds) and leaves a file named after the cell. */
+/**
+ * A backend whose program sleeps for the cell's workload (seconds) and leaves a file named after the
+ * cell.
+ */
 function sleeper(jobs: number, dir: string) {
   const b = new CommandBackend(
     {
@@ -141,7 +144,7 @@ describe('the spawner queue', () => {
     }
   }, 60_000);
 
-  it('does not start a cell handed over before the interruption that was still making its log folder', async () => {
+  it('does not start a cell handed over before the interruption while making its log folder', async () => {
     const dir = tempDir();
     const backend = sleeper(1, dir);
     const logDir = join(dir, 'logs', 'late');

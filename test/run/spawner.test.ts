@@ -19,7 +19,7 @@ describe('FrameScanner', () => {
     fc.record({ kind: fc.constantFrom('S', 'P', 'E', 'N', 'R'), value: fc.stringMatching(/^[0-9 ]{0,12}$/) }),
   );
 
-  it('gives back the output between the reports and every report, in order, however the stream is cut', () => {
+  it('gives back the output between reports and every report, in order, however the stream is cut', () => {
     fc.assert(
       fc.property(
         fc.array(piece, { maxLength: 12 }),

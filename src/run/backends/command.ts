@@ -177,7 +177,10 @@ export class CommandBackend implements Backend {
     return [this.spawners!.carried, own, shared].filter((w) => w !== '').join(' ');
   }
 
-  /** Through a spawner shell (see spawner.ts): no fork on kmatrix's main thread. Undefined when the shells keep dying. */
+  /**
+   * Through a spawner shell (see spawner.ts): no fork on kmatrix's main thread. Undefined when the shells
+   * keep dying.
+   */
   private viaSpawner(
     words: string,
     log: CappedLog,

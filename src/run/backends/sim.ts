@@ -32,7 +32,10 @@ export interface SimBackendOptions {
   workers: number;
   /** Cells per message to a worker. */
   batchSize?: number;
-  /** Compiled worker script; defaults to sim-worker.js beside this module (absent when running from sources). */
+  /**
+   * Compiled worker script; defaults to sim-worker.js beside this module (absent when running from
+   * sources).
+   */
   workerUrl?: URL;
 }
 

@@ -20,7 +20,10 @@ export function shellSafe(env: Record<string, string | undefined>, words: readon
   return words.every((w) => !w.includes('\0'));
 }
 
-/** `K=V` pairs as single-quoted words for `export`, or undefined when a name or value cannot go through a shell. */
+/**
+ * `K=V` pairs as single-quoted words for `export`, or undefined when a name or value cannot go through a
+ * shell.
+ */
 export function exportWords(env: Record<string, string>): string | undefined {
   if (!shellSafe(env)) return undefined;
   return Object.entries(env)

@@ -42,7 +42,10 @@ import {
   type ProgramExit,
 } from './spawner-protocol.js';
 
-/** Files a non-interactive bash sources at start-up when they are set: the spawner's loop must not run them. */
+/**
+ * Files a non-interactive bash sources at start-up when they are set: the spawner's loop must not run
+ * them.
+ */
 const STARTUP_FILES = ['BASH_ENV', 'ENV'];
 /** Shells dying one after another without a cell ending in between: the backend stops using them. */
 const MAX_DEATHS = 3;
@@ -106,7 +109,8 @@ export class Spawners {
     slots = Infinity,
   ): Spawners | undefined {
     if (process.env.KMATRIX_SPAWNER === '0' || !findExecutable('bash')) return undefined;
-    // bash applies these to itself at start-up and keeps them read-only: a program could not get them unchanged
+    // bash applies these to itself at start-up and keeps them read-only: a program could not get them
+    // unchanged
     if (env.SHELLOPTS !== undefined || env.BASHOPTS !== undefined) return undefined;
     if (!findExecutable(argv[0] ?? '', env.PATH) || !shellSafe(env, argv)) return undefined;
     return new Spawners(cwd, env, slots);
@@ -148,7 +152,10 @@ export class Spawners {
     }
   }
 
-  /** Ends the shells (their own groups are killed: a running cell's program has a group of its own, which its killer ends). */
+  /**
+   * Ends the shells (their own groups are killed: a running cell's program has a group of its own, which
+   * its killer ends).
+   */
   close(): void {
     clearInterval(this.watch);
     for (const shell of this.shells) shell.close();
