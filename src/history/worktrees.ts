@@ -12,10 +12,10 @@
  * before anyone asks for them, so that git's work overlaps the caller's start-up (loading the
  * matrix) instead of delaying the first tests.
  */
-import { readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDirs } from '../util/make-dirs.js';
+import { releasePidLock, takePidLock } from '../util/pid-lock.js';
 import { git } from './git.js';
 
 export interface WorktreeLease {
@@ -142,7 +142,7 @@ export class WorktreePool {
       }),
     );
     if (created.length) await git(this.repo, ['worktree', 'prune'], { reject: false }).catch(() => undefined);
-    for (const slot of this.slots) if (slot.path) releaseLock(slot.path);
+    for (const slot of this.slots) if (slot.path) releasePidLock(`${slot.path}.lock`);
   }
 
   private common?: Promise<string | undefined>;
@@ -164,7 +164,8 @@ export class WorktreePool {
     for (let n = 0; ; n++) {
       if (this.claimed.has(n)) continue;
       const dir = path.resolve(this.options.root, String(n));
-      if (takeLock(dir)) {
+      makeDirs(path.dirname(dir));
+      if (takePidLock(`${dir}.lock`, { reentrant: false }).taken) {
         this.claimed.add(n);
         return (slot.path = dir);
       }
@@ -195,55 +196,6 @@ export class WorktreePool {
     if (this.options.clean) await git(slot.path!, ['clean', '-ffdxq']);
     slot.commit = commit;
   }
-}
-
-/**
- * Takes <dir>.lock for this process: made with O_EXCL; one whose pid is not alive is renamed
- * away first (of two processes taking over one stale lock, the one whose O_EXCL open wins).
- */
-function takeLock(dir: string): boolean {
-  const lock = `${dir}.lock`;
-  makeDirs(path.dirname(lock));
-  for (let tries = 0; tries < 3; tries++) {
-    try {
-      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    if (alive(lockOwner(lock))) return false;
-    try {
-      renameSync(lock, `${lock}.stale-${process.pid}`);
-      unlinkSync(`${lock}.stale-${process.pid}`);
-    } catch {
-      // another process took it over first: look again
-    }
-  }
-  return false;
-}
-
-function lockOwner(lock: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(lock, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function releaseLock(dir: string): void {
-  if (lockOwner(`${dir}.lock`) === process.pid) rmSync(`${dir}.lock`, { force: true });
 }
 
 async function exists(p: string): Promise<boolean> {

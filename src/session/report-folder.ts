@@ -5,10 +5,11 @@
  * log outlives it. A folder with files kmatrix did not write is refused rather than cleared:
  * `--report-dir ~` must not touch anyone's files.
  */
-import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InfraError, UserError } from '../errors.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { releasePidLock, takePidLock } from '../util/pid-lock.js';
 
 export const LOCK_FILE = '.kmatrix-lock';
 /** Left in every report folder: kmatrix wrote it and may clear it. */
@@ -55,22 +56,19 @@ export function claimReportFolder(dir: string, fresh = false): ReportFolderClaim
     });
   }
   const lock = path.join(dir, LOCK_FILE);
+  let claim;
   try {
-    takeLock(dir, lock);
+    claim = takePidLock(lock, { reentrant: true });
   } catch (err) {
-    if (err instanceof UserError) throw err;
     throw InfraError.cannotWrite(lock, err);
   }
+  if (!claim.taken) throw new UserError(`report folder ${dir} is in use by pid ${claim.holder}`);
   let held = true;
   const release = () => {
     if (!held) return;
     held = false;
     process.off('exit', release);
-    try {
-      if (readFileSync(lock, 'utf8').trim() === String(process.pid)) unlinkSync(lock);
-    } catch {
-      // already gone: nothing to release
-    }
+    releasePidLock(lock);
   };
   // a run that ends without the session's close() (an uncaught error) leaves no lock behind
   process.on('exit', release);
@@ -86,47 +84,6 @@ export function claimReportFolder(dir: string, fresh = false): ReportFolderClaim
     throw InfraError.cannotWrite(dir, err);
   }
   return { dir, release };
-}
-
-/** The lock, whole or not at all: the pid is written to a temp file that is then hard-linked. */
-function takeLock(dir: string, lock: string): void {
-  const tmp = `${lock}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${process.pid}\n`);
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        linkSync(tmp, lock);
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw err;
-      }
-      const pid = Number.parseInt(readLock(lock), 10);
-      if (pid > 0 && pid !== process.pid && alive(pid))
-        throw new UserError(`report folder ${dir} is in use by pid ${pid}`);
-      // a dead holder (killed with -9, the machine rebooted): its lock is taken over
-      rmSync(lock, { force: true });
-    }
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-}
-
-function readLock(lock: string): string {
-  try {
-    return readFileSync(lock, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, under another user
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Removes what kmatrix wrote; refuses a folder with other files and no sign of kmatrix. */
