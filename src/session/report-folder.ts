@@ -5,7 +5,7 @@
  * log outlives it. A folder with files kmatrix did not write is refused rather than cleared:
  * `--report-dir ~` must not touch anyone's files.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InfraError, UserError } from '../errors.js';
 import { makeDirs } from '../util/make-dirs.js';
@@ -101,4 +101,9 @@ function clearPreviousRun(dir: string): void {
         `(no report.json or ${MARKER_FILE}): choose another --report-dir or empty it`,
     );
   for (const e of entries) if (ours(e)) rmSync(path.join(dir, e.name), { recursive: true, force: true });
+  // a symbolic link planted where kmatrix writes (logs/, passed.log, events.jsonl...) would be
+  // followed and files outside the folder overwritten: the link goes, never what it points at
+  const planted = (e: (typeof entries)[number]) =>
+    e.isSymbolicLink() && (OUR_FILES.has(e.name) || OUR_FOLDERS.has(e.name));
+  for (const e of entries) if (planted(e)) unlinkSync(path.join(dir, e.name));
 }

@@ -3,7 +3,16 @@
  * (and only that), a folder kmatrix did not write is refused, and a second run into a folder in
  * use is refused (exit 2) instead of interleaving events.jsonl; a killed run's lock is taken over.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +46,30 @@ describe('report folder ownership', () => {
     );
     const events = readFileSync(path.join(out, 'events.jsonl'), 'utf8');
     expect(events).not.toContain('kmx=fail');
+  });
+
+  it('symbolic links planted where kmatrix writes are removed, never followed', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'out');
+    const file = commandMatrix(dir, ['kmx=pass', 'kmx=fail']);
+    expect(
+      runCli(['run', file, '--report-dir', 'out', '--no-cache', '--no-progress'], { cwd: dir }).exitCode,
+    ).toBe(1);
+    // someone with write access to the folder plants links to files outside it
+    const outside = path.join(dir, 'outside');
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 'secret'), 'keep me');
+    rmSync(path.join(out, 'logs'), { recursive: true });
+    symlinkSync(outside, path.join(out, 'logs'));
+    rmSync(path.join(out, 'events.jsonl'));
+    symlinkSync(path.join(outside, 'secret'), path.join(out, 'events.jsonl'));
+    const r = runCli(['run', file, '--report-dir', 'out', '--no-cache', '--no-progress'], { cwd: dir });
+    expect(r.stderr).not.toMatch(STACK);
+    expect(r.exitCode).toBe(1);
+    expect(readdirSync(outside)).toEqual(['secret']);
+    expect(readFileSync(path.join(outside, 'secret'), 'utf8')).toBe('keep me');
+    expect(lstatSync(path.join(out, 'logs')).isDirectory()).toBe(true);
+    expect(readReport(out).summary).toMatchObject({ passed: 1, failed: 1 });
   });
 
   it('a non-empty folder kmatrix did not write is refused and left alone', () => {
