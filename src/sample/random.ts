@@ -2,21 +2,14 @@
  * The seeded PRNG of the sampler (mulberry32: 32 bits of state, good enough for search moves,
  * and the same stream on every platform), with the few draws the search needs.
  */
+import { mulberry32 } from '../util/prng.js';
+
 export class Random {
-  private state: number;
+  /** A float in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    // a non-integer or huge seed still yields a valid 32-bit state
-    this.state = Math.trunc(seed) >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** An integer in [0, n). */

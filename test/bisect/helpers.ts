@@ -10,18 +10,10 @@ import {
 } from '../../src/bisect/commit-search.js';
 import type { RunObservation } from '../../src/bisect/verdict.js';
 import type { Commit, History } from '../../src/history/types.js';
+import { mulberry32 } from '../../src/util/prng.js';
 
-/** mulberry32: a small seeded PRNG, enough for simulated flakes. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) of src/util, under the name the tests use. */
+export const prng = mulberry32;
 
 export const BAD = 'BUG: Bad page state in process swapper';
 

@@ -3,18 +3,10 @@
  * (y/m/n for tristate, y/n for bool, numbers for int and hex, text for string).
  */
 import type { KconfigTree, Sym } from '../../src/kconfig/types.js';
+import { mulberry32 } from '../../src/util/prng.js';
 
-/** mulberry32: a small seeded PRNG so a failing request can be reproduced from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) of src/util, under the name the tests use. */
+export const prng = mulberry32;
 
 function valueFor(sym: Sym, rnd: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
