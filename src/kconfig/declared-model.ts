@@ -14,8 +14,15 @@ export type Tristate = 'y' | 'n';
 
 export interface SymbolDecl {
   name: string;
-  /** Has a prompt: the user may set it. Without one only `select` or `default` sets it. */
-  prompt: boolean;
+  /**
+   * Has a prompt: the user may set it. Without one only `select` or `default` sets it. A string
+   * is the prompt's `if` condition (HIGHMEM has a prompt on ARM only; on x86 a choice sets it).
+   */
+  prompt: boolean | string;
+  /** Member of this choice (CHOICES): exactly one member is y while the choice is visible. */
+  choice?: string;
+  /** Said when a request for this symbol does not hold for want of a prompt. */
+  noPromptHint?: string;
   /** `depends on` expression. */
   dependsOn?: string;
   /** `default` expression (applies when the user says nothing and nothing selects it). */
@@ -51,17 +58,34 @@ export const SYMBOLS: readonly SymbolDecl[] = [
   },
   // what users test
   {
+    name: 'VMCP',
+    prompt: true,
+    dependsOn: 'S390',
+    default: 'y',
+    selects: ['CMA'],
+    help: 'z/VM CP interface (s390; selects CMA for its buffers)',
+  },
+  {
     name: 'NUMA',
     prompt: true,
     dependsOn: 'SMP && 64BIT',
     default: 'y',
     help: 'NUMA memory allocation and scheduler support',
   },
+  // x86's "High Memory Support" choice (arch/x86/Kconfig): HIGHMEM follows it there
+  { name: 'NOHIGHMEM', prompt: true, choice: 'HIGHMEM_CHOICE', help: 'x86_32 high memory: off' },
+  { name: 'HIGHMEM4G', prompt: true, choice: 'HIGHMEM_CHOICE', help: 'x86_32 high memory: 4GB' },
+  { name: 'HIGHMEM64G', prompt: true, choice: 'HIGHMEM_CHOICE', help: 'x86_32 high memory: 64GB (PAE)' },
   {
+    // two declarations in the kernel: `bool "High Memory Support"` on ARM, and on x86
+    // `def_bool y depends on X86_32 && (HIGHMEM64G || HIGHMEM4G)`
     name: 'HIGHMEM',
-    prompt: true,
-    dependsOn: 'X86_32 || ARM',
+    prompt: 'ARM',
+    dependsOn: 'ARM || X86_32 && (HIGHMEM4G || HIGHMEM64G)',
     default: 'X86_32',
+    noPromptHint:
+      'on x86 it follows the "High Memory Support" choice (NOHIGHMEM, HIGHMEM4G, HIGHMEM64G; ' +
+      'default HIGHMEM4G): request NOHIGHMEM=y for HIGHMEM=n',
     help: 'high memory support (32-bit only)',
   },
   {
@@ -121,6 +145,18 @@ export const SYMBOLS: readonly SymbolDecl[] = [
   },
   { name: 'MIGRATION', prompt: false, help: 'page migration' },
   { name: 'MEMORY_ISOLATION', prompt: false, help: 'pageblock isolation' },
+];
+
+/** A `choice` block: while `dependsOn` holds, exactly one member is y. */
+export interface ChoiceDecl {
+  name: string;
+  dependsOn: string;
+  /** The member chosen when no request picks one. */
+  default: string;
+}
+
+export const CHOICES: readonly ChoiceDecl[] = [
+  { name: 'HIGHMEM_CHOICE', dependsOn: 'X86_32', default: 'HIGHMEM4G' },
 ];
 
 /** What each arch `select`s. */

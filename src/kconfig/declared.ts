@@ -7,9 +7,11 @@ import { evalExpr, parseExpr, type Expr } from './declared-expr.js';
 import {
   ARCH_SELECTS,
   ARCH_SYMBOL,
+  CHOICES,
   SYMBOLS,
   SYMBOL_BY_NAME,
   type Arch,
+  type ChoiceDecl,
   type SymbolDecl,
   type Tristate,
 } from './declared-model.js';
@@ -18,13 +20,25 @@ interface Compiled {
   decl: SymbolDecl;
   depends?: Expr;
   default?: Expr;
+  /** The prompt's condition (a prompt without `if` is `y`); absent: no prompt. */
+  prompt?: Expr;
+  choice?: { decl: ChoiceDecl; depends: Expr; members: readonly string[] };
 }
+
+const choiceOf = (name: string) => {
+  const decl = CHOICES.find((c) => c.name === name)!;
+  const members = SYMBOLS.filter((s) => s.choice === name).map((s) => s.name);
+  return { decl, depends: parseExpr(decl.dependsOn), members };
+};
 
 const COMPILED: readonly Compiled[] = SYMBOLS.map((decl) => ({
   decl,
   ...(decl.dependsOn ? { depends: parseExpr(decl.dependsOn) } : {}),
   ...(decl.default ? { default: parseExpr(decl.default) } : {}),
+  ...(decl.prompt !== false ? { prompt: parseExpr(decl.prompt === true ? 'y' : decl.prompt) } : {}),
+  ...(decl.choice ? { choice: choiceOf(decl.choice) } : {}),
 }));
+const COMPILED_BY_NAME = new Map(COMPILED.map((c) => [c.decl.name, c]));
 
 export interface Resolution {
   /** Canonical symbol -> value, for every symbol that exists at the commit. */
@@ -48,8 +62,9 @@ export function resolveKconfig(
   // selects may point forward or back; iterate to a fixpoint (the model is tiny)
   for (let pass = 0; pass < 4; pass++) {
     let changed = false;
-    for (const { decl, depends, default: def } of COMPILED) {
-      const v = exists(decl.name) ? computeValue(decl, depends, def, value, selectedBy, requested) : false;
+    for (const compiled of COMPILED) {
+      const { decl } = compiled;
+      const v = exists(decl.name) ? computeValue(compiled, value, selectedBy, requested, exists) : false;
       if (value.get(decl.name) !== v) changed = true;
       value.set(decl.name, v);
       if (v)
@@ -69,19 +84,28 @@ export function resolveKconfig(
 }
 
 function computeValue(
-  decl: SymbolDecl,
-  depends: Expr | undefined,
-  def: Expr | undefined,
+  { decl, depends, default: def, prompt, choice }: Compiled,
   value: Map<string, boolean>,
   selectedBy: Map<string, string>,
   requested: Record<string, Tristate>,
+  exists: (sym: string) => boolean,
 ): boolean {
   if (selectedBy.has(decl.name)) return true;
   const get = (n: string) => value.get(n) ?? false;
+  if (choice) return evalExpr(choice.depends, get) && chosen(choice, requested, exists) === decl.name;
   if (depends && !evalExpr(depends, get)) return false;
   const want = requested[decl.name];
-  if (decl.prompt && want !== undefined) return want === 'y';
+  if (prompt && evalExpr(prompt, get) && want !== undefined) return want === 'y';
   return def ? evalExpr(def, get) : false;
+}
+
+/** A choice's member: the first one requested y, else the choice's default (conf's choice rule). */
+function chosen(
+  choice: NonNullable<Compiled['choice']>,
+  requested: Record<string, Tristate>,
+  exists: (sym: string) => boolean,
+): string {
+  return choice.members.find((m) => exists(m) && requested[m] === 'y') ?? choice.decl.default;
 }
 
 function explainDrop(
@@ -98,12 +122,22 @@ function explainDrop(
   if (!decl) return `${head} ${sym} is not a symbol of the model ${tail}`;
   if (want === 'n' && selectedBy.has(sym))
     return `${head} ${sym} is selected by ${selectedBy.get(sym)} ${tail}`;
-  if (decl.dependsOn) {
-    const unmet = parseExprSymbolsUnmet(decl.dependsOn, value);
-    if (unmet) return `${head} ${sym} depends on ${decl.dependsOn}, and on ${arch} ${unmet} ${tail}`;
+  const choice = COMPILED_BY_NAME.get(sym)?.choice;
+  const dependsOn = choice?.decl.dependsOn ?? decl.dependsOn;
+  if (dependsOn) {
+    const unmet = parseExprSymbolsUnmet(dependsOn, value);
+    if (unmet) return `${head} ${sym} depends on ${dependsOn}, and on ${arch} ${unmet} ${tail}`;
   }
-  if (!decl.prompt)
+  if (choice) {
+    const taken = choice.members.find((m) => value.get(m));
+    const members = choice.members.join(', ');
+    return `${head} ${sym} is a member of a choice (${members}) and ${taken} took it ${tail}`;
+  }
+  const prompt = COMPILED_BY_NAME.get(sym)?.prompt;
+  if (!prompt || !evalExpr(prompt, (n) => value.get(n) ?? false)) {
+    if (decl.noPromptHint) return `${head} ${sym} has no prompt on ${arch}: ${decl.noPromptHint} ${tail}`;
     return `${head} ${sym} has no prompt: only an arch select sets it, and ${arch} does not ${tail}`;
+  }
   return `${head} ${sym} cannot take that value on ${arch} ${tail}`;
 }
 

@@ -60,7 +60,8 @@ export async function bisectConfig(
   if (diffs.length === 0)
     throw new UserError(`--good ${good.id} and --bad ${bad.id} have the same configuration`);
   const reportDir = session.reportDir({ command: 'bisect-config', matrix: plan.name });
-  req.say(`good: ${good.id} (${describeCell(good)})\nbad:  ${bad.id} (${describeCell(bad)})`);
+  req.say(`good: ${good.id} (${describeCell(good)})`);
+  req.say(`bad:  ${bad.id} (${describeCell(bad)})`);
   req.say(`${diffs.length} differences: ${diffs.map(describeDifference).join(', ')}`);
   const run = async (cells: Cell[]) => {
     const results = await session.runCells(cells);

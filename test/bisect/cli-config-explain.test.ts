@@ -20,7 +20,9 @@ beforeAll(async () => {
   await writeFile(
     path.join(work, 'm.yaml'),
     'name: cfg\nhistory: h.yaml\ncommits: [v1.0]\nmatrix:\n  arch: [i386, arm]\n' +
-      '  kconfig:\n    HIGHMEM: [y, n]\n    CMA: [y, n]\n  boot: ["", "cma=64M"]\n',
+      '  kconfig:\n    HIGHMEM: [y, n]\n    CMA: [y, n]\n  boot: ["", "cma=64M"]\n' +
+      // x86's HIGHMEM has no prompt: "off" in its "High Memory Support" choice is NOHIGHMEM
+      'include:\n  - {arch: i386, kconfig: {HIGHMEM: n, NOHIGHMEM: y}}\n',
   );
 }, 120_000);
 
@@ -41,10 +43,13 @@ describe('kmatrix bisect-config', () => {
     );
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain(`fails only with CMA=y and HIGHMEM=y together: ${SIG}`);
+    // one line each (a "\n" inside one progress line came out escaped)
+    expect(`${r.stdout}${r.stderr}`).toMatch(/^bad: {2}i386\.HIGHMEM-y\.CMA-y\.cma-64M\.boot@b0000001 \(/m);
+    // the bad cell takes x86's choice default (HIGHMEM4G): HIGHMEM=y goes with NOHIGHMEM=n
+    expect(r.stdout).toContain(`fails only with CMA=y, HIGHMEM=y and NOHIGHMEM=n together: ${SIG}`);
     const out = JSON.parse(await readFile(path.join(work, 'cfg', 'bisect-config.json'), 'utf8'));
-    expect(out.differences).toEqual(['CMA=y', 'HIGHMEM=y', 'boot cma=64M']);
-    expect(out.minimal).toEqual(['CMA=y', 'HIGHMEM=y']);
+    expect(out.differences).toEqual(['CMA=y', 'HIGHMEM=y', 'NOHIGHMEM=n', 'boot cma=64M']);
+    expect(out.minimal).toEqual(['CMA=y', 'HIGHMEM=y', 'NOHIGHMEM=n']);
     expect(out.signature).toBe(SIG);
   }, 60_000);
 

@@ -30,8 +30,8 @@ describe('kmatrix plan', () => {
     const plan = planJson('test/fixtures/plan/states.yaml');
     expect(plan.matrix.name).toBe('plan-states');
     expect(plan.cells.map((c) => [c.id, c.state])).toEqual([
-      ['i386.HIGHMEM-y.boot@HEAD', 'run'],
-      ['i386.HIGHMEM-n.boot@HEAD', 'run'],
+      ['arm.HIGHMEM-y.boot@HEAD', 'run'],
+      ['arm.HIGHMEM-n.boot@HEAD', 'run'],
       ['x86_64.HIGHMEM-y.boot@HEAD', 'invalid'],
       ['x86_64.HIGHMEM-n.boot@HEAD', 'run'],
       ['arm64.boot@HEAD', 'run'],
@@ -39,13 +39,13 @@ describe('kmatrix plan', () => {
     ]);
     const invalid = plan.cells[2]!;
     expect(invalid.reason).toBe(
-      'HIGHMEM=y requested but HIGHMEM depends on X86_32 || ARM, ' +
-        'and on x86_64 X86_32=n, ARM=n (resolved to n)',
+      'HIGHMEM=y requested but HIGHMEM depends on ARM || X86_32 && (HIGHMEM4G || HIGHMEM64G), ' +
+        'and on x86_64 ARM=n, X86_32=n, HIGHMEM4G=n, HIGHMEM64G=n (resolved to n)',
     );
     expect(invalid.kconfig).toEqual({ HIGHMEM: 'y' });
     expect(invalid.resolved.HIGHMEM).toBe('n');
     expect(plan.cells[5]!.duplicateOf).toBe('arm64.boot@HEAD');
-    expect(plan.cells[0]!.resolved).toMatchObject({ HIGHMEM: 'y', X86_32: 'y', SPARSEMEM_VMEMMAP: 'n' });
+    expect(plan.cells[0]!.resolved).toMatchObject({ HIGHMEM: 'y', ARM: 'y', SPARSEMEM_VMEMMAP: 'n' });
     expect(plan.summary).toEqual({ total: 6, run: 4, invalid: 1, duplicate: 1 });
   });
 

@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { resolveKconfig } from '../../src/kconfig/declared.js';
 import { ARCHES, type Arch } from '../../src/matrix/types.js';
 
-// From ../shared/kernel-facts.md: U = user-selectable, F = forced (selected), - = impossible.
-const TABLE: Record<Arch, Record<string, 'U' | 'F' | '-'>> = {
+// From ../shared/kernel-facts.md: U = user-selectable, F = forced (selected), - = impossible;
+// 'via': user-selectable only through another symbol, as the 6.12 tree has it (tests below).
+const TABLE: Record<Arch, Record<string, 'U' | 'F' | '-' | 'via'>> = {
   i386: {
-    HIGHMEM: 'U',
+    HIGHMEM: 'via',
     CMA: 'U',
     DEFERRED_STRUCT_PAGE_INIT: '-',
     SPARSEMEM_VMEMMAP: '-',
@@ -44,7 +45,7 @@ const TABLE: Record<Arch, Record<string, 'U' | 'F' | '-'>> = {
   },
   s390: {
     HIGHMEM: '-',
-    CMA: 'U',
+    CMA: 'via',
     DEFERRED_STRUCT_PAGE_INIT: 'U',
     SPARSEMEM_VMEMMAP: 'F',
     ARCH_WANT_OPTIMIZE_VMEMMAP: 'F',
@@ -68,6 +69,7 @@ const TABLE: Record<Arch, Record<string, 'U' | 'F' | '-'>> = {
 describe('resolveKconfig: every arch x option of the kernel-facts table', () => {
   for (const arch of ARCHES) {
     for (const [sym, kind] of Object.entries(TABLE[arch])) {
+      if (kind === 'via') continue;
       it(`${arch} ${sym} is ${kind}`, () => {
         const y = resolveKconfig(arch, { [sym]: 'y' });
         const n = resolveKconfig(arch, { [sym]: 'n' });
@@ -91,9 +93,46 @@ describe('resolveKconfig: every arch x option of the kernel-facts table', () => 
 
   it('explains HIGHMEM on x86_64 with its dependency', () => {
     expect(resolveKconfig('x86_64', { HIGHMEM: 'y' }).reasons).toEqual([
-      'HIGHMEM=y requested but HIGHMEM depends on X86_32 || ARM, ' +
-        'and on x86_64 X86_32=n, ARM=n (resolved to n)',
+      'HIGHMEM=y requested but HIGHMEM depends on ARM || X86_32 && (HIGHMEM4G || HIGHMEM64G), ' +
+        'and on x86_64 ARM=n, X86_32=n, HIGHMEM4G=n, HIGHMEM64G=n (resolved to n)',
     ]);
+  });
+
+  it('i386 HIGHMEM follows the "High Memory Support" choice, as arch/x86/Kconfig has it', () => {
+    // HIGHMEM has no prompt on x86: the choice's default HIGHMEM4G makes it y
+    expect(resolveKconfig('i386', {}).resolved).toMatchObject({
+      HIGHMEM: 'y',
+      HIGHMEM4G: 'y',
+      NOHIGHMEM: 'n',
+    });
+    expect(resolveKconfig('i386', { HIGHMEM: 'y' }).reasons).toEqual([]);
+    expect(resolveKconfig('i386', { HIGHMEM: 'n' }).reasons).toEqual([
+      'HIGHMEM=n requested but HIGHMEM has no prompt on i386: on x86 it follows the "High Memory ' +
+        'Support" choice (NOHIGHMEM, HIGHMEM4G, HIGHMEM64G; default HIGHMEM4G): request NOHIGHMEM=y ' +
+        'for HIGHMEM=n (resolved to y)',
+    ]);
+    const off = resolveKconfig('i386', { NOHIGHMEM: 'y' });
+    expect(off.resolved).toMatchObject({ HIGHMEM: 'n', HIGHMEM4G: 'n', HIGHMEM64G: 'n', NOHIGHMEM: 'y' });
+    expect(resolveKconfig('i386', { NOHIGHMEM: 'y', HIGHMEM: 'n' }).reasons).toEqual([]);
+    expect(resolveKconfig('i386', { HIGHMEM64G: 'y' }).resolved.HIGHMEM).toBe('y');
+    // a member asked n while the default still takes the choice does not hold
+    expect(resolveKconfig('i386', { HIGHMEM4G: 'n' }).reasons[0]).toMatch(
+      /^HIGHMEM4G=n requested but HIGHMEM4G is a member of a choice .* and HIGHMEM4G took it/,
+    );
+    expect(resolveKconfig('arm', { NOHIGHMEM: 'y' }).reasons[0]).toContain('depends on X86_32');
+    // on ARM HIGHMEM is a plain prompt
+    expect(resolveKconfig('arm', { HIGHMEM: 'y' }).reasons).toEqual([]);
+    expect(resolveKconfig('arm', { HIGHMEM: 'n' }).reasons).toEqual([]);
+  });
+
+  it('s390 CMA is selected by VMCP (drivers/s390/char/Kconfig) unless VMCP is off', () => {
+    expect(resolveKconfig('s390', {}).resolved).toMatchObject({ VMCP: 'y', CMA: 'y' });
+    expect(resolveKconfig('s390', { CMA: 'n' }).reasons).toEqual([
+      'CMA=n requested but CMA is selected by VMCP (resolved to y)',
+    ]);
+    const off = resolveKconfig('s390', { VMCP: 'n', CMA: 'n' });
+    expect([off.resolved.CMA, off.reasons]).toEqual(['n', []]);
+    expect(resolveKconfig('x86_64', {}).resolved.VMCP).toBe('n');
   });
 
   it('explains DEFERRED_STRUCT_PAGE_INIT on i386 (needs 64BIT)', () => {
@@ -140,7 +179,7 @@ describe('resolveKconfig: every arch x option of the kernel-facts table', () => 
 });
 
 describe('resolveKconfig: properties', () => {
-  const PROMPTS = SYMBOLS.filter((s) => s.prompt).map((s) => s.name);
+  const PROMPTS = SYMBOLS.filter((s) => s.prompt !== false).map((s) => s.name);
   const request = fc.dictionary(fc.constantFrom(...PROMPTS), fc.constantFrom<'y' | 'n'>('y', 'n'));
   it('always yields a config satisfying the model, with reasons exactly for what did not survive', () => {
     fc.assert(
@@ -153,7 +192,8 @@ describe('resolveKconfig: properties', () => {
             ARCH_SELECTS[arch].includes(s.name) ||
             SYMBOLS.some((o) => on(o.name) && o.selects?.includes(s.name));
           if (!selected && s.dependsOn) expect(evalExpr(parseExpr(s.dependsOn), on)).toBe(true);
-          if (!selected) expect(s.prompt || s.default !== undefined).toBe(true);
+          if (s.choice) expect(SYMBOLS.filter((o) => o.choice === s.choice && on(o.name))).toHaveLength(1);
+          if (!selected) expect(s.prompt !== false || s.default !== undefined).toBe(true);
         }
         const dropped = Object.entries(req).filter(([k, v]) => resolved[k] !== v);
         expect(reasons).toHaveLength(dropped.length);
