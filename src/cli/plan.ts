@@ -70,34 +70,34 @@ export function registerPlan(program: Command, result: CommandResult): void {
     .command('plan')
     .description('expand a matrix and show its cells, resolved Kconfig and states without running them')
     .argument('<file>', 'matrix file (YAML)');
-  sampleOptions(command)
+  command
     .option('--json', 'print the plan as JSON')
     .option('--max-cells <n>', 'refuse matrices larger than this', intOption('--max-cells'))
     .option('--limit <n>', 'show at most this many cells in the table (0: all)', intOption('--limit'), 200)
     .option('--ci <system>', 'print a CI matrix for shards (github)')
-    .option('--shards <n>', 'number of shards for --ci', intOption('--shards'), 4)
-    .action(
-      async (
-        file: string,
-        opts: SampleFlags & { json?: boolean; maxCells?: number; limit: number; ci?: string; shards: number },
-      ) => {
-        // loaded here, not at the top: help imports every command module (start-up)
-        const { loadPlan } = await import('../matrix/plan.js');
-        const sample = sampleRequest(opts);
-        const plan = await loadPlan(file, {
-          ...(opts.maxCells ? { maxCells: opts.maxCells } : {}),
-          ...(sample !== undefined ? { sample } : {}),
-        });
-        if (opts.ci) {
-          process.stdout.write(`${JSON.stringify(githubShardMatrix(opts.ci, opts.shards))}\n`);
-        } else if (opts.json) {
-          process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
-        } else {
-          process.stdout.write(escapeControl(await renderPlanTable(plan, opts.limit), true));
-        }
-        result.code = 0;
-      },
-    );
+    .option('--shards <n>', 'number of shards for --ci', intOption('--shards'), 4);
+  sampleOptions(command).action(
+    async (
+      file: string,
+      opts: SampleFlags & { json?: boolean; maxCells?: number; limit: number; ci?: string; shards: number },
+    ) => {
+      // loaded here, not at the top: help imports every command module (start-up)
+      const { loadPlan } = await import('../matrix/plan.js');
+      const sample = sampleRequest(opts);
+      const plan = await loadPlan(file, {
+        ...(opts.maxCells ? { maxCells: opts.maxCells } : {}),
+        ...(sample !== undefined ? { sample } : {}),
+      });
+      if (opts.ci) {
+        process.stdout.write(`${JSON.stringify(githubShardMatrix(opts.ci, opts.shards))}\n`);
+      } else if (opts.json) {
+        process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+      } else {
+        process.stdout.write(escapeControl(await renderPlanTable(plan, opts.limit), true));
+      }
+      result.code = 0;
+    },
+  );
 }
 
 async function renderPlanTable(plan: Plan, limit: number): Promise<string> {

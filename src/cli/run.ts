@@ -47,7 +47,7 @@ export function registerRun(program: Command, result: CommandResult): void {
     .command('run')
     .description('run every cell of a matrix, write the report, and exit with the CI gate status')
     .argument('<file>', 'matrix file (YAML)');
-  sampleOptions(command)
+  command
     .option('-j, --jobs <n>', 'cells at once (default: the number of cores)', intOption('--jobs', 1))
     .option('--no-cache', 'ignore and do not fill the result cache (.kmatrix/cache)')
     .option('--report-dir <dir>', 'where report.json and logs go (default reports/<matrix>-<timestamp>)')
@@ -93,10 +93,10 @@ export function registerRun(program: Command, result: CommandResult): void {
       '--repeat <n>',
       'with --bisect: runs per tested commit (flaky regressions)',
       intOption('--repeat', 1),
-    )
-    .action(async (file: string, flags: RunFlags) => {
-      result.code = await runCommand(file, flags);
-    });
+    );
+  sampleOptions(command).action(async (file: string, flags: RunFlags) => {
+    result.code = await runCommand(file, flags);
+  });
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -44,4 +44,26 @@ describe('run --bisect --sample t', () => {
       expect(sampled.culprits).toEqual(full.culprits);
     }, 120_000);
   }
+});
+
+describe('kmatrix bisect on a matrix with sample:', () => {
+  it('finds a cell the sample left out: bisect looks at the whole matrix', () => {
+    const file = path.join(tmp, 'sampled.yaml');
+    const text = readFileSync('matrices/seed-000-cma-highmem.yaml', 'utf8').replace(
+      'history: histories/',
+      `history: ${path.resolve('matrices/histories')}/`,
+    );
+    writeFileSync(file, `${text}sample: {strength: 1}\n`);
+    const cell = 'i386.HIGHMEM-y.CMA-y.cma-4M.boot@ea2f24700c78';
+    const plan = runCli(['plan', file, '--json']);
+    expect(plan.stdout).not.toContain(cell);
+    const r = runCli(
+      ['bisect', file, '--cell', cell, '--good', 'v4.16', '--bad', 'v4.17-rc5', '--no-cache'].concat([
+        '--report-dir',
+        path.join(tmp, 'bisect-out'),
+      ]),
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('first bad commit: bad8c6c0b114');
+  }, 60_000);
 });

@@ -152,6 +152,24 @@ include:
     }
   });
 
+  it('runs a kept duplicate whose first cell the sample left out', async () => {
+    // "" and " " are the same boot line: the second cell of each arch is a duplicate of the first
+    const text = 'name: m\nmatrix:\n  arch: [i386, x86_64, arm]\n  boot: ["", " "]\n';
+    expect((await planOf(text)).cells.filter((c) => c.state === 'duplicate')).toHaveLength(3);
+    let promoted = 0;
+    for (let seed = 0; seed < 8; seed++) {
+      const plan = await planOf(text, { sample: { strength: 1, seed } });
+      const kept = new Set(plan.cells.map((c) => c.id));
+      for (const c of plan.cells) {
+        if (c.state === 'duplicate') expect(kept.has(c.duplicateOf!)).toBe(true);
+        else expect(c.duplicateOf).toBeUndefined();
+        if (c.boot === ' ' && c.state === 'run') promoted++;
+      }
+      expect(plan.cells.filter((c) => c.state === 'run')).toHaveLength(plan.cells.length);
+    }
+    expect(promoted).toBeGreaterThan(0);
+  });
+
   it('gives the same sample for the same seed, and the seed chooses it', async () => {
     const ids = async (seed: number) =>
       (await wide({ sample: { strength: 2, seed } })).cells.map((c) => c.id);
