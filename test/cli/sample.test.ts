@@ -10,6 +10,7 @@ const MATRIX = 'matrices/seed-000-cma-highmem.yaml';
 
 interface Report {
   cells: Array<{ id: string; status: string; cached: boolean }>;
+  sample?: Record<string, number>;
   summary: { total: number; executed: number; cached: number; failed: number };
 }
 const readReport = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as Report;
@@ -97,6 +98,15 @@ describe('kmatrix run --sample', () => {
     const report = readReport(dir);
     expect(report.cells.map((c) => c.id).sort()).toEqual(sampleIds);
     expect(report.summary.executed).toBe(20);
+    expect(report.sample).toEqual({
+      strength: 2,
+      seed: 0,
+      cells: 20,
+      fullCells: 64,
+      coverable: 32,
+      covered: 32,
+      uncoverable: 0,
+    });
   });
 
   it('splits a sample into shards whose merge is exactly the sample', () => {
@@ -115,6 +125,7 @@ describe('kmatrix run --sample', () => {
     expect(shardIds[1]!.length).toBeGreaterThan(0);
     const merged = path.join(tmp, 'merged');
     expect(runCli(['merge', ...shards, '-o', merged]).exitCode).toBe(0);
+    expect(readReport(merged).sample).toMatchObject({ strength: 2, seed: 0, cells: 20, fullCells: 64 });
     expect(
       readReport(merged)
         .cells.map((c) => c.id)
