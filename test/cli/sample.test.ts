@@ -95,6 +95,10 @@ describe('kmatrix run --sample', () => {
       'kmatrix: ran a sample of 20 of 64 cells ' +
         '(strength 2, seed 0: 100% of 32 coverable 2-tuples covered, 0 uncoverable)\n',
     );
+    expect(r.stdout).toContain(
+      '\na sample of 20 of 64 cells: strength 2, seed 0, ' +
+        '32 of 32 coverable 2-tuples covered, 0 uncoverable\n',
+    );
     const report = readReport(dir);
     expect(report.cells.map((c) => c.id).sort()).toEqual(sampleIds);
     expect(report.summary.executed).toBe(20);
@@ -125,6 +129,7 @@ describe('kmatrix run --sample', () => {
     expect(shardIds[1]!.length).toBeGreaterThan(0);
     const merged = path.join(tmp, 'merged');
     expect(runCli(['merge', ...shards, '-o', merged]).exitCode).toBe(0);
+    expect(runCli(['report', merged]).stdout).toContain('a sample of 20 of 64 cells: strength 2, seed 0');
     expect(readReport(merged).sample).toMatchObject({ strength: 2, seed: 0, cells: 20, fullCells: 64 });
     expect(
       readReport(merged)
