@@ -44,7 +44,8 @@ async function runBisectConfig(file: string, opts: Options): Promise<number> {
     import('../session/session.js'),
     import('../session/bisect-config.js'),
   ]);
-  const session = await openSession(file, opts);
+  // the cell's configuration is searched over the whole matrix, in a sample: or not
+  const session = await openSession(file, { ...opts, sampling: false });
   try {
     const say = (line: string) => {
       if (!opts.json) process.stderr.write(`${escapeControl(line)}\n`);

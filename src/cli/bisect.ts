@@ -84,6 +84,8 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
   const jobs = opts.jobs ?? replay?.jobs;
   const session = await openSession(file, {
     ...opts,
+    // a cell is bisected wherever it is in the matrix, in a sample: or not
+    sampling: false,
     ...(jobs ? { jobs } : {}),
     ...(signatureRule ? { signatureRule } : {}),
   });

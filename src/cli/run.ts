@@ -7,10 +7,10 @@ import { parseShard, type Shard } from '../run/shard.js';
 import { printComparison, readBaselineFile } from './gate.js';
 import type { EngineResult } from '../run/engine.js';
 import type { CommandResult } from './main.js';
-import { durationOption, intOption } from './options.js';
+import { durationOption, intOption, sampleOptions, sampleRequest, type SampleFlags } from './options.js';
 import { terminalReporters } from './reporters.js';
 
-interface RunFlags {
+interface RunFlags extends SampleFlags {
   jobs?: number;
   cache: boolean;
   reportDir?: string;
@@ -43,10 +43,11 @@ function sizeOption(name: string) {
 }
 
 export function registerRun(program: Command, result: CommandResult): void {
-  program
+  const command = program
     .command('run')
     .description('run every cell of a matrix, write the report, and exit with the CI gate status')
-    .argument('<file>', 'matrix file (YAML)')
+    .argument('<file>', 'matrix file (YAML)');
+  command
     .option('-j, --jobs <n>', 'cells at once (default: the number of cores)', intOption('--jobs', 1))
     .option('--no-cache', 'ignore and do not fill the result cache (.kmatrix/cache)')
     .option('--report-dir <dir>', 'where report.json and logs go (default reports/<matrix>-<timestamp>)')
@@ -92,10 +93,10 @@ export function registerRun(program: Command, result: CommandResult): void {
       '--repeat <n>',
       'with --bisect: runs per tested commit (flaky regressions)',
       intOption('--repeat', 1),
-    )
-    .action(async (file: string, flags: RunFlags) => {
-      result.code = await runCommand(file, flags);
-    });
+    );
+  sampleOptions(command).action(async (file: string, flags: RunFlags) => {
+    result.code = await runCommand(file, flags);
+  });
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
@@ -105,7 +106,8 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     import('../session/run.js'),
     import('../report/index.js'),
   ]);
-  const session = await openSession(file, flags);
+  const sampling = sampleRequest(flags);
+  const session = await openSession(file, { ...flags, ...(sampling !== undefined ? { sampling } : {}) });
   try {
     if (flags.verifyCache && !session.cache)
       throw new UserError('--verify-cache checks the result cache: it cannot go with --no-cache');
@@ -141,6 +143,15 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
           : `kmatrix: no cell ran: ${s.total === 1 ? 'the 1 cell is' : `all ${s.total} cells are`} ` +
               `invalid or a duplicate (kmatrix plan ${file} shows why)\n`,
       );
+    const sample = session.plan.sample;
+    if (sample) {
+      const { sampleCoverage } = await import('./plan.js');
+      const shard = flags.shard ? `shard ${flags.shard.index}/${flags.shard.count} of ` : '';
+      err.write(
+        `kmatrix: ran ${shard}a sample of ${sample.cells} of ${sample.fullCells} cells ` +
+          `(strength ${sample.strength}, seed ${sample.seed}: ${sampleCoverage(sample)})\n`,
+      );
+    }
     if (out.report.interrupted)
       err.write(
         'kmatrix: interrupted: partial report ' +

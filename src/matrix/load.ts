@@ -43,6 +43,7 @@ function keysAt(p: readonly PathKey[]): readonly string[] {
   if (p[0] === 'backend') return COMMAND_KEYS;
   if (p[0] === 'machine') return ['memory', 'nodes'];
   if (p[0] === 'history') return ['git', 'firstParent'];
+  if (p[0] === 'sample') return ['strength', 'seed'];
   return [];
 }
 

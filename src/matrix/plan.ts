@@ -9,6 +9,7 @@ import { resolveRevOrRange } from '../history/revs.js';
 import type { History } from '../history/types.js';
 import { defaultMachine } from '../sim/arch.js';
 import { cellId, uniqueIds } from './cell-id.js';
+import { markDuplicates } from './duplicates.js';
 import { expandMatrix, flattenEntry, productSize, type AxisValue, type Combination } from './expand.js';
 import { resolveKconfig, type Resolution } from '../kconfig/declared.js';
 import { loadMatrix, type LoadedMatrix } from './load.js';
@@ -16,6 +17,7 @@ import type { BackendConfig, Plan } from './plan-types.js';
 import type { YamlMemo } from '../yaml/yaml.js';
 import type { Arch, Cell, Tristate } from './types.js';
 import { parseDuration, parseSize } from './units.js';
+import { samplePlan, sampledAxes, type SampleSpec } from './sample.js';
 
 export const DEFAULT_MAX_CELLS = 100_000;
 /** Documented defaults for axes a combination lacks. */
@@ -25,6 +27,11 @@ export interface PlanOptions {
   maxCells?: number;
   /** Remembered parses of history files (see YamlMemo). */
   yamlMemo?: YamlMemo;
+  /**
+   * Overrides of the matrix's `sample:` (`--sample t`, `--sample-seed n`); false: every cell
+   * (`--no-sample`).
+   */
+  sample?: Partial<SampleSpec> | false;
 }
 
 export async function loadPlan(file: string, opts: PlanOptions = {}): Promise<Plan> {
@@ -64,11 +71,8 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
     }
     return flat;
   };
-  const combos = expandMatrix({
-    axes,
-    exclude: (data.exclude ?? []).map(entry),
-    include: (data.include ?? []).map(entry),
-  });
+  const include = (data.include ?? []).map(entry);
+  const combos = expandMatrix({ axes, exclude: (data.exclude ?? []).map(entry), include });
   if (combos.length > maxCells) throw tooMany(combos.length);
   // nothing to run is a mistake in the matrix, not a green run (exit 2, not a silent 0)
   if (combos.length === 0)
@@ -82,10 +86,13 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
   const defaultCommit = commitShas.at(-1) ?? history?.commits.at(-1)?.sha ?? 'HEAD';
   const naming = new Map<string, CommitNaming>();
   const requests = new Map<string, KconfigRequest>();
-  const cells = combos.map((c) => toCell(c, m, defaultCommit, naming, requests));
+  let cells = combos.map((c) => toCell(c, m, defaultCommit, naming, requests));
   const ids = uniqueIds(cells.map((c) => c.id));
   cells.forEach((c, i) => (c.id = ids[i]!));
   markDuplicates(cells);
+  const spec = sampleSpec(m, axes, opts.sample);
+  const sampled = spec ? samplePlan({ axes, combos, cells, include, spec }) : undefined;
+  if (sampled) cells = sampled.cells;
 
   return {
     file: m.file,
@@ -102,7 +109,33 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
     cells,
     axes: axisNames(combos),
     ...(history ? { history } : {}),
+    ...(sampled ? { sample: sampled.sample } : {}),
   };
+}
+
+/** The sample the plan is cut to, if any: the matrix's `sample:` under the flags' overrides. */
+function sampleSpec(
+  m: LoadedMatrix,
+  axes: Parameters<typeof sampledAxes>[0],
+  flags: PlanOptions['sample'],
+): SampleSpec | undefined {
+  if (flags === false) return undefined;
+  const strength = flags?.strength ?? m.data.sample?.strength;
+  if (strength === undefined) {
+    if (flags?.seed !== undefined)
+      throw new UserError('--sample-seed: the matrix has no sample: (give --sample t as well)');
+    return undefined;
+  }
+  const names = sampledAxes(axes).map(([name]) => name);
+  if (strength > names.length) {
+    const message =
+      `strength ${strength} is more than the ${names.length} axes a sample is over` +
+      (names.length ? ` (${names.join(', ')})` : '');
+    const hint = 'the commit axis is not sampled: every kept configuration runs at each commit';
+    if (flags?.strength !== undefined) throw new UserError(`--sample: ${message} (${hint})`);
+    throw new UserError([m.yaml.problem(['sample', 'strength'], message, { hint })]);
+  }
+  return { strength, seed: flags?.seed ?? m.data.sample?.seed ?? 0 };
 }
 
 const resolutionCache = new Map<string, Resolution>();
@@ -266,29 +299,6 @@ function missingSymbol(
   const at = commit.slice(0, 12);
   if (current) return `${name} does not exist at ${at}: it is called ${current} there`;
   return `${name} does not exist at ${at}`;
-}
-
-/** Cells equal in everything that reaches the backend run once; later ones point at the first. */
-function markDuplicates(cells: Cell[]): void {
-  const first = new Map<string, string>();
-  // cells share their resolved objects (the resolution cache) and a few boot lines: text them once
-  const resolvedText = new Map<Record<string, Tristate>, string>();
-  const bootText = new Map<string, string>();
-  for (const c of cells) {
-    if (c.state !== 'run') continue;
-    let resolved = resolvedText.get(c.resolved);
-    if (resolved === undefined) resolvedText.set(c.resolved, (resolved = intern(JSON.stringify(c.resolved))));
-    let boot = bootText.get(c.boot);
-    if (boot === undefined) bootText.set(c.boot, (boot = c.boot.trim().split(/\s+/).join(' ')));
-    const key = [c.arch, resolved, boot, c.workload, c.machine.memory, c.machine.nodes, c.commit].join(
-      '\u0000',
-    );
-    const original = first.get(key);
-    if (original) {
-      c.state = 'duplicate';
-      c.duplicateOf = original;
-    } else first.set(key, c.id);
-  }
 }
 
 const AXIS_ORDER = ['arch', 'kconfig.', 'boot', 'workload', 'memory', 'nodes', 'commit'];

@@ -80,6 +80,19 @@ const CommandBackend = z.strictObject({
     .meta({ description: 'files whose content is part of the result cache key' }),
 });
 
+const SampleSchema = z
+  .strictObject({
+    strength: z
+      .int()
+      .min(1)
+      .meta({ description: 't: every combination of t axis values that some valid cell has is run' }),
+    seed: z.int().min(0).max(0xffff_ffff).default(0).meta({ description: 'seed of the sample search' }),
+  })
+  .meta({
+    description:
+      'run a covering array of strength t instead of every cell (each kept configuration at every commit)',
+  });
+
 export const MatrixFileSchema = z
   .strictObject({
     name: z
@@ -116,6 +129,7 @@ export const MatrixFileSchema = z
       .min(0)
       .default(0)
       .meta({ description: 'seed for injected (flaky) failures of the simulator' }),
+    sample: SampleSchema.optional(),
   })
   .meta({
     title: 'kmatrix matrix',

@@ -132,6 +132,8 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     cells,
     axes,
     ...planHash,
+    // the shards of one plan (checkCoverage) are slices of one sample
+    ...(first.report.sample ? { sample: first.report.sample } : {}),
   };
   const file = report.file ?? first.start.file;
   const start: RunStart = { matrix: report.matrix, file, reportDir: resolve(outDir), startedAt, cells, axes };

@@ -151,6 +151,19 @@ export const ExplanationSchema = z.object({
 /** The explanation of one failure signature. */
 export type Explanation = z.output<typeof ExplanationSchema>;
 
+/** The covering array a sampled run ran (`sample:`, `--sample t`): absent when it ran every cell. */
+const RunSampleSchema = z
+  .object({
+    strength: z.int().min(1),
+    seed: z.int().min(0),
+    cells: count.meta({ description: 'cells of the sample (of the whole sample when sharded)' }),
+    fullCells: count.meta({ description: 'cells of the whole matrix' }),
+    coverable: count.meta({ description: 't-tuples of axis values some valid cell holds' }),
+    covered: count.meta({ description: 'coverable t-tuples a cell of the sample holds' }),
+    uncoverable: count.meta({ description: 't-tuples no valid cell holds (not required)' }),
+  })
+  .meta({ description: 'the matrix was sampled: a covering array of strength t of its configurations' });
+
 /** report.json: the whole run. Optional fields are absent from reports of older versions. */
 export const RunReportSchema = z
   .object({
@@ -165,6 +178,7 @@ export const RunReportSchema = z
     axes: z.array(z.string()).optional().meta({ description: 'axis names of the matrix' }),
     shard: ShardSchema.optional(),
     planHash: PlanHashSchema.optional(),
+    sample: RunSampleSchema.optional(),
     regressions: z.array(RegressionGroupSchema).optional(),
     explanations: z.array(ExplanationSchema).optional(),
   })

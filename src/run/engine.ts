@@ -10,6 +10,7 @@ import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
 import { summarize, endReason } from '../report/summary.js';
 import { planHash } from '../report/plan-hash.js';
+import type { PlanSample } from '../matrix/sample.js';
 import type { RunReport } from '../report/schema.js';
 import type { Reporter } from '../report/types.js';
 import { compareToBaseline, type Baseline, type BaselineComparison } from './baseline.js';
@@ -186,6 +187,7 @@ export async function executeRun(
     cells: run.results,
     axes: plan.axes,
     ...shard,
+    ...(plan.sample ? { sample: runSample(plan.sample) } : {}),
   };
   if (io.enrich) Object.assign(report, await io.enrich(report));
   const comparison = opts.baseline ? compareToBaseline(run.results, opts.baseline, opts.strict) : undefined;
@@ -210,4 +212,10 @@ export async function executeRun(
 export function assertReportWritten(reportDir: string): void {
   if (!existsSync(join(reportDir, 'report.json')))
     throw new InfraError(`could not write ${join(reportDir, 'report.json')}`);
+}
+
+/** What report.json says of a sampled plan. */
+function runSample(s: PlanSample): NonNullable<RunReport['sample']> {
+  const { strength, seed, cells, fullCells, coverable, covered, uncoverable } = s;
+  return { strength, seed, cells, fullCells, coverable, covered, uncoverable };
 }

@@ -13,6 +13,7 @@
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { History } from '../history/types.js';
+import type { PlanOptions } from '../matrix/plan.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
 import { createBackend, type BackendOptions } from '../run/backends/index.js';
@@ -38,6 +39,8 @@ import { escapeControl } from '../util/control.js';
 export interface OpenOptions extends SessionFlags {
   /** Refuse matrices larger than this. */
   maxCells?: number;
+  /** Overrides of the matrix's `sample:`; false: every cell (PlanOptions.sample). */
+  sampling?: PlanOptions['sample'];
   /** Defaults to this process's cwd, cores and environment. */
   env?: HostEnv;
   /** How failures are named (`bisect --signature`); default the backend's own signatures. */
@@ -205,6 +208,7 @@ export async function openSession(file: string, options: OpenOptions = {}): Prom
     : undefined;
   const plan = await loadPlan(file, {
     ...(options.maxCells ? { maxCells: options.maxCells } : {}),
+    ...(options.sampling !== undefined ? { sample: options.sampling } : {}),
     ...(yamlMemo ? { yamlMemo } : {}),
   });
   return new Session(plan, resolveSettings(plan, options, env), options, env, stderr);

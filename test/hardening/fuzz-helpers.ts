@@ -62,7 +62,9 @@ export function corpusDir(): { dir: string; matrices: string[]; histories: strin
   const dir = tempDir('kmatrix-fuzz-');
   const src = path.join(ROOT, 'matrices');
   cpSync(path.join(src, 'qemu'), path.join(dir, 'qemu'), { recursive: true });
-  const matrices = readdirSync(src).filter((f) => f.endsWith('.yaml'));
+  // seeds-wide.yaml (the sampling example: 32,000 cells, 2 s to plan) is beyond the fuzzer's cell
+  // limit and budget; the sampling tests load it
+  const matrices = readdirSync(src).filter((f) => f.endsWith('.yaml') && f !== 'seeds-wide.yaml');
   for (const f of matrices) cpSync(path.join(src, f), path.join(dir, f));
   const allText = matrices.map((f) => readFileSync(path.join(src, f), 'utf8')).join('\n');
   mkdirSync(path.join(dir, 'histories'));
@@ -360,6 +362,13 @@ export const matrixLikeArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
     timeout: value,
     retries: value,
     seed: value,
+    sample: fc.oneof(
+      fc.record(
+        { strength: fc.oneof(fc.integer({ min: -1, max: 9 }), value), seed: value, bogus: value },
+        { requiredKeys: [] },
+      ),
+      value,
+    ),
   },
   { requiredKeys: [] },
 );

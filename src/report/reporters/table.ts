@@ -130,6 +130,16 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
   const problems = report.summary.failed + report.summary.timeouts + report.summary.errors;
   const interrupted = report.interrupted ? ' (interrupted)' : '';
   const line = `${summaryLine(report.summary)} in ${formatDuration(report.durationMs)}${interrupted}`;
+  const sample = report.sample;
+  if (sample)
+    out.push(
+      '',
+      colors.dim(
+        `a sample of ${sample.cells} of ${sample.fullCells} cells: strength ${sample.strength}, ` +
+          `seed ${sample.seed}, ${sample.covered} of ${sample.coverable} coverable ` +
+          `${sample.strength}-tuples covered, ${sample.uncoverable} uncoverable`,
+      ),
+    );
   out.push(
     '',
     problems > 0 || report.interrupted ? colors.red(colors.bold(line)) : colors.green(colors.bold(line)),
