@@ -108,6 +108,14 @@ function explain(ev: Evaluation, sym: Sym, requested: string, actual: string, wh
     const because = why || `its prompt is hidden (${valuesOf(ev, prompts[0]!.visible)})`;
     return `${head} ${name} depends on ${exprToString(dep)}, and${where ? ` ${where}` : ''} ${because}`;
   }
+  if (isTri && visible === 0 && want < 'nmy'.indexOf(actual)) {
+    // asking for less than the default of a symbol whose prompt is hidden: the default stays
+    const vis = ev.index.info(sym).prompts[0]?.visible;
+    if (vis !== undefined) {
+      const hidden = `the prompt of ${name} is hidden (${blockers(ev, vis, 1) || valuesOf(ev, vis)})`;
+      return `${head} ${hidden}, so its default ${actual} holds`;
+    }
+  }
   if (sym.type === 'int' || sym.type === 'hex') {
     const range = ev.index.info(sym).ranges.find((p) => ev.expr(p.visible) !== 0);
     if (range)
