@@ -6,7 +6,7 @@
  * their sha256 (`<store>/<sha256>.config`): a thousand cells often share a few.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { baseConfig, kernelArch, type Base } from './bases.js';
@@ -36,8 +36,13 @@ export interface TreeOptions {
   readonly crossCompile?: string;
 }
 
-/** Bump when what a memo entry means changes. */
-const MEMO_VERSION = 1;
+/** A memo entry: the resolution and the size its .config must have. */
+interface StoredResolution extends TreeResolution {
+  readonly configBytes: number;
+}
+
+/** Bump when what a memo entry holds or the engine resolves changes. */
+const MEMO_VERSION = 2;
 const sha256 = (text: string): string => createHash('sha256').update(text, 'latin1').digest('hex');
 
 function readJson<T>(file: string): T | undefined {
@@ -97,22 +102,32 @@ export function openKconfigTrees(opts: TreeOptions): KconfigTrees {
       const c = context(s, archName);
       const key = sha256(`${c.key}\0${JSON.stringify(requests)}`);
       const memoFile = join(opts.store, 'resolved', key.slice(0, 2), `${key}.json`);
-      const hit = readJson<TreeResolution>(memoFile);
-      if (hit && existsSync(hit.configFile)) return hit;
+      const hit = readJson<StoredResolution>(memoFile);
+      // written without fsync: after a crash an entry or its .config may be empty or short
+      if (hit && statSync(hit.configFile, { throwIfNoEntry: false })?.size === hit.configBytes)
+        return {
+          configHash: hit.configHash,
+          configFile: hit.configFile,
+          values: hit.values,
+          reasons: hit.reasons,
+        };
       const tree = parse(s, archName);
       c.base ??= baseConfig(tree, baseOf(opts.base, s.source, archName, tree), s.source, arch(archName));
       const res = resolveConfig(tree, c.base, c.fragments, requests);
       const configHash = sha256(res.config);
       const configFile = join(opts.store, `${configHash}.config`);
       // the engine reads and writes bytes as latin1 text, as conf handles them
-      if (!existsSync(configFile)) writeFileAtomic(configFile, Buffer.from(res.config, 'latin1'));
+      const bytes = Buffer.from(res.config, 'latin1');
+      if (statSync(configFile, { throwIfNoEntry: false })?.size !== bytes.length)
+        writeFileAtomic(configFile, bytes, { durable: false });
       const out: TreeResolution = {
         configHash,
         configFile,
         values: Object.fromEntries(Object.keys(requests).map((n) => [n, resolvedValue(res, n)])),
         reasons: explainRequests(res, requests, `on ${archName}`).map((u) => u.reason),
       };
-      writeFileAtomic(memoFile, JSON.stringify(out));
+      const stored: StoredResolution = { ...out, configBytes: bytes.length };
+      writeFileAtomic(memoFile, JSON.stringify(stored), { durable: false });
       return out;
     },
   };

@@ -281,10 +281,8 @@ function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>, known: K
         problems.push(
           yaml.problem(
             Array.isArray(values) ? [...at, i] : at,
-            `${name}=${v}: the declared model takes y or n`,
-            {
-              hint: 'm, numbers and strings need a real kernel tree (kconfig: {tree: ...})',
-            },
+            `unknown Kconfig value ${JSON.stringify(v)}`,
+            { hint: 'the declared model takes y or n; m, numbers and strings need kconfig: {tree: ...}' },
           ),
         );
     });
