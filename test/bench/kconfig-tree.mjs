@@ -24,16 +24,18 @@ function kernelTree() {
 
 /** Parse and resolve timings in a fresh process (the parsed-tree memo lives per process). */
 function engineTimes(tree, memoFile) {
+  const mod = (f) => JSON.stringify(path.join(ROOT, 'dist/kconfig', f));
   const script = `
-    const { loadHostTree } = await import(${JSON.stringify(path.join(ROOT, 'dist/kconfig/host.js'))});
-    const { resolveRequest, kernelArch } = await import(${JSON.stringify(path.join(ROOT, 'dist/kconfig/bases.js'))});
-    const { diskSource } = await import(${JSON.stringify(path.join(ROOT, 'dist/kconfig/host.js'))});
-    const { resolveConfig } = await import(${JSON.stringify(path.join(ROOT, 'dist/kconfig/resolve.js'))});
-    const { explainRequests } = await import(${JSON.stringify(path.join(ROOT, 'dist/kconfig/explain.js'))});
+    const { diskSource, loadHostTree } = await import(${mod('host.js')});
+    const { resolveRequest, kernelArch } = await import(${mod('bases.js')});
+    const { resolveConfig } = await import(${mod('resolve.js')});
+    const { explainRequests } = await import(${mod('explain.js')});
+    const srctree = ${JSON.stringify(tree)};
     const t0 = performance.now();
-    const { tree } = loadHostTree(${JSON.stringify(tree)}, 'x86_64', { memoFile: ${JSON.stringify(memoFile)} });
+    const { tree } = loadHostTree(srctree, 'x86_64', { memoFile: ${JSON.stringify(memoFile)} });
     const parse = performance.now() - t0;
-    const base = resolveRequest(tree, { base: 'defconfig' }, diskSource(${JSON.stringify(tree)}), kernelArch('x86_64')).config;
+    const x86 = kernelArch('x86_64');
+    const base = resolveRequest(tree, { base: 'defconfig' }, diskSource(srctree), x86).config;
     const times = [];
     for (let i = 0; i < 21; i++) {
       const req = { LOG_BUF_SHIFT: String(12 + (i % 10)), KASAN: i % 2 ? 'y' : 'n' };

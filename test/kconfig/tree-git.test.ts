@@ -80,7 +80,8 @@ backend:
     const header = '#\n# Automatically generated file; DO NOT EDIT.\n# Tiny x86_64 tree\n#\n';
     // FOO=n leaves BAR (depends on FOO) unset although the fragment asks for m
     expect(one).toBe(
-      `${header}CONFIG_MODULES=y\nCONFIG_X86=y\nCONFIG_64BIT=y\n# CONFIG_FOO is not set\nCONFIG_NAME="custom"\n`,
+      `${header}CONFIG_MODULES=y\nCONFIG_X86=y\nCONFIG_64BIT=y\n# CONFIG_FOO is not set\n` +
+        'CONFIG_NAME="custom"\n',
     );
     expect(two).toBe(
       `${header}CONFIG_MODULES=y\nCONFIG_X86=y\nCONFIG_64BIT=y\nCONFIG_FOO=y\nCONFIG_BAR=m\n` +
@@ -101,7 +102,7 @@ backend:
     expect(ambiguous.stderr).toContain('matches 2 different .configs');
   });
 
-  it("checks symbols against the commits' trees: a symbol of the newer commit only is invalid in the older", async () => {
+  it('checks symbols at the commits: one only in the newer commit is invalid in the older', async () => {
     const { repo, shas } = await repoWithTwoCommits();
     await sh(repo, ['tag', 'v1', shas[0]!]);
     const dir = tempDir();
