@@ -6,11 +6,12 @@
 import { UserError } from '../errors.js';
 import type { History } from '../history/types.js';
 import { resolveKconfig, type Resolution } from '../kconfig/declared.js';
-import { TreeInputError, type KconfigTrees } from '../kconfig/trees.js';
+import { TreeInputError, type KconfigTrees, type TreeResolution } from '../kconfig/trees.js';
 import { KconfigError } from '../kconfig/types.js';
 import type { Combination } from './expand.js';
 import type { LoadedMatrix } from './load.js';
-import type { Arch, Tristate } from './types.js';
+import type { Plan } from './plan-types.js';
+import type { Arch, Cell, Tristate } from './types.js';
 
 const resolutionCache = new Map<string, Resolution>();
 
@@ -134,6 +135,28 @@ function requestPairs(c: Combination): Array<readonly [string, string]> {
     .map(([k, v]) => [k.slice('kconfig.'.length), String(v)] as const);
 }
 
+/**
+ * A cell moved to another commit (a bisection probe) with its .config made there: a git tree
+ * differs per commit. Cells of the declared model, or of one tree on disk, are returned as they are.
+ */
+export function cellAtCommit(plan: Plan, cell: Cell): Cell {
+  const { trees, history } = plan;
+  if (!trees || !history || !cell.configFile) return cell;
+  const r = located(() => trees.resolve(cell.arch, cell.commit, cell.kconfig));
+  return { ...cell, resolved: { ...r.values }, configHash: r.configHash, configFile: r.configFile };
+}
+
+/** Kconfig errors of a tree (syntax at some commit) as the located user errors they are. */
+function located<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof KconfigError)
+      throw new UserError([{ file: e.file, line: e.line, col: e.col, path: '', message: e.reason }]);
+    throw e;
+  }
+}
+
 /** A cell's request resolved on a real tree: its .config, the requested values, unmet requests. */
 export function treeRequest(
   c: Combination,
@@ -147,17 +170,16 @@ export function treeRequest(
   if (request) return request;
   const pairs = requestPairs(c);
   const kconfig = Object.fromEntries(pairs);
+  let r: TreeResolution;
   try {
-    const r = m.trees.resolve(arch, m.history ? commit : undefined, kconfig);
-    request = { pairs, kconfig, resolved: { ...r.values }, reasons: r.reasons };
-    request.configHash = r.configHash;
-    request.configFile = r.configFile;
+    r = located(() => m.trees.resolve(arch, m.history ? commit : undefined, kconfig));
   } catch (e) {
     if (e instanceof TreeInputError) throw new UserError([m.yaml.problem(['kconfig', ...e.at], e.message)]);
-    if (e instanceof KconfigError)
-      throw new UserError([{ file: e.file, line: e.line, col: e.col, path: '', message: e.reason }]);
     throw e;
   }
+  request = { pairs, kconfig, resolved: { ...r.values }, reasons: r.reasons };
+  request.configHash = r.configHash;
+  request.configFile = r.configFile;
   memo.set(key, request);
   return request;
 }

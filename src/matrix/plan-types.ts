@@ -1,4 +1,5 @@
 import type { History } from '../history/types.js';
+import type { KconfigTrees } from '../kconfig/trees.js';
 import type { Cell } from './types.js';
 
 /** How cells are run: the simulator, or any command per cell. */
@@ -37,4 +38,6 @@ export interface Plan {
   /** Axis names as reporters show them: arch, kconfig.<SYM>..., boot, workload, memory, nodes, commit. */
   axes: string[];
   history?: History;
+  /** The real kernel tree of a top-level `kconfig:` (cells at other commits resolve on it). */
+  trees?: KconfigTrees;
 }

@@ -109,6 +109,7 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
     cells,
     axes: axisNames(combos),
     ...(history ? { history } : {}),
+    ...(m.trees ? { trees: m.trees } : {}),
   };
 }
 

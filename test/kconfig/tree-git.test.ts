@@ -125,4 +125,30 @@ backend:
       'm.yaml:7:5: matrix.kconfig.BAZZ: unknown Kconfig symbol BAZZ (did you mean BAZ?)\n',
     );
   });
+
+  it('bisects with each probe commit resolved on its own tree', async () => {
+    const repo = await newRepo();
+    mkdirSync(path.join(repo, 'arch/x86/configs'), { recursive: true });
+    mkdirSync(path.join(repo, 'kernel/configs'), { recursive: true });
+    const good = await commit(repo, 'FOO off', files('n'));
+    await commit(repo, 'docs', { README: 'one\n' });
+    const culprit = await commit(repo, 'FOO on', files('y'));
+    const bad = await commit(repo, 'more docs', { README: 'two\n' });
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'm.yaml'),
+      `name: git-bisect\nhistory: {git: ${JSON.stringify(repo)}}\ncommits: [${bad}]\nkconfig: {}\n` +
+        'matrix:\n  kconfig:\n    NAME: [x]\nbackend:\n' +
+        `  command: [sh, -c, '! grep -q "^CONFIG_FOO=y" "$KMATRIX_CONFIG_FILE"']\n`,
+    );
+    const env = { KMATRIX_CONFIG_DIR: path.join(dir, 'configs') };
+    const r = runCli(
+      ['bisect', 'm.yaml', '--cell', 'NAME=x', '--good', good, '--bad', bad, '--report-dir', 'out'],
+      { cwd: dir, env },
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.exitCode).toBe(0);
+    // with the bad end's .config at every probe, the docs commit after the good end would be blamed
+    expect(r.stdout).toContain(`first bad commit: ${culprit.slice(0, 12)} FOO on`);
+  });
 });
