@@ -63,6 +63,7 @@ export function openKconfigTrees(opts: TreeOptions): KconfigTrees {
     if (!s) scans.set(key, (s = opts.srctree ? diskTreeScan(opts.srctree) : gitScan(opts.git!, key)));
     return s;
   };
+  const configPath = (hash: string): string => join(opts.store, `${hash}.config`);
   const parsed = new Map<string, KconfigTree>();
   const parse = (s: TreeScan, archName: string): KconfigTree => {
     const key = `${s.fingerprint}\0${archName}`;
@@ -103,33 +104,42 @@ export function openKconfigTrees(opts: TreeOptions): KconfigTrees {
       const key = sha256(`${c.key}\0${JSON.stringify(requests)}`);
       const memoFile = join(opts.store, 'resolved', key.slice(0, 2), `${key}.json`);
       const hit = readJson<StoredResolution>(memoFile);
-      // written without fsync: after a crash an entry or its .config may be empty or short
-      if (hit && statSync(hit.configFile, { throwIfNoEntry: false })?.size === hit.configBytes)
-        return {
-          configHash: hit.configHash,
-          configFile: hit.configFile,
-          values: hit.values,
-          reasons: hit.reasons,
-        };
+      // the path is made here, never read from the entry; written without fsync, after a crash an
+      // entry or its .config may be empty or short: the size must match
+      const hitFile = hit && /^[0-9a-f]{64}$/.test(hit.configHash) && configPath(hit.configHash);
+      if (hit && hitFile && statSync(hitFile, { throwIfNoEntry: false })?.size === hit.configBytes)
+        return { ...hit, configFile: hitFile };
       const tree = parse(s, archName);
       c.base ??= baseConfig(tree, baseOf(opts.base, s.source, archName, tree), s.source, arch(archName));
-      const res = resolveConfig(tree, c.base, c.fragments, requests);
-      const configHash = sha256(res.config);
-      const configFile = join(opts.store, `${configHash}.config`);
-      // the engine reads and writes bytes as latin1 text, as conf handles them
-      const bytes = Buffer.from(res.config, 'latin1');
-      if (statSync(configFile, { throwIfNoEntry: false })?.size !== bytes.length)
-        writeFileAtomic(configFile, bytes, { durable: false });
-      const out: TreeResolution = {
-        configHash,
-        configFile,
-        values: Object.fromEntries(Object.keys(requests).map((n) => [n, resolvedValue(res, n)])),
-        reasons: explainRequests(res, requests, `on ${archName}`).map((u) => u.reason),
-      };
-      const stored: StoredResolution = { ...out, configBytes: bytes.length };
+      const stored = resolveAndStore(tree, c.base, c.fragments, requests, archName, configPath);
       writeFileAtomic(memoFile, JSON.stringify(stored), { durable: false });
-      return out;
+      return stored;
     },
+  };
+}
+
+/** A miss: make olddefconfig on the parsed tree, the .config stored (once) under its sha256. */
+function resolveAndStore(
+  tree: KconfigTree,
+  base: string,
+  fragments: readonly string[],
+  requests: Readonly<Record<string, string>>,
+  archName: string,
+  configPath: (hash: string) => string,
+): StoredResolution {
+  const res = resolveConfig(tree, base, fragments, requests);
+  const configHash = sha256(res.config);
+  const configFile = configPath(configHash);
+  // the engine reads and writes bytes as latin1 text, as conf handles them
+  const bytes = Buffer.from(res.config, 'latin1');
+  if (statSync(configFile, { throwIfNoEntry: false })?.size !== bytes.length)
+    writeFileAtomic(configFile, bytes, { durable: false });
+  return {
+    configHash,
+    configFile,
+    values: Object.fromEntries(Object.keys(requests).map((n) => [n, resolvedValue(res, n)])),
+    reasons: explainRequests(res, requests, `on ${archName}`).map((u) => u.reason),
+    configBytes: bytes.length,
   };
 }
 

@@ -89,6 +89,11 @@ backend:
     );
     expect(path.basename(cells[1]!.configFile!)).toBe(`${cells[1]!.configHash}.config`);
 
+    // a stored .config cut short (a crash before the data reached the disk) is made again
+    writeFileSync(cells[1]!.configFile!, 'CONFIG_');
+    expect(runCli(['plan', 'm.yaml', '--json'], { cwd: dir, env }).exitCode).toBe(0);
+    expect(readFileSync(cells[1]!.configFile!, 'latin1')).toBe(two);
+
     // kmatrix config prints the same bytes, the commit picked by the selector
     const printed = runCli(['config', 'm.yaml', '--cell', `commit=${shas[1]!.slice(0, 10)}`], {
       cwd: dir,
