@@ -5,13 +5,13 @@
  * dependencies turn off) is skipped, i.e. treated as "does not fail".
  */
 import { formatSize } from '../matrix/units.js';
-import type { Cell, Tristate } from '../matrix/types.js';
+import type { Cell } from '../matrix/types.js';
 
 /**
  * One difference between the good and the bad cell; applying it to the good cell moves it toward the bad one.
  */
 export type Difference =
-  | { kind: 'kconfig'; symbol: string; value: Tristate }
+  | { kind: 'kconfig'; symbol: string; value: string }
   | { kind: 'boot'; param: string; op: 'add' | 'remove' }
   | { kind: 'memory'; value: number }
   | { kind: 'nodes'; value: number }

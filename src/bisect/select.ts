@@ -27,7 +27,8 @@ export function parseSelector(selector: string): Array<[string, string]> {
     });
 }
 
-function matches(cell: Cell, axis: string, value: string): boolean {
+/** Whether a cell has `value` on `axis` (the requested, else the resolved value of a kconfig axis). */
+export function matches(cell: Cell, axis: string, value: string): boolean {
   switch (axis) {
     case 'arch':
       return cell.arch === value;

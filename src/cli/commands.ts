@@ -10,6 +10,7 @@ export type Register = (program: Command, result: CommandResult) => void;
  */
 export const commands: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['plan', async () => (await import('./plan.js')).registerPlan],
+  ['config', async () => (await import('./config.js')).registerConfig],
   ['schema', async () => (await import('./schema.js')).registerSchema],
   ['report', async () => (await import('./report.js')).registerReport],
   ['merge', async () => (await import('./merge.js')).registerMerge],

@@ -56,6 +56,7 @@ export function planJson(plan: Plan) {
       workload: c.workload,
       commit: c.commit,
       machine: c.machine,
+      ...(c.configFile ? { configHash: c.configHash, configFile: c.configFile } : {}),
       state: c.state,
       ...(c.reason ? { reason: c.reason } : {}),
       ...(c.duplicateOf ? { duplicateOf: c.duplicateOf } : {}),

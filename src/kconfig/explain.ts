@@ -33,13 +33,24 @@ export function explainRequests(resolved: Resolved, requests: Requests, where = 
       });
       continue;
     }
-    ev.calc(sym);
-    const actual =
-      ev.flags[sym.id]! & 2 ? ev.stringValue(sym) : sym.type === 'bool' || sym.type === 'tristate' ? 'n' : '';
+    const actual = resolvedValue(resolved, name);
     if (actual === requested) continue;
     out.push({ symbol: name, requested, actual, reason: explain(ev, sym, requested, actual, where) });
   }
   return out;
+}
+
+/**
+ * A symbol's value as the written .config has it: y/m/n for bool and tristate (n when not
+ * written), the text of other types ("" when not written or not defined).
+ */
+export function resolvedValue(resolved: Resolved, name: string): string {
+  const ev = resolved.evaluation;
+  const sym = ev.tree.byName.get(name);
+  if (!sym || sym.type === 'unknown') return '';
+  ev.calc(sym);
+  if (ev.flags[sym.id]! & 2) return ev.stringValue(sym);
+  return sym.type === 'bool' || sym.type === 'tristate' ? 'n' : '';
 }
 
 /** Values of the symbols in `e`, e.g. "HAVE_ARCH_KASAN=n, CC_HAS_KASAN_GENERIC=y". */
@@ -96,6 +107,14 @@ function explain(ev: Evaluation, sym: Sym, requested: string, actual: string, wh
       blockers(ev, dep, want === 0 ? 2 : want) || blockers(ev, prompts[0]!.visible, want === 0 ? 2 : want);
     const because = why || `its prompt is hidden (${valuesOf(ev, prompts[0]!.visible)})`;
     return `${head} ${name} depends on ${exprToString(dep)}, and${where ? ` ${where}` : ''} ${because}`;
+  }
+  if (isTri && visible === 0 && want < 'nmy'.indexOf(actual)) {
+    // asking for less than the default of a symbol whose prompt is hidden: the default stays
+    const vis = ev.index.info(sym).prompts[0]?.visible;
+    if (vis !== undefined) {
+      const hidden = `the prompt of ${name} is hidden (${blockers(ev, vis, 1) || valuesOf(ev, vis)})`;
+      return `${head} ${hidden}, so its default ${actual} holds`;
+    }
   }
   if (sym.type === 'int' || sym.type === 'hex') {
     const range = ev.index.info(sym).ranges.find((p) => ev.expr(p.visible) !== 0);

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { kernelArch } from './bases.js';
 import { loadKconfig, type LoadedTree } from './load.js';
 import { globToRegExp } from './source-paths.js';
@@ -21,6 +21,8 @@ export interface HostOptions {
   readonly crossCompile?: string;
   /** A JSON file memoising $(shell) results across processes. */
   readonly memoFile?: string;
+  /** The top Makefile's text (KERNELVERSION), when the tree is not read from srctree's files. */
+  readonly makefile?: string;
 }
 
 /** Files of a source tree on disk. */
@@ -124,6 +126,7 @@ export function shellRunner(env: Readonly<Record<string, string>>, memoFile?: st
     flush() {
       if (!memoFile || !dirty) return;
       const tmp = `${memoFile}.${process.pid}.tmp`;
+      mkdirSync(dirname(memoFile), { recursive: true });
       writeFileSync(tmp, JSON.stringify(disk));
       renameSync(tmp, memoFile);
       dirty = false;
@@ -153,7 +156,7 @@ export function makeEnvironment(
     RUSTC: 'rustc',
     BINDGEN: 'bindgen',
     PYTHON3: 'python3',
-    KERNELVERSION: kernelVersion(readFileSync(join(srctree, 'Makefile'), 'latin1')),
+    KERNELVERSION: kernelVersion(opts.makefile ?? readFileSync(join(srctree, 'Makefile'), 'latin1')),
   };
   const shell = shellRunner(env, opts.memoFile);
   // the top Makefile's $(shell ...) results, with its $(subst $(pound),,...)
@@ -183,11 +186,25 @@ const treeMemo = new Map<string, LoadedTree>();
 
 /** Parses the Kconfig tree of `srctree` for an arch, once per tree and environment. */
 export function loadHostTree(srctree: string, archName: string, opts: HostOptions = {}): LoadedTree {
+  return loadSourceTree(diskSource(srctree), srctree, srctree, archName, opts);
+}
+
+/**
+ * Parses the Kconfig files of `src` (known as `id`: a folder, or a git tree sha) for an arch,
+ * once per tree and environment; `srctree` is where the shell probes find scripts/.
+ */
+export function loadSourceTree(
+  src: KconfigSource,
+  id: string,
+  srctree: string,
+  archName: string,
+  opts: HostOptions = {},
+): LoadedTree {
   const { env, shell } = makeEnvironment(srctree, archName, opts);
-  const key = JSON.stringify([srctree, Object.entries(env).sort()]);
+  const key = JSON.stringify([id, Object.entries(env).sort()]);
   let loaded = treeMemo.get(key);
   if (!loaded) {
-    loaded = loadKconfig(diskSource(srctree), hostMacros(env, shell));
+    loaded = loadKconfig(src, hostMacros(env, shell));
     treeMemo.set(key, loaded);
   }
   shell.flush();

@@ -3,19 +3,20 @@
  * boot line up to spacing, workload, machine, commit) run once; later ones point at the first.
  * Marked on the whole plan, and again on a sample, whose cells may lack the first of a group.
  */
-import type { Cell, Tristate } from './types.js';
+import type { Cell } from './types.js';
 
 /** Marks the second and later cells of each group `duplicate` of the group's first runnable cell. */
 export function markDuplicates(cells: readonly Cell[]): void {
   const first = new Map<string, string>();
   // cells share their resolved objects (the resolution cache) and a few boot lines: text them once,
   // and stand a short id in for the resolved text (100,000 keys of a kilobyte each would be hashed)
-  const resolvedText = new Map<Record<string, Tristate>, string>();
+  const resolvedText = new Map<Record<string, string>, string>();
   const resolvedIds = new Map<string, string>();
   const bootText = new Map<string, string>();
   for (const c of cells) {
     if (c.state !== 'run') continue;
-    let resolved = resolvedText.get(c.resolved);
+    // with a real tree the whole .config decides, not the requested symbols
+    let resolved = c.configHash ?? resolvedText.get(c.resolved);
     if (resolved === undefined) {
       const text = JSON.stringify(c.resolved);
       resolved = resolvedIds.get(text) ?? `#${resolvedIds.size}`;

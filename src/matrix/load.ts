@@ -12,7 +12,9 @@ import { parseBootParams } from '../sim/bootparams.js';
 import { didYouMean } from '../util/suggest.js';
 import { isKnownSymbol } from '../kconfig/declared.js';
 import { SYMBOL_NAMES } from '../kconfig/declared-model.js';
-import { AxesSchema, EntrySchema, MatrixFileSchema, type MatrixFile } from './schema.js';
+import type { KconfigTrees } from '../kconfig/trees.js';
+import { openMatrixTree, treeSymbolNames } from './load-tree.js';
+import { AxesSchema, EntrySchema, KconfigTreeSchema, MatrixFileSchema, type MatrixFile } from './schema.js';
 import { issuesToProblems } from '../yaml/schema-problems.js';
 import { WORKLOADS } from './types.js';
 import {
@@ -32,6 +34,8 @@ export interface LoadedMatrix {
   history?: History;
   /** Commit indices of `commits:` in order (empty when the matrix names none). */
   commitIndices: number[];
+  /** The real kernel tree of a top-level `kconfig:` (the declared model without one). */
+  trees?: KconfigTrees;
 }
 
 const COMMAND_KEYS = ['command', 'timeout', 'cwd', 'env', 'inputs'];
@@ -44,6 +48,7 @@ function keysAt(p: readonly PathKey[]): readonly string[] {
   if (p[0] === 'machine') return ['memory', 'nodes'];
   if (p[0] === 'history') return ['git', 'firstParent'];
   if (p[0] === 'sample') return ['strength', 'seed'];
+  if (p[0] === 'kconfig' && p.length === 1) return Object.keys(KconfigTreeSchema.shape);
   return [];
 }
 
@@ -127,9 +132,24 @@ export async function loadMatrixText(
 
   const commitIndices = checkCommits(yaml, raw, history, problems);
   problems.push(...checkBackendCwd(yaml, raw, dir));
-  problems.push(...checkSemantics(yaml, raw, history ? historySymbolNames(history) : new Set()));
+  const trees = openMatrixTree(yaml, raw, dir, history, problems);
+  // a top-level kconfig: that could not be opened has been reported: its symbols go unchecked
+  const symbols: KnownSymbols = trees
+    ? { tree: treeSymbolNames(trees, history, commitIndices) }
+    : raw.kconfig !== undefined
+      ? { tree: null }
+      : { history: history ? historySymbolNames(history) : new Set() };
+  problems.push(...checkSemantics(yaml, raw, symbols));
   if (problems.length) throw new UserError(sortProblems(problems));
-  return { file, dir, yaml, data: result.data!, ...(history ? { history } : {}), commitIndices };
+  return {
+    file,
+    dir,
+    yaml,
+    data: result.data!,
+    ...(history ? { history } : {}),
+    commitIndices,
+    ...(trees ? { trees } : {}),
+  };
 }
 
 /** A missing `backend.cwd` would fail every cell as "cannot run <program>": say it here, located. */
@@ -216,7 +236,6 @@ function checkCommits(
   return out;
 }
 
-/** Checks on the raw value that the schema cannot make; defensive about types (the schema reports those). */
 /** Every symbol name some commit of the history uses (old names of renamed symbols included). */
 function historySymbolNames(history: History): Set<string> {
   const names = new Set<string>();
@@ -230,22 +249,44 @@ function historySymbolNames(history: History): Set<string> {
   return names;
 }
 
-function checkSemantics(
-  yaml: ParsedYaml,
-  raw: Record<string, unknown>,
-  historyNames: ReadonlySet<string>,
-): Problem[] {
+/** Symbols a matrix may name: a real tree's, or the declared model's and its history's. */
+type KnownSymbols = { tree: ReadonlySet<string> | null } | { history: ReadonlySet<string> };
+
+/** Checks on the raw value that the schema cannot make; defensive about types (the schema reports those). */
+function checkSemantics(yaml: ParsedYaml, raw: Record<string, unknown>, known: KnownSymbols): Problem[] {
   const problems: Problem[] = [];
   const isSim = raw.backend === undefined || raw.backend === 'sim';
   const matrix = (raw.matrix && typeof raw.matrix === 'object' ? raw.matrix : {}) as Record<string, unknown>;
-  const symbol = (name: string, at: PathKey[]) => {
-    if (/^[A-Z0-9_]+$/.test(name) && !isKnownSymbol(name) && !historyNames.has(name))
+  const symbol = (name: string, at: PathKey[], values: unknown) => {
+    if (!/^[A-Z0-9_]+$/.test(name)) return;
+    if ('tree' in known) {
+      if (known.tree && !known.tree.has(name))
+        problems.push(
+          yaml.problem(at, `unknown Kconfig symbol ${name}`, {
+            key: true,
+            ...withHint(didYouMean(name, known.tree)),
+          }),
+        );
+      return;
+    }
+    if (!isKnownSymbol(name) && !known.history.has(name))
       problems.push(
         yaml.problem(at, `unknown Kconfig symbol ${name}`, {
           key: true,
-          hint: didYouMean(name, [...SYMBOL_NAMES, ...historyNames]) ?? `known: ${SYMBOL_NAMES.join(', ')}`,
+          hint: didYouMean(name, [...SYMBOL_NAMES, ...known.history]) ?? `known: ${SYMBOL_NAMES.join(', ')}`,
         }),
       );
+    const list = Array.isArray(values) ? values : [values];
+    list.forEach((v, i) => {
+      if (v !== 'y' && v !== 'n' && (typeof v === 'string' || typeof v === 'number'))
+        problems.push(
+          yaml.problem(
+            Array.isArray(values) ? [...at, i] : at,
+            `unknown Kconfig value ${JSON.stringify(v)}`,
+            { hint: 'the declared model takes y or n; m, numbers and strings need kconfig: {tree: ...}' },
+          ),
+        );
+    });
   };
   const workload = (w: unknown, at: PathKey[]) => {
     if (isSim && typeof w === 'string' && !(WORKLOADS as readonly string[]).includes(w))
@@ -267,7 +308,7 @@ function checkSemantics(
       );
   };
   const kconfig = isMapping(matrix.kconfig) ? matrix.kconfig : {};
-  for (const sym of Object.keys(kconfig)) symbol(sym, ['matrix', 'kconfig', sym]);
+  for (const [sym, v] of Object.entries(kconfig)) symbol(sym, ['matrix', 'kconfig', sym], v);
   if (Array.isArray(matrix.workload))
     matrix.workload.forEach((w, i) => workload(w, ['matrix', 'workload', i]));
   if (Array.isArray(matrix.boot)) matrix.boot.forEach((b, i) => boot(b, ['matrix', 'boot', i]));
@@ -283,7 +324,7 @@ function checkSemantics(
       const entry = e as Record<string, unknown>;
       if (Object.keys(entry).length === 0) problems.push(yaml.problem([list, i], `empty ${list} entry`));
       const kc = isMapping(entry.kconfig) ? entry.kconfig : {};
-      for (const sym of Object.keys(kc)) symbol(sym, [list, i, 'kconfig', sym]);
+      for (const [sym, v] of Object.entries(kc)) symbol(sym, [list, i, 'kconfig', sym], v);
       workload(entry.workload, [list, i, 'workload']);
       boot(entry.boot, [list, i, 'boot']);
       if (list === 'exclude') {
@@ -305,6 +346,8 @@ function checkSemantics(
   }
   return problems;
 }
+
+const withHint = (hint: string | undefined) => (hint ? { hint } : {});
 
 function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

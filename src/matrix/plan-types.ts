@@ -1,5 +1,6 @@
 import type { History } from '../history/types.js';
 import type { PlanSample } from './sample.js';
+import type { KconfigTrees } from '../kconfig/trees.js';
 import type { Cell } from './types.js';
 
 /** How cells are run: the simulator, or any command per cell. */
@@ -40,4 +41,6 @@ export interface Plan {
   history?: History;
   /** Present when the cells are a covering array of the matrix (`sample:`, `--sample t`). */
   sample?: PlanSample;
+  /** The real kernel tree of a top-level `kconfig:` (cells at other commits resolve on it). */
+  trees?: KconfigTrees;
 }

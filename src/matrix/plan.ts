@@ -11,11 +11,17 @@ import { defaultMachine } from '../sim/arch.js';
 import { cellId, uniqueIds } from './cell-id.js';
 import { markDuplicates } from './duplicates.js';
 import { expandMatrix, flattenEntry, productSize, type AxisValue, type Combination } from './expand.js';
-import { resolveKconfig, type Resolution } from '../kconfig/declared.js';
 import { loadMatrix, type LoadedMatrix } from './load.js';
 import type { BackendConfig, Plan } from './plan-types.js';
 import type { YamlMemo } from '../yaml/yaml.js';
-import type { Arch, Cell, Tristate } from './types.js';
+import {
+  commitNaming,
+  kconfigRequest,
+  treeRequest,
+  type CommitNaming,
+  type KconfigRequest,
+} from './plan-kconfig.js';
+import type { Arch, Cell } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 import { samplePlan, sampledAxes, type SampleSpec } from './sample.js';
 
@@ -110,6 +116,7 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
     axes: axisNames(combos),
     ...(history ? { history } : {}),
     ...(sampled ? { sample: sampled.sample } : {}),
+    ...(m.trees ? { trees: m.trees } : {}),
   };
 }
 
@@ -138,104 +145,6 @@ function sampleSpec(
   return { strength, seed: flags?.seed ?? m.data.sample?.seed ?? 0 };
 }
 
-const resolutionCache = new Map<string, Resolution>();
-
-/** The Kconfig names in force at a commit, computed once per commit of a plan (100,000 cells share a few). */
-interface CommitNaming {
-  index: number | undefined;
-  names: Record<string, string | null> | undefined;
-  /**
-   * Stands for `names` (equal names, equal key) in the resolution cache key: short, as every cell hashes it.
-   */
-  key: string;
-  /** Current name -> canonical name. */
-  canonical: Map<string, string> | undefined;
-}
-
-const interned = new Map<string, string>();
-
-/** A short stand-in for a long text, equal for equal texts. */
-function intern(text: string): string {
-  let id = interned.get(text);
-  if (id === undefined) interned.set(text, (id = `#${interned.size}`));
-  return id;
-}
-
-function commitNaming(
-  history: History | undefined,
-  commit: string,
-  memo: Map<string, CommitNaming>,
-): CommitNaming {
-  let n = memo.get(commit);
-  if (!n) {
-    const index = history?.index.get(commit);
-    const names = index !== undefined ? history!.stateAt(index).symbolNames : undefined;
-    let canonical: Map<string, string> | undefined;
-    if (names) {
-      canonical = new Map();
-      // the first canonical name wins, as a linear search over the entries would find it
-      for (const [c, current] of Object.entries(names))
-        if (current !== null && !canonical.has(current)) canonical.set(current, c);
-    }
-    n = { index, names, key: names ? intern(JSON.stringify(names)) : '', canonical };
-    memo.set(commit, n);
-  }
-  return n;
-}
-
-/**
- * What a cell's Kconfig request comes to at its commit: the
- * same for every cell with the same arch, commit and request.
- */
-interface KconfigRequest {
-  /** Requested symbols in axis order, as the matrix names them. */
-  pairs: ReadonlyArray<readonly [string, string]>;
-  kconfig: Record<string, Tristate>;
-  resolved: Record<string, Tristate>;
-  reasons: readonly string[];
-}
-
-/** A plan's cells share a few requests: each is resolved once and its objects are shared by its cells. */
-function kconfigRequest(
-  c: Combination,
-  arch: Arch,
-  commit: string,
-  naming: CommitNaming,
-  memo: Map<string, KconfigRequest>,
-): KconfigRequest {
-  let key = `${arch}\u0000${commit}`;
-  for (const k in c) if (k.startsWith('kconfig.')) key += `\u0000${k}\u0000${String(c[k])}`;
-  let request = memo.get(key);
-  if (request) return request;
-  const { names, key: namesKey, canonical: canonicalNames } = naming;
-  const pairs = Object.entries(c)
-    .filter(([k]) => k.startsWith('kconfig.'))
-    .map(([k, v]) => [k.slice('kconfig.'.length), String(v)] as const);
-  const reasons: string[] = [];
-  const canonicalRequest: Record<string, Tristate> = {};
-  for (const [name, v] of pairs) {
-    const canonical = canonicalNames ? canonicalNames.get(name) : name;
-    if (canonical === undefined) reasons.push(missingSymbol(name, names, commit));
-    else canonicalRequest[canonical] = v as Tristate;
-  }
-  const exists = (sym: string) => !names || names[sym] !== null;
-  const resKey = `${arch}|${JSON.stringify(canonicalRequest)}|${namesKey}`;
-  let res = resolutionCache.get(resKey);
-  if (!res) {
-    res = resolveKconfig(arch, canonicalRequest, exists);
-    resolutionCache.set(resKey, res);
-  }
-  reasons.push(...res.reasons);
-  request = {
-    pairs,
-    kconfig: Object.fromEntries(pairs) as Record<string, Tristate>,
-    resolved: res.resolved,
-    reasons,
-  };
-  memo.set(key, request);
-  return request;
-}
-
 function toCell(
   c: Combination,
   m: LoadedMatrix,
@@ -248,12 +157,11 @@ function toCell(
   const commit = String(c.commit ?? defaultCommit);
   const commitNames = commitNaming(history, commit, naming);
   const commitIndex = commitNames.index;
-  const {
-    pairs: requestedPairs,
-    kconfig,
-    resolved,
-    reasons,
-  } = kconfigRequest(c, arch, commit, commitNames, requests);
+  const { trees } = m;
+  const request = trees
+    ? treeRequest(c, arch, commit, { ...m, trees }, requests)
+    : kconfigRequest(c, arch, commit, commitNames, requests);
+  const { pairs: requestedPairs, kconfig, resolved, reasons } = request;
   const machineDefault = defaultMachine(arch);
   const memory =
     typeof c.memory === 'number'
@@ -285,20 +193,10 @@ function toCell(
     commit,
     commitLabel,
     machine: { memory, nodes },
+    ...(request.configFile ? { configHash: request.configHash!, configFile: request.configFile } : {}),
     state: reasons.length ? 'invalid' : 'run',
     ...(reasons.length ? { reason: reasons.join('; ') } : {}),
   };
-}
-
-function missingSymbol(
-  name: string,
-  names: Record<string, string | null> | undefined,
-  commit: string,
-): string {
-  const current = names?.[name];
-  const at = commit.slice(0, 12);
-  if (current) return `${name} does not exist at ${at}: it is called ${current} there`;
-  return `${name} does not exist at ${at}`;
 }
 
 const AXIS_ORDER = ['arch', 'kconfig.', 'boot', 'workload', 'memory', 'nodes', 'commit'];

@@ -11,9 +11,11 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const SIZE = /^\d+\s*[KMGTkmgt]?(i?B)?$/;
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$|^\d+(\.\d+)?$/;
 
-const Tristate = z
-  .enum(['y', 'n'])
-  .meta({ description: 'y or n (quote nothing: y and n are plain strings in YAML 1.2)' });
+const KconfigValue = z.union([z.string(), z.number()]).meta({
+  description:
+    'y, n or m; a number or a string for int, hex and string symbols (a real tree, kconfig.tree);' +
+    " the simulator's declared model takes y or n",
+});
 const SymbolName = z
   .string()
   .regex(/^[A-Z0-9_]+$/, 'a Kconfig symbol is written in capitals without CONFIG_, e.g. HIGHMEM');
@@ -44,7 +46,7 @@ export const AxesSchema = z
   .strictObject({
     arch: axis(z.enum(ARCHES), 'architectures'),
     kconfig: z
-      .record(SymbolName, axis(Tristate, 'values of this Kconfig symbol'))
+      .record(SymbolName, axis(KconfigValue, 'values of this Kconfig symbol'))
       .meta({ description: 'Kconfig symbol -> values' }),
     boot: axis(z.string(), 'kernel command lines (extra boot parameters); "" for none'),
     workload: axis(Workload, 'what runs after boot: boot, dma-alloc, kpageflags, hotplug, devdax'),
@@ -57,7 +59,7 @@ export const AxesSchema = z
 export const EntrySchema = z
   .strictObject({
     arch: z.enum(ARCHES),
-    kconfig: z.record(SymbolName, Tristate),
+    kconfig: z.record(SymbolName, KconfigValue),
     boot: z.string(),
     workload: Workload,
     memory: Size,
@@ -65,6 +67,32 @@ export const EntrySchema = z
     commit: Commit,
   })
   .partial();
+
+/** Top-level `kconfig:`: a real kernel tree as the source of Kconfig, instead of the declared model. */
+export const KconfigTreeSchema = z
+  .strictObject({
+    tree: z.string().min(1).optional().meta({
+      description: 'kernel source tree, relative to this file; default: the history: {git} repository',
+    }),
+    base: z
+      .string()
+      .min(1)
+      .default('defconfig')
+      .meta({
+        description:
+          "defconfig (the arch's), tinyconfig, allnoconfig, a defconfig of the tree by name" +
+          ' (arch/<srcarch>/configs/NAME), or a .config file (./path, relative to this file)',
+      }),
+    fragments: z
+      .array(z.string().min(1))
+      .optional()
+      .meta({
+        description:
+          'merged in order as merge_config.sh does; NAME is looked up as make does (kernel/configs/NAME,' +
+          ' then arch/<srcarch>/configs/NAME), ./path is relative to this file',
+      }),
+  })
+  .meta({ description: "resolve cells with a real kernel tree's Kconfig, as make olddefconfig does" });
 
 const CommandBackend = z.strictObject({
   command: z
@@ -112,6 +140,7 @@ export const MatrixFileSchema = z
       .min(1, 'commits is empty')
       .optional()
       .meta({ description: 'commits to test: shas, tags, ranges A..B; default: the newest' }),
+    kconfig: KconfigTreeSchema.optional(),
     matrix: AxesSchema,
     exclude: z.array(EntrySchema).optional(),
     include: z.array(EntrySchema).optional(),

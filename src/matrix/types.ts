@@ -1,6 +1,6 @@
 /** Domain types of an expanded matrix: the plain data every other layer consumes. */
 
-import type { Arch, Tristate } from '../kconfig/declared-model.js';
+import type { Arch } from '../kconfig/declared-model.js';
 
 // the declared Kconfig model owns the arch list (its selects cover every arch); a cell uses it
 export { ARCHES, type Arch, type Tristate } from '../kconfig/declared-model.js';
@@ -24,9 +24,12 @@ export interface Cell {
   id: string;
   arch: Arch;
   /** Kconfig values as requested by the matrix (only the symbols the cell names). */
-  kconfig: Record<string, Tristate>;
-  /** Values after `make olddefconfig`-style resolution, for every symbol of the model at this commit. */
-  resolved: Record<string, Tristate>;
+  kconfig: Record<string, string>;
+  /**
+   * Values after `make olddefconfig`: every symbol of the declared model at this commit, or, with
+   * a real tree (kconfig.tree), the requested symbols (the whole configuration is in configFile).
+   */
+  resolved: Record<string, string>;
   boot: string;
   workload: string;
   /** Full commit id (sha) of the history. */
@@ -34,6 +37,9 @@ export interface Cell {
   /** Human label of the commit as the matrix named it (tag or short sha). */
   commitLabel: string;
   machine: Machine;
+  /** With a real tree: sha256 of the cell's full .config, and the absolute path of the stored file. */
+  configHash?: string;
+  configFile?: string;
   state: CellState;
   reason?: string;
   duplicateOf?: string;

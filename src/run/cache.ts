@@ -44,7 +44,7 @@ const object = (...members: Array<string | undefined>): string =>
 /**
  * The cache key of a cell under a backend: its content without the id, plus the fingerprints.
  * It is the sha256 of the canonical JSON of
- * `{ v, content: { arch, resolved, boot, workload, machine, commit }, backend, cell }`, written
+ * `{ v, content: { arch, resolved, config, boot, workload, machine, commit }, backend, cell }`, written
  * out in its sorted key order (a test checks the two agree): it runs for every cell of a run.
  */
 export function cacheKey(cell: Cell, backendFingerprint: string, cellFingerprint = ''): string {
@@ -52,6 +52,7 @@ export function cacheKey(cell: Cell, backendFingerprint: string, cellFingerprint
     member('arch', cell.arch),
     member('boot', cell.boot),
     member('commit', cell.commit),
+    member('config', cell.configHash),
     member('machine', cell.machine),
     member('resolved', cell.resolved),
     member('workload', cell.workload),

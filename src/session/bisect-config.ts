@@ -17,7 +17,7 @@ import { describeCell, selectCell } from '../bisect/select.js';
 import { InfraError, Interrupted, UserError } from '../errors.js';
 import { resolveKconfig } from '../kconfig/declared.js';
 import type { Plan } from '../matrix/plan-types.js';
-import type { Cell } from '../matrix/types.js';
+import type { Cell, Tristate } from '../matrix/types.js';
 import { writeFileAtomic } from '../report/io.js';
 import type { Session } from './session.js';
 
@@ -39,7 +39,9 @@ function candidateCell(plan: Plan, good: Cell, diffs: readonly Difference[], n: 
   const base = applyDifferences(good, diffs);
   const idx = plan.history?.index.get(base.commit);
   const names = idx !== undefined ? plan.history!.stateAt(idx).symbolNames : undefined;
-  const res = resolveKconfig(base.arch, base.kconfig, (s) => !names || names[s] !== null);
+  // the declared model's cells hold y or n only (the loader refuses other values without a tree)
+  const requested = base.kconfig as Record<string, Tristate>;
+  const res = resolveKconfig(base.arch, requested, (s) => !names || names[s] !== null);
   if (res.reasons.length) return undefined;
   return { ...base, id: `${good.id}+candidate-${n}`, resolved: res.resolved, state: 'run' };
 }
@@ -51,6 +53,8 @@ export async function bisectConfig(
   const { plan } = session;
   const good = selectCell(plan.cells, req.good);
   const bad = selectCell(plan.cells, req.bad);
+  if (good.configFile)
+    throw new UserError("bisect-config works on the simulator's declared Kconfig model, not a kconfig.tree");
   if (good.commit !== bad.commit)
     throw new UserError(
       `--good and --bad must be at the same commit (${good.commitLabel} vs ${bad.commitLabel}); ` +

@@ -5,6 +5,7 @@
  */
 import { probeCell, type BisectCellOptions, type BisectReport, type ProbeCell } from '../bisect/driver.js';
 import { canRevert, historyWithRevert } from '../bisect/revert.js';
+import { cellAtCommit } from '../matrix/plan-kconfig.js';
 import type { Cell } from '../matrix/types.js';
 import type { CellResult, RegressionGroup } from '../report/schema.js';
 import type { Session } from './session.js';
@@ -13,7 +14,8 @@ import type { Session } from './session.js';
 export function probeRunner(session: Session, reportDir?: string): BisectCellOptions['run'] {
   return (probes: ProbeCell[]) =>
     session.runCells(
-      probes.map((p) => p.cell),
+      // a probe's commit has its own .config when the tree is the git history
+      probes.map((p) => cellAtCommit(session.plan, p.cell)),
       { reps: new Map(probes.map((p) => [p.cell.id, p.rep])), ...(reportDir ? { reportDir } : {}) },
     );
 }

@@ -51,6 +51,13 @@ export class BufferedFile {
     return n;
   }
 
+  /** Append bytes as they are (text already encoded, e.g. latin1). */
+  appendBytes(bytes: Uint8Array): void {
+    this.open();
+    this.flush();
+    writeAllSync(this.fd!, bytes);
+  }
+
   /** Write what was appended so far. */
   flush(): void {
     if (this.fd !== undefined && this.used) writeAllSync(this.fd, this.buf.subarray(0, this.used));

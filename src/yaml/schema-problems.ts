@@ -129,6 +129,7 @@ function formatHint(path: readonly PathKey[], message: string): string {
   const what = whatAt(path);
   if (what === 'memory size') return 'write a size like 8G, 512M or 1024K';
   if (what === 'duration') return 'write a duration like 30s, 10m or 1h';
+  if (what === 'Kconfig value') return 'write y, n or m, a number or a string';
   return message.replace(/^Invalid string: /, '');
 }
 
@@ -138,6 +139,7 @@ function unionHint(path: readonly PathKey[]): string {
   if (what === 'history') return 'a history file path, or {git: path-to-repository}';
   if (what === 'memory size') return 'write a size like 8G, 512M or 1024K';
   if (what === 'duration') return 'write a duration like 30s, 10m or 1h';
+  if (what === 'Kconfig value') return 'write y, n or m, a number or a string';
   return 'see matrices/matrix.schema.json';
 }
 

@@ -43,7 +43,7 @@ function tuplesOf(cells: readonly Cell[], axes: readonly string[], t: number): S
 
 const HIGHMEM = `name: m
 matrix:
-  arch: [i386, x86_64]
+  arch: [arm, x86_64]
   kconfig:
     HIGHMEM: [y, n]
   workload: [boot]
@@ -54,8 +54,8 @@ describe('sampling a plan: which cells count', () => {
     // x86_64 with HIGHMEM=y does not resolve: (x86_64, HIGHMEM=y) is held by no valid cell
     const plan = await planOf(HIGHMEM, { sample: { strength: 2 } });
     expect(plan.cells.map((c) => c.id).sort()).toEqual([
-      'i386.HIGHMEM-n.boot@HEAD',
-      'i386.HIGHMEM-y.boot@HEAD',
+      'arm.HIGHMEM-n.boot@HEAD',
+      'arm.HIGHMEM-y.boot@HEAD',
       'x86_64.HIGHMEM-n.boot@HEAD',
     ]);
     expect(plan.sample).toMatchObject({

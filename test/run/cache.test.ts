@@ -22,6 +22,10 @@ describe('cacheKey', () => {
     expect(cacheKey(makeCell({ boot: 'mem=1G' }), 'sim:1')).not.toBe(base);
     expect(cacheKey(makeCell({ resolved: { HIGHMEM: 'y', CMA: 'y', X86_64: 'y' } }), 'sim:1')).not.toBe(base);
     expect(cacheKey(makeCell({ commit: 'f'.repeat(40) }), 'sim:1')).not.toBe(base);
+    // a real tree's cell: its whole .config, by hash
+    const withConfig = cacheKey(makeCell({ configHash: 'a'.repeat(64) }), 'sim:1');
+    expect(withConfig).not.toBe(base);
+    expect(cacheKey(makeCell({ configHash: 'b'.repeat(64) }), 'sim:1')).not.toBe(withConfig);
     expect(cacheKey(makeCell({ machine: { memory: 1 << 30, nodes: 2 } }), 'sim:1')).not.toBe(base);
     expect(cacheKey(makeCell(), 'sim:2')).not.toBe(base);
     expect(cacheKey(makeCell(), 'sim:1', 'switches')).not.toBe(base);

@@ -28,6 +28,8 @@ export function ownVars(cell: Cell, logDir: string, attempt: number): Record<str
     KMATRIX_NODES: String(cell.machine.nodes),
     KMATRIX_LOG_DIR: logDir,
     KMATRIX_ATTEMPT: String(attempt),
+    // a real tree's cell: the full .config, stored once for every cell that shares it
+    ...(cell.configFile ? { KMATRIX_CONFIG_FILE: cell.configFile } : {}),
   };
 }
 
