@@ -14,7 +14,7 @@ export function registerReport(program: Command, result: CommandResult): void {
     .argument('<run-dir>', 'a run folder, e.g. reports/mm-20250101-120000')
     .option(
       '-r, --reporter <names>',
-      'table,json,junit,markdown,html,events or a reporter module path',
+      'table,json,junit,markdown,html,kcidb,events or a reporter module path',
       'table',
     )
     .option('--rows <axes>', 'table/html pivot rows, e.g. arch,boot (kconfig = every kconfig.* axis)')

@@ -133,6 +133,9 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     axes,
     ...planHash,
   };
+  // every shard lists the commits of the whole plan
+  const commits = ordered.find((r) => r.report.commits)?.report.commits;
+  if (commits) report.commits = commits;
   const file = report.file ?? first.start.file;
   const start: RunStart = { matrix: report.matrix, file, reportDir: resolve(outDir), startedAt, cells, axes };
   Object.assign(start, planHash);
