@@ -1,4 +1,4 @@
-/** kcidb.json against the published KCIDB I/O JSON Schema (kcidb-io v5.3, vendored in test/fixtures/kcidb). */
+/** kcidb.json against the published KCIDB I/O JSON Schema (kcidb-io v5.3, in test/fixtures/kcidb). */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
