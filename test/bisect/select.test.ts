@@ -64,7 +64,7 @@ describe('selectCell', () => {
     expect([c.arch, c.kconfig, c.workload]).toEqual(['i386', { HIGHMEM: 'y', CMA: 'y' }, 'boot']);
   });
 
-  it('needs no --cell when the matrix has one runnable configuration, and says why when it does', async () => {
+  it('needs no --cell for one runnable configuration, and says why it does for more', async () => {
     const { cells } = await seed();
     expect(message(() => selectCell(cells, undefined))).toMatch(
       /^--cell is needed: the matrix has 16 runnable configurations: /,
