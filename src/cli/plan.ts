@@ -56,8 +56,12 @@ export function registerPlan(program: Command, result: CommandResult): void {
         opts: { json?: boolean; maxCells?: number; limit: number; ci?: string; shards: number },
       ) => {
         // loaded here, not at the top: help imports every command module (start-up)
-        const { loadPlan } = await import('../matrix/plan.js');
+        const [{ loadPlan }, { checkCommandProgram }] = await Promise.all([
+          import('../matrix/plan.js'),
+          import('../run/backends/index.js'),
+        ]);
         const plan = await loadPlan(file, { ...(opts.maxCells ? { maxCells: opts.maxCells } : {}) });
+        checkCommandProgram(plan);
         if (opts.ci) {
           process.stdout.write(`${JSON.stringify(githubShardMatrix(opts.ci, opts.shards))}\n`);
         } else if (opts.json) {

@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import type { History } from '../history/types.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
-import { createBackend, type BackendOptions } from '../run/backends/index.js';
+import { checkCommandProgram, createBackend, type BackendOptions } from '../run/backends/index.js';
 import { RepeatBackend } from '../run/backends/repeat.js';
 import { ResultCache } from '../run/cache.js';
 import { runPool } from '../run/pool.js';
@@ -207,5 +207,6 @@ export async function openSession(file: string, options: OpenOptions = {}): Prom
     ...(options.maxCells ? { maxCells: options.maxCells } : {}),
     ...(yamlMemo ? { yamlMemo } : {}),
   });
+  checkCommandProgram(plan, env.cwd);
   return new Session(plan, resolveSettings(plan, options, env), options, env, stderr);
 }
