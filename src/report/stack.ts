@@ -15,6 +15,13 @@ export interface Stack {
   slots: number;
 }
 
+/** Shas in history order when the report lists its commits (else as given). */
+export function historyOrder(shas: readonly string[], commits?: readonly CommitInfo[]): string[] {
+  if (!commits?.length) return [...shas];
+  const rank = new Map(commits.map((c, i) => [c.sha, i]));
+  return [...shas].sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity));
+}
+
 /** Values of an axis in first-seen order; commits in history order when the report lists them. */
 function orderedValues(
   cells: readonly CellResult[],
@@ -22,9 +29,7 @@ function orderedValues(
   commits?: readonly CommitInfo[],
 ): string[] {
   const seen = [...new Set(cells.map((c) => axisValue(c, axis)))];
-  if (axis !== 'commit' || !commits?.length) return seen;
-  const rank = new Map(commits.map((c, i) => [c.sha, i]));
-  return seen.sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity));
+  return axis === 'commit' ? historyOrder(seen, commits) : seen;
 }
 
 /** The axes that vary inside at least one position of the pivot. */
