@@ -57,7 +57,8 @@ export function timelineSection(report: RunReport): string {
       const flag = culpritShas.has(sha) ? ' culprit' : '';
       const info = report.commits?.find((c) => c.sha === sha);
       const title = info?.subject ? ` title="${e(info.subject)}"` : '';
-      return `<th class="commit${flag}"${title} data-commit="${e(sha)}">${e(commitLabel(sha, report.commits))}</th>`;
+      const label = e(commitLabel(sha, report.commits));
+      return `<th class="commit${flag}"${title} data-commit="${e(sha)}">${label}</th>`;
     })
     .join('');
   const body = [...rows.values()].map((byCommit) => {
@@ -80,9 +81,11 @@ export function timelineSection(report: RunReport): string {
   return (
     '<section id="timeline"><h2>Timeline over commits</h2>' +
     '<p class="muted">Rows: configurations; columns: commits, oldest first. ' +
-    'The first failing commit of each row is outlined; ⚑ marks where <code>--bisect</code> placed a culprit.</p>' +
+    'The first failing commit of each row is outlined; ' +
+    '⚑ marks where <code>--bisect</code> placed a culprit.</p>' +
     (legend ? `<ul class="culprits">${legend}</ul>` : '') +
-    `<div class="map"><table class="heatmap timeline"><thead><tr><th class="corner">configuration</th>${head}</tr>` +
+    '<div class="map"><table class="heatmap timeline"><thead><tr>' +
+    `<th class="corner">configuration</th>${head}</tr>` +
     `</thead><tbody>${body.join('\n')}</tbody></table></div></section>`
   );
 }
