@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/reporters/html.js';
+import { MAX_TIMELINE_ROWS, timelineSection } from '../../src/report/reporters/html-history.js';
+import type { CellResult, RunReport } from '../../src/report/schema.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 import { fixtureReport, IN_CI } from './helpers.js';
@@ -43,6 +45,19 @@ describe('the timeline and signature panel of report.html', () => {
     const html = renderHtml(fixtureReport(), 'failed', () => '');
     expect(html).not.toContain('id="timeline"');
     expect(html).toContain('id="signatures"');
+  });
+
+  it('shows at most MAX_TIMELINE_ROWS configurations, and says so', () => {
+    const base = fixtureReport();
+    const cell = base.cells[0]!;
+    const n = MAX_TIMELINE_ROWS + 1;
+    const cells: CellResult[] = [];
+    for (let i = 0; i < n; i++)
+      for (const commit of ['a'.repeat(40), 'b'.repeat(40)])
+        cells.push({ ...cell, id: `c${i}@${commit[0]}`, boot: `mem=${i}M`, commit });
+    const html = timelineSection({ ...base, cells } as RunReport);
+    expect(html.match(/<tr><th class="rowhead">/g)).toHaveLength(MAX_TIMELINE_ROWS);
+    expect(html).toContain(`First ${MAX_TIMELINE_ROWS} of ${n} configurations.`);
   });
 });
 

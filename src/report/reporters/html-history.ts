@@ -13,6 +13,8 @@ import { htmlEscape as e } from '../xml.js';
 const FAILING = new Set(['fail', 'timeout']);
 /** Cells listed per signature before "and N more". */
 const LISTED = 12;
+/** Timeline rows at most: the page must stay openable for matrices of many configurations. */
+export const MAX_TIMELINE_ROWS = 2000;
 
 /** The run's commits in history order (the report's list, else first seen). */
 function commitOrder(report: RunReport): string[] {
@@ -61,7 +63,7 @@ export function timelineSection(report: RunReport): string {
       return `<th class="commit${flag}"${title} data-commit="${e(sha)}">${label}</th>`;
     })
     .join('');
-  const body = [...rows.values()].map((byCommit) => {
+  const body = [...rows.values()].slice(0, MAX_TIMELINE_ROWS).map((byCommit) => {
     const any = byCommit.values().next().value!;
     const label = shown.map((a) => `${a.replace(/^kconfig\./, '')}=${axisValue(any, a) || '·'}`).join(' ');
     const first = commits.find((sha) => FAILING.has(byCommit.get(sha)?.status ?? ''));
@@ -86,7 +88,11 @@ export function timelineSection(report: RunReport): string {
     (legend ? `<ul class="culprits">${legend}</ul>` : '') +
     '<div class="map"><table class="heatmap timeline"><thead><tr>' +
     `<th class="corner">configuration</th>${head}</tr>` +
-    `</thead><tbody>${body.join('\n')}</tbody></table></div></section>`
+    `</thead><tbody>${body.join('\n')}</tbody></table></div>` +
+    (rows.size > MAX_TIMELINE_ROWS
+      ? `<p class="muted" id="timeline-cut">First ${MAX_TIMELINE_ROWS} of ${rows.size} configurations.</p>`
+      : '') +
+    '</section>'
   );
 }
 
