@@ -54,8 +54,77 @@ export function configKey(c: Cell): string {
   return JSON.stringify([c.arch, c.resolved, c.boot, c.workload, c.machine.memory, c.machine.nodes]);
 }
 
-export function selectCell(cells: readonly Cell[], selector: string): Cell {
+/** The fixed axes a selector may name besides kconfig.<SYM>. */
+const AXES = ['arch', 'boot', 'workload', 'commit', 'memory', 'nodes'];
+
+/** The values a selector's axis takes over the cells, as it would spell them. */
+function valuesOf(cells: readonly Cell[], axis: string): Set<string> {
+  const out = new Set<string>();
+  for (const c of cells) {
+    if (axis === 'commit') out.add(c.commitLabel);
+    else if (axis === 'memory') out.add(formatSize(c.machine.memory));
+    else if (axis === 'nodes') out.add(String(c.machine.nodes));
+    else if (axis === 'arch' || axis === 'boot' || axis === 'workload') out.add(c[axis]);
+    else {
+      const sym = axis.slice('kconfig.'.length);
+      const v = c.kconfig[sym] ?? c.resolved[sym];
+      if (v !== undefined) out.add(v);
+    }
+  }
+  return out;
+}
+
+/** An axis no cell has: a located did-you-mean over the axis names and Kconfig symbols. */
+function checkAxis(cells: readonly Cell[], axis: string, key: string): void {
+  if (AXES.includes(axis) || valuesOf(cells, axis).size > 0) return;
+  const syms = new Set(cells.flatMap((c) => Object.keys(c.kconfig)));
+  const near = closest(key, [...AXES, ...[...syms].map((s) => `kconfig.${s}`), ...syms]);
+  const hint = near ? ` (did you mean ${near}?)` : `; axes: ${[...AXES, ...syms].join(', ')}`;
+  throw new UserError(`--cell: no axis or Kconfig symbol "${key}"${hint}`);
+}
+
+/** Why nothing matches: a value no cell has (with a did-you-mean), or the combination. */
+function noMatch(cells: readonly Cell[], selector: string, wanted: Array<[string, string]>): UserError {
+  for (const [axis, value] of wanted) {
+    if (cells.some((c) => matches(c, axis, value))) continue;
+    const values = [...valuesOf(cells, axis)];
+    const near = closest(value, values);
+    const hint = near ? `did you mean ${axis}=${near}?` : `values: ${values.slice(0, 8).join(', ')}`;
+    return new UserError(`--cell: no cell has ${axis}=${value} (${hint})`);
+  }
+  return new UserError(
+    `--cell ${selector}: no runnable cell matches (run "kmatrix plan FILE" to see the cells)`,
+  );
+}
+
+/** Runnable cells by configuration (the commit aside), one cell standing for each. */
+function configurations(cells: readonly Cell[]): Cell[] {
+  const configs = new Map<string, Cell>();
+  for (const c of cells) if (!configs.has(configKey(c))) configs.set(configKey(c), c);
+  return [...configs.values()];
+}
+
+const listIds = (cells: readonly Cell[]) =>
+  `${cells
+    .slice(0, 6)
+    .map((c) => c.id)
+    .join(', ')}${cells.length > 6 ? ', ...' : ''}`;
+
+/**
+ * The cell a selector names; without a selector, the matrix's only runnable configuration
+ * (a matrix of one configuration over several commits needs no --cell).
+ */
+export function selectCell(cells: readonly Cell[], selector: string | undefined): Cell {
   const runnable = cells.filter((c) => c.state === 'run');
+  if (selector === undefined) {
+    const configs = configurations(runnable);
+    if (configs.length === 1) return configs[0]!;
+    throw new UserError(
+      configs.length === 0
+        ? '--cell: the matrix has no runnable cell'
+        : `--cell is needed: the matrix has ${configs.length} runnable configurations: ${listIds(configs)}`,
+    );
+  }
   const byId = cells.find((c) => c.id === selector);
   if (byId) {
     if (byId.state !== 'run') {
@@ -75,20 +144,17 @@ export function selectCell(cells: readonly Cell[], selector: string): Cell {
     throw new UserError(`--cell: no cell has the id "${selector}"${hint}`);
   }
   const wanted = parseSelector(selector);
+  // the keys as typed (a bare symbol stands for kconfig.<SYM>), in parseSelector's order
+  const keys = selector.split(',').flatMap((p) => (p.trim() ? [p.slice(0, p.indexOf('=')).trim()] : []));
+  wanted.forEach(([axis], i) => checkAxis(cells, axis, keys[i]!));
   const hits = runnable.filter((c) => wanted.every(([a, v]) => matches(c, a, v)));
-  if (hits.length === 0)
+  if (hits.length === 0) throw noMatch(cells, selector, wanted);
+  const configs = configurations(hits);
+  if (configs.length > 1)
     throw new UserError(
-      `--cell ${selector}: no runnable cell matches (run "kmatrix plan FILE" to see the cells)`,
+      `--cell ${selector} matches ${configs.length} configurations: ${listIds(configs)} ` +
+        '(add axes to the selector)',
     );
-  const configs = new Map<string, Cell>();
-  for (const h of hits) if (!configs.has(configKey(h))) configs.set(configKey(h), h);
-  if (configs.size > 1) {
-    const ids = [...configs.values()].map((c) => c.id);
-    const shown = `${ids.slice(0, 6).join(', ')}${ids.length > 6 ? ', ...' : ''}`;
-    throw new UserError(
-      `--cell ${selector} matches ${configs.size} configurations: ${shown} (add axes to the selector)`,
-    );
-  }
   return hits[0]!;
 }
 

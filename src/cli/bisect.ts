@@ -33,7 +33,10 @@ export function registerBisect(program: Command, result: CommandResult): void {
       'find the first commit that breaks a cell: k-ary, skip-, signature- and flake-aware bisection',
     )
     .argument('[file]', 'matrix file (YAML) with a history (default with --replay: the one the record names)')
-    .option('--cell <selector>', 'cell id, or axis=value pairs like arch=i386,kconfig.HIGHMEM=y')
+    .option(
+      '--cell <selector>',
+      'cell id, or axis=value pairs like arch=i386,kconfig.HIGHMEM=y (optional for one configuration)',
+    )
     .option('--good <rev>', 'a commit where the cell passes (sha, tag, HEAD~n)')
     .option('--bad <rev>', 'a later commit where it fails')
     .option(
@@ -77,9 +80,9 @@ async function runBisect(fileArg: string | undefined, opts: BisectOptions): Prom
   const file = fileArg ?? replay?.matrix;
   if (!file)
     throw new UserError('kmatrix bisect needs a matrix FILE (or --replay with a bisect.json that names one)');
-  if (!selector || !good || !bad)
+  if (!good || !bad)
     throw new UserError(
-      'kmatrix bisect needs --cell, --good and --bad (or --replay with a bisect.json that names them)',
+      'kmatrix bisect needs --good and --bad (or --replay with a bisect.json that names them)',
     );
   const jobs = opts.jobs ?? replay?.jobs;
   const session = await openSession(file, {

@@ -83,12 +83,16 @@ export function registerPlan(program: Command, result: CommandResult): void {
       opts: SampleFlags & { json?: boolean; maxCells?: number; limit: number; ci?: string; shards: number },
     ) => {
       // loaded here, not at the top: help imports every command module (start-up)
-      const { loadPlan } = await import('../matrix/plan.js');
+      const [{ loadPlan }, { checkCommandProgram }] = await Promise.all([
+        import('../matrix/plan.js'),
+        import('../run/backends/index.js'),
+      ]);
       const sample = sampleRequest(opts);
       const plan = await loadPlan(file, {
         ...(opts.maxCells ? { maxCells: opts.maxCells } : {}),
         ...(sample !== undefined ? { sample } : {}),
       });
+      checkCommandProgram(plan);
       if (opts.ci) {
         process.stdout.write(`${JSON.stringify(githubShardMatrix(opts.ci, opts.shards))}\n`);
       } else if (opts.json) {

@@ -62,7 +62,7 @@ export function registerRun(program: Command, result: CommandResult): void {
     .option('--baseline <file>', 'fail only on failures not in this baseline (or earlier report.json)')
     .option(
       '--reporter <list>',
-      'reporters, comma-separated or repeated: table, junit, markdown, html, or ./module.js ' +
+      'reporters, comma-separated or repeated: table, junit, markdown, html, kcidb, or ./module.js ' +
         '(report.json and events.jsonl are always written)',
       (value: string, previous: string[] = []) => [...previous, value],
     )

@@ -135,6 +135,9 @@ export function mergeRuns(runs: readonly LoadedRun[], outDir: string): MergedRun
     // the shards of one plan (checkCoverage) are slices of one sample
     ...(first.report.sample ? { sample: first.report.sample } : {}),
   };
+  // every shard lists the commits of the whole plan
+  const commits = ordered.find((r) => r.report.commits)?.report.commits;
+  if (commits) report.commits = commits;
   const file = report.file ?? first.start.file;
   const start: RunStart = { matrix: report.matrix, file, reportDir: resolve(outDir), startedAt, cells, axes };
   Object.assign(start, planHash);

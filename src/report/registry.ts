@@ -9,6 +9,7 @@ import { guarded, guardReporter, ReporterExit } from './exit-guard.js';
 import { createHtmlReporter } from './reporters/html.js';
 import { createJsonReporter } from './reporters/json.js';
 import { createJunitReporter } from './reporters/junit.js';
+import { createKcidbReporter } from './reporters/kcidb.js';
 import { createMarkdownReporter } from './reporters/markdown.js';
 import { createTableReporter } from './reporters/table.js';
 import type { Reporter } from './types.js';
@@ -21,6 +22,7 @@ const BUILT_IN: Record<string, (ctx: ReporterContext) => Reporter> = {
   junit: createJunitReporter,
   markdown: createMarkdownReporter,
   html: createHtmlReporter,
+  kcidb: createKcidbReporter,
   events: (ctx) => new EventLogReporter(ctx.reportDir),
 };
 

@@ -164,6 +164,17 @@ const RunSampleSchema = z
   })
   .meta({ description: 'the matrix was sampled: a covering array of strength t of its configurations' });
 
+/** A commit the run's cells test, as its history names it (tags, subject). */
+export const CommitInfoSchema = z.object({
+  sha: z.string(),
+  subject: z.string(),
+  tags: z.array(z.string()),
+  version: z.string().optional().meta({ description: 'kernel version in force, when the history says' }),
+});
+
+/** A commit the run's cells test. */
+export type CommitInfo = z.output<typeof CommitInfoSchema>;
+
 /** report.json: the whole run. Optional fields are absent from reports of older versions. */
 export const RunReportSchema = z
   .object({
@@ -181,6 +192,9 @@ export const RunReportSchema = z
     sample: RunSampleSchema.optional(),
     regressions: z.array(RegressionGroupSchema).optional(),
     explanations: z.array(ExplanationSchema).optional(),
+    commits: z.array(CommitInfoSchema).optional().meta({
+      description: 'the commits the cells test, oldest first (history order), with subjects and tags',
+    }),
   })
   .meta({ title: 'kmatrix report', description: 'report.json: the result of a kmatrix run' });
 
@@ -196,6 +210,7 @@ export const RunReportReadSchema = RunReportSchema.extend({
   cells: z.array(CellResultSchema.loose()),
   regressions: z.array(RegressionGroupSchema.loose()).optional(),
   explanations: z.array(ExplanationSchema.loose()).optional(),
+  commits: z.array(CommitInfoSchema.loose()).optional(),
 }).loose();
 
 /** The published JSON Schema of report.json (draft 2020-12): what kmatrix accepts when it reads one. */

@@ -11,7 +11,7 @@ import type { Cell } from '../matrix/types.js';
 import { summarize, endReason } from '../report/summary.js';
 import { planHash } from '../report/plan-hash.js';
 import type { PlanSample } from '../matrix/sample.js';
-import type { RunReport } from '../report/schema.js';
+import type { CommitInfo, RunReport } from '../report/schema.js';
 import type { Reporter } from '../report/types.js';
 import { compareToBaseline, type Baseline, type BaselineComparison } from './baseline.js';
 import { cacheKey, sha256, type ResultCache } from './cache.js';
@@ -145,6 +145,20 @@ async function poolWithProgress(
   }
 }
 
+/** The commits the plan's cells test, in history order, as the history names them. */
+function testedCommits(plan: Plan): CommitInfo[] | undefined {
+  if (!plan.history) return undefined;
+  const used = new Set(plan.cells.map((c) => c.commit));
+  return plan.history.commits
+    .filter((c) => used.has(c.sha))
+    .map((c) => ({
+      sha: c.sha,
+      subject: c.subject,
+      tags: c.tags,
+      ...(c.version ? { version: c.version } : {}),
+    }));
+}
+
 /** Runs `plan`'s cells (or its shard) through `backend`; the caller closes the backend. */
 export async function executeRun(
   plan: Plan,
@@ -189,6 +203,8 @@ export async function executeRun(
     ...shard,
     ...(plan.sample ? { sample: runSample(plan.sample) } : {}),
   };
+  const commits = testedCommits(plan);
+  if (commits?.length) report.commits = commits;
   if (io.enrich) Object.assign(report, await io.enrich(report));
   const comparison = opts.baseline ? compareToBaseline(run.results, opts.baseline, opts.strict) : undefined;
   await io.reporter.onRunEnd?.(report, endReason(summary, run.interrupted));

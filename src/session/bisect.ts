@@ -14,8 +14,8 @@ import { probeRunner, revertCheck } from './bisect-runs.js';
 import type { Session } from './session.js';
 
 export interface BisectRequest {
-  /** --cell: an id or axis=value pairs. */
-  selector: string;
+  /** --cell: an id or axis=value pairs; absent: the matrix's only runnable configuration. */
+  selector?: string;
   good: string;
   bad: string;
   repeat: number;

@@ -16,7 +16,7 @@ import type { History } from '../history/types.js';
 import type { PlanOptions } from '../matrix/plan.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
-import { createBackend, type BackendOptions } from '../run/backends/index.js';
+import { checkCommandProgram, createBackend, type BackendOptions } from '../run/backends/index.js';
 import { RepeatBackend } from '../run/backends/repeat.js';
 import { ResultCache } from '../run/cache.js';
 import { runPool } from '../run/pool.js';
@@ -211,5 +211,6 @@ export async function openSession(file: string, options: OpenOptions = {}): Prom
     ...(options.sampling !== undefined ? { sample: options.sampling } : {}),
     ...(yamlMemo ? { yamlMemo } : {}),
   });
+  checkCommandProgram(plan, env.cwd);
   return new Session(plan, resolveSettings(plan, options, env), options, env, stderr);
 }

@@ -29,8 +29,11 @@ describe('kmatrix report', () => {
     // report.json -> events.jsonl, then drop report.json: everything must come back from the log
     expect(runCli(['report', dir, '--reporter', 'events']).exitCode).toBe(0);
     rmSync(join(dir, 'report.json'));
-    const r = runCli(['report', dir, '--reporter', 'json,junit,markdown,html']);
-    expect(r.stderr).toBe('');
+    const r = runCli(['report', dir, '--reporter', 'json,junit,markdown,html'], { cwd: dir });
+    // each file a reporter wrote, named as `run` names report.json
+    expect(r.stderr).toBe(
+      ['junit.xml', 'report.html', 'report.json', 'summary.md'].map((f) => `wrote: ${f}\n`).join(''),
+    );
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(fixtureReport());
     expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain(
@@ -47,6 +50,8 @@ describe('kmatrix report', () => {
   it('pivots the table with --rows/--cols', () => {
     const r = runCli(['report', fixtureRun(), '--rows', 'arch', '--cols', 'workload']);
     expect(r.exitCode).toBe(0);
+    // the table only: no file written
+    expect(r.stderr).toBe('');
     expect(r.stdout.split('\n')[1]).toMatch(/│ arch +│ workload=boot +│ workload=dma-alloc +│/);
   });
 
@@ -57,7 +62,7 @@ describe('kmatrix report', () => {
       "export default { name: 'boom', onRunEnd() { throw new Error('cannot reach dashboard'); } };\n",
     );
     const r = runCli(['report', dir, '--reporter', `./boom.mjs,markdown`], { cwd: dir });
-    expect(r.stderr).toBe('kmatrix: reporter boom failed: cannot reach dashboard\n');
+    expect(r.stderr).toBe('kmatrix: reporter boom failed: cannot reach dashboard\nwrote: summary.md\n');
     expect(r.exitCode).toBe(3);
     expect(existsSync(join(dir, 'summary.md'))).toBe(true);
   });

@@ -17,10 +17,10 @@ const ctx = (dir: string) => ({
 describe('reporter registry', () => {
   it('creates the built-in reporters by name, in order', async () => {
     const rs = await createReporters(
-      ['table', 'json', 'junit', 'markdown', 'html', 'events'],
+      ['table', 'json', 'junit', 'markdown', 'html', 'kcidb', 'events'],
       ctx(tempDir()),
     );
-    expect(rs.map((r) => r.name)).toEqual(['table', 'json', 'junit', 'markdown', 'html', 'events']);
+    expect(rs.map((r) => r.name)).toEqual(['table', 'json', 'junit', 'markdown', 'html', 'kcidb', 'events']);
   });
 
   it('splits comma lists and repeated flags', () => {
@@ -33,7 +33,7 @@ describe('reporter registry', () => {
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe(
       '--reporter: unknown reporter "tabel" (did you mean "table"?); ' +
-        'built-in: table, json, junit, markdown, html, events, or a module path starting with ./ or /',
+        'built-in: table, json, junit, markdown, html, kcidb, events, or a module path starting with ./ or /',
     );
     expect(didYouMean('xml', ['table', 'json', 'junit'])).toBeUndefined();
     expect(didYouMean('mark', ['table', 'markdown'])).toBe('markdown');

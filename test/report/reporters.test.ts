@@ -83,10 +83,36 @@ describe('table reporter', () => {
     const lines = text.split('\n');
     expect(lines[1]).toMatch(/│ arch +│ workload=boot +│ workload=dma-alloc +│/);
     const i386 = lines.find((l) => l.startsWith('│ i386'))!;
-    // 7 passing i386 boot cells at the first commit, the same 7 failing at the second
-    expect(i386).toMatch(/│ i386 │ ✓✓✓✓✓✓✓✗✗✗✗✗✗✗ +│ ✓✓✓✓✓✗✗✗✗✗ +│/);
+    // each position lays out HIGHMEM x CMA x boot x commit: the first commit passes, the second
+    // fails; combinations without a passing i386 cell at the first commit are empty (·)
+    expect(i386).toMatch(/│ i386 │ ✓✗✓✗✓✗✓✗✓✗✓✗··✓✗ │ ····✓✗✓✗✓✗··✓✗✓✗ +│/);
+    expect(text).toContain(
+      'stacked left to right in each position: HIGHMEM y, n; within each, CMA y, n; ' +
+        'within each, boot mem=1G, mem=4G movablecore=256M; within each, commit 3f1c2a9d8e7b, bbbbbbbbbbbb',
+    );
     const byCommit = renderTable(r, { color: false, rows: ['arch', 'commit'], cols: ['workload'] });
-    expect(byCommit).toMatch(/│ i386 │ bbbbbbbbbbbb │ ✗✗✗✗✗✗✗ +│ ✗✗✗✗✗ +│/);
+    expect(byCommit).toMatch(/│ i386 │ bbbbbbbbbbbb │ ✗✗✗✗✗✗·✗ +│ ··✗✗✗·✗✗ +│/);
+  });
+
+  it('stacks commits in history order and names them with their tags in a legend line', () => {
+    const first = report.cells.filter((c) => c.arch === 'i386' && c.status === 'pass');
+    const older = 'a'.repeat(40);
+    // the older commit's cells come last in the report: the history decides the order
+    const cells = [...first, ...first.map((c) => ({ ...c, id: `${c.id}@a`, status: 'fail' as const }))].map(
+      (c, i) => (i >= first.length ? { ...c, commit: older } : c),
+    );
+    const commits = [
+      { sha: older, subject: 'older', tags: ['v1.0', 'v1.0-final'] },
+      { sha: report.cells[0]!.commit, subject: 'newer', tags: [] },
+    ];
+    const r: RunReport = { ...report, cells, commits, summary: summarize(cells) };
+    const lines = renderTable(r, { color: false }).split('\n');
+    expect(lines.find((l) => l.includes('mem=1G ') && l.includes(' boot '))).toMatch(/│ ✗✓ +│ ✗✓ +│ ✗✓ +│/);
+    expect(lines).toContain(
+      'stacked left to right in each position: commit aaaaaaaaaaaa (v1.0, v1.0-final), 3f1c2a9d8e7b',
+    );
+    // one commit: nothing stacks, no legend
+    expect(renderTable(report, { color: false })).not.toContain('stacked left to right');
   });
 
   it('colours only when asked', () => {

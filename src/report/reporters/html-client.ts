@@ -355,6 +355,17 @@ export const HTML_CLIENT_JS = String.raw`
     });
   }
 
+  // the timeline's and the signature panel's chips (rendered with the page) open their cell too
+  document.addEventListener('click', function (ev) {
+    var t = ev.target && ev.target.closest ? ev.target.closest('[data-open-cell]') : null;
+    if (!t) return;
+    var id = t.getAttribute('data-open-cell');
+    var c = D.cells.filter(function (x) {
+      return x.id === id;
+    })[0];
+    if (c) select(c);
+  });
+
   statusBar();
   axisControls();
   failures();

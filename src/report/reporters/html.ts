@@ -20,6 +20,7 @@ import { STATUSES, type CellResult, type RunReport } from '../schema.js';
 import type { Reporter, RunEndReason } from '../types.js';
 import { htmlEscape, jsonForScript } from '../xml.js';
 import { HTML_CLIENT_JS } from './html-client.js';
+import { HISTORY_CSS, signatureSection, timelineSection } from './html-history.js';
 import { formatDuration } from './table.js';
 
 export const HTML_FILE = 'report.html';
@@ -157,7 +158,7 @@ export function renderHtml(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <title>kmatrix: ${e(report.matrix)} (${verdict})</title>
-<style>${CSS}</style>
+<style>${CSS}${HISTORY_CSS}</style>
 </head>
 <body>
 <header>
@@ -175,6 +176,8 @@ export function renderHtml(
     <section class="map"><div id="heatmap-holder"></div></section>
     <aside id="detail" class="detail" hidden></aside>
   </div>
+  ${timelineSection(report)}
+  ${signatureSection(report)}
   <section>
     <h2>Failures by signature</h2>
     <div id="failures"></div>

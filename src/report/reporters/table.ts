@@ -11,6 +11,7 @@ import {
   pivot,
 } from '../cells.js';
 import type { ReporterContext } from '../context.js';
+import { arrange, stackLegend, stackOf, type Stack } from '../stack.js';
 import { summaryLine } from '../summary.js';
 import { STATUSES, type CellResult, type RunReport, type Status } from '../schema.js';
 import type { Reporter } from '../types.js';
@@ -66,6 +67,7 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
   const colAxes = expandAxes(opts.cols ?? DEFAULT_COLS, axes);
   const rowAxes = expandAxes(opts.rows ?? DEFAULT_ROWS, axes).filter((a) => !colAxes.includes(a));
   const p = pivot(report.cells, rowAxes, colAxes);
+  const stack = stackOf(report.cells, axes, p, report.commits);
   const out: string[] = [];
 
   if (report.cells.length > 0) {
@@ -81,12 +83,15 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
     });
     p.rows.forEach((rowKey, r) => {
       const line: string[] = rowAxes.map((a, i) => showValue(a, rowKey[i]!));
-      p.cols.forEach((_, k) => line.push(symbols(p.at.get(`${r},${k}`) ?? [], colors)));
+      p.cols.forEach((_, k) => line.push(symbols(p.at.get(`${r},${k}`) ?? [], colors, stack)));
       table.push(line);
     });
     out.push(table.toString());
   }
-  out.push(STATUSES.map((s) => `${paint(colors, s, STATUS_SYMBOL[s])} ${s}`).join('  '));
+  const empty = stack.axes.length ? `  ${colors.dim('·')} no cell` : '';
+  out.push(STATUSES.map((s) => `${paint(colors, s, STATUS_SYMBOL[s])} ${s}`).join('  ') + empty);
+  const legend = stackLegend(stack, showValue, report.commits);
+  if (legend) out.push(colors.dim(legend));
 
   const groups = groupBySignature(report.cells);
   if (groups.length > 0) {
@@ -147,10 +152,17 @@ export function renderTable(report: RunReport, opts: TableOptions): string {
   return `${out.join('\n')}\n`;
 }
 
-function symbols(cells: CellResult[], colors: Colors): string {
-  const shown = cells.slice(0, MAX_SYMBOLS).map((c) => paint(colors, c.status, STATUS_SYMBOL[c.status]));
-  const more = cells.length > MAX_SYMBOLS ? colors.dim(`+${cells.length - MAX_SYMBOLS}`) : '';
-  return shown.join('') + more;
+/** A position's symbols in the stack's order; a combination without a cell shows as a dim dot. */
+function symbols(cells: CellResult[], colors: Colors, stack: Stack): string {
+  const slots = arrange(cells, stack);
+  const one = (slot: CellResult[]) =>
+    slot.length
+      ? slot.map((c) => paint(colors, c.status, STATUS_SYMBOL[c.status])).join('')
+      : colors.dim('·');
+  // without stacked axes a position's cells are one slot: shown one symbol each
+  const items = stack.axes.length ? slots.map(one) : slots[0]!.map((c) => one([c]));
+  const more = items.length > MAX_SYMBOLS ? colors.dim(`+${items.length - MAX_SYMBOLS}`) : '';
+  return items.slice(0, MAX_SYMBOLS).join('') + more;
 }
 
 export function formatDuration(ms: number): string {

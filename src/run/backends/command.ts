@@ -133,7 +133,12 @@ export class CommandBackend implements Backend {
   }
 
   async run(cell: Cell, ctx: RunContext): Promise<Outcome> {
-    const started = Date.now();
+    // the program's start, not the cell's: time queued for a shell or a folder is not the program's
+    let started: number | undefined;
+    const onStart = () => {
+      started ??= performance.now();
+      ctx.started?.();
+    };
     const cancels = this.cancels;
     const log = new CappedLog(this.cap);
     // cells reach the shells' queue in the order they were handed over, whichever folder is made first
@@ -150,9 +155,9 @@ export class CommandBackend implements Backend {
     let end: ProgramExit;
     try {
       const words = this.spawners && this.exportsOf(cell, ctx);
-      const queued = words !== undefined ? await this.viaSpawner(words, log, killer, ctx) : undefined;
+      const queued = words !== undefined ? await this.viaSpawner(words, log, killer, onStart) : undefined;
       if (queued === undefined || queued.fallBack) {
-        ctx.started?.();
+        onStart();
         end = await this.viaSpawn(cellEnv(cell, ctx.logDir, ctx.attempt), log, killer);
       } else end = queued;
     } catch (err) {
@@ -185,10 +190,10 @@ export class CommandBackend implements Backend {
     words: string,
     log: CappedLog,
     killer: GroupKiller,
-    ctx: RunContext,
+    onStart: () => void,
   ): Promise<ProgramExit> | undefined {
     return this.spawners!.run((seq) => this.script.text(words, seq), log, {
-      started: () => ctx.started?.(),
+      started: onStart,
       pid: (pid) => killer.setPid(pid),
     });
   }
@@ -294,11 +299,13 @@ export class CommandBackend implements Backend {
     end: ProgramExit,
     abortedBy: GroupKiller['abortedBy'],
     log: CappedLog,
-    started: number,
+    started: number | undefined,
   ): Outcome {
     const output = log.text();
-    // the program's own time where the spawner clocked it: a paused kmatrix does not stretch it
-    const seconds = ((end.elapsedMs ?? Date.now() - started) / 1000).toFixed(1);
+    // the program's own time where the spawner clocked it: a paused kmatrix does not stretch it.
+    // Whole ms, and the same figure report.json gets: the log's "after 1.234s" is its durationMs
+    const elapsedMs = Math.round(end.elapsedMs ?? (started === undefined ? 0 : performance.now() - started));
+    const seconds = (elapsedMs / 1000).toFixed(3);
     let verdict: Outcome['verdict'];
     let signature: string | undefined;
     let trailer: string;
@@ -328,7 +335,7 @@ export class CommandBackend implements Backend {
       log: `${output}${nl}[kmatrix] ${trailer}\n`,
       ...(signature !== undefined ? { signature } : {}),
       ...(log.truncated ? { truncated: true } : {}),
-      ...(end.elapsedMs !== undefined ? { elapsedMs: end.elapsedMs } : {}),
+      elapsedMs,
     };
   }
 }

@@ -5,8 +5,8 @@
  * reason found means bash's failure (an infrastructure error, not a cell's verdict). The same
  * words name a plain spawn's errno, so both paths give one stable signature.
  */
-import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { findExecutable } from './spawner-protocol.js';
 
 /** Longest single argument or `NAME=value` string the kernel takes (MAX_ARG_STRLEN, NUL included). */
@@ -69,4 +69,21 @@ export function execFailure(
     return `bad interpreter ${interpreter}`;
   if (errno === undefined) return undefined;
   return ERRNO_WORDS[errno] ?? errno;
+}
+
+/**
+ * The program file a matrix's command names, when it is there but lacks the execute bit: every
+ * cell would fail the same way, so it is the user's to fix (chmod +x) before any cell runs.
+ * Undefined for a program looked up in PATH, a missing one (per-cell errors say so) or a good one.
+ */
+export function notExecutable(program: string, baseDir: string): string | undefined {
+  if (!program.includes('/')) return undefined;
+  const file = isAbsolute(program) ? program : resolve(baseDir, program);
+  try {
+    if (!statSync(file).isFile()) return undefined;
+    accessSync(file, constants.X_OK);
+    return undefined;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EACCES' ? file : undefined;
+  }
 }

@@ -6,8 +6,11 @@
  */
 import type { History } from '../../history/types.js';
 import type { WorktreePool } from '../../history/worktrees.js';
-import type { BackendConfig } from '../../matrix/plan-types.js';
+import { relative } from 'node:path';
+import { UserError } from '../../errors.js';
+import type { BackendConfig, Plan } from '../../matrix/plan-types.js';
 import type { Backend } from '../types.js';
+import { notExecutable } from './exec-failure.js';
 
 export interface BackendOptions {
   /** Folder of the matrix file: relative command paths, cwd and inputs resolve against it. */
@@ -50,4 +53,15 @@ export async function createBackend(config: BackendConfig, o: BackendOptions): P
   }
   const { CommandBackend } = await import('./command.js');
   return new CommandBackend(config, options);
+}
+
+/** A command program that is there but not executable: a usage error (exit 2) before any cell runs. */
+export function checkCommandProgram(plan: Plan, cwd = process.cwd()): void {
+  if (plan.backend.kind !== 'command') return;
+  const program = plan.backend.command[0] ?? '';
+  const file = notExecutable(program, plan.dir);
+  if (file === undefined) return;
+  const rel = relative(cwd, file) || file;
+  const shown = rel.includes('/') ? rel : `./${rel}`;
+  throw new UserError(`${plan.file}: backend.command: ${program} is not executable (chmod +x ${shown})`);
 }
