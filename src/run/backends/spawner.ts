@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { makeDirs } from '../../util/make-dirs.js';
 import { join } from 'node:path';
 import type { CappedLog } from '../capped-log.js';
+import { collectOutput, outputState, type OutputState } from './cell-output.js';
 import { Shell, type Job, type JobEvents } from './spawner-shell.js';
 import {
   exitOfStatus,
@@ -262,18 +263,25 @@ export class Spawners {
     return job;
   }
 
-  onEnd(job: Job, status: number, elapsedMs: number | undefined): void {
+  onEnd(job: Job, status: number, elapsedMs: number | undefined, output: string | undefined): void {
     this.running--;
     this.deaths = 0;
     const valid = elapsedMs !== undefined && Number.isFinite(elapsedMs) && elapsedMs >= 0;
-    this.finish(job, { ...exitOfStatus(status), ...(valid ? { elapsedMs } : {}) });
+    const exit = { ...exitOfStatus(status), ...(valid ? { elapsedMs } : {}) };
+    void this.collect(job, outputState(output) ?? 'some').then((lost) => {
+      // the program's verdict stands; its log says what became of its output
+      if (lost !== undefined) job.log.push(`\n[kmatrix] the cell's output is lost: ${lost}\n`);
+      this.finish(job, exit);
+    });
   }
 
   onDeath(shell: Shell, job: Job | undefined, reason: string): void {
     this.shells.delete(shell);
     if (job) {
       this.running--;
-      this.finish(job, { code: null, signal: null, error: reason });
+      void this.collect(job, 'some').then(() =>
+        this.finish(job, { code: null, signal: null, error: reason }),
+      );
     }
     if (++this.deaths >= MAX_DEATHS) return this.breakDown(reason);
     if (this.single) {
@@ -334,6 +342,13 @@ export class Spawners {
     const jobs = [...this.backlog.splice(0), ...this.waiting.values()];
     this.waiting.clear();
     for (const job of jobs) this.finish(job, exit);
+  }
+
+  /** Reads a started cell's output file into its log (cell-output.ts); resolves to why it could not. */
+  private collect(job: Job, state: OutputState): Promise<string | undefined> {
+    return this.dir === undefined
+      ? Promise.resolve('the spawner folder is gone')
+      : collectOutput(join(this.dir, `o${job.seq}`), state, job.log);
   }
 
   private finish(job: Job, exit: ProgramExit): void {
