@@ -3,13 +3,12 @@
  * later) reaches neither the log nor the signature of the cells that run after it on the same
  * spawner shell, and does not hold its own cell up: the cell ends when its program exits.
  */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
-import { readReport } from './helpers.js';
+import { readReport, scriptMatrix } from './helpers.js';
 
 // boot `d` leaves a daemon that writes LEAK every 0.1 s while the next cells run, then holds the
 // output 2 s more
@@ -30,14 +29,7 @@ describe('a daemon a cell leaves behind', () => {
   for (const spawner of ['1', '0'])
     it(`writes into no later cell's log or signature (KMATRIX_SPAWNER=${spawner})`, async () => {
       const dir = tempDir();
-      writeFileSync(path.join(dir, 'x.sh'), CELL);
-      chmodSync(path.join(dir, 'x.sh'), 0o755);
-      const doc = {
-        name: 'daemon',
-        matrix: { boot: ['d', 'a', 'b', 'c'], workload: ['boot'] },
-        backend: { command: ['./x.sh'], timeout: '2s' },
-      };
-      writeFileSync(path.join(dir, 'm.yaml'), stringify(doc));
+      scriptMatrix(dir, CELL, ['d', 'a', 'b', 'c']);
       const r = await startCli(
         ['run', 'm.yaml', '--report-dir', 'out', '-j', '1', '--no-progress', '--no-cache'],
         {

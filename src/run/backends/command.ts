@@ -26,6 +26,7 @@ import { NotStarted, type Backend, type BackendFeed, type Outcome, type RunConte
 import { GroupKiller, killGroup } from './group-kill.js';
 import { cellEnv, ownVars, sharedWords } from './cell-env.js';
 import { execFailure } from './exec-failure.js';
+import { hasExited, processStart } from './proc-stat.js';
 import { CellScript, exportWords, type ProgramExit } from './spawner-protocol.js';
 import { Spawners } from './spawner.js';
 
@@ -152,8 +153,7 @@ export class CommandBackend implements Backend {
       const words = this.spawners && this.exportsOf(cell, ctx);
       const queued = words !== undefined ? await this.viaSpawner(words, log, killer, ctx) : undefined;
       if (queued === undefined || queued.fallBack) {
-        ctx.started?.();
-        end = await this.viaSpawn(cellEnv(cell, ctx.logDir, ctx.attempt), log, killer);
+        end = await this.viaSpawn(cellEnv(cell, ctx.logDir, ctx.attempt), log, killer, ctx);
       } else end = queued;
     } catch (err) {
       // e.g. a NUL byte in a value or E2BIG: the OS cannot take it as argv/env
@@ -188,7 +188,8 @@ export class CommandBackend implements Backend {
     ctx: RunContext,
   ): Promise<ProgramExit> | undefined {
     return this.spawners!.run((seq) => this.script.text(words, seq), log, {
-      started: () => ctx.started?.(),
+      started: (atMs) => ctx.started?.(atMs, () => hasExited(killer.pid)),
+      exited: () => ctx.exited?.(),
       pid: (pid) => killer.setPid(pid),
     });
   }
@@ -202,13 +203,18 @@ export class CommandBackend implements Backend {
     env: Record<string, string>,
     log: CappedLog,
     killer: GroupKiller,
+    ctx: RunContext,
   ): Promise<ProgramExit> {
+    const before = Date.now();
     const child = spawn(this.file, this.args, {
       cwd: this.cwd,
       env: { ...process.env, ...this.config.env, ...env },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // its timeout and duration count from its start, however long kmatrix took to get there
+    const spawnedAt = processStart(child.pid, before, Date.now());
+    ctx.started?.(spawnedAt, () => hasExited(child.pid));
     // 'close' comes once the program has exited and its pipes are closed; 'error' when it could not start
     const settled = new Promise<ProgramExit>((res) => {
       child.once('close', (code, signal) => res({ code, signal }));
@@ -222,8 +228,12 @@ export class CommandBackend implements Backend {
     child.stdout?.on('error', () => undefined);
     child.stderr?.on('error', () => undefined);
     if (child.pid !== undefined) killer.setPid(child.pid);
+    // the program's end, not its pipes' (a daemon may hold them): the timeout stops, the duration ends
     const exited = new Promise<ProgramExit>((res) =>
-      child.once('exit', (code, signal) => res({ code, signal })),
+      child.once('exit', (code, signal) => {
+        ctx.exited?.();
+        res({ code, signal, elapsedMs: Date.now() - spawnedAt });
+      }),
     );
     const end = await Promise.race([exited, settled]);
     killer.dispose();

@@ -9,8 +9,10 @@ import { FrameScanner, LOOP, reportValue, type ProgramExit } from './spawner-pro
 
 /** What the backend hears of a cell it gave a spawner. */
 export interface JobEvents {
-  /** The program is starting now (the cell's timer starts here). */
-  started(): void;
+  /** The program is starting (the cell's timer starts here); `atMs`: when, by the shell's clock. */
+  started(atMs?: number): void;
+  /** The program has exited: its output is being read. */
+  exited(): void;
   pid(pid: number): void;
 }
 
@@ -32,8 +34,11 @@ export interface Job {
 /** What a shell reports to the spawners it belongs to. */
 export interface ShellOwner {
   onReady(): void;
-  /** The job of cell `seq`, which starts on `shell` (or, when `started` is false, never will). */
-  onStart(shell: Shell, seq: number, started: boolean): Job | undefined;
+  /**
+   * The job of cell `seq`, which starts on `shell` at `atMs` by the shell's clock (or, when `started`
+   * is false, never will).
+   */
+  onStart(shell: Shell, seq: number, started: boolean, atMs?: number): Job | undefined;
   /** `output`: the end report's letter for the cell's output file (cell-output.ts). */
   onEnd(job: Job, status: number, elapsedMs: number | undefined, output: string | undefined): void;
   /** The script file named by `trigger` is not there: the spawner folder was removed. */
@@ -110,8 +115,7 @@ export class Shell {
       case 'S': {
         this.busy = true;
         const { n, atMs } = reportValue(value);
-        this.current = this.owner.onStart(this, n, true);
-        if (this.current && atMs !== undefined) this.current.startedAtMs = atMs;
+        this.current = this.owner.onStart(this, n, true, atMs);
         return;
       }
       case 'N':

@@ -247,7 +247,7 @@ export class Spawners {
   }
 
   /** Cell `seq` has started on `shell`: its script file is free again. */
-  onStart(shell: Shell, seq: number, started: boolean): Job | undefined {
+  onStart(shell: Shell, seq: number, started: boolean, atMs?: number): Job | undefined {
     const job = this.waiting.get(seq);
     if (!job) return undefined;
     this.waiting.delete(seq);
@@ -259,7 +259,8 @@ export class Spawners {
       return undefined;
     }
     this.running++;
-    job.events.started();
+    if (atMs !== undefined) job.startedAtMs = atMs;
+    job.events.started(atMs);
     return job;
   }
 
@@ -268,6 +269,7 @@ export class Spawners {
     this.deaths = 0;
     const valid = elapsedMs !== undefined && Number.isFinite(elapsedMs) && elapsedMs >= 0;
     const exit = { ...exitOfStatus(status), ...(valid ? { elapsedMs } : {}) };
+    job.events.exited();
     void this.collect(job, outputState(output) ?? 'some').then((lost) => {
       // the program's verdict stands; its log says what became of its output
       if (lost !== undefined) job.log.push(`\n[kmatrix] the cell's output is lost: ${lost}\n`);
@@ -279,6 +281,7 @@ export class Spawners {
     this.shells.delete(shell);
     if (job) {
       this.running--;
+      job.events.exited();
       void this.collect(job, 'some').then(() =>
         this.finish(job, { code: null, signal: null, error: reason }),
       );
