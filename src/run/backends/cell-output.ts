@@ -6,8 +6,8 @@
  * later cell's output; and the cell ends when its program exits, whoever else holds the file.
  * Only the head and the tail a CappedLog keeps are read, so a flood costs disk, not memory.
  */
-import { constants } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, unlinkSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { CappedLog } from '../capped-log.js';
 
 /** What the shell found of a cell's output file after the program ended (its end report). */
@@ -19,8 +19,8 @@ export function outputState(letter: string | undefined): OutputState | undefined
 }
 
 /**
- * Moves what the file holds into `log` (head and tail, the middle counted as dropped) and
- * removes the file. Resolves to why it could not be read, or undefined.
+ * Moves what the file holds into `log` (head and tail, the middle counted as dropped); the
+ * caller removes the file. Resolves to why it could not be read, or undefined.
  */
 export async function collectOutput(
   file: string,
@@ -47,13 +47,7 @@ export async function collectOutput(
     return `cannot read its output: ${e instanceof Error ? e.message : String(e)}`;
   } finally {
     await fh?.close().catch(() => undefined);
-    removeOutput(file);
   }
-}
-
-/** Removes a cell's output file in the background (a leftover writer keeps only the unlinked inode). */
-export function removeOutput(file: string): void {
-  unlink(file).catch(() => undefined);
 }
 
 /** `length` bytes from `position`, fewer where the file ends first. */
@@ -66,4 +60,29 @@ async function readAt(fh: FileHandle, length: number, position: number): Promise
     got += bytesRead;
   }
   return buf.subarray(0, got);
+}
+
+/** Spent output files waiting to be removed before a batch is. */
+const BATCH = 256;
+
+/**
+ * Output files read, removed a batch at a time with synchronous calls: one asynchronous call
+ * per cell hands each file to the thread pool, and on 2 busy cores waking a pool thread
+ * preempts kmatrix's main thread (~80 us a call, docs/benchmarks.md), where an unlink in a
+ * batch costs ~15 us (2,000 in 29 ms of a profile). A leftover writer keeps only the unlinked
+ * file; the spawner folder goes whole at the end with what is still there.
+ */
+export class SpentOutputs {
+  private readonly pending: string[] = [];
+
+  add(file: string): void {
+    if (this.pending.push(file) < BATCH) return;
+    for (const f of this.pending.splice(0)) {
+      try {
+        unlinkSync(f);
+      } catch {
+        // gone already
+      }
+    }
+  }
 }

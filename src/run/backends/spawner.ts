@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { makeDirs } from '../../util/make-dirs.js';
 import { join } from 'node:path';
 import type { CappedLog } from '../capped-log.js';
-import { collectOutput, outputState, type OutputState } from './cell-output.js';
+import { collectOutput, outputState, SpentOutputs, type OutputState } from './cell-output.js';
 import { Shell, type Job, type JobEvents } from './spawner-shell.js';
 import {
   exitOfStatus,
@@ -75,6 +75,8 @@ export class Spawners {
   /** Cells waiting when a shell died: the dead shell may have taken the trigger of one. */
   private doubtful = new Set<number>();
   private watch: NodeJS.Timeout | undefined;
+  /** Output files read (cell-output.ts), removed in batches. */
+  private readonly spent = new SpentOutputs();
 
   /** What the programs get of STARTUP_FILES (the spawner itself never sees them), as export words. */
   readonly carried: string;
@@ -349,9 +351,9 @@ export class Spawners {
 
   /** Reads a started cell's output file into its log (cell-output.ts); resolves to why it could not. */
   private collect(job: Job, state: OutputState): Promise<string | undefined> {
-    return this.dir === undefined
-      ? Promise.resolve('the spawner folder is gone')
-      : collectOutput(join(this.dir, `o${job.seq}`), state, job.log);
+    if (this.dir === undefined) return Promise.resolve('the spawner folder is gone');
+    const file = join(this.dir, `o${job.seq}`);
+    return collectOutput(file, state, job.log).finally(() => this.spent.add(file));
   }
 
   private finish(job: Job, exit: ProgramExit): void {
