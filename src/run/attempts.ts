@@ -46,17 +46,37 @@ export async function runAttempt(
   const ac = new AbortController();
   let timedOut = false;
   let settled = false;
+  let exited = false;
+  /** When the program started, Date.now() scale. */
+  let startAt: number | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // checked after the next read of I/O (setImmediate runs after the poll phase): a kmatrix paused
+  // past the timeout first hears the ends of programs that finished in time meanwhile
+  const arm = (ms: number) => (timer = setTimeout(() => setImmediate(expire), Math.max(0, ms)));
+  let hasExited: (() => boolean) | undefined;
   const expire = () => {
-    if (settled) return;
+    if (settled || exited) return;
+    // the program's own time decides: a timer may only fire late (a paused kmatrix), never early
+    const left = s.timeoutMs - (Date.now() - startAt!);
+    if (left > 0) return void arm(left);
+    // its end is on its way to the backend: it gets the settle time to arrive (asked once)
+    if (hasExited?.()) return void ((hasExited = undefined), arm(s.settleMs));
     timedOut = true;
     ac.abort(new DOMException(`cell timed out after ${s.timeoutMs} ms`, 'TimeoutError'));
   };
-  const started = () => {
+  const started = (atMs?: number, exitProbe?: () => boolean) => {
     onStart();
-    // checked after the next read of I/O (setImmediate runs after the poll phase): a kmatrix
-    // paused past the timeout first hears the ends of programs that finished in time meanwhile
-    timer ??= setTimeout(() => setImmediate(expire), s.timeoutMs);
+    hasExited = exitProbe ?? hasExited;
+    const now = Date.now();
+    const at = atMs !== undefined && atMs < now ? atMs : now;
+    // a backend that tells when its program really started moves the start there (the timer re-arms)
+    if (startAt !== undefined) return void (atMs !== undefined && (startAt = at));
+    startAt = at;
+    arm(s.timeoutMs - (now - at));
+  };
+  const onExit = () => {
+    exited = true;
+    clearTimeout(timer);
   };
   if (!backend.feed?.queueDepth) started();
   const onKill = () => ac.abort(s.kill.reason);
@@ -74,7 +94,7 @@ export async function runAttempt(
   let outcome: Outcome | typeof INTERRUPTED;
   try {
     const ran = backend
-      .run(cell, { signal: ac.signal, attempt: n, logDir, started })
+      .run(cell, { signal: ac.signal, attempt: n, logDir, started, exited: onExit })
       .catch((err: unknown) => (err instanceof NotStarted ? INTERRUPTED : backendError(backend, err)))
       .finally(() => (settled = true));
     outcome = await Promise.race([ran, abandoned]);

@@ -8,8 +8,9 @@
 export const DEFAULT_OUTPUT_CAP = 10 * 1024 * 1024;
 
 export class CappedLog {
-  private readonly headCap: number;
-  private readonly tailCap: number;
+  /** Bytes kept from the start, and from the end. */
+  readonly headCap: number;
+  readonly tailCap: number;
   private readonly head: Buffer[] = [];
   private headBytes = 0;
   private tail: Buffer[] = [];
@@ -51,6 +52,11 @@ export class CappedLog {
         this.dropped += excess;
       }
     }
+  }
+
+  /** Counts `bytes` of output between the head and the tail as dropped, unread (a file's middle). */
+  skip(bytes: number): void {
+    this.dropped += bytes;
   }
 
   /** The kept text, with a marker where the middle was cut. */

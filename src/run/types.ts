@@ -21,9 +21,16 @@ export interface RunContext {
   logDir: string;
   /**
    * A queueing backend (BackendFeed.queueDepth) calls this when the cell's program starts: the pool's
-   * timeout and the cell's duration count from there.
+   * timeout and the cell's duration count from there. `atMs`: when it started by the program's own
+   * clock (Date.now() scale), which kmatrix may hear of late; `hasExited`: whether the program has
+   * exited though the backend has not said so yet (asked before a timeout is declared).
    */
-  started?: () => void;
+  started?: (atMs?: number, hasExited?: () => boolean) => void;
+  /**
+   * The program has exited (its output may still be read): no timeout applies to it any more, however
+   * late kmatrix (paused, busy) gets to its timer.
+   */
+  exited?: () => void;
 }
 
 /** What a queueing backend's run() rejects with for a cell it cancelled before it started. */

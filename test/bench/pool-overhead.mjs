@@ -46,7 +46,9 @@ async function shellFloor(work, file, jobs) {
   writeFileSync(path.join(dir, 'A'), new CellScript(work, ['true']).text(words, 1));
   writeFileSync(path.join(dir, 'loop.sh'), LOOP);
   writeFileSync(path.join(dir, 'triggers'), 'A'.repeat(CELLS / jobs));
-  const shell = `bash floor/loop.sh floor '\x01end\x01' '' < floor/triggers > /dev/null 2>&1`;
+  // the loop reads its end marker on fd 3, as from kmatrix's pipe
+  writeFileSync(path.join(dir, 'marker'), '\x01end\x01\n');
+  const shell = `bash floor/loop.sh floor '' '' < floor/triggers 3< floor/marker > /dev/null 2>&1`;
   return ['sh', '-c', `${Array.from({ length: jobs }, () => `${shell} &`).join(' ')} wait`];
 }
 

@@ -64,3 +64,16 @@ export function filesBelow(dir: string): string[] {
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 }
+
+/** A matrix in `dir` over `boots` whose program is the shell script `script`, saved as ./x.sh. */
+export function scriptMatrix(dir: string, script: string, boots: string[], timeout = '2s'): string {
+  writeFileSync(path.join(dir, 'x.sh'), script, { mode: 0o755 });
+  const doc = {
+    name: 'script',
+    matrix: { boot: boots, workload: ['boot'] },
+    backend: { command: ['./x.sh'], timeout },
+  };
+  const file = path.join(dir, 'm.yaml');
+  writeFileSync(file, stringify(doc));
+  return file;
+}

@@ -45,6 +45,11 @@ class FakeBackend implements Backend {
       case 'hang':
         await wait(1e9);
         return { verdict: ctx.signal.aborted ? 'timeout' : 'pass', log: 'stopped\n' };
+      case 'exited':
+        // the program ended at once; reading its output outlasts the timeout
+        ctx.exited?.();
+        await new Promise((r) => setTimeout(r, 300));
+        return { verdict: 'pass', log: 'read late\n' };
       case 'deaf':
         await new Promise((r) => setTimeout(r, 3000));
         return { verdict: 'pass', log: 'finally\n' };
@@ -239,6 +244,11 @@ describe('runPool', () => {
       options(new FakeBackend(), { timeoutMs: 50, settleMs: 50 }),
     );
     expect(run.results[0]).toMatchObject({ status: 'timeout' });
+  });
+
+  it('does not time out a cell whose program exited in time, however late its outcome comes', async () => {
+    const run = await runPool([cell('a', 'exited')], options(new FakeBackend(), { timeoutMs: 50 }));
+    expect(run.results[0]).toMatchObject({ status: 'pass' });
   });
 
   it('keeps log files inside the report directory whatever the cell id', async () => {

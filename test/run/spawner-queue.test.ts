@@ -46,7 +46,7 @@ const cell = (id: string, seconds: number) => makeCell({ id, workload: String(se
 function shells(slots: number) {
   const spawners = Spawners.for(['true'], tempDir(), process.env, slots)!;
   opened.push(spawners);
-  const events = { started: () => undefined, pid: () => undefined };
+  const events = { started: () => undefined, exited: () => undefined, pid: () => undefined };
   return (script: (seq: number) => string) => spawners.run(script, new CappedLog(1000), events)!;
 }
 
@@ -154,6 +154,7 @@ describe('the spawner queue', () => {
       attempt: 0,
       logDir,
       started: () => undefined,
+      exited: () => undefined,
     });
     backend.cancelQueued();
     await expect(out).rejects.toBeInstanceOf(NotStarted);

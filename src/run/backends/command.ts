@@ -26,10 +26,13 @@ import { NotStarted, type Backend, type BackendFeed, type Outcome, type RunConte
 import { GroupKiller, killGroup } from './group-kill.js';
 import { cellEnv, ownVars, sharedWords } from './cell-env.js';
 import { execFailure } from './exec-failure.js';
+import { hasExited, processStart } from './proc-stat.js';
 import { CellScript, exportWords, type ProgramExit } from './spawner-protocol.js';
 import { Spawners } from './spawner.js';
 
 type CommandConfig = Extract<BackendConfig, { kind: 'command' }>;
+/** A cell's program has started (at `atMs` by its own clock, when known). */
+type Started = NonNullable<RunContext['started']>;
 
 export interface CommandBackendOptions {
   /** Folder of the matrix file: relative command paths, cwd and inputs resolve against it. */
@@ -135,9 +138,9 @@ export class CommandBackend implements Backend {
   async run(cell: Cell, ctx: RunContext): Promise<Outcome> {
     // the program's start, not the cell's: time queued for a shell or a folder is not the program's
     let started: number | undefined;
-    const onStart = () => {
+    const onStart: Started = (atMs, exited) => {
       started ??= performance.now();
-      ctx.started?.();
+      ctx.started?.(atMs, exited);
     };
     const cancels = this.cancels;
     const log = new CappedLog(this.cap);
@@ -155,10 +158,10 @@ export class CommandBackend implements Backend {
     let end: ProgramExit;
     try {
       const words = this.spawners && this.exportsOf(cell, ctx);
-      const queued = words !== undefined ? await this.viaSpawner(words, log, killer, onStart) : undefined;
+      const queued =
+        words !== undefined ? await this.viaSpawner(words, log, killer, onStart, ctx) : undefined;
       if (queued === undefined || queued.fallBack) {
-        onStart();
-        end = await this.viaSpawn(cellEnv(cell, ctx.logDir, ctx.attempt), log, killer);
+        end = await this.viaSpawn(cellEnv(cell, ctx.logDir, ctx.attempt), log, killer, ctx, onStart);
       } else end = queued;
     } catch (err) {
       // e.g. a NUL byte in a value or E2BIG: the OS cannot take it as argv/env
@@ -190,10 +193,12 @@ export class CommandBackend implements Backend {
     words: string,
     log: CappedLog,
     killer: GroupKiller,
-    onStart: () => void,
+    onStart: Started,
+    ctx: RunContext,
   ): Promise<ProgramExit> | undefined {
     return this.spawners!.run((seq) => this.script.text(words, seq), log, {
-      started: onStart,
+      started: (atMs) => onStart(atMs, () => hasExited(killer.pid)),
+      exited: () => ctx.exited?.(),
       pid: (pid) => killer.setPid(pid),
     });
   }
@@ -207,13 +212,19 @@ export class CommandBackend implements Backend {
     env: Record<string, string>,
     log: CappedLog,
     killer: GroupKiller,
+    ctx: RunContext,
+    onStart: Started,
   ): Promise<ProgramExit> {
+    const before = Date.now();
     const child = spawn(this.file, this.args, {
       cwd: this.cwd,
       env: { ...process.env, ...this.config.env, ...env },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // its timeout and duration count from its start, however long kmatrix took to get there
+    const spawnedAt = processStart(child.pid, before, Date.now());
+    onStart(spawnedAt, () => hasExited(child.pid));
     // 'close' comes once the program has exited and its pipes are closed; 'error' when it could not start
     const settled = new Promise<ProgramExit>((res) => {
       child.once('close', (code, signal) => res({ code, signal }));
@@ -227,8 +238,12 @@ export class CommandBackend implements Backend {
     child.stdout?.on('error', () => undefined);
     child.stderr?.on('error', () => undefined);
     if (child.pid !== undefined) killer.setPid(child.pid);
+    // the program's end, not its pipes' (a daemon may hold them): the timeout stops, the duration ends
     const exited = new Promise<ProgramExit>((res) =>
-      child.once('exit', (code, signal) => res({ code, signal })),
+      child.once('exit', (code, signal) => {
+        ctx.exited?.();
+        res({ code, signal, elapsedMs: Date.now() - spawnedAt });
+      }),
     );
     const end = await Promise.race([exited, settled]);
     killer.dispose();

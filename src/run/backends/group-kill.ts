@@ -16,7 +16,8 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void
 export class GroupKiller {
   /** Why the attempt was aborted, if it was. */
   abortedBy: 'timeout' | 'interrupt' | undefined;
-  private pid: number | undefined;
+  /** The group's leader, once known. */
+  pid: number | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(

@@ -34,8 +34,9 @@ export function exportWords(env: Record<string, string>): string | undefined {
 /**
  * The script one cell runs inside a spawner shell, for one program in one folder: only the
  * cell's exported words and its sequence number change from cell to cell, so the rest is
- * quoted once. `$kmx_m` is the end marker: the shell reports on its stdout, between the program's
- * output, that cell `seq` started (S), its program's pid (P) and its exit status (E). bash
+ * quoted once. `$kmx_m` is the end marker: the shell reports on its stdout that cell `seq`
+ * started (S), its program's pid (P) and its exit status (E), with the time by its own clock
+ * and whether the cell's output file ($1/o<seq>, cell-output.ts) has something in it. bash
  * reads a sourced file whole before running it, so S also says the file can be rewritten.
  */
 export class CellScript {
@@ -43,24 +44,27 @@ export class CellScript {
   private readonly tail: string;
 
   constructor(cwd: string, argv: readonly string[]) {
-    this.head = `{ exec 2>&1; cd -- ${shellQuote(cwd)} || exit 255\n`;
+    this.head = `{ cd -- ${shellQuote(cwd)} || exit 255\n`;
     this.tail = `\nexec -- ${argv.map(shellQuote).join(' ')}\n${TAIL}`;
   }
 
   /** `words` are quoted by exportWords (empty: nothing to export). */
   text(words: string, seq: number): string {
     const exports = words === '' ? ':' : `export ${words}`;
-    return `printf '%sS${seq} %s\\n' "$kmx_m" "$EPOCHREALTIME"\n${this.head}${exports}${this.tail}`;
+    const start = `kmx_o="$1/o${seq}"; printf '%sS${seq} %s\\n' "$kmx_m" "$EPOCHREALTIME"`;
+    return `${start}\n${this.head}${exports}${this.tail}`;
   }
 }
 
 const TAIL = [
-  '} </dev/null &',
+  // the output file is opened in the job, not by the shell: a leftover writer holds only this cell's
+  '} </dev/null >"$kmx_o" 2>&1 &',
   'kmx_pid=$!',
   `printf '%sP%s\\n' "$kmx_m" "$kmx_pid"`,
   'wait "$kmx_pid"; kmx_status=$?',
   'kill -KILL -- "-$kmx_pid" 2>/dev/null',
-  `printf '%sE%s %s\\n' "$kmx_m" "$kmx_status" "$EPOCHREALTIME"`,
+  'if [ -s "$kmx_o" ]; then kmx_o=s; elif [ -e "$kmx_o" ]; then kmx_o=e; else kmx_o=m; fi',
+  `printf '%sE%s %s %s\\n' "$kmx_m" "$kmx_status" "$EPOCHREALTIME" "$kmx_o"`,
   '',
 ].join('\n');
 
@@ -190,10 +194,13 @@ export class FrameScanner {
 
 const EMPTY = Buffer.alloc(0);
 
-/** `seq time` or `status time` of a report, the time bash's $EPOCHREALTIME (seconds), in ms. */
-export function reportValue(value: string): { n: number; atMs?: number } {
-  const [n, at] = value.split(' ');
+/**
+ * `seq time` or `status time output` of a report, the time bash's $EPOCHREALTIME (seconds), in
+ * ms; `output` a letter saying what the cell's output file holds (cell-output.ts).
+ */
+export function reportValue(value: string): { n: number; atMs?: number; output?: string } {
+  const [n, at, output] = value.split(' ');
   // a locale may write the decimal point as a comma
   const ms = at ? Number(at.replace(',', '.')) * 1000 : NaN;
-  return { n: Number(n), ...(Number.isFinite(ms) ? { atMs: ms } : {}) };
+  return { n: Number(n), ...(Number.isFinite(ms) ? { atMs: ms } : {}), ...(output ? { output } : {}) };
 }

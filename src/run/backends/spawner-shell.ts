@@ -1,6 +1,7 @@
 /**
  * One spawner shell (see spawner.ts): a bash that takes cells from its backend's queue one at a
- * time and reports on its stdout when each starts, its pid and how it ended.
+ * time and reports on its stdout when each starts, its pid and how it ended. The programs'
+ * output goes to files of their cells' own (cell-output.ts), not to the shell's stdout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { CappedLog } from '../capped-log.js';
@@ -8,8 +9,10 @@ import { FrameScanner, LOOP, reportValue, type ProgramExit } from './spawner-pro
 
 /** What the backend hears of a cell it gave a spawner. */
 export interface JobEvents {
-  /** The program is starting now (the cell's timer starts here). */
-  started(): void;
+  /** The program is starting (the cell's timer starts here); `atMs`: when, by the shell's clock. */
+  started(atMs?: number): void;
+  /** The program has exited: its output is being read. */
+  exited(): void;
   pid(pid: number): void;
 }
 
@@ -31,9 +34,13 @@ export interface Job {
 /** What a shell reports to the spawners it belongs to. */
 export interface ShellOwner {
   onReady(): void;
-  /** The job of cell `seq`, which starts on `shell` (or, when `started` is false, never will). */
-  onStart(shell: Shell, seq: number, started: boolean): Job | undefined;
-  onEnd(job: Job, status: number, elapsedMs: number | undefined): void;
+  /**
+   * The job of cell `seq`, which starts on `shell` at `atMs` by the shell's clock (or, when `started`
+   * is false, never will).
+   */
+  onStart(shell: Shell, seq: number, started: boolean, atMs?: number): Job | undefined;
+  /** `output`: the end report's letter for the cell's output file (cell-output.ts). */
+  onEnd(job: Job, status: number, elapsedMs: number | undefined, output: string | undefined): void;
   /** The script file named by `trigger` is not there: the spawner folder was removed. */
   onLost(trigger: string): void;
   onDeath(shell: Shell, job: Job | undefined, reason: string): void;
@@ -79,9 +86,10 @@ export class Shell {
     secret?.on('error', () => undefined);
     secret?.end(Buffer.concat([marker, Buffer.from('\n')]));
     this.child.stdin?.on('error', () => undefined);
+    // programs write to their own output files: anything else on the shell's stdout is no cell's
     this.scanner = new FrameScanner(
       marker,
-      (b) => this.current?.log.push(b),
+      () => undefined,
       (kind, value) => this.onFrame(kind, value),
     );
     this.child.on('error', (e) => this.die(e.message));
@@ -107,8 +115,7 @@ export class Shell {
       case 'S': {
         this.busy = true;
         const { n, atMs } = reportValue(value);
-        this.current = this.owner.onStart(this, n, true);
-        if (this.current && atMs !== undefined) this.current.startedAtMs = atMs;
+        this.current = this.owner.onStart(this, n, true, atMs);
         return;
       }
       case 'N':
@@ -123,10 +130,10 @@ export class Shell {
         this.current = undefined;
         this.busy = false;
         this.idleSince = performance.now();
-        const { n, atMs } = reportValue(value);
+        const { n, atMs, output } = reportValue(value);
         const start = job?.startedAtMs;
-        if (job)
-          this.owner.onEnd(job, n, start !== undefined && atMs !== undefined ? atMs - start : undefined);
+        const elapsed = start !== undefined && atMs !== undefined ? atMs - start : undefined;
+        if (job) this.owner.onEnd(job, n, elapsed, output);
         return;
       }
     }

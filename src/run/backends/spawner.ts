@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { makeDirs } from '../../util/make-dirs.js';
 import { join } from 'node:path';
 import type { CappedLog } from '../capped-log.js';
+import { collectOutput, outputState, SpentOutputs, type OutputState } from './cell-output.js';
 import { Shell, type Job, type JobEvents } from './spawner-shell.js';
 import {
   exitOfStatus,
@@ -74,6 +75,8 @@ export class Spawners {
   /** Cells waiting when a shell died: the dead shell may have taken the trigger of one. */
   private doubtful = new Set<number>();
   private watch: NodeJS.Timeout | undefined;
+  /** Output files read (cell-output.ts), removed in batches. */
+  private readonly spent = new SpentOutputs();
 
   /** What the programs get of STARTUP_FILES (the spawner itself never sees them), as export words. */
   readonly carried: string;
@@ -246,7 +249,7 @@ export class Spawners {
   }
 
   /** Cell `seq` has started on `shell`: its script file is free again. */
-  onStart(shell: Shell, seq: number, started: boolean): Job | undefined {
+  onStart(shell: Shell, seq: number, started: boolean, atMs?: number): Job | undefined {
     const job = this.waiting.get(seq);
     if (!job) return undefined;
     this.waiting.delete(seq);
@@ -258,22 +261,32 @@ export class Spawners {
       return undefined;
     }
     this.running++;
-    job.events.started();
+    if (atMs !== undefined) job.startedAtMs = atMs;
+    job.events.started(atMs);
     return job;
   }
 
-  onEnd(job: Job, status: number, elapsedMs: number | undefined): void {
+  onEnd(job: Job, status: number, elapsedMs: number | undefined, output: string | undefined): void {
     this.running--;
     this.deaths = 0;
     const valid = elapsedMs !== undefined && Number.isFinite(elapsedMs) && elapsedMs >= 0;
-    this.finish(job, { ...exitOfStatus(status), ...(valid ? { elapsedMs } : {}) });
+    const exit = { ...exitOfStatus(status), ...(valid ? { elapsedMs } : {}) };
+    job.events.exited();
+    void this.collect(job, outputState(output) ?? 'some').then((lost) => {
+      // the program's verdict stands; its log says what became of its output
+      if (lost !== undefined) job.log.push(`\n[kmatrix] the cell's output is lost: ${lost}\n`);
+      this.finish(job, exit);
+    });
   }
 
   onDeath(shell: Shell, job: Job | undefined, reason: string): void {
     this.shells.delete(shell);
     if (job) {
       this.running--;
-      this.finish(job, { code: null, signal: null, error: reason });
+      job.events.exited();
+      void this.collect(job, 'some').then(() =>
+        this.finish(job, { code: null, signal: null, error: reason }),
+      );
     }
     if (++this.deaths >= MAX_DEATHS) return this.breakDown(reason);
     if (this.single) {
@@ -334,6 +347,13 @@ export class Spawners {
     const jobs = [...this.backlog.splice(0), ...this.waiting.values()];
     this.waiting.clear();
     for (const job of jobs) this.finish(job, exit);
+  }
+
+  /** Reads a started cell's output file into its log (cell-output.ts); resolves to why it could not. */
+  private collect(job: Job, state: OutputState): Promise<string | undefined> {
+    if (this.dir === undefined) return Promise.resolve('the spawner folder is gone');
+    const file = join(this.dir, `o${job.seq}`);
+    return collectOutput(file, state, job.log).finally(() => this.spent.add(file));
   }
 
   private finish(job: Job, exit: ProgramExit): void {
