@@ -37,7 +37,9 @@ export async function createBackend(config: BackendConfig, o: BackendOptions): P
   if (config.kind === 'sim') {
     const { SimBackend } = await import('./sim.js');
     const workers = o.simThreads ? (o.jobs ?? 1) : 0;
-    return new SimBackend({ ...(o.history ? { history: o.history } : {}), seed: o.seed, workers });
+    // with more than one job, jobs - 1 threads simulate while the main thread records results
+    const prefetch = Math.max(0, (o.jobs ?? 1) - 1);
+    return new SimBackend({ ...(o.history ? { history: o.history } : {}), seed: o.seed, workers, prefetch });
   }
   const options = {
     baseDir: o.baseDir,
