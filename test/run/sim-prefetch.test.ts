@@ -14,43 +14,51 @@ import { tempDir } from '../helpers/temp.js';
 const WORKER = new URL('../../dist/run/backends/sim-prefetch-worker.js', import.meta.url);
 
 describe('SimBackend with prefetching worker threads', () => {
-  it('gives every cell of the distinct-boot matrix the result of a plain per-cell simulate()', async () => {
-    const dir = tempDir();
-    const file = join(dir, 'distinct.yaml');
-    writeFileSync(file, (distinctBootSimMatrix as () => string)());
-    const plan = await loadPlan(file);
-    const runnable = plan.cells.filter((c) => c.state === 'run');
-    expect(runnable.length).toBe(21_120);
-    // a stretch of consecutive cells, as the pool runs them: neighbours share boots in the workers
-    const cells = runnable.slice(6_000, 9_000);
-    const backend = new SimBackend({
-      history: plan.history!,
-      seed: 3,
-      workers: 0,
-      prefetch: 2,
-      prefetchUrl: WORKER,
-    });
-    try {
-      expect(backend.prefetch).toBeDefined();
-      backend.feed.expect!(cells);
-      const outcomes = cells.map((c) => backend.runSync(c, 0));
-      expect(backend.prefetch!.served).toBe(cells.length);
-      // a sample checked against one boot per cell, with no boot cache and no worker
-      const random = mulberry32(20);
-      const verdicts = new Set<string>();
-      for (let k = 0; k < 300; k++) {
-        const i = Math.floor(random() * cells.length);
-        const cell = cells[i]!;
-        const plain = outcomeOf(simulate(simInput(cell, commitFacts(cell, plan.history), 0, 3)));
-        expect(outcomes[i]).toEqual(plain);
-        verdicts.add(plain.verdict);
+  it.each([
+    ['computed by the workers alone', false],
+    ['computed by the workers and batches the main thread took while it waited', true],
+  ])(
+    'gives cells of the distinct-boot matrix the result of a plain per-cell simulate(): %s',
+    async (_, steal) => {
+      const dir = tempDir();
+      const file = join(dir, 'distinct.yaml');
+      writeFileSync(file, (distinctBootSimMatrix as () => string)());
+      const plan = await loadPlan(file);
+      const runnable = plan.cells.filter((c) => c.state === 'run');
+      expect(runnable.length).toBe(21_120);
+      // a stretch of consecutive cells, as the pool runs them: neighbours share boots in the workers
+      const cells = runnable.slice(6_000, 9_000);
+      const backend = new SimBackend({
+        history: plan.history!,
+        seed: 3,
+        workers: 0,
+        prefetch: 2,
+        prefetchUrl: WORKER,
+        prefetchSteal: steal,
+      });
+      try {
+        expect(backend.prefetch).toBeDefined();
+        backend.feed.expect!(cells);
+        const outcomes = cells.map((c) => backend.runSync(c, 0));
+        expect(backend.prefetch!.served).toBe(cells.length);
+        if (!steal) expect(backend.prefetch!.stolen).toBe(0);
+        // a sample checked against one boot per cell, with no boot cache and no worker
+        const random = mulberry32(20);
+        const verdicts = new Set<string>();
+        for (let k = 0; k < 300; k++) {
+          const i = Math.floor(random() * cells.length);
+          const cell = cells[i]!;
+          const plain = outcomeOf(simulate(simInput(cell, commitFacts(cell, plan.history), 0, 3)));
+          expect(outcomes[i]).toEqual(plain);
+          verdicts.add(plain.verdict);
+        }
+        // the sample is not all of one kind
+        expect([...verdicts].sort()).toEqual(['pass', 'skip']);
+      } finally {
+        await backend.close();
       }
-      // the sample is not all of one kind
-      expect([...verdicts].sort()).toEqual(['pass', 'skip']);
-    } finally {
-      await backend.close();
-    }
-  });
+    },
+  );
 
   it('simulates in-process what was not expected, and later attempts', async () => {
     const dir = tempDir();

@@ -6,15 +6,24 @@
  * (BackendFeed.runSync) as it did from the in-process simulator: no promise, timer or abort
  * wiring per cell, and the main thread is free for logs and reports while workers simulate.
  *
- * Results come back on a MessagePort the main thread reads with receiveMessageOnPort; when
- * the result it needs is not there yet it sleeps on an Atomics counter the worker bumps after
- * each batch. A cell that no live worker holds (not expected, fallen out of the window, a
- * dead worker's) is simulated in-process by the caller: same function, same result.
+ * Results come back on a MessagePort the main thread reads with receiveMessageOnPort. When
+ * the result it needs is not there yet, the main thread simulates that cell's batch itself if
+ * no worker has started it (each batch is claimed once, by compare-and-swap on a shared
+ * array: the main thread only works when it would otherwise wait, so the work splits itself
+ * whatever the machine's load), or sleeps on an Atomics counter the worker bumps after each
+ * batch. A cell that no live worker holds (not expected, fallen out of the window, a dead
+ * worker's) is simulated in-process by the caller: same function, same result.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Cell } from '../../matrix/types.js';
 import type { SimInput } from '../../sim/types.js';
-import type { PrefetchReply, PrefetchRequest, WireInput, WorkerResult } from './sim-prefetch-worker.js';
+import {
+  claim,
+  type PrefetchReply,
+  type PrefetchRequest,
+  type WireInput,
+  type WorkerResult,
+} from './sim-prefetch-claims.js';
 
 /** Cells simulated ahead of the one the pool takes: enough for every worker to always hold work. */
 const LOOKAHEAD = 2048;
@@ -36,6 +45,14 @@ interface Lane {
 /** Batches sent and not answered: first position -> [end, lane]. */
 type Pending = Map<number, { end: number; lane: Lane }>;
 
+/** How SimPrefetch makes a cell's input, and simulates a cell in this thread. */
+export interface SimHere {
+  input(cell: Cell): SimInput;
+  simulate(cell: Cell): WorkerResult;
+  /** False: never take a batch, wait for the workers (tests of the workers' results). */
+  steal?: boolean;
+}
+
 export class SimPrefetch {
   private readonly lanes: Lane[] = [];
   /** Bumped by a worker after each reply. */
@@ -46,16 +63,21 @@ export class SimPrefetch {
   private readonly pending: Pending = new Map();
   private next = 0;
   private taken = -1;
-  /** Results handed out that a worker computed (the rest were simulated by the caller). */
+  /** Results handed out from the window: computed by a worker, or by this thread in a batch it took. */
   served = 0;
+  /** Batches this thread took while it waited. */
+  stolen = 0;
   private batches = 0;
   /** Shared input objects (a resolved config, a commit's switches) -> id. */
   private readonly ids = new Map<object, number>();
 
+  /** Per batch: 0 free, 1 taken by a worker, 2 by this thread (see claim). */
+  private claims: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
   constructor(
     url: URL,
     workers: number,
-    private readonly inputOf: (cell: Cell) => SimInput,
+    private readonly here: SimHere,
   ) {
     for (let i = 0; i < workers; i++) {
       const { port1, port2 } = new MessageChannel();
@@ -71,7 +93,7 @@ export class SimPrefetch {
     }
   }
 
-  /** The cells the pool is about to run, in the order it runs them. */
+  /** The cells the pool is about to run, in the order it runs them (once per backend). */
   expect(cells: readonly Cell[]): void {
     this.cells = cells;
     this.position.clear();
@@ -79,6 +101,7 @@ export class SimPrefetch {
     this.results.clear();
     this.next = 0;
     this.taken = -1;
+    this.claims = new Int32Array(new SharedArrayBuffer(4 * (Math.ceil(cells.length / BATCH) + 1)));
     this.refill();
   }
 
@@ -101,6 +124,7 @@ export class SimPrefetch {
       }
       const lane = this.holder(at);
       if (!lane) return undefined;
+      if (this.steal(at)) continue;
       if (Atomics.wait(this.signal, 0, seen, 100) === 'timed-out' && (waited += 100) >= STALL_MS)
         this.bury(lane);
     }
@@ -120,13 +144,20 @@ export class SimPrefetch {
       const shared: PrefetchRequest['shared'] = [];
       const inputs: WireInput[] = [];
       for (let i = first; i < end; i++) {
-        const input = this.inputOf(this.cells[i]!);
+        const input = this.here.input(this.cells[i]!);
         const wire = input as unknown as WireInput;
         wire.config = this.share(lane, input.config, shared);
         wire.switches = this.share(lane, input.switches, shared);
         inputs.push(wire);
       }
-      lane.port.postMessage({ first, shared, inputs } satisfies PrefetchRequest);
+      const claims = this.claims;
+      lane.port.postMessage({
+        first,
+        batch: first / BATCH,
+        claims,
+        shared,
+        inputs,
+      } satisfies PrefetchRequest);
       this.pending.set(first, { end, lane });
       this.next = end;
     }
@@ -157,6 +188,17 @@ export class SimPrefetch {
     }
     if (this.results.size > 2 * LOOKAHEAD)
       for (const at of this.results.keys()) if (at <= this.taken - LOOKAHEAD) this.results.delete(at);
+  }
+
+  /** Simulate here the batch that holds `at` if no worker has started it; true when done. */
+  private steal(at: number): boolean {
+    const first = at - (at % BATCH);
+    const b = this.pending.get(first);
+    if (!b || this.here.steal === false || !claim(this.claims, first / BATCH, 2)) return false;
+    this.pending.delete(first);
+    this.stolen++;
+    for (let i = first; i < b.end; i++) this.results.set(i, this.here.simulate(this.cells[i]!));
+    return true;
   }
 
   /** The live lane whose batch holds position `at`, if any. */

@@ -40,6 +40,8 @@ export interface SimBackendOptions {
   prefetch?: number;
   /** Compiled prefetch worker script; defaults to sim-prefetch-worker.js beside this module. */
   prefetchUrl?: URL;
+  /** False: the main thread waits for the prefetch workers instead of taking batches (tests). */
+  prefetchSteal?: boolean;
   /**
    * Compiled worker script; defaults to sim-worker.js beside this module (absent when running from
    * sources).
@@ -91,7 +93,11 @@ export class SimBackend implements Backend {
     if (this.threaded) for (let i = 0; i < opts.workers; i++) this.spawn(i);
     const ahead = opts.prefetchUrl ?? new URL('./sim-prefetch-worker.js', import.meta.url);
     if (!this.threaded && (opts.prefetch ?? 0) > 0 && existsSync(fileURLToPath(ahead)))
-      this.prefetch = new SimPrefetch(ahead, opts.prefetch!, (cell) => this.input(cell, 0));
+      this.prefetch = new SimPrefetch(ahead, opts.prefetch!, {
+        input: (cell) => this.input(cell, 0),
+        simulate: (cell) => this.simulateHere(cell, 0),
+        ...(opts.prefetchSteal === false ? { steal: false } : {}),
+      });
     this.feed = {
       inFlight: Math.max(16, this.threaded ? opts.workers * this.batchSize * 2 : 1),
       runSync: (cell, attempt) => this.runSync(cell, attempt),
@@ -146,12 +152,17 @@ export class SimBackend implements Backend {
 
   runSync(cell: Cell, attempt: number): Outcome | undefined {
     if (this.threaded) return undefined;
-    const ahead = attempt === 0 ? this.prefetch?.take(cell) : undefined;
-    if (ahead) return outcomeOf(ahead);
+    return outcomeOf(
+      (attempt === 0 ? this.prefetch?.take(cell) : undefined) ?? this.simulateHere(cell, attempt),
+    );
+  }
+
+  /** The cell simulated in this thread (with this thread's boot cache). */
+  private simulateHere(cell: Cell, attempt: number): SimResult | { crash: string } {
     try {
-      return outcomeOf(this.simulate(this.input(cell, attempt)));
+      return this.simulate(this.input(cell, attempt));
     } catch (err) {
-      return outcomeOf({ crash: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      return { crash: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     }
   }
 
