@@ -17,6 +17,7 @@ import path from 'node:path';
 import { makeDirs } from '../util/make-dirs.js';
 import { releasePidLock, takePidLock } from '../util/pid-lock.js';
 import { git } from './git.js';
+import { GitShell } from './git-shell.js';
 
 export interface WorktreeLease {
   /** Absolute path of the checked-out worktree. */
@@ -131,6 +132,7 @@ export class WorktreePool {
    */
   async close(): Promise<void> {
     this.closed = true;
+    this.shell.close();
     for (const w of this.waiting.splice(0)) w();
     // a worktree still being made would otherwise land after its folder was removed
     await Promise.all(this.slots.map((slot) => slot.preparing));
@@ -192,9 +194,19 @@ export class WorktreePool {
         return;
       }
     }
-    await git(slot.path!, ['checkout', '--detach', '--force', '--quiet', commit]);
-    if (this.options.clean) await git(slot.path!, ['clean', '-ffdxq']);
+    await this.quickGit(slot.path!, ['checkout', '--detach', '--force', '--quiet', commit]);
+    if (this.options.clean) await this.quickGit(slot.path!, ['clean', '-ffdxq']);
     slot.commit = commit;
+  }
+
+  private readonly shell = new GitShell();
+
+  /**
+   * A git command that may be repeated (a checkout), through the shell (see git-shell.ts);
+   * when that fails it runs again through git(), which says why.
+   */
+  private async quickGit(dir: string, args: readonly string[]): Promise<void> {
+    if ((await this.shell.run(dir, args)) !== 0) await git(dir, args);
   }
 }
 
