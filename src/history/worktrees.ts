@@ -132,7 +132,6 @@ export class WorktreePool {
    */
   async close(): Promise<void> {
     this.closed = true;
-    this.shell.close();
     for (const w of this.waiting.splice(0)) w();
     // a worktree still being made would otherwise land after its folder was removed
     await Promise.all(this.slots.map((slot) => slot.preparing));
@@ -143,7 +142,9 @@ export class WorktreePool {
         slot.created = false;
       }),
     );
-    if (created.length) await git(this.repo, ['worktree', 'prune'], { reject: false }).catch(() => undefined);
+    if (created.length && (await this.shell.run(this.repo, ['worktree', 'prune'])) === undefined)
+      await git(this.repo, ['worktree', 'prune'], { reject: false }).catch(() => undefined);
+    this.shell.close();
     for (const slot of this.slots) if (slot.path) releasePidLock(`${slot.path}.lock`);
   }
 
@@ -188,7 +189,7 @@ export class WorktreePool {
           await rm(slot.path!, { recursive: true, force: true });
           await git(this.repo, ['worktree', 'prune']);
         }
-        await git(this.repo, ['worktree', 'add', '--detach', '--force', slot.path!, commit]);
+        await this.quickGit(this.repo, ['worktree', 'add', '--detach', '--force', slot.path!, commit]);
         slot.created = true;
         slot.commit = commit;
         return;
@@ -202,8 +203,8 @@ export class WorktreePool {
   private readonly shell = new GitShell();
 
   /**
-   * A git command that may be repeated (a checkout), through the shell (see git-shell.ts);
-   * when that fails it runs again through git(), which says why.
+   * A git command through the shell (see git-shell.ts); when that fails it runs again through
+   * git(), which says why (a worktree add that failed half-way fails again, as it exists).
    */
   private async quickGit(dir: string, args: readonly string[]): Promise<void> {
     if ((await this.shell.run(dir, args)) !== 0) await git(dir, args);
