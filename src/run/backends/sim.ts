@@ -11,7 +11,10 @@
  *   pool, 2 worker threads, batch 16         289 ms  129 us/cell
  *   pool, 2 worker threads, batch 64         231 ms  103 us/cell
  *   pool, 2 worker threads, batch 256        296 ms  132 us/cell
- * So the engine runs it in-process (engine.ts); threads remain for KMATRIX_SIM_THREADS=1.
+ * So with one job the pool runs it in-process. With more, jobs - 1 threads simulate the run's
+ * cells ahead of the pool and the pool still takes each result synchronously (sim-prefetch.ts):
+ * no message or promise per cell, and the main thread keeps writing logs and reports. The
+ * per-batch async threads above remain for KMATRIX_SIM_THREADS=1.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
