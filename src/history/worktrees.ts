@@ -17,6 +17,7 @@ import path from 'node:path';
 import { makeDirs } from '../util/make-dirs.js';
 import { releasePidLock, takePidLock } from '../util/pid-lock.js';
 import { git } from './git.js';
+import { GitShell } from './git-shell.js';
 
 export interface WorktreeLease {
   /** Absolute path of the checked-out worktree. */
@@ -141,7 +142,9 @@ export class WorktreePool {
         slot.created = false;
       }),
     );
-    if (created.length) await git(this.repo, ['worktree', 'prune'], { reject: false }).catch(() => undefined);
+    if (created.length && (await this.shell.run(this.repo, ['worktree', 'prune'])) === undefined)
+      await git(this.repo, ['worktree', 'prune'], { reject: false }).catch(() => undefined);
+    this.shell.close();
     for (const slot of this.slots) if (slot.path) releasePidLock(`${slot.path}.lock`);
   }
 
@@ -186,15 +189,25 @@ export class WorktreePool {
           await rm(slot.path!, { recursive: true, force: true });
           await git(this.repo, ['worktree', 'prune']);
         }
-        await git(this.repo, ['worktree', 'add', '--detach', '--force', slot.path!, commit]);
+        await this.quickGit(this.repo, ['worktree', 'add', '--detach', '--force', slot.path!, commit]);
         slot.created = true;
         slot.commit = commit;
         return;
       }
     }
-    await git(slot.path!, ['checkout', '--detach', '--force', '--quiet', commit]);
-    if (this.options.clean) await git(slot.path!, ['clean', '-ffdxq']);
+    await this.quickGit(slot.path!, ['checkout', '--detach', '--force', '--quiet', commit]);
+    if (this.options.clean) await this.quickGit(slot.path!, ['clean', '-ffdxq']);
     slot.commit = commit;
+  }
+
+  private readonly shell = new GitShell();
+
+  /**
+   * A git command through the shell (see git-shell.ts); when that fails it runs again through
+   * git(), which says why (a worktree add that failed half-way fails again, as it exists).
+   */
+  private async quickGit(dir: string, args: readonly string[]): Promise<void> {
+    if ((await this.shell.run(dir, args)) !== 0) await git(dir, args);
   }
 }
 

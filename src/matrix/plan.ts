@@ -92,7 +92,8 @@ export function buildPlan(m: LoadedMatrix, opts: PlanOptions = {}): Plan {
   const defaultCommit = commitShas.at(-1) ?? history?.commits.at(-1)?.sha ?? 'HEAD';
   const naming = new Map<string, CommitNaming>();
   const requests = new Map<string, KconfigRequest>();
-  let cells = combos.map((c) => toCell(c, m, defaultCommit, naming, requests));
+  const machines = new Map<string, Cell['machine']>();
+  let cells = combos.map((c) => toCell(c, m, defaultCommit, naming, requests, machines));
   const ids = uniqueIds(cells.map((c) => c.id));
   cells.forEach((c, i) => (c.id = ids[i]!));
   markDuplicates(cells);
@@ -151,6 +152,7 @@ function toCell(
   defaultCommit: string,
   naming: Map<string, CommitNaming>,
   requests: Map<string, KconfigRequest>,
+  machines: Map<string, Cell['machine']>,
 ): Cell {
   const history = m.history;
   const arch = String(c.arch ?? AXIS_DEFAULTS.arch) as Arch;
@@ -170,6 +172,9 @@ function toCell(
         ? parseSize(m.data.machine.memory)!
         : machineDefault.memory;
   const nodes = typeof c.nodes === 'number' ? c.nodes : (m.data.machine?.nodes ?? machineDefault.nodes);
+  // one object per machine, shared by its cells as their Kconfig objects are (reports print each once)
+  let machine = machines.get(`${memory}/${nodes}`);
+  if (!machine) machines.set(`${memory}/${nodes}`, (machine = { memory, nodes }));
   const boot = String(c.boot ?? AXIS_DEFAULTS.boot);
   const workload = String(c.workload ?? AXIS_DEFAULTS.workload);
   const commitLabel =
@@ -192,7 +197,7 @@ function toCell(
     workload,
     commit,
     commitLabel,
-    machine: { memory, nodes },
+    machine,
     ...(request.configFile ? { configHash: request.configHash!, configFile: request.configFile } : {}),
     state: reasons.length ? 'invalid' : 'run',
     ...(reasons.length ? { reason: reasons.join('; ') } : {}),

@@ -30,14 +30,24 @@ const STATIC_KEYS = ['arch', 'kconfig', 'resolved', 'boot', 'workload', 'commit'
 const sameValue = (a: unknown, b: unknown) =>
   a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
 
-/** A result without what its plan cell already says (a cell's Kconfig is most of its JSON). */
-function delta(cell: CellResult, planned: CellResult | undefined): Partial<CellResult> & { id: string } {
-  if (!planned) return cell;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(cell))
-    if (!(STATIC_KEYS as readonly string[]).includes(k) || !sameValue(v, planned[k as keyof CellResult]))
-      out[k] = v;
-  return out as Partial<CellResult> & { id: string };
+/**
+ * A result without what its plan cell already says (a cell's Kconfig is most of its JSON), as
+ * JSON: JSON.stringify of that object, printed key by key without making it (one per cell).
+ */
+function deltaJson(cell: CellResult, planned: CellResult | undefined): string {
+  let out = '';
+  for (const k in cell) {
+    const v = cell[k as keyof CellResult];
+    if (
+      planned &&
+      (STATIC_KEYS as readonly string[]).includes(k) &&
+      sameValue(v, planned[k as keyof CellResult])
+    )
+      continue;
+    const text = JSON.stringify(v);
+    if (text !== undefined) out += `${out ? ',' : ''}${JSON.stringify(k)}:${text}`;
+  }
+  return `{${out}}`;
 }
 
 /** The result a (possibly compact) cellEnd stands for, in the usual key order. */
@@ -104,11 +114,9 @@ export class EventLogReporter implements Reporter {
 
   onCellEnd(cell: CellResult): void {
     this.logged.set(cell.id, cell);
-    this.append({
-      type: 'cellEnd',
-      ms: this.now() - this.started,
-      cell: delta(cell, this.planned.get(cell.id)),
-    });
+    // what JSON.stringify of the event ({ type, ms, cell: delta }) prints, without the objects
+    const ms = JSON.stringify(this.now() - this.started);
+    this.appendLine(`{"type":"cellEnd","ms":${ms},"cell":${deltaJson(cell, this.planned.get(cell.id))}}\n`);
   }
 
   onRunEnd(report: RunReport, reason: RunEndReason): void {
@@ -121,10 +129,14 @@ export class EventLogReporter implements Reporter {
   }
 
   private append(event: RunEvent): void {
+    this.appendLine(`${JSON.stringify(event)}\n`);
+  }
+
+  private appendLine(line: string): void {
     if (!this.file) throw new Error('events: onRunStart was not called');
     // lines are written in batches (one write per cell costs more than a simulated cell), at
     // the latest FLUSH_MS after they were made: a killed process loses at most that much
-    this.file.append(`${JSON.stringify(event)}\n`);
+    this.file.append(line);
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
   }
 

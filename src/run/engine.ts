@@ -188,6 +188,7 @@ export async function executeRun(
     axes: plan.axes,
     ...shard,
   });
+  backend.feed?.expect?.(cells.filter((c) => c.state === 'run'));
   const run = await poolWithProgress(cells, backend, opts, io, verify);
   const summary = summarize(run.results);
   const report: RunReport = {

@@ -70,6 +70,12 @@ export interface BackendFeed {
    */
   prepare?(cell: Cell, logDir: string): void;
   /**
+   * Called once before a run with the cells the pool is to run, in the order it starts them
+   * (cached ones may be skipped): a backend may compute them ahead (the simulator on worker
+   * threads) and answer runSync from what it computed.
+   */
+  expect?(cells: readonly Cell[]): void;
+  /**
    * Cells the backend takes beyond the `jobs` it runs at once: it queues them and starts each
    * the moment a running one ends, without a round trip through the pool (the command
    * backend's spawner shells). Such a backend calls ctx.started when a cell really starts,

@@ -216,3 +216,57 @@ export function readReportSummary(reportDir) {
     closeSync(fd);
   }
 }
+
+/** Memory-layout boot lines of the distinct-boot matrix: each parameter alone and in combinations. */
+const LAYOUT_BOOTS = [
+  '',
+  'mem=1G',
+  'mem=3G',
+  'memmap=64M$1G',
+  'memmap=256M!2G',
+  'movablecore=25%',
+  'movablecore=512M',
+  'kernelcore=50%',
+  'kernelcore=1G',
+  'cma=32M',
+  'cma=256M',
+  'hugepages=64',
+  'numa=fake=2',
+  'numa=fake=4',
+  'mem=3G cma=64M',
+  'mem=2G movablecore=25%',
+  'memmap=64M$1G cma=64M',
+  'kernelcore=50% cma=128M',
+  'movablecore=25% hugepages=32',
+  'numa=fake=2 movablecore=10%',
+  'numa=fake=2 cma=64M',
+  'mem=3G memmap=128M$1G kernelcore=1G',
+  'cma=16M hugepages=16 numa=fake=2',
+  'mem=6G movablecore=50% cma=64M',
+];
+
+/**
+ * The held-out distinct-boot sim matrix (61,440 cells, about a third runnable after Kconfig
+ * resolution): 8 archs x 16 Kconfig combinations x 24 memory-layout boot lines x 5 workloads
+ * x 4 memory sizes, so that most runnable cells have a boot of their own (only the workload
+ * axis shares one).
+ */
+export function distinctBootSimMatrix() {
+  return `name: bench-distinct-boots
+history: ${JSON.stringify(path.join(ROOT, 'matrices/histories/linux-mm.yaml'))}
+commits: [v6.4-rc1]
+matrix:
+  arch: [i386, x86_64, arm, arm64, ppc64, s390, loongarch, riscv64]
+  kconfig:
+    HIGHMEM: [y, n]
+    CMA: [y, n]
+    DEFERRED_STRUCT_PAGE_INIT: [y, n]
+    SPARSEMEM_VMEMMAP: [y, n]
+  boot: [${LAYOUT_BOOTS.map((b) => JSON.stringify(b)).join(', ')}]
+  workload: [boot, dma-alloc, kpageflags, hotplug, devdax]
+  memory: [1G, 2G, 4G, 8G]
+include:
+  # i386's HIGHMEM follows the High Memory Support choice: its "off" is NOHIGHMEM
+  - {arch: i386, kconfig: {HIGHMEM: n, NOHIGHMEM: y}}
+`;
+}

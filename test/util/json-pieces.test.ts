@@ -17,6 +17,38 @@ describe('arrayPieces', () => {
     );
   });
 
+  it('prints objects that many items share once, with the same bytes as JSON.stringify', () => {
+    const shared = fc.array(fc.dictionary(fc.string(), value, { maxKeys: 5 }), {
+      minLength: 1,
+      maxLength: 4,
+    });
+    const record = (pool: Array<Record<string, unknown>>) =>
+      fc.record({
+        id: fc.string(),
+        kconfig: fc.constantFrom(...pool),
+        skipped: fc.constant(undefined),
+        n: fc.oneof(fc.integer(), fc.constant(Number.NaN)),
+        nested: fc.constantFrom(...pool).map((o) => [o, {}]),
+      });
+    const items = shared.chain((pool) => fc.array(record(pool), { maxLength: 20 }));
+    fc.assert(
+      fc.property(items, fc.integer({ min: 1, max: 7 }), (cells, per) => {
+        expect(`[${[...arrayPieces(cells, 'compact', per)].join('')}]`).toBe(JSON.stringify(cells));
+        const nested = cells.length === 0 ? '[]' : `[${[...arrayPieces(cells, 'nested', per)].join('')}\n  ]`;
+        expect(`{\n  "cells": ${nested}\n}`).toBe(JSON.stringify({ cells }, null, 2));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('prints what is not a plain record (dates, arrays, undefined) as JSON.stringify does', () => {
+    const items = [new Date(0), [1, {}], undefined, { toJSON: () => 'x' }, {}, Object.create(null)];
+    expect(`[${[...arrayPieces(items, 'compact', 4)].join('')}]`).toBe(JSON.stringify(items));
+    expect(`{\n  "cells": [${[...arrayPieces(items, 'nested', 4)].join('')}\n  ]\n}`).toBe(
+      JSON.stringify({ cells: items }, null, 2),
+    );
+  });
+
   it('gives one piece per slice', () => {
     expect([...arrayPieces([1, 2, 3, 4, 5], 'compact', 2)]).toEqual(['1,2', ',3,4', ',5']);
   });

@@ -28,8 +28,8 @@ export interface BackendOptions {
   /** Bytes of a command's output kept per attempt (--log-cap). */
   logCap?: number;
   /**
-   * Simulate on `jobs` worker threads. Off by default: with its boot cache a cell costs ~50 us
-   * in-process against ~100-130 us through two worker threads (test/bench/sim-backend.mjs).
+   * Simulate on `jobs` worker threads, a message per batch and a promise per cell. Off by
+   * default: `jobs` > 1 simulates ahead on jobs - 1 threads instead (sim-prefetch.ts).
    */
   simThreads?: boolean;
   /** Run each command cell in a worktree of this pool checked out at the cell's commit. */
@@ -40,7 +40,9 @@ export async function createBackend(config: BackendConfig, o: BackendOptions): P
   if (config.kind === 'sim') {
     const { SimBackend } = await import('./sim.js');
     const workers = o.simThreads ? (o.jobs ?? 1) : 0;
-    return new SimBackend({ ...(o.history ? { history: o.history } : {}), seed: o.seed, workers });
+    // with more than one job, jobs - 1 threads simulate while the main thread records results
+    const prefetch = Math.max(0, (o.jobs ?? 1) - 1);
+    return new SimBackend({ ...(o.history ? { history: o.history } : {}), seed: o.seed, workers, prefetch });
   }
   const options = {
     baseDir: o.baseDir,

@@ -11,7 +11,10 @@
  *   pool, 2 worker threads, batch 16         289 ms  129 us/cell
  *   pool, 2 worker threads, batch 64         231 ms  103 us/cell
  *   pool, 2 worker threads, batch 256        296 ms  132 us/cell
- * So the engine runs it in-process (engine.ts); threads remain for KMATRIX_SIM_THREADS=1.
+ * So with one job the pool runs it in-process. With more, jobs - 1 threads simulate the run's
+ * cells ahead of the pool and the pool still takes each result synchronously (sim-prefetch.ts):
+ * no message or promise per cell, and the main thread keeps writing logs and reports. The
+ * per-batch async threads above remain for KMATRIX_SIM_THREADS=1.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +27,7 @@ import { canonicalJson, sharedJson } from '../cache.js';
 import { cellAxes, commitFacts, simInput } from '../sim-input.js';
 import type { Backend, BackendFeed, Outcome, RunContext } from '../types.js';
 import type { BatchReply, BatchRequest } from './sim-worker.js';
+import { SimPrefetch } from './sim-prefetch.js';
 
 export interface SimBackendOptions {
   history?: History;
@@ -32,6 +36,15 @@ export interface SimBackendOptions {
   workers: number;
   /** Cells per message to a worker. */
   batchSize?: number;
+  /**
+   * Worker threads that simulate the cells the pool will run ahead of it (sim-prefetch.ts),
+   * while the main thread simulates nothing; 0 or absent: none.
+   */
+  prefetch?: number;
+  /** Compiled prefetch worker script; defaults to sim-prefetch-worker.js beside this module. */
+  prefetchUrl?: URL;
+  /** False: the main thread waits for the prefetch workers instead of taking batches (tests). */
+  prefetchSteal?: boolean;
   /**
    * Compiled worker script; defaults to sim-worker.js beside this module (absent when running from
    * sources).
@@ -81,10 +94,25 @@ export class SimBackend implements Backend {
     this.threaded = opts.workers > 1 && existsSync(fileURLToPath(url));
     this.url = url;
     if (this.threaded) for (let i = 0; i < opts.workers; i++) this.spawn(i);
+    const ahead = opts.prefetchUrl ?? new URL('./sim-prefetch-worker.js', import.meta.url);
+    if (!this.threaded && (opts.prefetch ?? 0) > 0 && existsSync(fileURLToPath(ahead)))
+      this.prefetch = new SimPrefetch(ahead, opts.prefetch!, {
+        input: (cell) => this.input(cell, 0),
+        simulate: (cell) => this.simulateHere(cell, 0),
+        ...(opts.prefetchSteal === false ? { steal: false } : {}),
+      });
     this.feed = {
       inFlight: Math.max(16, this.threaded ? opts.workers * this.batchSize * 2 : 1),
       runSync: (cell, attempt) => this.runSync(cell, attempt),
+      ...(this.prefetch ? { expect: (cells: readonly Cell[]) => this.prefetch!.expect(cells) } : {}),
     };
+  }
+
+  /** Simulates expected cells ahead on worker threads; absent at one job or from sources. */
+  readonly prefetch: SimPrefetch | undefined;
+
+  private input(cell: Cell, attempt: number): SimInput {
+    return simInput(cell, commitFacts(cell, this.opts.history), attempt, this.opts.seed);
   }
 
   private readonly url: URL;
@@ -127,19 +155,24 @@ export class SimBackend implements Backend {
 
   runSync(cell: Cell, attempt: number): Outcome | undefined {
     if (this.threaded) return undefined;
+    return outcomeOf(
+      (attempt === 0 ? this.prefetch?.take(cell) : undefined) ?? this.simulateHere(cell, attempt),
+    );
+  }
+
+  /** The cell simulated in this thread (with this thread's boot cache). */
+  private simulateHere(cell: Cell, attempt: number): SimResult | { crash: string } {
     try {
-      return outcomeOf(
-        this.simulate(simInput(cell, commitFacts(cell, this.opts.history), attempt, this.opts.seed)),
-      );
+      return this.simulate(this.input(cell, attempt));
     } catch (err) {
-      return outcomeOf({ crash: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      return { crash: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     }
   }
 
   async run(cell: Cell, ctx: RunContext): Promise<Outcome> {
     const now = this.runSync(cell, ctx.attempt);
     if (now) return now;
-    const input = simInput(cell, commitFacts(cell, this.opts.history), ctx.attempt, this.opts.seed);
+    const input = this.input(cell, ctx.attempt);
     const result = await new Promise<SimResult | { crash: string }>((resolve) => {
       const waiter: Waiter = {
         input,
@@ -245,7 +278,7 @@ export class SimBackend implements Backend {
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all([...this.workers.map((w) => w.terminate()), this.prefetch?.close()]);
     this.workers.length = 0;
   }
 }
