@@ -9,21 +9,23 @@
 #             the whole parameter unknown and passes it to init (`hugepagesz=1Y hugepages=1` ->
 #             `Unknown kernel command line parameters "hugepagesz=1Y hugepages=1"`)
 #   tip       the last commit (tag `tip`)
-# The repository is bare and its commits are made with plumbing from the extracted tree (which is
-# never modified), with fixed authors and dates: the same input gives the same commit ids.
+# Its commits are made with plumbing from the extracted tree (which is never modified), with fixed
+# authors and dates: the same input gives the same commit ids. The repository is not bare (kmatrix
+# reads a work tree's top folder) but nothing is checked out in it: kmatrix and `git worktree
+# add` check commits out elsewhere.
 # Usage: kernel-regression-repo.sh [DEST] (default ~/.cache/kmatrix/linux-6.12-regression.git);
 # prints DEST. Idempotent: a finished repository (tag `tip`) is left as it is.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dest=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/kmatrix/linux-6.12-regression.git}
-if git --git-dir="$dest" rev-parse -q --verify refs/tags/tip >/dev/null 2>&1; then
+if git --git-dir="$dest/.git" rev-parse -q --verify refs/tags/tip >/dev/null 2>&1; then
   echo "$dest"
   exit 0
 fi
 src=$("$here/kernel-tree.sh" --full)
 rm -rf "$dest.tmp"
-git init -q --bare "$dest.tmp"
-export GIT_DIR=$dest.tmp GIT_INDEX_FILE=$dest.tmp/kmatrix-index
+git init -q "$dest.tmp"
+export GIT_DIR=$dest.tmp/.git GIT_INDEX_FILE=$dest.tmp/.git/kmatrix-index
 export GIT_AUTHOR_NAME="kmatrix" GIT_AUTHOR_EMAIL="kmatrix@example.invalid"
 export GIT_COMMITTER_NAME="kmatrix" GIT_COMMITTER_EMAIL="kmatrix@example.invalid"
 when=1735689600 # 2025-01-01T00:00:00Z, one minute more per commit

@@ -118,7 +118,7 @@ exec 8>&-
 # ---- the build, in a folder of its own per (.config, commit, tree) ---------------------------
 # A clean git checkout is named by its commit wherever it is checked out, and a finished build of
 # it is reused as it is. Any other tree (not git, or with changes) is named by its path, and make
-# runs every time: an edited file is rebuilt.
+# runs every time (an edited file is rebuilt), except kernel-tree.sh's pristine extracted tree.
 origin="tree $src"
 if [[ $commit =~ ^[0-9a-f]{40}$ ]] && git -C "$src" diff-index --quiet HEAD -- 2>/dev/null; then
   origin="commit $commit"
@@ -148,8 +148,9 @@ fail_build() {
   exit 125
 }
 bzimage=$out/arch/x86/boot/bzImage
+# kernel-tree.sh's extracted tree (.complete) is never edited either: its build is reused too
 reuse=""
-[ "${origin%% *}" = commit ] && reuse=1
+if [ "${origin%% *}" = commit ] || [ -f "$src/.complete" ]; then reuse=1; fi
 if [ -n "$reuse" ] && [ -f "$out/.kmatrix-build-failed" ]; then
   say "this config and commit failed to build before in $out (its log: $out/build.log)"
   fail_build "$(cat "$out/.kmatrix-build-failed")"

@@ -82,6 +82,7 @@ describe('real kernels: build, boot, bisect (matrices/kernel)', () => {
           { cwd: dir },
         ),
       );
+      console.log(`${r.stdout.split('\n').slice(-15).join('\n')}\n${r.stderr}`);
       expect(r.stderr).not.toMatch(/internal error/);
       const cells = cellsOf(path.join(dir, 'r')).cells;
       expect(cells.map((c) => `${c.id} ${c.status}`)).toEqual(cells.map((c) => `${c.id} pass`));
@@ -112,7 +113,7 @@ describe('real kernels: build, boot, bisect (matrices/kernel)', () => {
       const repo = await timed('make the regression repository', () =>
         sh(path.join(ROOT, 'scripts/kernel-regression-repo.sh'), []),
       );
-      const git = (...args: string[]) => sh('git', ['--git-dir', repo, ...args]);
+      const git = (...args: string[]) => sh('git', ['-C', repo, ...args]);
       const culprit = git(
         'log',
         '--format=%H',
@@ -143,7 +144,7 @@ describe('real kernels: build, boot, bisect (matrices/kernel)', () => {
           { cwd: dir },
         ),
       );
-      console.log(r.stdout.split('\n').slice(-30).join('\n'));
+      console.log(`${r.stdout.split('\n').slice(-30).join('\n')}\n${r.stderr}`);
       expect(r.stderr).not.toMatch(/internal error/);
       expect(r.exitCode).toBe(1);
       const report = cellsOf(path.join(dir, 'r'));
