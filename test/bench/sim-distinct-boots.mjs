@@ -1,7 +1,7 @@
 // Bench 1b: simulator throughput when cells do not share boots. The held-out matrix of
-// lib.mjs distinctBootSimMatrix (61,440 cells, 20,160 runnable under the declared model with i386 HIGHMEM=n via NOHIGHMEM; 21,120
-// before that fix: 8 archs x 16 Kconfig
-// combinations x 24 memory-layout boot lines x 5 workloads x 4 memory sizes) leaves the boot
+// lib.mjs distinctBootSimMatrix (61,440 cells: 8 archs x 16 Kconfig combinations x 24
+// memory-layout boot lines x 5 workloads x 4 memory sizes; 20,160 runnable since i386 takes
+// HIGHMEM=n through NOHIGHMEM, 21,120 before) leaves the boot
 // cache only the workload axis to share, so most of the work is distinct boots.
 // Targets: >= 10,000 executed cells/s of the whole process (start-up included) at
 // --jobs <nproc>, and < 500 MB peak RSS. KMATRIX_BENCH_RUNS sets the runs per figure (default 3).
