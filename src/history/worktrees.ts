@@ -131,6 +131,8 @@ export class WorktreePool {
    * git process instead of k + 1.
    */
   async close(): Promise<void> {
+    // every backend sharing the pool closes it: the first does the work
+    if (this.closed) return;
     this.closed = true;
     for (const w of this.waiting.splice(0)) w();
     // a worktree still being made would otherwise land after its folder was removed

@@ -13,6 +13,7 @@
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { History } from '../history/types.js';
+import type { WorktreePool } from '../history/worktrees.js';
 import type { PlanOptions } from '../matrix/plan.js';
 import type { Plan } from '../matrix/plan-types.js';
 import type { Cell } from '../matrix/types.js';
@@ -65,6 +66,8 @@ export class Session {
   readonly signals: SignalHandling;
   private matrix?: Promise<Backend>;
   private probes?: Promise<Backend>;
+  /** The git worktrees of this session's command backends, shared by the run and its bisections. */
+  private worktrees?: WorktreePool;
   private folder?: ReportFolderClaim;
 
   constructor(
@@ -136,8 +139,10 @@ export class Session {
       return createBackend(this.plan.backend, { ...options, ...(queue ? { jobs: this.settings.jobs } : {}) });
     const { WorktreePool } = await import('../history/worktrees.js');
     const size = this.settings.jobs;
-    const worktrees = new WorktreePool(history.source, { root: this.settings.worktreeRoot, size });
-    return createBackend(this.plan.backend, { ...options, worktrees });
+    // one pool for the run and its bisections: a probe reuses a worktree the run checked out
+    // (a checkout moves a few files; a new worktree of a kernel writes 90,000)
+    this.worktrees ??= new WorktreePool(history.source, { root: this.settings.worktreeRoot, size });
+    return createBackend(this.plan.backend, { ...options, worktrees: this.worktrees });
   }
 
   /** The backend that runs a whole matrix. */

@@ -27,9 +27,11 @@ describe('kmatrix run on a git history', () => {
     // what the repository's own work tree holds must not matter
     writeFileSync(path.join(repo, 'lib.sh'), 'echo "the work tree, not a commit"\nexit 3\n');
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'test.sh'), '#!/bin/sh\necho "worktree $KMATRIX_WORKTREE"\n. ./lib.sh\n', {
-      mode: 0o755,
-    });
+    const seen = path.join(dir, 'worktrees-seen.txt');
+    // a worktree met for the first time gets an untracked mark (a checkout keeps it) and a line in `seen`
+    const mark = `[ -e .kmx-made ] || { echo "$KMATRIX_WORKTREE" >> '${seen}'; touch .kmx-made; }`;
+    const script = `#!/bin/sh\necho "worktree $KMATRIX_WORKTREE"\n${mark}\n. ./lib.sh\n`;
+    writeFileSync(path.join(dir, 'test.sh'), script, { mode: 0o755 });
     const matrix = (commits: string) =>
       `name: g\nhistory: { git: ${JSON.stringify(repo)} }\ncommits: ${commits}\n` +
       'backend: { command: [./test.sh] }\nmatrix:\n  arch: [x86_64]\n';
@@ -62,9 +64,16 @@ describe('kmatrix run on a git history', () => {
     }
 
     writeFileSync(path.join(dir, 'ends.yaml'), matrix('[v0, v5]'));
-    const b = runCli(['run', 'ends.yaml', '--bisect', '--report-dir', 'ends', '--no-progress'], {
-      cwd: dir,
-    });
+    writeFileSync(seen, '');
+    const b = runCli(
+      ['run', 'ends.yaml', '--bisect', '--report-dir', 'ends', '--no-progress', '-j', '1', '--no-cache'],
+      {
+        cwd: dir,
+      },
+    );
+    // one job, one worktree: the bisection's probes (no cache: each runs) reuse the run's worktree,
+    // as a kernel's new worktree is a 90,000-file checkout
+    expect(readFileSync(seen, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
     expect(b.exitCode).toBe(1);
     const bisected = JSON.parse(readFileSync(path.join(dir, 'ends', 'report.json'), 'utf8'));
     expect(bisected.regressions.map((g: { culprit: { sha: string } }) => g.culprit.sha)).toEqual([shas[3]]);
