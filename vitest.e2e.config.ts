@@ -7,7 +7,8 @@ export default defineConfig({
     include: ['test/e2e/**/*.e2e.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 3 * 3600_000,
-    hookTimeout: 60_000,
+    // removing a temp folder that holds kernel worktrees and build folders takes minutes
+    hookTimeout: 30 * 60_000,
     fileParallelism: false,
   },
 });

@@ -79,7 +79,8 @@ describe('real kernels: build, boot, bisect (matrices/kernel)', () => {
       const r = await timed('kmatrix run x86_64.yaml (a build, then 7 boots)', () =>
         startCli(
           ['run', path.join(KERNEL, 'x86_64.yaml'), '--no-cache', '--report-dir', 'r', '--no-progress'],
-          { cwd: dir },
+          // startCli kills after 150 s by default: a kernel build takes longer
+          { cwd: dir, timeoutMs: 3 * HOURS },
         ),
       );
       console.log(`${r.stdout.split('\n').slice(-15).join('\n')}\n${r.stderr}`);
@@ -141,7 +142,8 @@ describe('real kernels: build, boot, bisect (matrices/kernel)', () => {
             'r',
             '--no-progress',
           ],
-          { cwd: dir },
+          // startCli kills after 150 s by default: a kernel build takes longer
+          { cwd: dir, timeoutMs: 3 * HOURS },
         ),
       );
       console.log(`${r.stdout.split('\n').slice(-30).join('\n')}\n${r.stderr}`);
