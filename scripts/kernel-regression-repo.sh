@@ -10,9 +10,8 @@
 #             `Unknown kernel command line parameters "hugepagesz=1Y hugepages=1"`)
 #   tip       the last commit (tag `tip`)
 # Its commits are made with plumbing from the extracted tree (which is never modified), with fixed
-# authors and dates: the same input gives the same commit ids. The repository is not bare (kmatrix
-# reads a work tree's top folder) but nothing is checked out in it: kmatrix and `git worktree
-# add` check commits out elsewhere.
+# authors and dates: the same input gives the same commit ids. Nothing is checked out in the
+# repository: kmatrix and `git worktree add` check commits out elsewhere.
 # Usage: kernel-regression-repo.sh [DEST] (default ~/.cache/kmatrix/linux-6.12-regression.git);
 # prints DEST. Idempotent: a finished repository (tag `tip`) is left as it is.
 set -euo pipefail

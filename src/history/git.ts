@@ -71,13 +71,43 @@ async function rootAndTip(repoPath: string, ref: string): Promise<{ root: string
     ['rev-parse', '--show-toplevel', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
     { reject: false },
   ).catch(() => ({ stdout: '', exitCode: 128 }));
-  const [root, tip] = r.stdout.split('\n').map((l) => l.trim());
-  // git prints the top folder before it looks at the revision: no top folder, no repository
-  if (!root || (r.exitCode !== 0 && r.exitCode !== 1))
-    throw new UserError(`${repoPath}: not a git repository (history: { git: <path> } must name one)`);
-  if (r.exitCode !== 0 || !tip || !FULL_SHA.test(tip))
+  const lines = r.stdout.split('\n').map((l) => l.trim());
+  let [root, tip]: Array<string | undefined> = lines;
+  let exitCode: number | undefined = r.exitCode;
+  // git prints the top folder before it looks at the revision: no top folder, no repository,
+  // unless it is a bare one (a mirror): then the repository is its git folder
+  if (!root || (r.exitCode !== 0 && r.exitCode !== 1)) {
+    const bare = await bareRootAndTip(abs, ref);
+    if (!bare)
+      throw new UserError(`${repoPath}: not a git repository (history: { git: <path> } must name one)`);
+    ({ root, tip, exitCode } = bare);
+  }
+  if (exitCode !== 0 || !root || !tip || !FULL_SHA.test(tip))
     throw new UserError(`unknown revision "${ref}" in ${root}`);
   return { root, tip };
+}
+
+/** rootAndTip's answer for a bare repository (its git folder as the root); undefined for no repository. */
+async function bareRootAndTip(
+  abs: string,
+  ref: string,
+): Promise<{ root: string; tip: string | undefined; exitCode: number | undefined } | undefined> {
+  const r = await git(
+    abs,
+    [
+      'rev-parse',
+      '--is-bare-repository',
+      '--absolute-git-dir',
+      '--verify',
+      '--quiet',
+      '--end-of-options',
+      `${ref}^{commit}`,
+    ],
+    { reject: false },
+  ).catch(() => ({ stdout: '', exitCode: 128 }));
+  const [bare, dir, tip] = r.stdout.split('\n').map((l) => l.trim());
+  if (bare !== 'true' || !dir || (r.exitCode !== 0 && r.exitCode !== 1)) return undefined;
+  return { root: dir, tip, exitCode: r.exitCode };
 }
 
 export async function loadGitHistory(repoPath: string, options: GitHistoryOptions = {}): Promise<History> {

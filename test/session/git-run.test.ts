@@ -78,4 +78,34 @@ describe('kmatrix run on a git history', () => {
     const bisected = JSON.parse(readFileSync(path.join(dir, 'ends', 'report.json'), 'utf8'));
     expect(bisected.regressions.map((g: { culprit: { sha: string } }) => g.culprit.sha)).toEqual([shas[3]]);
   }, 120_000);
+
+  it('takes a bare repository (a mirror) as the history: worktrees come from it', async () => {
+    const repo = await newRepo();
+    const shas: string[] = [];
+    for (let i = 0; i < 6; i++) shas.push(await commit(repo, `mm: step ${i}`, { 'lib.sh': lib(i) }));
+    const dir = tempDir();
+    const mirror = path.join(dir, 'mirror.git');
+    await sh(dir, ['clone', '-q', '--bare', repo, mirror]);
+    writeFileSync(path.join(dir, 'test.sh'), '#!/bin/sh\n. ./lib.sh\n', { mode: 0o755 });
+    writeFileSync(
+      path.join(dir, 'm.yaml'),
+      `name: g\nhistory: { git: ./mirror.git }\ncommits: [${shas[0]}, ${shas[5]}]\n` +
+        'backend: { command: [./test.sh] }\nmatrix:\n  arch: [x86_64]\n',
+    );
+    const r = runCli(['run', 'm.yaml', '--bisect', '--report-dir', 'out', '--no-progress', '--no-cache'], {
+      cwd: dir,
+    });
+    expect(r.stderr).not.toMatch(/internal error|not a git repository/);
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8'));
+    expect(report.regressions.map((g: { culprit: { sha: string } }) => g.culprit.sha)).toEqual([shas[3]]);
+    // a revision the mirror does not have is still a located refusal, not a crash
+    writeFileSync(
+      path.join(dir, 'bad.yaml'),
+      readFileSync(path.join(dir, 'm.yaml'), 'utf8').replace(shas[0]!, 'v9'),
+    );
+    const bad = runCli(['plan', 'bad.yaml'], { cwd: dir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/v9/);
+  }, 120_000);
 });
