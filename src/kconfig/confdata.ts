@@ -9,45 +9,61 @@ import type { MenuNode, Sym } from './types.js';
 
 const prefix = 'CONFIG_';
 
+/** A line of a .config as conf_read_simple reads it: a symbol's value, a warning, or nothing. */
+export type ConfigLine = { readonly sym: Sym; readonly name: string; readonly val: string } | string | null;
+
+/** The lines of a .config text, each parsed (no trailing empty line after a final newline). */
+export function parseConfigLines(byName: ReadonlyMap<string, Sym>, text: string): ConfigLine[] {
+  const lines = text.split('\n');
+  if (text === '' || text.endsWith('\n')) lines.pop();
+  return lines.map((l) => parseConfigLine(byName, l));
+}
+
+/** One line: the symbol and value it sets, the warning it gives ("unexpected data"), or null. */
+export function parseConfigLine(byName: ReadonlyMap<string, Sym>, text: string): ConfigLine {
+  const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+  if (!line) return null;
+  let name: string;
+  let val: string;
+  if (line[0] === '#') {
+    if (!line.startsWith('# CONFIG_')) return null;
+    const sp = line.indexOf(' ', 9);
+    if (sp < 0 || line.slice(sp + 1) !== 'is not set') return null;
+    [name, val] = [line.slice(9, sp), 'n'];
+  } else {
+    const eq = line.indexOf('=');
+    if (!line.startsWith(prefix) || eq < 0) return `unexpected data: ${line}`;
+    [name, val] = [line.slice(prefix.length, eq), line.slice(eq + 1)];
+  }
+  const sym = byName.get(name);
+  return sym ? { sym, name, val } : null;
+}
+
 /** conf_read_simple into a fresh evaluation: user values and choice priorities; returns warnings. */
 export function readConfig(ev: Evaluation, text: string, file = '.config'): string[] {
+  return applyConfigLines(ev, parseConfigLines(ev.tree.byName, text), file);
+}
+
+/** conf_read_simple's effect of parsed lines (line numbers count from 1 in `lines`). */
+export function applyConfigLines(ev: Evaluation, lines: readonly ConfigLine[], file = '.config'): string[] {
   const warnings: string[] = [];
-  const seen = new Set<number>();
-  const byName = ev.tree.byName;
-  let lineNo = 0;
-  const at = (): string => `${file}:${lineNo}:warning: `;
-  for (let start = 0; start < text.length;) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    lineNo++;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (!line) continue;
-    let name: string;
-    let val: string;
-    if (line[0] === '#') {
-      if (!line.startsWith('# CONFIG_')) continue;
-      const sp = line.indexOf(' ', 9);
-      if (sp < 0 || line.slice(sp + 1) !== 'is not set') continue;
-      [name, val] = [line.slice(9, sp), 'n'];
-    } else {
-      const eq = line.indexOf('=');
-      if (!line.startsWith(prefix) || eq < 0) {
-        warnings.push(`${at()}unexpected data: ${line}`);
-        continue;
-      }
-      [name, val] = [line.slice(prefix.length, eq), line.slice(eq + 1)];
-    }
-    const sym = byName.get(name);
-    if (!sym) continue;
-    if (seen.has(sym.id)) warnings.push(`${at()}override: reassigning to symbol ${name}`);
-    const problem = setUserValue(ev, sym, val);
-    if (problem !== null) {
-      if (problem) warnings.push(at() + problem);
+  const seen = new Uint8Array(ev.tree.symbols.length);
+  const at = (i: number): string => `${file}:${i + 1}:warning: `;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === null || line === undefined) continue;
+    if (typeof line === 'string') {
+      warnings.push(at(i) + line);
       continue;
     }
-    seen.add(sym.id);
+    const { sym, name, val } = line;
+    if (seen[sym.id]) warnings.push(`${at(i)}override: reassigning to symbol ${name}`);
+    const problem = setUserValue(ev, sym, val);
+    if (problem !== null) {
+      if (problem) warnings.push(at(i) + problem);
+      continue;
+    }
+    seen[sym.id] = 1;
     const choice = sym.choiceNode && ev.index.choiceOf(sym);
     if (choice) {
       const order = (ev.choiceOrder.get(choice) ?? choice.members).filter((s) => s !== sym);
@@ -148,26 +164,33 @@ function symbolLine(ev: Evaluation, sym: Sym): string {
   return `${prefix}${sym.name}=${sym.type === 'string' ? escapeString(val) : val}\n`;
 }
 
+/**
+ * What merge_config.sh removes from `merged` before it appends `frag`: the keys ("NAME " and
+ * "NAME=") of the fragment's symbols that `merged` mentions (grep -w), or undefined for none.
+ */
+export function mergeKeys(merged: string, frag: string): string[] | undefined {
+  const names = new Set<string>();
+  for (const line of frag.split('\n')) {
+    const m = /^(CONFIG_[a-zA-Z0-9_]*)=/.exec(line) ?? /^# (CONFIG_[a-zA-Z0-9_]*) is not set$/.exec(line);
+    if (m) names.add(m[1]!);
+  }
+  // grep -w NAME, then sed "/NAME[ =]/d": lines merely containing "NAME " or "NAME=" go too
+  const doomed = [...names].filter(
+    (name) => merged.includes(name) && new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`).test(merged),
+  );
+  return doomed.length ? doomed.flatMap((n) => [`${n} `, `${n}=`]) : undefined;
+}
+
 /** merge_config.sh -m: each fragment's symbols replace earlier lines, then the fragment is appended. */
 export function mergeConfigs(base: string, fragments: readonly string[]): string {
   let merged = base;
   for (const frag of fragments) {
-    const names = new Set<string>();
-    for (const line of frag.split('\n')) {
-      const m = /^(CONFIG_[a-zA-Z0-9_]*)=/.exec(line) ?? /^# (CONFIG_[a-zA-Z0-9_]*) is not set$/.exec(line);
-      if (m) names.add(m[1]!);
-    }
-    // grep -w NAME, then sed "/NAME[ =]/d": lines merely containing "NAME " or "NAME=" go too
-    const doomed = [...names].filter(
-      (name) => merged.includes(name) && new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`).test(merged),
-    );
-    if (doomed.length) {
-      const keys = doomed.flatMap((n) => [`${n} `, `${n}=`]);
+    const keys = mergeKeys(merged, frag);
+    if (keys)
       merged = merged
         .split('\n')
         .filter((l) => !keys.some((k) => l.includes(k)))
         .join('\n');
-    }
     // merge_config.sh: `echo >> merged` then the fragment
     merged = `${merged}${merged.endsWith('\n') ? '' : '\n'}\n${frag}`;
   }

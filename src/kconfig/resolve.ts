@@ -3,8 +3,9 @@
  * `conf --defconfig`, `conf --allnoconfig` (with KCONFIG_ALLCONFIG), `conf --olddefconfig`,
  * and the whole kmatrix request: base + merged fragments + requested values, then olddefconfig.
  */
-import { mergeConfigs, readConfig, writeConfig } from './confdata.js';
+import { applyConfigLines, parseConfigLines, readConfig, writeConfig, type ConfigLine } from './confdata.js';
 import { DEF_USER, Evaluation } from './evaluate.js';
+import { mergedBase, mergedRequestLines } from './request-lines.js';
 import type { KconfigTree, Sym } from './types.js';
 
 /** A resolved configuration: the .config text and the evaluation behind it (for explanations). */
@@ -19,8 +20,13 @@ export type Requests = Readonly<Record<string, string>>;
 
 /** conf --olddefconfig (and --defconfig, which differs only in the file read). */
 export function olddefconfig(tree: KconfigTree, config: string): Resolved {
+  return olddefconfigLines(tree, parseConfigLines(tree.byName, config));
+}
+
+/** conf --olddefconfig of a .config already split into parsed lines. */
+function olddefconfigLines(tree: KconfigTree, lines: readonly ConfigLine[]): Resolved {
   const ev = new Evaluation(tree);
-  const warnings = readConfig(ev, config);
+  const warnings = applyConfigLines(ev, lines);
   ev.invalidate();
   return { config: writeConfig(ev), evaluation: ev, warnings };
 }
@@ -68,6 +74,8 @@ export function resolveConfig(
   fragments: readonly string[] = [],
   requests: Requests = {},
 ): Resolved {
-  const all = Object.keys(requests).length ? [...fragments, requestsFragment(tree, requests)] : fragments;
-  return olddefconfig(tree, all.length ? mergeConfigs(base, all) : base);
+  // merging the requests last is merging base + fragments first: that part is the same for every cell
+  const merged = mergedBase(base, fragments);
+  if (!Object.keys(requests).length) return olddefconfig(tree, merged);
+  return olddefconfigLines(tree, mergedRequestLines(tree, merged, requestsFragment(tree, requests)));
 }
