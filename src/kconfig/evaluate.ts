@@ -77,6 +77,26 @@ export class Evaluation {
     }
   }
 
+  /** A copy of `other` (an evaluation of the same tree): the same user input and calculated values. */
+  static copyOf(other: Evaluation): Evaluation {
+    const ev = new Evaluation(other.tree);
+    for (const k of ['tri', 'flags', 'visible', 'dirDep', 'revDep', 'implied', 'userTri', 'exprVal'] as const)
+      ev[k].set(other[k]);
+    for (let i = 0; i < other.val.length; i++) {
+      ev.val[i] = other.val[i]!;
+      ev.userVal[i] = other.userVal[i];
+    }
+    for (const [choice, order] of other.choiceOrder) ev.choiceOrder.set(choice, order);
+    ev.modulesVal = other.modulesVal;
+    return ev;
+  }
+
+  /** Forget the calculated values of `ids` and every expression's: they are calculated again on use. */
+  forget(ids: Iterable<number>): void {
+    for (const id of ids) this.flags[id]! &= ~VALID;
+    this.exprVal.fill(0);
+  }
+
   /** sym_clear_all_valid without the side effects: forget every calculated value. */
   invalidate(): void {
     const { tree, flags } = this;

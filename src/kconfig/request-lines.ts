@@ -5,10 +5,10 @@
  * parsed lines are kept per tree and text, and only the requests' lines are new per cell.
  */
 import { mergeConfigs, mergeKeys, parseConfigLine, parseConfigLines, type ConfigLine } from './confdata.js';
-import type { KconfigTree } from './types.js';
+import type { KconfigTree, Sym } from './types.js';
 
-/** A base's lines as text (for merge_config.sh's removals) and parsed. */
-interface ParsedBase {
+/** A base's lines as text (for merge_config.sh's removals) and parsed; one object per tree and text. */
+export interface ParsedBase {
   readonly raw: readonly string[];
   readonly lines: readonly ConfigLine[];
 }
@@ -34,7 +34,7 @@ export function mergedBase(base: string, fragments: readonly string[]): string {
   return remembered(byFragments, fragments.join('\u0000'), () => mergeConfigs(base, fragments));
 }
 
-function parsedBase(tree: KconfigTree, text: string): ParsedBase {
+export function parsedBase(tree: KconfigTree, text: string): ParsedBase {
   let byText = parsed.get(tree);
   if (!byText) parsed.set(tree, (byText = new Map()));
   return remembered(byText, text, () => {
@@ -43,24 +43,43 @@ function parsedBase(tree: KconfigTree, text: string): ParsedBase {
   });
 }
 
-/**
- * The parsed lines of mergeConfigs(base, [frag]) as readConfig reads them (numbered from 1):
- * the base's lines merge_config.sh keeps, the empty line it adds, then the fragment's.
- */
-export function mergedRequestLines(tree: KconfigTree, base: string, frag: string): ConfigLine[] {
+/** A requests fragment merged into a base, line by line. */
+export interface MergedRequest {
+  /** The parsed lines of mergeConfigs(base, [frag]) as readConfig reads them (numbered from 1). */
+  readonly lines: ConfigLine[];
+  /** Where the fragment's lines start in `lines`. */
+  readonly fragStart: number;
+  /** The symbols whose user value may differ from the base's: lines removed, and the fragment's. */
+  readonly changed: Sym[];
+}
+
+/** The base's lines merge_config.sh keeps, the empty line it adds, then the fragment's. */
+export function mergeRequest(tree: KconfigTree, base: string, frag: string): MergedRequest {
   const { raw, lines } = parsedBase(tree, base);
   const keys = mergeKeys(base, frag);
   const out: ConfigLine[] = [];
+  const changed: Sym[] = [];
   let last = '';
   for (let i = 0; i < raw.length; i++) {
     const text = raw[i]!;
-    if (keys && keys.some((k) => text.includes(k))) continue;
-    out.push(lines[i]!);
+    const line = lines[i]!;
+    if (keys && keys.some((k) => text.includes(k))) {
+      if (line && typeof line !== 'string') changed.push(line.sym);
+      continue;
+    }
+    out.push(line);
     last = text;
   }
   // the kept lines joined: '' when none are kept, which reads as one empty line
   if (!out.length) out.push(null);
   // merge_config.sh appends "\n" + frag, after a newline of its own when the text lacks one
   if (!(out.length >= 2 && last === '')) out.push(null);
-  return out.concat(parseConfigLines(tree.byName, frag));
+  const fragLines = parseConfigLines(tree.byName, frag);
+  for (const line of fragLines) if (line && typeof line !== 'string') changed.push(line.sym);
+  return { lines: out.concat(fragLines), fragStart: out.length, changed };
+}
+
+/** The parsed lines of mergeConfigs(base, [frag]), as readConfig would see them. */
+export function mergedRequestLines(tree: KconfigTree, base: string, frag: string): ConfigLine[] {
+  return mergeRequest(tree, base, frag).lines;
 }

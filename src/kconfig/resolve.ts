@@ -5,7 +5,14 @@
  */
 import { applyConfigLines, parseConfigLines, readConfig, writeConfig, type ConfigLine } from './confdata.js';
 import { DEF_USER, Evaluation } from './evaluate.js';
-import { mergedBase, mergedRequestLines } from './request-lines.js';
+import { affectedBy } from './incremental.js';
+import {
+  mergeRequest,
+  mergedBase,
+  parsedBase,
+  type MergedRequest,
+  type ParsedBase,
+} from './request-lines.js';
 import type { KconfigTree, Sym } from './types.js';
 
 /** A resolved configuration: the .config text and the evaluation behind it (for explanations). */
@@ -77,5 +84,42 @@ export function resolveConfig(
   // merging the requests last is merging base + fragments first: that part is the same for every cell
   const merged = mergedBase(base, fragments);
   if (!Object.keys(requests).length) return olddefconfig(tree, merged);
-  return olddefconfigLines(tree, mergedRequestLines(tree, merged, requestsFragment(tree, requests)));
+  const request = mergeRequest(tree, merged, requestsFragment(tree, requests));
+  return fromBase(tree, parsedBase(tree, merged), request) ?? olddefconfigLines(tree, request.lines);
+}
+
+const baseEvaluations = new WeakMap<ParsedBase, Evaluation>();
+
+/**
+ * The request resolved from its base's evaluation, calculating again only what the changed user
+ * values can reach (incremental.ts); undefined when that needs a full evaluation.
+ */
+function fromBase(tree: KconfigTree, base: ParsedBase, request: MergedRequest): Resolved | undefined {
+  const affected = affectedBy(tree, request.changed);
+  if (!affected) return undefined;
+  let base0 = baseEvaluations.get(base);
+  if (!base0) {
+    base0 = olddefconfigLines(tree, base.lines).evaluation;
+    baseEvaluations.set(base, base0);
+  }
+  const ev = Evaluation.copyOf(base0);
+  for (const s of request.changed) {
+    ev.flags[s.id]! &= ~DEF_USER;
+    ev.userTri[s.id] = 0;
+    ev.userVal[s.id] = undefined;
+  }
+  applyConfigLines(
+    ev,
+    request.lines.map((l, i) => (i < request.fragStart ? null : l)),
+  );
+  ev.forget(affected);
+  const config = writeConfig(ev);
+  return {
+    config,
+    evaluation: ev,
+    // what conf would warn about reading the merged file: asked for rarely, so read again then
+    get warnings() {
+      return applyConfigLines(new Evaluation(tree), request.lines);
+    },
+  };
 }
