@@ -44,12 +44,17 @@ export function readConfig(ev: Evaluation, text: string, file = '.config'): stri
   return applyConfigLines(ev, parseConfigLines(ev.tree.byName, text), file);
 }
 
-/** conf_read_simple's effect of parsed lines (line numbers count from 1 in `lines`). */
-export function applyConfigLines(ev: Evaluation, lines: readonly ConfigLine[], file = '.config'): string[] {
+/** conf_read_simple's effect of parsed lines from `from` on (line numbers count from 1 in `lines`). */
+export function applyConfigLines(
+  ev: Evaluation,
+  lines: readonly ConfigLine[],
+  file = '.config',
+  from = 0,
+): string[] {
   const warnings: string[] = [];
   const seen = new Uint8Array(ev.tree.symbols.length);
   const at = (i: number): string => `${file}:${i + 1}:warning: `;
-  for (let i = 0; i < lines.length; i++) {
+  for (let i = from; i < lines.length; i++) {
     const line = lines[i];
     if (line === null || line === undefined) continue;
     if (typeof line === 'string') {

@@ -34,7 +34,7 @@ export function mergedBase(base: string, fragments: readonly string[]): string {
   return remembered(byFragments, fragments.join('\u0000'), () => mergeConfigs(base, fragments));
 }
 
-export function parsedBase(tree: KconfigTree, text: string): ParsedBase {
+function parsedBase(tree: KconfigTree, text: string): ParsedBase {
   let byText = parsed.get(tree);
   if (!byText) parsed.set(tree, (byText = new Map()));
   return remembered(byText, text, () => {
@@ -51,11 +51,14 @@ export interface MergedRequest {
   readonly fragStart: number;
   /** The symbols whose user value may differ from the base's: lines removed, and the fragment's. */
   readonly changed: Sym[];
+  /** The base, parsed (one object per tree and text). */
+  readonly base: ParsedBase;
 }
 
 /** The base's lines merge_config.sh keeps, the empty line it adds, then the fragment's. */
 export function mergeRequest(tree: KconfigTree, base: string, frag: string): MergedRequest {
-  const { raw, lines } = parsedBase(tree, base);
+  const parsed = parsedBase(tree, base);
+  const { raw, lines } = parsed;
   const keys = mergeKeys(base, frag);
   const out: ConfigLine[] = [];
   const changed: Sym[] = [];
@@ -76,10 +79,5 @@ export function mergeRequest(tree: KconfigTree, base: string, frag: string): Mer
   if (!(out.length >= 2 && last === '')) out.push(null);
   const fragLines = parseConfigLines(tree.byName, frag);
   for (const line of fragLines) if (line && typeof line !== 'string') changed.push(line.sym);
-  return { lines: out.concat(fragLines), fragStart: out.length, changed };
-}
-
-/** The parsed lines of mergeConfigs(base, [frag]), as readConfig would see them. */
-export function mergedRequestLines(tree: KconfigTree, base: string, frag: string): ConfigLine[] {
-  return mergeRequest(tree, base, frag).lines;
+  return { lines: out.concat(fragLines), fragStart: out.length, changed, base: parsed };
 }

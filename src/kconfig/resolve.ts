@@ -6,13 +6,7 @@
 import { applyConfigLines, parseConfigLines, readConfig, writeConfig, type ConfigLine } from './confdata.js';
 import { DEF_USER, Evaluation } from './evaluate.js';
 import { affectedBy } from './incremental.js';
-import {
-  mergeRequest,
-  mergedBase,
-  parsedBase,
-  type MergedRequest,
-  type ParsedBase,
-} from './request-lines.js';
+import { mergeRequest, mergedBase, type MergedRequest, type ParsedBase } from './request-lines.js';
 import type { KconfigTree, Sym } from './types.js';
 
 /** A resolved configuration: the .config text and the evaluation behind it (for explanations). */
@@ -85,7 +79,7 @@ export function resolveConfig(
   const merged = mergedBase(base, fragments);
   if (!Object.keys(requests).length) return olddefconfig(tree, merged);
   const request = mergeRequest(tree, merged, requestsFragment(tree, requests));
-  return fromBase(tree, parsedBase(tree, merged), request) ?? olddefconfigLines(tree, request.lines);
+  return fromBase(tree, request) ?? olddefconfigLines(tree, request.lines);
 }
 
 const baseEvaluations = new WeakMap<ParsedBase, Evaluation>();
@@ -94,7 +88,8 @@ const baseEvaluations = new WeakMap<ParsedBase, Evaluation>();
  * The request resolved from its base's evaluation, calculating again only what the changed user
  * values can reach (incremental.ts); undefined when that needs a full evaluation.
  */
-function fromBase(tree: KconfigTree, base: ParsedBase, request: MergedRequest): Resolved | undefined {
+function fromBase(tree: KconfigTree, request: MergedRequest): Resolved | undefined {
+  const { base } = request;
   const affected = affectedBy(tree, request.changed);
   if (!affected) return undefined;
   let base0 = baseEvaluations.get(base);
@@ -108,10 +103,7 @@ function fromBase(tree: KconfigTree, base: ParsedBase, request: MergedRequest): 
     ev.userTri[s.id] = 0;
     ev.userVal[s.id] = undefined;
   }
-  applyConfigLines(
-    ev,
-    request.lines.map((l, i) => (i < request.fragStart ? null : l)),
-  );
+  applyConfigLines(ev, request.lines, '.config', request.fragStart);
   ev.forget(affected);
   const config = writeConfig(ev);
   return {

@@ -3,6 +3,7 @@
  * boot line up to spacing, workload, machine, commit) run once; later ones point at the first.
  * Marked on the whole plan, and again on a sample, whose cells may lack the first of a group.
  */
+import { intern } from './plan-kconfig.js';
 import type { Cell } from './types.js';
 
 /** Marks the second and later cells of each group `duplicate` of the group's first runnable cell. */
@@ -11,18 +12,12 @@ export function markDuplicates(cells: readonly Cell[]): void {
   // cells share their resolved objects (the resolution cache) and a few boot lines: text them once,
   // and stand a short id in for the resolved text (100,000 keys of a kilobyte each would be hashed)
   const resolvedText = new Map<Record<string, string>, string>();
-  const resolvedIds = new Map<string, string>();
   const bootText = new Map<string, string>();
   for (const c of cells) {
     if (c.state !== 'run') continue;
     // with a real tree the whole .config decides, not the requested symbols
     let resolved = c.configHash ?? resolvedText.get(c.resolved);
-    if (resolved === undefined) {
-      const text = JSON.stringify(c.resolved);
-      resolved = resolvedIds.get(text) ?? `#${resolvedIds.size}`;
-      resolvedIds.set(text, resolved);
-      resolvedText.set(c.resolved, resolved);
-    }
+    if (resolved === undefined) resolvedText.set(c.resolved, (resolved = intern(JSON.stringify(c.resolved))));
     let boot = bootText.get(c.boot);
     if (boot === undefined) bootText.set(c.boot, (boot = c.boot.trim().split(/\s+/).join(' ')));
     const key = [c.arch, resolved, boot, c.workload, c.machine.memory, c.machine.nodes, c.commit].join(

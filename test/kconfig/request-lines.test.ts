@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { applyConfigLines, mergeConfigs, parseConfigLines } from '../../src/kconfig/confdata.js';
 import { Evaluation } from '../../src/kconfig/evaluate.js';
 import { loadKconfig, memoryMacros, memorySource } from '../../src/kconfig/load.js';
-import { mergedRequestLines } from '../../src/kconfig/request-lines.js';
+import { mergeRequest } from '../../src/kconfig/request-lines.js';
 
 const NAMES = ['A', 'AB', 'A_B', 'S', 'N'];
 const { tree } = loadKconfig(
@@ -46,7 +46,7 @@ describe('merging a request into a parsed base', () => {
         // a requests fragment always ends with a newline
         const frag = frag0.endsWith('\n') ? frag0 : `${frag0}\n`;
         const expected = parseConfigLines(tree.byName, mergeConfigs(base, [frag]));
-        const got = mergedRequestLines(tree, base, frag);
+        const got = mergeRequest(tree, base, frag).lines;
         expect(got).toEqual(expected);
         expect(read(got)).toEqual(read(expected));
       }),
