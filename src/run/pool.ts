@@ -147,7 +147,6 @@ async function runOne(p: PoolState, cell: Cell, i: number): Promise<void> {
   const cached = await fromCache(p, cell, key);
   if (cached && 'id' in cached) return emit(p, i, cached);
   const logDir = join(opts.reportDir, 'logs', safeFileName(cell.id));
-  backend.feed?.prepare?.(cell, logDir);
   // only the attempts hold a job slot: storing the log and reporting the result happen after
   // the slot is free, so the next cell's program starts without waiting for them
   const ran = await p.limit(() =>

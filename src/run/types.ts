@@ -65,11 +65,6 @@ export interface BackendFeed {
    */
   runSync?(cell: Cell, attempt: number): Outcome | undefined;
   /**
-   * Called when a cell is queued, before it has a job slot: work that needs no slot can start
-   * (the command backend makes the cell's log folder in the thread pool, off the main thread).
-   */
-  prepare?(cell: Cell, logDir: string): void;
-  /**
    * Called once before a run with the cells the pool is to run, in the order it starts them
    * (cached ones may be skipped): a backend may compute them ahead (the simulator on worker
    * threads) and answer runSync from what it computed.

@@ -301,11 +301,15 @@ describe.each([
     expect(withOpts.log).toContain('SHELLOPTS=errexit');
   });
 
-  it('has the log folder ready when prepared ahead, and makes it when its parents are missing', async () => {
+  it('makes the log folder (parents too) before the program, removes it only when left empty', async () => {
     const b = new CommandBackend(
       {
         kind: 'command',
-        command: ['bash', '-c', 'echo kept > "$KMATRIX_LOG_DIR/extra.txt"'],
+        command: [
+          'bash',
+          '-c',
+          '[ "$KMATRIX_WORKLOAD" = keep ] && echo kept > "$KMATRIX_LOG_DIR/extra.txt"; :',
+        ],
         env: {},
         inputs: [],
       },
@@ -313,21 +317,20 @@ describe.each([
     );
     opened.push(b);
     const root = tempDir();
-    const ready = join(root, 'ready');
-    b.prepare(makeCell(), ready);
-    const deep = join(root, 'missing', 'parents', 'cell');
-    b.prepare(makeCell(), deep);
-    for (const logDir of [ready, deep]) {
-      const out = await b.run(makeCell(), { signal: AbortSignal.timeout(20_000), attempt: 0, logDir });
-      expect(out.verdict).toBe('pass');
-      expect(readFileSync(join(logDir, 'extra.txt'), 'utf8')).toBe('kept\n');
+    const kept = join(root, 'missing', 'parents', 'kept');
+    const empty = join(root, 'empty');
+    for (const [logDir, workload] of [
+      [kept, 'keep'],
+      [empty, 'boot'],
+    ] as const) {
+      const ctx = { signal: AbortSignal.timeout(20_000), attempt: 0, logDir };
+      expect((await b.run(makeCell({ workload }), ctx)).verdict).toBe('pass');
     }
-    // a cell prepared but never run (the run was interrupted) leaves no empty folder behind
-    const unused = join(root, 'never-ran');
-    b.prepare(makeCell(), unused);
+    expect(readFileSync(join(kept, 'extra.txt'), 'utf8')).toBe('kept\n');
+    // empty folders go in batches, the last at close
     await b.close();
-    expect(existsSync(unused)).toBe(false);
-    expect(existsSync(ready)).toBe(true);
+    expect(existsSync(kept)).toBe(true);
+    expect(existsSync(empty)).toBe(false);
   });
 
   it('reports a value the OS cannot pass (a NUL byte) as an error, not a crash', async () => {

@@ -13,13 +13,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdir, readFileSync, rmdir, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { BackendConfig } from '../../matrix/plan-types.js';
 import type { Cell } from '../../matrix/types.js';
 import { extractSignature } from '../../sim/signature.js';
 import { signatureOf } from '../signature-rule.js';
-import { makeDirs } from '../../util/make-dirs.js';
 import { canonicalJson } from '../cache.js';
 import { CappedLog, DEFAULT_OUTPUT_CAP } from '../capped-log.js';
 import { NotStarted, type Backend, type BackendFeed, type Outcome, type RunContext } from '../types.js';
@@ -27,6 +26,7 @@ import { GroupKiller, killGroup } from './group-kill.js';
 import { cellEnv, ownVars, sharedWords } from './cell-env.js';
 import { execFailure } from './exec-failure.js';
 import { hasExited, processStart } from './proc-stat.js';
+import { LogFolders } from './log-folders.js';
 import { CellScript, exportWords, type ProgramExit } from './spawner-protocol.js';
 import { Spawners } from './spawner.js';
 
@@ -81,13 +81,8 @@ export class CommandBackend implements Backend {
   private readonly drainMs: number;
   private readonly spawners: Spawners | undefined;
   private readonly script: CellScript;
-  /** cancelQueued() calls so far: a cell handed over before one has not started. */
-  private cancels = 0;
-  /** Resolves once the last cell handed over has its folder and its predecessors have theirs. */
-  private lastTurn: Promise<void> = Promise.resolve();
-  private readonly removals = new Map<string, Promise<void>>();
-  /** Log folders being made by prepare(): true once there (a missing parent leaves it to makeDirs). */
-  private readonly folders = new Map<string, Promise<boolean>>();
+  /** The cells' KMATRIX_LOG_DIR folders. */
+  private readonly folders = new LogFolders();
 
   constructor(
     private readonly config: CommandConfig,
@@ -126,7 +121,6 @@ export class CommandBackend implements Backend {
     this.feed = {
       queueDepth: this.spawners && options.jobs ? options.jobs : 0,
       cancelQueued: () => this.cancelQueued(),
-      prepare: (cell, logDir) => this.prepare(cell, logDir),
     };
     this.script = new CellScript(this.cwd, [this.file, ...this.args]);
   }
@@ -142,18 +136,8 @@ export class CommandBackend implements Backend {
       started ??= performance.now();
       ctx.started?.(atMs, exited);
     };
-    const cancels = this.cancels;
     const log = new CappedLog(this.cap);
-    // cells reach the shells' queue in the order they were handed over, whichever folder is made first
-    const turn = this.lastTurn;
-    const ready = this.folder(ctx.logDir).then(() => turn);
-    this.lastTurn = ready;
-    await ready;
-    // cancelQueued() came while this cell made its folder: it is queued too, so it does not start
-    if (this.feed.queueDepth && this.cancels !== cancels) {
-      this.removeIfEmpty(ctx.logDir);
-      throw new NotStarted();
-    }
+    this.folders.make(ctx.logDir);
     const killer = new GroupKiller(ctx.signal, this.killGraceMs);
     let end: ProgramExit;
     try {
@@ -172,7 +156,7 @@ export class CommandBackend implements Backend {
     } finally {
       killer.dispose();
     }
-    this.removeIfEmpty(ctx.logDir);
+    this.folders.removeIfEmpty(ctx.logDir);
     if (end.notStarted) throw new NotStarted();
     return this.outcome(this.execFailed(end, cell, ctx), killer.abortedBy, log, started);
   }
@@ -204,7 +188,6 @@ export class CommandBackend implements Backend {
   }
 
   cancelQueued(): void {
-    this.cancels++;
     this.spawners?.cancelQueued();
   }
 
@@ -257,36 +240,6 @@ export class CommandBackend implements Backend {
     return end;
   }
 
-  /** Makes the cell's log folder, unless prepare() has. */
-  private async folder(logDir: string): Promise<void> {
-    // a retry reuses the folder: let the last attempt's removal finish before making it again
-    await this.removals.get(logDir);
-    const made = this.folders.get(logDir);
-    this.folders.delete(logDir);
-    if (await made) return;
-    try {
-      makeDirs(logDir);
-    } catch {
-      // the program may not need it; the pool reports an unwritable report directory
-    }
-  }
-
-  /** The cell's log folder, made in the thread pool while the cell waits for a job slot. */
-  prepare(_cell: Cell, logDir: string): void {
-    if (this.folders.has(logDir)) return;
-    this.folders.set(logDir, new Promise((r) => mkdir(logDir, (err) => r(!err || err.code === 'EEXIST'))));
-  }
-
-  /**
-   * The cell's log folder goes when the program left nothing in it. In the background: an
-   * rmdir costs 0.1-0.5 ms on ext4, which the next cell need not wait for; close() waits.
-   */
-  private removeIfEmpty(dir: string): void {
-    const done = new Promise<void>((r) => rmdir(dir, () => r()));
-    this.removals.set(dir, done);
-    void done.then(() => this.removals.get(dir) === done && this.removals.delete(dir));
-  }
-
   /**
    * The end of a program that could not be executed says why (a stable reason, not the OS's
    * message with its paths); bash's 126 or 127 counts as such only when a reason is found, so
@@ -303,11 +256,7 @@ export class CommandBackend implements Backend {
 
   async close(): Promise<void> {
     this.spawners?.close();
-    // folders prepared for cells that never ran (an interrupted run) go like empty ones
-    const unused = [...this.folders];
-    this.folders.clear();
-    await Promise.all(unused.map(([dir, made]) => made.then(() => this.removeIfEmpty(dir))));
-    await Promise.all(this.removals.values());
+    this.folders.flush();
   }
 
   private outcome(

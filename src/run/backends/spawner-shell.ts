@@ -61,6 +61,8 @@ export class Shell {
   private busy = false;
   private idleSince = performance.now();
   private dead = false;
+  /** Whether it keeps kmatrix alive (a child process is, when spawned). */
+  private refd = true;
 
   /** `queue`: the FIFO shared by the backend's shells, or undefined to take triggers on stdin (write()). */
   constructor(
@@ -157,13 +159,20 @@ export class Shell {
     this.owner.onDeath(this, job, reason);
   }
 
-  /** A shell with cells in flight keeps kmatrix alive; an idle one does not. */
+  /**
+   * A shell with cells in flight keeps kmatrix alive; an idle one does not. Only on a change:
+   * each ref() of a pipe not connected yet adds a listener (Node warns past 10).
+   */
   ref(): void {
+    if (this.refd) return;
+    this.refd = true;
     this.child.ref();
     for (const s of this.child.stdio) (s as { ref?: () => void } | null)?.ref?.();
   }
 
   unref(): void {
+    if (!this.refd) return;
+    this.refd = false;
     this.child.unref();
     for (const s of this.child.stdio) (s as { unref?: () => void } | null)?.unref?.();
   }
