@@ -51,6 +51,24 @@ describe('event log', () => {
     );
   });
 
+  it('writes no cellEnd for a planned-away cell that ends as planned, and rebuilds the same report', () => {
+    const report = fixtureReport();
+    const dir = tempDir();
+    const ev = new EventLogReporter(dir, () => 1000);
+    ev.onRunStart(planOf(report, dir));
+    // the engine hands every result over, invalid and duplicate ones too
+    report.cells.forEach((c) => ev.onCellEnd(c));
+    ev.onRunEnd(report, 'failed');
+    const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
+    const ended = lines.map((l) => JSON.parse(l) as { type: string; cell?: { id: string } });
+    const toRun = report.cells.filter((c) => !planned(c)).map((c) => c.id);
+    expect(toRun.length).toBeLessThan(report.cells.length);
+    expect(ended.filter((e) => e.type === 'cellEnd').map((e) => e.cell!.id)).toEqual(toRun);
+    const parsed = parseEventLog(lines.join('\n'));
+    expect(parsed.report).toEqual(report);
+    expect(parsed.cellEnds.map((c) => c.id)).toEqual(toRun);
+  });
+
   it('refers to already-logged cells by id in runEnd, and stores changed ones in full', () => {
     const report = fixtureReport();
     const dir = tempDir();
