@@ -1,6 +1,6 @@
 // Bench 3b: wall time of `kmatrix bisect` (command backend, git history, --jobs 4, one git
 // worktree per job) against `git bisect run` of the same script on a generated 1,024-commit
-// repository whose test sleeps 0.2 s. Measured side by side (alternating). Target: >= 2x faster.
+// repository whose test sleeps 0.2 s. Measured side by side (alternating). Target: >= 1.9x faster (issue 20).
 // KMATRIX_BENCH_KEEP=1 keeps the temp folder (repository, reports) to look at afterwards.
 //
 // The bound: 4 tests per round tell at most 5 outcomes apart, so 1,023 candidate culprits need 5
@@ -16,7 +16,7 @@ export const name = 'bisect-wall';
 const COMMITS = 1024;
 const CULPRIT = 700;
 const JOBS = 4;
-const MIN_SPEEDUP = 2;
+const MIN_SPEEDUP = 1.9;
 
 // what a developer hands to `git bisect run`: it reads the tree it runs in
 const SCRIPT = `#!/bin/sh
@@ -85,13 +85,16 @@ export async function run() {
       git(repo, ['bisect', 'reset']);
     }
     const speedup = median(g) / median(k);
+    // the bound of the header: `rounds` test durations plus Node's start-up, nothing else
+    const floorMs = Math.round(rounds * 200 + median(nodeStart));
     return [
       {
         bench: `bisect ${COMMITS} commits, 0.2 s test, --jobs ${JOBS} vs git bisect run`,
         value: Number(speedup.toFixed(2)),
         unit:
           `x faster (kmatrix ${Math.round(median(k))} ms, git ${Math.round(median(g))} ms, ` +
-          `median of ${k.length})`,
+          `median of ${k.length}; ${rounds} rounds: at most ${(median(g) / floorMs).toFixed(2)}x ` +
+          `with no overhead)`,
         target: `>= ${MIN_SPEEDUP}`,
         ok: speedup >= MIN_SPEEDUP,
         extra: {
@@ -99,7 +102,7 @@ export async function run() {
           gitMs: g.map(Math.round),
           rounds,
           nodeStartMs: Math.round(median(nodeStart)),
-          floorMs: Math.round(rounds * 200 + median(nodeStart)),
+          floorMs,
         },
       },
     ];
