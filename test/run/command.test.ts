@@ -334,9 +334,15 @@ describe.each([
   });
 
   it('reports a value the OS cannot pass (a NUL byte) as an error, not a crash', async () => {
-    const out = await runWith(backend('env'), 20_000, makeCell({ boot: 'mem=1G\0; touch /tmp/x' }));
+    const b = backend('env');
+    const logDir = join(tempDir(), 'cell');
+    const cell = makeCell({ boot: 'mem=1G\0; touch /tmp/x' });
+    const out = await b.run(cell, { signal: AbortSignal.timeout(20_000), attempt: 0, logDir });
     expect(out.verdict).toBe('error');
     expect(out.signature).toMatch(/^cannot run /);
+    // nor does it leave its empty log folder behind
+    await b.close();
+    expect(existsSync(logDir)).toBe(false);
   });
 });
 

@@ -155,8 +155,8 @@ export class CommandBackend implements Backend {
       return { verdict: 'error', signature, log: `[kmatrix] ${signature}\n` };
     } finally {
       killer.dispose();
+      this.folders.removeIfEmpty(ctx.logDir);
     }
-    this.folders.removeIfEmpty(ctx.logDir);
     if (end.notStarted) throw new NotStarted();
     return this.outcome(this.execFailed(end, cell, ctx), killer.abortedBy, log, started);
   }
