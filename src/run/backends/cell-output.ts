@@ -6,7 +6,7 @@
  * later cell's output; and the cell ends when its program exits, whoever else holds the file.
  * Only the head and the tail a CappedLog keeps are read, so a flood costs disk, not memory.
  */
-import { constants, unlinkSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { CappedLog } from '../capped-log.js';
 
@@ -60,29 +60,4 @@ async function readAt(fh: FileHandle, length: number, position: number): Promise
     got += bytesRead;
   }
   return buf.subarray(0, got);
-}
-
-/** Spent output files waiting to be removed before a batch is. */
-const BATCH = 256;
-
-/**
- * Output files read, removed a batch at a time with synchronous calls: one asynchronous call
- * per cell hands each file to the thread pool, and on 2 busy cores waking a pool thread
- * preempts kmatrix's main thread (~80 us a call, docs/benchmarks.md), where an unlink in a
- * batch costs ~15 us (2,000 in 29 ms of a profile). A leftover writer keeps only the unlinked
- * file; the spawner folder goes whole at the end with what is still there.
- */
-export class SpentOutputs {
-  private readonly pending: string[] = [];
-
-  add(file: string): void {
-    if (this.pending.push(file) < BATCH) return;
-    for (const f of this.pending.splice(0)) {
-      try {
-        unlinkSync(f);
-      } catch {
-        // gone already
-      }
-    }
-  }
 }

@@ -24,6 +24,7 @@ import {
   openSync,
   renameSync,
   rmSync,
+  unlinkSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -31,7 +32,8 @@ import { tmpdir } from 'node:os';
 import { makeDirs } from '../../util/make-dirs.js';
 import { join } from 'node:path';
 import type { CappedLog } from '../capped-log.js';
-import { collectOutput, outputState, SpentOutputs, type OutputState } from './cell-output.js';
+import { BatchedRemoval } from '../../util/batched-removal.js';
+import { collectOutput, outputState, type OutputState } from './cell-output.js';
 import { Shell, type Job, type JobEvents } from './spawner-shell.js';
 import {
   exitOfStatus,
@@ -75,8 +77,12 @@ export class Spawners {
   /** Cells waiting when a shell died: the dead shell may have taken the trigger of one. */
   private doubtful = new Set<number>();
   private watch: NodeJS.Timeout | undefined;
-  /** Output files read (cell-output.ts), removed in batches. */
-  private readonly spent = new SpentOutputs();
+  /**
+   * Output files read (cell-output.ts), removed in batches (2,000 in 29 ms of a profile). A
+   * leftover writer keeps only the unlinked file; the spawner folder goes whole at the end with
+   * what is still there.
+   */
+  private readonly spent = new BatchedRemoval(unlinkSync, 256);
 
   /** What the programs get of STARTUP_FILES (the spawner itself never sees them), as export words. */
   readonly carried: string;
