@@ -45,10 +45,6 @@ export function registerConfig(program: Command, result: CommandResult): void {
         throw new UserError(
           `${file}: the matrix has no kernel tree, so its cells have no .config (add kconfig: {tree: ...})`,
         );
-      // `kmatrix config ... | head` closes the pipe early: that is not an error
-      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EPIPE') throw e;
-      });
       process.stdout.write(readFileSync(cell.configFile));
       result.code = 0;
     });

@@ -37,7 +37,18 @@ export async function buildProgram(result: CommandResult, argv: readonly string[
   return program;
 }
 
+/**
+ * `kmatrix plan --json | head` closes the pipe early: the reader has what it wanted, which is
+ * not an error. Any other write error on stdout is.
+ */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const result: CommandResult = { code: ExitCode.ok };
   try {
     const program = await buildProgram(result, argv);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, ROOT, runCli } from '../helpers/cli.js';
 
 interface PlanCell {
   id: string;
@@ -89,5 +90,21 @@ describe('kmatrix plan', () => {
     const r = runCli(['schema']);
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.stdout).properties.matrix.type).toBe('object');
+  });
+});
+
+describe('a reader that closes the pipe early', () => {
+  it('ends kmatrix quietly (`plan --json | head`): exit 0, no stack trace', () => {
+    // head -c 100 reads 100 bytes and exits: the plan's later writes meet a closed pipe
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `node ${BIN} plan matrices/seeds.yaml --json | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('0');
   });
 });
