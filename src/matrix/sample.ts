@@ -9,7 +9,7 @@
  * include adds off the grid (a value no axis has) are always kept, and so is the configuration
  * of an include that gives every sampled axis a value.
  */
-import { coveringArray, missingTuples, type PartialRow, type Row } from '../sample/index.js';
+import { coveringArray, type PartialRow, type Row } from '../sample/index.js';
 import { remarkDuplicates } from './duplicates.js';
 import type { AxisValue, Combination } from './expand.js';
 import type { Cell } from './types.js';
@@ -107,13 +107,14 @@ export function samplePlan(input: SampleInput): { cells: Cell[]; sample: PlanSam
         ),
       };
   const result = coveringArray(levels, spec.strength, { seed: spec.seed, required, ...validity });
-  const missing = missingTuples(levels, spec.strength, result.rows, validity).length;
 
   const keep = new Set(offGrid);
   for (const row of result.rows) for (const i of configurations.get(row.join(','))!.cells) keep.add(i);
   const kept = cells.filter((_, i) => keep.has(i));
-  remarkDuplicates(kept);
   const toRun = (list: readonly Cell[]) => list.filter((c) => c.state === 'run').length;
+  // counted before the kept cells (the same objects) are marked again
+  const fullToRun = toRun(cells);
+  remarkDuplicates(kept);
   return {
     cells: kept,
     sample: {
@@ -122,11 +123,12 @@ export function samplePlan(input: SampleInput): { cells: Cell[]; sample: PlanSam
       cells: kept.length,
       fullCells: cells.length,
       toRun: toRun(kept),
-      fullToRun: toRun(cells),
+      fullToRun,
       configurations: result.rows.length,
       fullConfigurations: valid.length,
       coverable: result.coverable,
-      covered: result.coverable - missing,
+      // a covering array holds every coverable tuple (coveringArray's contract, checked by the tests)
+      covered: result.coverable,
       uncoverable: result.uncoverable,
       required: new Set(required.map((r) => r.join(','))).size,
       offGrid: offGrid.length,

@@ -72,6 +72,17 @@ describe('sampling a plan: which cells count', () => {
     });
   });
 
+  it('counts the full plan as planned: a kept duplicate whose first is left out adds nothing', async () => {
+    // boot lines equal up to spacing are duplicates: each arch has one cell to run and one duplicate
+    const text = 'name: m\nmatrix:\n  arch: [arm, x86_64]\n  boot: ["mem=1G", " mem=1G"]\n';
+    const full = await planOf(text, { sample: false });
+    expect(full.cells.map((c) => c.state).sort()).toEqual(['duplicate', 'duplicate', 'run', 'run']);
+    // t=1 keeps one cell per arch and per boot line: one of them a duplicate whose first is gone
+    const plan = await planOf(text, { sample: { strength: 1 } });
+    expect(plan.cells.map((c) => c.state)).toEqual(['run', 'run']);
+    expect(plan.sample).toMatchObject({ fullCells: 4, fullToRun: 2, cells: 2, toRun: 2 });
+  });
+
   it('answers partial rows exactly: valid when some valid row agrees with them', () => {
     const instance = fc
       .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 })
