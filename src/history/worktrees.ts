@@ -131,7 +131,6 @@ export class WorktreePool {
    * git process instead of k + 1.
    */
   async close(): Promise<void> {
-    // every backend sharing the pool closes it: the first does the work
     if (this.closed) return;
     this.closed = true;
     for (const w of this.waiting.splice(0)) w();

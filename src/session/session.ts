@@ -194,6 +194,8 @@ export class Session {
     this.matrix = this.probes = undefined;
     try {
       for (const r of made) if (r.status === 'fulfilled') await r.value.close?.();
+      // after the backends that lease its worktrees
+      await this.worktrees?.close();
     } finally {
       this.signals.dispose();
       this.folder?.release();

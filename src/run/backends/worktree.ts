@@ -47,8 +47,8 @@ export class WorktreeCommandBackend implements Backend {
     }
   }
 
+  /** Closes its shells; the worktree pool is its owner's (a session shares one between backends). */
   async close(): Promise<void> {
     await Promise.all([this.base, ...this.perTree.values()].map((b) => b.close()));
-    await this.worktrees.close();
   }
 }
