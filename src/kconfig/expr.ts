@@ -80,23 +80,31 @@ function print(e: Expr, outer: number): string {
   return mine < outer ? `(${s})` : s;
 }
 
-/** The symbols an expression refers to, in first-use order. */
-export function exprSymbols(e: Expr | null, out: Sym[] = []): Sym[] {
-  if (!e) return out;
+/** Calls `visit` for each symbol reference of an expression, in order (repeats included). */
+export function forEachExprSym(e: Expr | null, visit: (s: Sym) => void): void {
+  if (!e) return;
   switch (e.k) {
     case 'sym':
-      if (!out.includes(e.sym)) out.push(e.sym);
+      visit(e.sym);
       break;
     case 'not':
-      exprSymbols(e.a, out);
+      forEachExprSym(e.a, visit);
       break;
     case 'cmp':
-      for (const s of [e.l, e.r]) if (!out.includes(s)) out.push(s);
+      visit(e.l);
+      visit(e.r);
       break;
     default:
-      exprSymbols(e.a, out);
-      exprSymbols(e.b, out);
+      forEachExprSym(e.a, visit);
+      forEachExprSym(e.b, visit);
   }
+}
+
+/** The symbols an expression refers to, in first-use order. */
+export function exprSymbols(e: Expr | null, out: Sym[] = []): Sym[] {
+  forEachExprSym(e, (s) => {
+    if (!out.includes(s)) out.push(s);
+  });
   return out;
 }
 

@@ -6,9 +6,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { kernelArch } from './bases.js';
 import { loadKconfig, type LoadedTree } from './load.js';
 import { globToRegExp } from './source-paths.js';
@@ -125,10 +126,8 @@ export function shellRunner(env: Readonly<Record<string, string>>, memoFile?: st
     },
     flush() {
       if (!memoFile || !dirty) return;
-      const tmp = `${memoFile}.${process.pid}.tmp`;
-      mkdirSync(dirname(memoFile), { recursive: true });
-      writeFileSync(tmp, JSON.stringify(disk));
-      renameSync(tmp, memoFile);
+      // a memo: a lost write costs a probe again, so no fsync
+      writeFileAtomic(memoFile, JSON.stringify(disk), { durable: false });
       dirty = false;
     },
   };

@@ -7,6 +7,7 @@
  * (whose order of appearance matters to conf) or reach MODULES (which changes every tristate)
  * take the full evaluation instead.
  */
+import { forEachExprSym } from './expr.js';
 import { treeIndex } from './tree-index.js';
 import type { Expr, KconfigTree, Sym } from './types.js';
 
@@ -20,24 +21,9 @@ interface Readers {
 
 const cache = new WeakMap<KconfigTree, Readers>();
 
+/** Adds the ids of the symbols `e` refers to. */
 function exprSyms(e: Expr | null, out: Set<number>): void {
-  if (!e) return;
-  switch (e.k) {
-    case 'sym':
-      out.add(e.sym.id);
-      return;
-    case 'not':
-      exprSyms(e.a, out);
-      return;
-    case 'and':
-    case 'or':
-      exprSyms(e.a, out);
-      exprSyms(e.b, out);
-      return;
-    case 'cmp':
-      out.add(e.l.id);
-      out.add(e.r.id);
-  }
+  forEachExprSym(e, (s) => out.add(s.id));
 }
 
 /** The symbols a symbol's calculation reads, as its properties name them. */
