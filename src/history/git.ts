@@ -9,6 +9,7 @@ import path from 'node:path';
 import { InfraError, UserError } from '../errors.js';
 import { SYMBOL_NAMES } from '../kconfig/declared-model.js';
 import type { Commit, CommitState, History } from './types.js';
+import { FULL_SHA } from '../util/sha.js';
 
 export interface GitHistoryOptions {
   /** Follow only first parents (the mainline of merges), as `git bisect --first-parent`. Default true. */
@@ -21,9 +22,6 @@ export interface GitHistoryOptions {
    */
   defaultSwitches?: Record<string, unknown>;
 }
-
-/** A whole sha-1 or sha-256 object name, as git prints it. */
-export const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** The linux first-parent log is tens of MB; execFile's 1 MiB default would cut it. */
 const MAX_OUTPUT = 1 << 30;

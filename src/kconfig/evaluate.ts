@@ -91,6 +91,13 @@ export class Evaluation {
     return ev;
   }
 
+  /** Drop the user value of symbol `id` (as if no .config line had set it). */
+  clearUser(id: number): void {
+    this.flags[id]! &= ~DEF_USER;
+    this.userTri[id] = 0;
+    this.userVal[id] = undefined;
+  }
+
   /** Forget the calculated values of `ids` and every expression's: they are calculated again on use. */
   forget(ids: Iterable<number>): void {
     for (const id of ids) this.flags[id]! &= ~VALID;

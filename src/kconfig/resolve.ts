@@ -98,11 +98,7 @@ function fromBase(tree: KconfigTree, request: MergedRequest): Resolved | undefin
     baseEvaluations.set(base, base0);
   }
   const ev = Evaluation.copyOf(base0);
-  for (const s of request.changed) {
-    ev.flags[s.id]! &= ~DEF_USER;
-    ev.userTri[s.id] = 0;
-    ev.userVal[s.id] = undefined;
-  }
+  for (const s of request.changed) ev.clearUser(s.id);
   applyConfigLines(ev, request.lines, '.config', request.fragStart);
   ev.forget(affected);
   const config = writeConfig(ev);

@@ -162,7 +162,8 @@ export function treeRequest(
   c: Combination,
   arch: Arch,
   commit: string,
-  m: LoadedMatrix & { trees: KconfigTrees },
+  m: Pick<LoadedMatrix, 'history' | 'yaml'>,
+  trees: KconfigTrees,
   memo: Map<string, KconfigRequest>,
 ): KconfigRequest {
   const key = requestKey(c, arch, commit);
@@ -172,7 +173,7 @@ export function treeRequest(
   const kconfig = Object.fromEntries(pairs);
   let r: TreeResolution;
   try {
-    r = located(() => m.trees.resolve(arch, m.history ? commit : undefined, kconfig));
+    r = located(() => trees.resolve(arch, m.history ? commit : undefined, kconfig));
   } catch (e) {
     if (e instanceof TreeInputError) throw new UserError([m.yaml.problem(['kconfig', ...e.at], e.message)]);
     throw e;

@@ -161,7 +161,7 @@ function toCell(
   const commitIndex = commitNames.index;
   const { trees } = m;
   const request = trees
-    ? treeRequest(c, arch, commit, { ...m, trees }, requests)
+    ? treeRequest(c, arch, commit, m, trees, requests)
     : kconfigRequest(c, arch, commit, commitNames, requests);
   const { pairs: requestedPairs, kconfig, resolved, reasons } = request;
   const machineDefault = defaultMachine(arch);

@@ -6,6 +6,7 @@
  */
 import { axisValue, type Pivot } from './cells.js';
 import type { CellResult, CommitInfo } from './schema.js';
+import { shortSha } from '../util/sha.js';
 
 /** The stacked axes, outermost first, and each one's values in display order. */
 export interface Stack {
@@ -69,7 +70,7 @@ export function arrange(cells: readonly CellResult[], stack: Stack): CellResult[
 /** How a commit is named: its short sha, with its tags. */
 export function commitLabel(sha: string, commits?: readonly CommitInfo[]): string {
   const info = commits?.find((c) => c.sha === sha);
-  const short = /^[0-9a-f]{40}$/.test(sha) ? sha.slice(0, 12) : sha;
+  const short = shortSha(sha);
   return info?.tags.length ? `${short} (${info.tags.join(', ')})` : short;
 }
 

@@ -16,6 +16,7 @@ import { summaryLine } from '../summary.js';
 import { STATUSES, type CellResult, type RunReport, type Status } from '../schema.js';
 import type { Reporter } from '../types.js';
 import { escapeControl } from '../../util/control.js';
+import { FULL_SHA, shortSha } from '../../util/sha.js';
 
 /** Symbols shown in one pivot position before "+N". */
 const MAX_SYMBOLS = 24;
@@ -51,7 +52,7 @@ function paint(colors: Colors, status: Status, text: string): string {
  * characters written out (a boot line's escape sequence must not clear the screen).
  */
 function showValue(axis: string, value: string): string {
-  if (axis === 'commit' && /^[0-9a-f]{40}$/.test(value)) return value.slice(0, 12);
+  if (axis === 'commit' && FULL_SHA.test(value)) return shortSha(value);
   return value === '' ? '·' : escapeControl(value);
 }
 
