@@ -104,7 +104,8 @@ function configurations(cells: readonly Cell[]): Cell[] {
   return [...configs.values()];
 }
 
-const listIds = (cells: readonly Cell[]) =>
+/** The first few ids of `cells`, for a message. */
+export const listIds = (cells: readonly Cell[]) =>
   `${cells
     .slice(0, 6)
     .map((c) => c.id)

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { matches, parseSelector, selectCell } from '../bisect/select.js';
+import { listIds, matches, parseSelector, selectCell } from '../bisect/select.js';
 import { UserError } from '../errors.js';
 import type { Cell } from '../matrix/types.js';
 import type { CommandResult } from './main.js';
@@ -21,10 +21,9 @@ export function configCell(cells: readonly Cell[], selector: string): Cell {
   if (hits.length === 0) return selectCell(cells, selector);
   const configs = new Map(hits.map((c) => [c.configHash, c]));
   if (configs.size > 1) {
-    const ids = [...configs.values()].map((c) => c.id);
-    const shown = `${ids.slice(0, 6).join(', ')}${ids.length > 6 ? ', ...' : ''}`;
     throw new UserError(
-      `--cell ${selector} matches ${configs.size} different .configs: ${shown} (add axes to the selector)`,
+      `--cell ${selector} matches ${configs.size} different .configs: ${listIds([...configs.values()])} ` +
+        '(add axes to the selector)',
     );
   }
   return hits[0]!;
